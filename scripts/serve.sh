@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# First README command: install what is missing, then serve the app with the sample
+# feed on http://127.0.0.1:8080 (rebuilds on change).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+exec trunk serve --address 127.0.0.1 --port 8080 "$@"

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what the project needs and is missing. Idempotent: every step checks first.
+# Needs only the Rust toolchain, Node/npm, Python and apt (run as root or with sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION="0.21.14"
+BINARYEN_MAJOR="132"
+say() { printf '\n==> %s\n' "$*"; }
+
+# The wasm-bindgen CLI must match the wasm-bindgen crate exactly; Cargo.toml pins it.
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+
+if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
+  say "installing trunk $TRUNK_VERSION (about 10 minutes)"
+  cargo install trunk --version "=$TRUNK_VERSION" --locked
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: the registry lacks some of the CLI's own pins.
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --force
+fi
+
+need_apt=()
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
+[ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto | grep -q CJK || need_apt+=(fonts-noto-cjk)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  say "installing ${need_apt[*]} from apt"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need_apt[@]}"
+fi
+
+# Node tools (playwright-core, axe-core, binaryen's wasm-opt) come from package-lock.json.
+# Never `npx playwright install`: the tests drive Debian's /usr/bin/chromium.
+if ! node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_MAJOR" \
+   || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
+  say "installing node tools (playwright-core, binaryen $BINARYEN_MAJOR, axe-core)"
+  npm ci --no-audit --no-fund
+fi
+say "setup complete"

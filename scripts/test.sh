@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Second README command: install what is missing, then run every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+step "cargo fmt --check"
+cargo fmt --all -- --check
+step "cargo clippy (native)"
+cargo clippy --all-targets -- -D warnings
+step "cargo clippy (wasm32)"
+cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+step "native unit tests"
+cargo test
+step "wasm-bindgen tests in headless Chromium"
+cargo test --target wasm32-unknown-unknown --test browser
+step "trunk build --release"
+trunk build --release
+step "end-to-end tests in headless Chromium"
+npm run --silent e2e

@@ -1,0 +1,57 @@
+//! Small, versioned user state in localStorage, with every failure named.
+//!
+//! Station data does not belong here (localStorage is about 5 MB per origin).
+
+use gloo_storage::{errors::StorageError, LocalStorage, Storage};
+use serde::{de::DeserializeOwned, Serialize};
+
+/// Why a read or write did not happen. The UI turns each into a plain message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorageProblem {
+    /// No localStorage at all (some private modes, disabled storage).
+    Unavailable,
+    /// The origin's quota is used up; the write did not happen.
+    Full,
+    /// The stored value could not be read; it was moved aside under `<key>.corrupt`.
+    Corrupt,
+}
+
+/// Reads `key` as JSON: `load::<Prefs>(Prefs::STORAGE_KEY)` gives `Ok(None)` when unset.
+/// A value that does not parse is kept under `<key>.corrupt` (never silently dropped)
+/// and reported as [`StorageProblem::Corrupt`].
+pub fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, StorageProblem> {
+    let raw = LocalStorage::raw();
+    let text = match raw.get_item(key) {
+        Ok(Some(text)) => text,
+        Ok(None) => return Ok(None),
+        Err(_) => return Err(StorageProblem::Unavailable),
+    };
+    match serde_json::from_str(&text) {
+        Ok(value) => Ok(Some(value)),
+        Err(_) => {
+            // Best effort: if even this fails, the original stays where it was.
+            if raw.set_item(&format!("{key}.corrupt"), &text).is_ok() {
+                let _ = raw.remove_item(key);
+            }
+            Err(StorageProblem::Corrupt)
+        }
+    }
+}
+
+/// Writes `value` as JSON under `key`: `save("yizhan.prefs.v1", &prefs)`.
+pub fn save<T: Serialize>(key: &str, value: &T) -> Result<(), StorageProblem> {
+    LocalStorage::set(key, value).map_err(classify)
+}
+
+/// Removes `key`: `remove("yizhan.prefs.v1")`.
+pub fn remove(key: &str) {
+    LocalStorage::delete(key);
+}
+
+fn classify(err: StorageError) -> StorageProblem {
+    match err {
+        StorageError::JsError(e) if e.name == "QuotaExceededError" => StorageProblem::Full,
+        StorageError::SerdeError(_) => StorageProblem::Corrupt,
+        _ => StorageProblem::Unavailable,
+    }
+}

@@ -1,0 +1,37 @@
+use crate::state::use_strings;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The persistent bottom navigation: four tabs, each an icon with its word.
+#[component]
+pub fn BottomNav() -> impl IntoView {
+    let t = use_strings();
+    view! {
+        <nav class="bottom-nav" aria-label=move || t().nav_label>
+            <A href="/stations">
+                <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M12 2a7 7 0 0 0-7 7c0 5 7 13 7 13s7-8 7-13a7 7 0 0 0-7-7zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5z" />
+                </svg>
+                <span>{move || t().nav_stations}</span>
+            </A>
+            <A href="/coupons">
+                <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M3 6h18v4a2 2 0 0 0 0 4v4H3v-4a2 2 0 0 0 0-4zm6 2v8h2V8zm4 0v8h2V8z" />
+                </svg>
+                <span>{move || t().nav_coupons}</span>
+            </A>
+            <A href="/join">
+                <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M9 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm0 2c-3 0-8 1.5-8 4.5V21h16v-2.5C17 15.5 12 14 9 14zm10-6V5h-2v3h-3v2h3v3h2v-3h3V8z" />
+                </svg>
+                <span>{move || t().nav_join}</span>
+            </A>
+            <A href="/me">
+                <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
+                    <path d="M12 12a5 5 0 1 0 0-10 5 5 0 0 0 0 10zm0 2c-4 0-9 2-9 5v3h18v-3c0-3-5-5-9-5z" />
+                </svg>
+                <span>{move || t().nav_me}</span>
+            </A>
+        </nav>
+    }
+}

@@ -1,0 +1,3 @@
+//! Pure domain logic: no `web_sys`, no reactivity, unit-tested natively with `cargo test`.
+
+pub mod prefs;

@@ -1,0 +1,13 @@
+//! One page component per route.
+
+mod coupons;
+mod join;
+mod me;
+mod not_found;
+mod stations;
+
+pub use coupons::CouponsPage;
+pub use join::JoinPage;
+pub use me::MePage;
+pub use not_found::NotFoundPage;
+pub use stations::StationsPage;

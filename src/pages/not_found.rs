@@ -1,0 +1,18 @@
+use crate::state::use_strings;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// Shown for any unknown route, with a way back.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    let t = use_strings();
+    view! {
+        <Title text=move || t().not_found_title />
+        <section class="page not-found" aria-labelledby="page-title">
+            <h1 id="page-title">{move || t().not_found_title}</h1>
+            <p class="lead">{move || t().not_found_text}</p>
+            <A href="/stations" attr:class="button primary">{move || t().not_found_back}</A>
+        </section>
+    }
+}

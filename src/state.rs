@@ -1,0 +1,64 @@
+//! App-wide reactive state, provided once by `App` and read by any component.
+
+use crate::adapters::storage::{self, StorageProblem};
+use crate::domain::prefs::Prefs;
+use crate::i18n::{strings, Lang, Strings};
+use leptos::prelude::*;
+
+/// What the app holds for the whole session.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub prefs: RwSignal<Prefs>,
+    /// The latest storage problem, shown in a banner until dismissed.
+    pub storage_problem: RwSignal<Option<StorageProblem>>,
+}
+
+impl AppState {
+    /// Loads the stored preferences (reporting a damaged store) and provides the state
+    /// as context: call once at the root, `AppState::provide()`.
+    pub fn provide() -> AppState {
+        let (prefs, problem) = match storage::load::<Prefs>(Prefs::STORAGE_KEY) {
+            Ok(p) => (p.unwrap_or_default(), None),
+            Err(problem) => (Prefs::default(), Some(problem)),
+        };
+        let state = AppState {
+            prefs: RwSignal::new(prefs),
+            storage_problem: RwSignal::new(problem),
+        };
+        provide_context(state);
+        state
+    }
+
+    /// Changes the preferences and saves them, reporting a failed save.
+    pub fn update_prefs(&self, change: impl FnOnce(&mut Prefs) -> bool) {
+        let mut prefs = self.prefs.get_untracked();
+        if change(&mut prefs) {
+            if let Err(problem) = storage::save(Prefs::STORAGE_KEY, &prefs) {
+                self.storage_problem.set(Some(problem));
+            }
+            self.prefs.set(prefs);
+        }
+    }
+
+    /// Switches the interface language and remembers it: `state.set_lang(Lang::En)`.
+    pub fn set_lang(&self, lang: Lang) {
+        self.update_prefs(|p| p.apply_lang_param(Some(lang.code())));
+    }
+}
+
+/// The app state provided by `App`: `let state = use_app_state();`.
+pub fn use_app_state() -> AppState {
+    expect_context::<AppState>()
+}
+
+/// The current language, reactive: `let lang = use_lang(); lang.get()`.
+pub fn use_lang() -> Signal<Lang> {
+    let prefs = use_app_state().prefs;
+    Signal::derive(move || prefs.with(|p| p.lang))
+}
+
+/// The string table of the current language, reactive: `let t = use_strings(); t().nav_me`.
+pub fn use_strings() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'static {
+    let lang = use_lang();
+    move || strings(lang.get())
+}

@@ -1,0 +1,152 @@
+// The app shell: routes, navigation, language, 404, at phone and kiosk sizes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, appReady, screenshot, KIOSK } from './support.mjs';
+
+let server, browser;
+before(async () => { server = await serveDist(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const TABS = [
+  { href: '/stations', zh: '附近驿站', en: 'Stations' },
+  { href: '/coupons', zh: '福利券', en: 'Coupons' },
+  { href: '/join', zh: '入会', en: 'Join' },
+  { href: '/me', zh: '我的', en: 'Me' },
+];
+
+test('loads in Chinese with no page errors, / goes to stations', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(server.url + '/');
+  await appReady(page);
+  assert.equal(new URL(page.url()).pathname, '/stations');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.equal(await page.locator('h1').innerText(), '附近驿站');
+  const links = page.locator('nav.bottom-nav a');
+  assert.equal(await links.count(), 4);
+  for (const [i, tab] of TABS.entries()) {
+    assert.equal(await links.nth(i).getAttribute('href'), tab.href);
+    assert.equal((await links.nth(i).innerText()).trim(), tab.zh);
+  }
+  await screenshot(page, 'shell-stations-zh-phone');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('each tab renders from the navigation and is marked current', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(server.url + '/stations');
+  await appReady(page);
+  for (const tab of TABS) {
+    await page.locator(`nav.bottom-nav a[href="${tab.href}"]`).click();
+    await page.waitForURL(server.url + tab.href);
+    await page.locator('h1').first().waitFor();
+    assert.equal(
+      await page.locator(`nav.bottom-nav a[href="${tab.href}"]`).getAttribute('aria-current'),
+      'page',
+    );
+    assert.ok((await page.locator('h1').innerText()).length > 0);
+    await screenshot(page, `shell-tab${tab.href.replace('/', '-')}-phone`);
+  }
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a deep link survives a reload', async () => {
+  const { context, page } = await openPage(browser);
+  for (const tab of TABS) {
+    await page.goto(server.url + tab.href);
+    await appReady(page);
+    await page.reload();
+    await appReady(page);
+    assert.equal(new URL(page.url()).pathname, tab.href);
+    assert.equal(
+      await page.locator(`nav.bottom-nav a[href="${tab.href}"]`).getAttribute('aria-current'),
+      'page',
+    );
+  }
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('an unknown route shows a friendly 404 with a way back', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(server.url + '/no/such/page');
+  await appReady(page);
+  assert.equal(await page.locator('h1').innerText(), '没有找到这个页面');
+  await screenshot(page, 'shell-404-phone');
+  await page.getByRole('link', { name: '回到附近驿站' }).click();
+  await page.waitForURL(server.url + '/stations');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('?lang=en switches to English and the choice survives reloads', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(server.url + '/coupons?lang=en');
+  await appReady(page);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal((await page.locator('nav.bottom-nav a[href="/me"]').innerText()).trim(), 'Me');
+  await page.goto(server.url + '/stations');
+  await appReady(page);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.locator('h1').innerText(), 'Nearby stations');
+  await screenshot(page, 'shell-stations-en-phone');
+  await page.goto(server.url + '/stations?lang=zh');
+  await appReady(page);
+  assert.equal(await page.locator('h1').innerText(), '附近驿站');
+  await page.reload();
+  await appReady(page);
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('the language switch on /me is remembered across reloads', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(server.url + '/me');
+  await appReady(page);
+  await page.getByRole('button', { name: 'English' }).click();
+  assert.equal(await page.locator('h1').innerText(), 'Me');
+  assert.equal(await page.getByRole('button', { name: 'English' }).getAttribute('aria-pressed'), 'true');
+  await page.reload();
+  await appReady(page);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.getByRole('button', { name: '中文' }).click();
+  assert.equal(await page.locator('h1').innerText(), '我的');
+  await page.reload();
+  await appReady(page);
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('damaged stored settings are reported, set aside, and the app still starts', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(server.url + '/me');
+  await appReady(page);
+  await page.evaluate(() => localStorage.setItem('yizhan.prefs.v1', '{broken'));
+  await page.reload();
+  await appReady(page);
+  assert.match(await page.getByRole('alert').innerText(), /损坏/);
+  assert.equal(await page.evaluate(() => localStorage.getItem('yizhan.prefs.v1.corrupt')), '{broken');
+  assert.equal(await page.locator('h1').innerText(), '我的');
+  await context.close();
+});
+
+test('the four-tab navigation fits a 1080×1920 kiosk and a 360 px phone', async () => {
+  for (const [name, viewport] of [['kiosk', KIOSK], ['narrow', { width: 360, height: 740 }]]) {
+    const { context, page } = await openPage(browser, { viewport });
+    await page.goto(server.url + '/stations');
+    await appReady(page);
+    const boxes = await page.locator('nav.bottom-nav a').evaluateAll((as) =>
+      as.map((a) => a.getBoundingClientRect().toJSON()));
+    for (const b of boxes) {
+      assert.ok(b.width >= 48 && b.height >= 48, `tab is ${b.width}x${b.height}`);
+      assert.ok(b.right <= viewport.width + 0.5, 'tab overflows the screen');
+    }
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scrollWidth <= viewport.width, `page is ${scrollWidth}px wide`);
+    await screenshot(page, `shell-stations-zh-${name}`);
+    await context.close();
+  }
+});
