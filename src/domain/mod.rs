@@ -1,3 +1,6 @@
 //! Pure domain logic: no `web_sys`, no reactivity, unit-tested natively with `cargo test`.
 
+pub mod feed;
+pub mod geo;
+pub mod hours;
 pub mod prefs;

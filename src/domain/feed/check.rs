@@ -1,0 +1,308 @@
+//! Trust checks on feed bytes: signature, format, rollback, integrity, shape.
+//! Nothing is trusted (or stored) until every check here has passed.
+
+use super::model::{Manifest, Shard, FORMAT};
+use super::paths::resolve;
+use base64::Engine;
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// Why an update was refused. The user keeps the data they had and sees why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The app was built with publisher keys and the manifest carries no signature.
+    Unsigned,
+    /// The signature does not match any publisher key.
+    BadSignature,
+    /// `format` is not `yizhan-feed/1` (the value found is kept for the message).
+    UnknownFormat(String),
+    /// The JSON does not parse or lacks a required field.
+    Malformed(String),
+    /// The manifest's `sequence` is lower than the one already accepted.
+    Rollback { offered: u64, held: u64 },
+    /// A path points outside the feed's folder.
+    UnsafePath(String),
+    /// A file's bytes do not match the manifest's `sha256`.
+    HashMismatch(String),
+    /// `intake.url` is not `https:` (or `http:` on localhost).
+    InsecureIntake(String),
+    /// A bbox is not four finite numbers with min ≤ max.
+    BadBbox(String),
+    /// A shard names another region than the manifest says.
+    WrongRegion { expected: String, found: String },
+    /// The network failed or the server answered with an error.
+    Network(String),
+    /// A file is larger than the app accepts.
+    TooLarge(String),
+}
+
+/// The largest file the app downloads (a city shard is well under 2 MB).
+pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Lower-case hex SHA-256 of `bytes`: `sha256_hex(b"")` starts with `e3b0c442`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Checks a downloaded file against the manifest: `check_file(&bytes, &entry.sha256, path)`.
+pub fn check_file(bytes: &[u8], sha256: &str, path: &str) -> Result<(), Refusal> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Refusal::TooLarge(path.to_string()));
+    }
+    if sha256_hex(bytes) != sha256.to_ascii_lowercase() {
+        return Err(Refusal::HashMismatch(path.to_string()));
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct FormatOnly {
+    format: Option<serde_json::Value>,
+}
+
+/// Checks a manifest's bytes, in order: signature (when `keys` is not empty), format,
+/// shape, rollback against `held_sequence`, paths, bboxes and intake.
+/// `manifest_path` is where it was fetched from (to check the paths it names).
+pub fn check_manifest(
+    bytes: &[u8],
+    signature_b64: Option<&str>,
+    keys: &[[u8; 32]],
+    held_sequence: Option<u64>,
+    manifest_path: &str,
+) -> Result<Manifest, Refusal> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(Refusal::TooLarge(manifest_path.to_string()));
+    }
+    if !keys.is_empty() {
+        verify_signature(bytes, signature_b64.ok_or(Refusal::Unsigned)?, keys)?;
+    }
+    // Look at `format` first, so a feed of another format is named as such.
+    let probe: FormatOnly =
+        serde_json::from_slice(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
+    match probe.format {
+        Some(serde_json::Value::String(f)) if f == FORMAT => {}
+        Some(other) => {
+            let shown = other
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or(other.to_string());
+            return Err(Refusal::UnknownFormat(shown.chars().take(40).collect()));
+        }
+        None => return Err(Refusal::UnknownFormat(String::new())),
+    }
+    let manifest: Manifest =
+        serde_json::from_slice(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
+    if let Some(held) = held_sequence {
+        if manifest.sequence < held {
+            return Err(Refusal::Rollback {
+                offered: manifest.sequence,
+                held,
+            });
+        }
+    }
+    let files = manifest.regions.iter().map(|r| (&r.path, &r.sha256)).chain(
+        [&manifest.campaigns, &manifest.unions, &manifest.statuses]
+            .into_iter()
+            .flatten()
+            .map(|f| (&f.path, &f.sha256)),
+    );
+    for (path, sha) in files {
+        resolve(manifest_path, path)?;
+        if sha.len() != 64 || !sha.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return Err(Refusal::Malformed(format!("sha256 of {path}")));
+        }
+    }
+    for r in &manifest.regions {
+        let [a, b, c, d] = r.bbox;
+        if !(r.bbox.iter().all(|v| v.is_finite()) && a <= c && b <= d) {
+            return Err(Refusal::BadBbox(r.code.clone()));
+        }
+    }
+    if let Some(intake) = &manifest.intake {
+        if !intake_url_allowed(&intake.url) {
+            return Err(Refusal::InsecureIntake(intake.url.clone()));
+        }
+    }
+    Ok(manifest)
+}
+
+/// `https:` anywhere, `http:` only on this machine: `intake_url_allowed("http://localhost:9/x")`.
+pub fn intake_url_allowed(url: &str) -> bool {
+    if url.starts_with("https://") {
+        return true;
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+}
+
+fn verify_signature(bytes: &[u8], signature_b64: &str, keys: &[[u8; 32]]) -> Result<(), Refusal> {
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(signature_b64.trim())
+        .map_err(|_| Refusal::BadSignature)?;
+    let signature = Signature::from_slice(&raw).map_err(|_| Refusal::BadSignature)?;
+    let any_key_verifies = keys.iter().any(|k| {
+        VerifyingKey::from_bytes(k).is_ok_and(|vk| vk.verify_strict(bytes, &signature).is_ok())
+    });
+    any_key_verifies.then_some(()).ok_or(Refusal::BadSignature)
+}
+
+/// Parses a shard already checked by hash, refusing one that names another region:
+/// `parse_shard(&bytes, "371500")`.
+pub fn parse_shard(bytes: &[u8], region: &str) -> Result<Shard, Refusal> {
+    let shard: Shard =
+        serde_json::from_slice(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
+    if shard.region != region {
+        return Err(Refusal::WrongRegion {
+            expected: region.to_string(),
+            found: shard.region.chars().take(40).collect(),
+        });
+    }
+    Ok(shard)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::{Signer, SigningKey};
+
+    const M: &str = "/feed/manifest.json";
+
+    fn manifest(sequence: u64) -> String {
+        format!(
+            r#"{{"format":"yizhan-feed/1","sequence":{sequence},"datum":"gcj02",
+            "regions":[{{"code":"371500","bbox":[115.27,35.78,116.54,37.04],"path":"stations/371500.ab.json","sha256":"{}"}}],
+            "holidays":["2026-10-01"],"intake":{{"url":"https://example.org/intake"}}}}"#,
+            "a".repeat(64)
+        )
+    }
+
+    #[test]
+    fn sha256_matches_the_standard_vectors() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn a_good_manifest_is_accepted() {
+        let m = check_manifest(manifest(42).as_bytes(), None, &[], Some(41), M).unwrap();
+        assert_eq!(m.sequence, 42);
+        assert_eq!(m.regions[0].code, "371500");
+        assert_eq!(m.holidays.len(), 1);
+        // Equal sequence is accepted (it means nothing changed).
+        assert!(check_manifest(manifest(42).as_bytes(), None, &[], Some(42), M).is_ok());
+    }
+
+    #[test]
+    fn refusals_are_named() {
+        let check = |s: &str| check_manifest(s.as_bytes(), None, &[], Some(10), M);
+        assert_eq!(
+            check(&manifest(9)),
+            Err(Refusal::Rollback {
+                offered: 9,
+                held: 10
+            })
+        );
+        assert_eq!(
+            check(r#"{"format":"yizhan-feed/2","sequence":99}"#),
+            Err(Refusal::UnknownFormat("yizhan-feed/2".into()))
+        );
+        assert_eq!(
+            check(r#"{"sequence":99}"#),
+            Err(Refusal::UnknownFormat(String::new()))
+        );
+        assert!(matches!(
+            check(r#"{"format":"yizhan-feed/1""#),
+            Err(Refusal::Malformed(_))
+        ));
+        assert!(matches!(check("<html>"), Err(Refusal::Malformed(_))));
+        assert!(matches!(
+            check(r#"{"format":"yizhan-feed/1","sequence":11}"#),
+            Err(Refusal::Malformed(_)) // no datum
+        ));
+        let escaping = manifest(11).replace("stations/371500.ab.json", "../../x.json");
+        assert_eq!(
+            check(&escaping),
+            Err(Refusal::UnsafePath("../../x.json".into()))
+        );
+        let http = manifest(11).replace("https://example.org", "http://example.org");
+        assert!(matches!(check(&http), Err(Refusal::InsecureIntake(_))));
+        let bbox =
+            manifest(11).replace("[115.27,35.78,116.54,37.04]", "[116.54,35.78,115.27,37.04]");
+        assert_eq!(check(&bbox), Err(Refusal::BadBbox("371500".into())));
+        let short_hash = manifest(11).replace(&"a".repeat(64), "abc");
+        assert!(matches!(check(&short_hash), Err(Refusal::Malformed(_))));
+    }
+
+    #[test]
+    fn intake_must_be_https_or_local() {
+        assert!(intake_url_allowed("https://union.example/intake"));
+        assert!(intake_url_allowed("http://127.0.0.1:9000/intake"));
+        assert!(intake_url_allowed("http://localhost/intake"));
+        assert!(!intake_url_allowed("http://union.example/intake"));
+        assert!(!intake_url_allowed("http://localhost.evil.cn/intake"));
+        assert!(!intake_url_allowed("ftp://x"));
+    }
+
+    #[test]
+    fn signatures_are_checked_when_keys_are_built_in() {
+        let key = SigningKey::from_bytes(&[7u8; 32]);
+        let public = key.verifying_key().to_bytes();
+        let bytes = manifest(5);
+        let sig =
+            base64::engine::general_purpose::STANDARD.encode(key.sign(bytes.as_bytes()).to_bytes());
+        assert!(check_manifest(bytes.as_bytes(), Some(&sig), &[public], None, M).is_ok());
+        assert_eq!(
+            check_manifest(bytes.as_bytes(), None, &[public], None, M),
+            Err(Refusal::Unsigned)
+        );
+        let tampered = bytes.replace("\"sequence\":5", "\"sequence\":6");
+        assert_eq!(
+            check_manifest(tampered.as_bytes(), Some(&sig), &[public], None, M),
+            Err(Refusal::BadSignature)
+        );
+        assert_eq!(
+            check_manifest(bytes.as_bytes(), Some("not base64!"), &[public], None, M),
+            Err(Refusal::BadSignature)
+        );
+        // Without keys, the signature is not required.
+        assert!(check_manifest(bytes.as_bytes(), None, &[], None, M).is_ok());
+    }
+
+    #[test]
+    fn files_are_checked_by_hash_and_shards_by_region() {
+        let body = br#"{"region":"371500","stations":[{"id":"1","name":"<b>x</b>","lng":116.0,"lat":36.4}]}"#;
+        let sha = sha256_hex(body);
+        assert!(check_file(body, &sha, "s.json").is_ok());
+        assert!(check_file(body, &sha.to_uppercase(), "s.json").is_ok());
+        let mut tampered = body.to_vec();
+        tampered[30] ^= 1;
+        assert_eq!(
+            check_file(&tampered, &sha, "s.json"),
+            Err(Refusal::HashMismatch("s.json".into()))
+        );
+        let shard = parse_shard(body, "371500").unwrap();
+        assert_eq!(shard.stations[0].name, "<b>x</b>");
+        assert!(matches!(
+            parse_shard(body, "370100"),
+            Err(Refusal::WrongRegion { .. })
+        ));
+        assert!(matches!(
+            parse_shard(&body[..40], "371500"),
+            Err(Refusal::Malformed(_))
+        ));
+    }
+}

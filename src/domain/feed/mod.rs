@@ -1,0 +1,10 @@
+//! The feed contract (shared/FEED.md, format 1): its types, its checks, and which
+//! shards a device needs. Pure: bytes in, typed data or a named refusal out.
+
+pub mod check;
+pub mod model;
+pub mod paths;
+
+pub use check::{check_file, check_manifest, parse_shard, sha256_hex, Refusal};
+pub use model::*;
+pub use paths::{feed_path_from_param, resolve, FeedUrlError};

@@ -1,0 +1,290 @@
+//! Feed data types. Unknown fields are ignored; optional fields may be absent.
+
+use crate::domain::geo::{distance_to_bbox_m, Datum, LngLat};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The only format this app reads.
+pub const FORMAT: &str = "yizhan-feed/1";
+
+/// `manifest.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub sequence: u64,
+    #[serde(default)]
+    pub published_at: Option<String>,
+    #[serde(default)]
+    pub publisher: Option<Publisher>,
+    pub datum: Datum,
+    #[serde(default)]
+    pub regions: Vec<RegionEntry>,
+    #[serde(default)]
+    pub campaigns: Option<FileRef>,
+    #[serde(default)]
+    pub unions: Option<FileRef>,
+    #[serde(default)]
+    pub statuses: Option<FileRef>,
+    #[serde(default)]
+    pub holidays: Vec<NaiveDate>,
+    #[serde(default)]
+    pub intake: Option<Intake>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Publisher {
+    pub name: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// One region shard as the manifest lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RegionEntry {
+    pub code: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `[min_lng, min_lat, max_lng, max_lat]` in the feed's datum.
+    pub bbox: [f64; 4],
+    #[serde(default)]
+    pub count: Option<u64>,
+    pub path: String,
+    pub sha256: String,
+}
+
+/// A content-addressed file the manifest points to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRef {
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Intake {
+    pub url: String,
+}
+
+/// `stations/<region>.<hash>.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Shard {
+    pub region: String,
+    pub stations: Vec<Station>,
+}
+
+/// One rest station. `name`, `lng`, `lat` and `id` are required.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Station {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    pub lng: f64,
+    pub lat: f64,
+    /// Service words; an unknown word is kept and shown as it is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// `open`, `outdoor_workers` or `members`; anything else is shown as unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+}
+
+impl Station {
+    /// The station's position in the feed's datum.
+    pub fn position(&self) -> LngLat {
+        LngLat::new(self.lng, self.lat)
+    }
+}
+
+/// The service words FEED.md defines, in the order the filters show them.
+pub const SERVICES: [&str; 16] = [
+    "water",
+    "microwave",
+    "charging",
+    "toilet",
+    "rest",
+    "ac",
+    "first_aid",
+    "pump",
+    "umbrella",
+    "books",
+    "wifi",
+    "shower",
+    "accessible",
+    "battery_swap",
+    "meals",
+    "fridge",
+];
+
+/// The entry rules FEED.md defines.
+pub const ENTRY_RULES: [&str; 3] = ["open", "outdoor_workers", "members"];
+
+/// `campaigns.<hash>.json`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Campaigns {
+    #[serde(default)]
+    pub campaigns: Vec<Campaign>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Campaign {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub venues: Vec<Venue>,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    #[serde(default)]
+    pub per_member: Option<u32>,
+    #[serde(default)]
+    pub period: Option<String>,
+    #[serde(default)]
+    pub total: Option<u64>,
+    #[serde(default)]
+    pub remaining: Option<u64>,
+    #[serde(default)]
+    pub members_only: bool,
+    #[serde(default)]
+    pub discount_percent: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Venue {
+    pub name: String,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub lng: Option<f64>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+}
+
+/// `unions.<hash>.json`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Unions {
+    #[serde(default)]
+    pub unions: Vec<Union>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Union {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub occupations: Vec<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// `statuses.<hash>.json`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Statuses {
+    #[serde(default)]
+    pub statuses: Vec<RequestStatus>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestStatus {
+    /// SHA-256 (lower-case hex) of the request's id.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub state: String,
+    #[serde(default)]
+    pub member_no: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub updated: Option<String>,
+}
+
+impl Manifest {
+    /// The regions whose bbox lies within `radius_m` of `near` (in the feed's datum):
+    /// `manifest.regions_near(p, 25_000.0)` names the shards a device must fetch.
+    pub fn regions_near(&self, near: LngLat, radius_m: f64) -> Vec<&RegionEntry> {
+        self.regions
+            .iter()
+            .filter(|r| distance_to_bbox_m(near, r.bbox) <= radius_m)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(code: &str, bbox: [f64; 4]) -> RegionEntry {
+        RegionEntry {
+            code: code.into(),
+            name: None,
+            bbox,
+            count: None,
+            path: format!("stations/{code}.x.json"),
+            sha256: "0".repeat(64),
+        }
+    }
+
+    #[test]
+    fn only_regions_within_the_radius_are_near() {
+        let m = Manifest {
+            format: FORMAT.into(),
+            sequence: 1,
+            published_at: None,
+            publisher: None,
+            datum: Datum::Gcj02,
+            regions: vec![
+                region("371500", [115.27, 35.78, 116.54, 37.04]), // Liaocheng
+                region("370100", [116.6, 36.2, 117.6, 37.2]),     // Jinan, ~10 km east
+                region("310000", [120.85, 30.68, 122.0, 31.88]),  // Shanghai
+            ],
+            campaigns: None,
+            unions: None,
+            statuses: None,
+            holidays: vec![],
+            intake: None,
+        };
+        let liaocheng = LngLat::new(115.98, 36.45);
+        let codes: Vec<_> = m
+            .regions_near(liaocheng, 25_000.0)
+            .iter()
+            .map(|r| r.code.as_str())
+            .collect();
+        assert_eq!(codes, ["371500"]);
+        let edge = LngLat::new(116.50, 36.45); // 9 km from Jinan's bbox
+        let codes: Vec<_> = m
+            .regions_near(edge, 25_000.0)
+            .iter()
+            .map(|r| r.code.as_str())
+            .collect();
+        assert_eq!(codes, ["371500", "370100"]);
+    }
+
+    #[test]
+    fn stations_keep_unknown_services_and_ignore_unknown_fields() {
+        let s: Station = serde_json::from_str(
+            r#"{"id":"a","name":"n","lng":1.0,"lat":2.0,"services":["water","hot_tea"],"future":{"x":1}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.services, ["water", "hot_tea"]);
+        assert!(serde_json::from_str::<Station>(r#"{"id":"a","lng":1.0,"lat":2.0}"#).is_err());
+    }
+}

@@ -1,0 +1,112 @@
+//! Where feed files live: the manifest's own path, and paths relative to it.
+
+use super::check::Refusal;
+
+/// Why a `?feed=` value was not taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FeedUrlError {
+    /// Another origin (or a scheme such as `javascript:`): only same-origin feeds are read.
+    CrossOrigin,
+    Empty,
+}
+
+/// Turns a `?feed=` value into a same-origin path, given this page's origin:
+/// `feed_path_from_param("/test/manifest.json", "https://a.cn") == Ok("/test/manifest.json")`.
+/// A full URL on the same origin is accepted; any other origin or scheme is refused.
+pub fn feed_path_from_param(param: &str, origin: &str) -> Result<String, FeedUrlError> {
+    let param = param.trim();
+    if param.is_empty() {
+        return Err(FeedUrlError::Empty);
+    }
+    let path = match param.strip_prefix(origin) {
+        Some(rest) if rest.starts_with('/') => rest,
+        Some(_) => return Err(FeedUrlError::CrossOrigin),
+        None => param,
+    };
+    if path.starts_with("//") || path.contains('\\') || path.contains(':') {
+        return Err(FeedUrlError::CrossOrigin);
+    }
+    Ok(if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("/{path}")
+    })
+}
+
+/// Resolves a manifest-relative `path` against the manifest's own path:
+/// `resolve("/feed/manifest.json", "stations/a.json") == Ok("/feed/stations/a.json")`.
+/// Absolute paths, other origins, schemes and `..` are refused: a manifest may only
+/// point below its own folder.
+pub fn resolve(manifest_path: &str, path: &str) -> Result<String, Refusal> {
+    let unsafe_path = path.is_empty()
+        || path.starts_with('/')
+        || path.contains(':')
+        || path.contains('\\')
+        || path.contains('?')
+        || path.contains('#')
+        || path
+            .split('/')
+            .any(|seg| seg == ".." || seg == "." || seg.is_empty());
+    if unsafe_path {
+        return Err(Refusal::UnsafePath(path.to_string()));
+    }
+    let dir = match manifest_path.rfind('/') {
+        Some(i) => &manifest_path[..=i],
+        None => "/",
+    };
+    Ok(format!("{dir}{path}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGIN: &str = "http://127.0.0.1:8080";
+
+    #[test]
+    fn feed_param_accepts_same_origin_only() {
+        let ok = |p: &str| feed_path_from_param(p, ORIGIN);
+        assert_eq!(ok("/feed/manifest.json"), Ok("/feed/manifest.json".into()));
+        assert_eq!(ok("test/m.json"), Ok("/test/m.json".into()));
+        assert_eq!(
+            ok("http://127.0.0.1:8080/x/manifest.json"),
+            Ok("/x/manifest.json".into())
+        );
+        assert_eq!(
+            ok("https://evil.example/manifest.json"),
+            Err(FeedUrlError::CrossOrigin)
+        );
+        assert_eq!(
+            ok("//evil.example/manifest.json"),
+            Err(FeedUrlError::CrossOrigin)
+        );
+        assert_eq!(
+            ok("http://127.0.0.1:8080.evil.cn/m.json"),
+            Err(FeedUrlError::CrossOrigin)
+        );
+        assert_eq!(ok("javascript:alert(1)"), Err(FeedUrlError::CrossOrigin));
+        assert_eq!(ok("/\\evil.example/m.json"), Err(FeedUrlError::CrossOrigin));
+        assert_eq!(ok("  "), Err(FeedUrlError::Empty));
+    }
+
+    #[test]
+    fn relative_paths_resolve_below_the_manifest() {
+        assert_eq!(
+            resolve("/feed/manifest.json", "stations/371500.ab.json"),
+            Ok("/feed/stations/371500.ab.json".into())
+        );
+        assert_eq!(resolve("/m.json", "c.json"), Ok("/c.json".into()));
+        for bad in [
+            "/etc/passwd",
+            "../secret.json",
+            "stations/../../x.json",
+            "https://evil.example/x.json",
+            "//evil.example/x.json",
+            "a//b.json",
+            "",
+            "x.json?y",
+        ] {
+            assert!(resolve("/feed/manifest.json", bad).is_err(), "{bad}");
+        }
+    }
+}
