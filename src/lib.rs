@@ -9,6 +9,8 @@ pub mod components;
 pub mod domain;
 pub mod i18n;
 pub mod pages;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod publish;
 pub mod state;
 
 use components::{AppHeader, BottomNav, StorageNotice};

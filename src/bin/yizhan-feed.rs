@@ -1,0 +1,225 @@
+//! `yizhan-feed`: the publisher's tool. Builds a feed folder from a stations CSV,
+//! generates synthetic data, and makes Ed25519 keys. See `yizhan-feed help`.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    std::process::exit(cli::run(std::env::args().skip(1).collect()));
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::collections::HashMap;
+    use std::path::Path;
+    use yizhan::domain::feed::Publisher;
+    use yizhan::domain::geo::Datum;
+    use yizhan::publish::build::{build_feed, read_holidays, write_feed, BuildInput};
+    use yizhan::publish::csv_import::read_stations;
+    use yizhan::publish::{generate, keys, Diagnostic};
+
+    const HELP: &str = "yizhan-feed: publish a Yizhan feed (format yizhan-feed/1)
+
+  build --stations FILE.csv --datum gcj02|wgs84 --sequence N --out DIR
+        [--campaigns F.json] [--unions F.json] [--statuses F.json] [--holidays F.txt]
+        [--intake URL] [--sign-key KEYFILE] [--publisher NAME] [--publisher-phone P]
+        [--published-at RFC3339] [--strict]
+      Writes content-hashed shards per region and manifest.json (and manifest.json.sig
+      with a key). Any bad row is reported as FILE:LINE: reason; then nothing is written.
+  generate --stations N --seed S --out FILE.csv [--cities CODE,CODE]
+      Writes realistic synthetic stations (GCJ-02) over real cities.
+  keygen --out KEYFILE
+      Writes an Ed25519 secret key to KEYFILE and its public key to KEYFILE.pub.
+";
+
+    /// Runs a command line; returns the process exit status.
+    pub fn run(args: Vec<String>) -> i32 {
+        let Some((command, rest)) = args.split_first() else {
+            eprint!("{HELP}");
+            return 2;
+        };
+        let (opts, flags) = match parse_options(rest) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("yizhan-feed: {e}\n\n{HELP}");
+                return 2;
+            }
+        };
+        let result = match command.as_str() {
+            "build" => build(&opts, flags.contains(&"strict")),
+            "generate" => generate_cmd(&opts),
+            "keygen" => keygen(&opts),
+            "help" | "--help" | "-h" => {
+                print!("{HELP}");
+                Ok(())
+            }
+            other => Err(format!("unknown command `{other}`\n\n{HELP}")),
+        };
+        match result {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("yizhan-feed: {e}");
+                1
+            }
+        }
+    }
+
+    type Options = HashMap<String, String>;
+
+    fn parse_options(args: &[String]) -> Result<(Options, Vec<&'static str>), String> {
+        let mut opts = HashMap::new();
+        let mut flags = Vec::new();
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let name = arg
+                .strip_prefix("--")
+                .ok_or_else(|| format!("unexpected argument `{arg}`"))?;
+            if name == "strict" {
+                flags.push("strict");
+                continue;
+            }
+            let value = it.next().ok_or_else(|| format!("--{name} needs a value"))?;
+            opts.insert(name.to_string(), value.clone());
+        }
+        Ok((opts, flags))
+    }
+
+    fn required<'a>(opts: &'a Options, name: &str) -> Result<&'a str, String> {
+        opts.get(name)
+            .map(String::as_str)
+            .ok_or_else(|| format!("--{name} is required"))
+    }
+
+    fn read(path: &str) -> Result<Vec<u8>, String> {
+        std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
+    }
+
+    fn report(diags: &[Diagnostic]) {
+        for d in diags {
+            eprintln!("{d}");
+        }
+    }
+
+    fn build(opts: &Options, strict: bool) -> Result<(), String> {
+        let stations_path = required(opts, "stations")?;
+        let datum = match required(opts, "datum")? {
+            "gcj02" => Datum::Gcj02,
+            "wgs84" => Datum::Wgs84,
+            other => return Err(format!("--datum must be gcj02 or wgs84, not `{other}`")),
+        };
+        let sequence: u64 = required(opts, "sequence")?
+            .parse()
+            .map_err(|_| "--sequence must be a whole number".to_string())?;
+        let out = Path::new(required(opts, "out")?);
+
+        let text = String::from_utf8(read(stations_path)?)
+            .map_err(|_| format!("{stations_path} is not UTF-8"))?;
+        let (rows, mut diags) = read_stations(stations_path, &text);
+        let holidays = match opts.get("holidays") {
+            Some(p) => {
+                let text = String::from_utf8_lossy(&read(p)?).into_owned();
+                read_holidays(p, &text).unwrap_or_else(|errors| {
+                    diags.extend(errors);
+                    Vec::new()
+                })
+            }
+            None => Vec::new(),
+        };
+        let optional = |name: &str| -> Result<Option<(String, Vec<u8>)>, String> {
+            opts.get(name)
+                .map(|p| Ok((p.clone(), read(p)?)))
+                .transpose()
+        };
+        let input = BuildInput {
+            rows,
+            datum,
+            sequence,
+            published_at: opts.get("published-at").cloned().unwrap_or_else(now_china),
+            publisher: opts.get("publisher").map(|name| Publisher {
+                name: name.clone(),
+                phone: opts.get("publisher-phone").cloned(),
+            }),
+            campaigns: optional("campaigns")?,
+            unions: optional("unions")?,
+            statuses: optional("statuses")?,
+            holidays,
+            intake: opts.get("intake").cloned(),
+        };
+        let signing_key = opts.get("sign-key").map(|p| read(p)).transpose()?;
+
+        report(&diags);
+        let errors = diags.iter().filter(|d| strict || !d.warning).count();
+        if errors > 0 {
+            return Err(format!(
+                "{errors} error(s) in the input; nothing was written"
+            ));
+        }
+        let feed = build_feed(input).map_err(|errors| {
+            report(&errors);
+            format!(
+                "{} error(s) in the input; nothing was written",
+                errors.len()
+            )
+        })?;
+        let signature = signing_key
+            .map(|k| keys::sign(&String::from_utf8_lossy(&k), &feed.manifest_bytes))
+            .transpose()?;
+        write_feed(out, &feed, signature.as_deref())
+            .map_err(|e| format!("writing {}: {e}", out.display()))?;
+        let stations: u64 = feed.manifest.regions.iter().filter_map(|r| r.count).sum();
+        println!(
+            "wrote {} ({} stations in {} regions, sequence {}{})",
+            out.join("manifest.json").display(),
+            stations,
+            feed.manifest.regions.len(),
+            sequence,
+            if signature.is_some() { ", signed" } else { "" }
+        );
+        Ok(())
+    }
+
+    fn now_china() -> String {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let china = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
+        chrono::DateTime::from_timestamp(secs, 0)
+            .expect("valid time")
+            .with_timezone(&china)
+            .to_rfc3339()
+    }
+
+    fn generate_cmd(opts: &Options) -> Result<(), String> {
+        let n: usize = required(opts, "stations")?
+            .parse()
+            .map_err(|_| "--stations must be a number".to_string())?;
+        let seed: u64 = required(opts, "seed")?
+            .parse()
+            .map_err(|_| "--seed must be a number".to_string())?;
+        let out = required(opts, "out")?;
+        let cities: Vec<String> = opts
+            .get("cities")
+            .map(|c| {
+                c.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let csv = generate::generate_csv(n, seed, &cities)?;
+        std::fs::write(out, csv).map_err(|e| format!("writing {out}: {e}"))?;
+        println!("wrote {n} stations to {out}");
+        Ok(())
+    }
+
+    fn keygen(opts: &Options) -> Result<(), String> {
+        let out = required(opts, "out")?;
+        let (secret, public) = keys::generate()?;
+        std::fs::write(out, format!("{secret}\n")).map_err(|e| format!("writing {out}: {e}"))?;
+        std::fs::write(format!("{out}.pub"), format!("{public}\n"))
+            .map_err(|e| format!("writing {out}.pub: {e}"))?;
+        println!("secret key: {out} (keep it private)\npublic key: {public}");
+        Ok(())
+    }
+}

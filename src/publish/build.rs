@@ -1,0 +1,286 @@
+//! Builds a complete feed in memory, then writes it: content files first, the manifest
+//! (the only file that changes in place) last. A failed build writes nothing.
+
+use super::csv_import::Row;
+use super::Diagnostic;
+use crate::domain::feed::check::intake_url_allowed;
+use crate::domain::feed::{
+    sha256_hex, Campaigns, FileRef, Intake, Manifest, Publisher, RegionEntry, Shard, Statuses,
+    Unions, FORMAT,
+};
+use crate::domain::geo::Datum;
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
+
+/// Everything a feed is made of, already read from disk.
+pub struct BuildInput {
+    pub rows: Vec<Row>,
+    pub datum: Datum,
+    pub sequence: u64,
+    pub published_at: String,
+    pub publisher: Option<Publisher>,
+    /// `(file name, bytes)` of the optional JSON files.
+    pub campaigns: Option<(String, Vec<u8>)>,
+    pub unions: Option<(String, Vec<u8>)>,
+    pub statuses: Option<(String, Vec<u8>)>,
+    pub holidays: Vec<NaiveDate>,
+    pub intake: Option<String>,
+}
+
+/// The feed's files: `(relative path, bytes)`, and the manifest.
+pub struct FeedFiles {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub manifest: Manifest,
+    pub manifest_bytes: Vec<u8>,
+}
+
+/// Checks the optional inputs and builds every file: `build_feed(input)?`.
+/// Returns all problems found (not just the first) when it cannot build.
+pub fn build_feed(input: BuildInput) -> Result<FeedFiles, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut files = Vec::new();
+    let mut add_json =
+        |kind: &str, input: &Option<(String, Vec<u8>)>, errors: &mut Vec<Diagnostic>| {
+            let (name, bytes) = input.as_ref()?;
+            let ok = match kind {
+                "campaigns" => check_json::<Campaigns>(name, bytes),
+                "unions" => check_json::<Unions>(name, bytes),
+                _ => check_json::<Statuses>(name, bytes),
+            };
+            if let Err(d) = ok {
+                errors.push(d);
+                return None;
+            }
+            let sha = sha256_hex(bytes);
+            let path = format!("{kind}.{}.json", &sha[..8]);
+            files.push((path.clone(), bytes.clone()));
+            Some(FileRef { path, sha256: sha })
+        };
+    let campaigns = add_json("campaigns", &input.campaigns, &mut errors);
+    let unions = add_json("unions", &input.unions, &mut errors);
+    let statuses = add_json("statuses", &input.statuses, &mut errors);
+    if let Some(url) = &input.intake {
+        if !intake_url_allowed(url) {
+            errors.push(Diagnostic {
+                file: "--intake".into(),
+                line: 0,
+                message: format!("`{url}` must be https: (or http: on localhost)"),
+                warning: false,
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    // Group by region, stations sorted by id so the same input gives the same bytes.
+    let mut regions: BTreeMap<String, (Option<String>, Vec<_>)> = BTreeMap::new();
+    for row in input.rows {
+        let entry = regions.entry(row.region).or_default();
+        if entry.0.is_none() {
+            entry.0 = row.region_name;
+        }
+        entry.1.push(row.station);
+    }
+    let mut entries = Vec::new();
+    for (code, (name, mut stations)) in regions {
+        stations.sort_by(|a, b| a.id.cmp(&b.id));
+        let bbox = stations.iter().fold(
+            [f64::MAX, f64::MAX, f64::MIN, f64::MIN],
+            |[a, b, c, d], s| [a.min(s.lng), b.min(s.lat), c.max(s.lng), d.max(s.lat)],
+        );
+        let count = stations.len() as u64;
+        let shard = Shard {
+            region: code.clone(),
+            stations,
+        };
+        let bytes = serde_json::to_vec(&shard).expect("a shard always serialises");
+        let sha = sha256_hex(&bytes);
+        let path = format!("stations/{code}.{}.json", &sha[..8]);
+        files.push((path.clone(), bytes));
+        entries.push(RegionEntry {
+            code,
+            name,
+            bbox,
+            count: Some(count),
+            path,
+            sha256: sha,
+        });
+    }
+    let manifest = Manifest {
+        format: FORMAT.into(),
+        sequence: input.sequence,
+        published_at: Some(input.published_at),
+        publisher: input.publisher,
+        datum: input.datum,
+        regions: entries,
+        campaigns,
+        unions,
+        statuses,
+        holidays: input.holidays,
+        intake: input.intake.map(|url| Intake { url }),
+    };
+    let manifest_bytes =
+        serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");
+    Ok(FeedFiles {
+        files,
+        manifest,
+        manifest_bytes,
+    })
+}
+
+fn check_json<T: DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    serde_json::from_slice::<T>(bytes)
+        .map(|_| ())
+        .map_err(|e| Diagnostic {
+            file: name.to_string(),
+            line: e.line() as u64,
+            message: e.to_string(),
+            warning: false,
+        })
+}
+
+/// Reads a holidays file: one `YYYY-MM-DD` a line; blank lines and `#` comments skipped.
+pub fn read_holidays(file: &str, text: &str) -> Result<Vec<NaiveDate>, Vec<Diagnostic>> {
+    let mut days = Vec::new();
+    let mut errors = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        match NaiveDate::parse_from_str(line, "%Y-%m-%d") {
+            Ok(d) => days.push(d),
+            Err(_) => errors.push(Diagnostic {
+                file: file.to_string(),
+                line: i as u64 + 1,
+                message: format!("`{line}` is not a date YYYY-MM-DD"),
+                warning: false,
+            }),
+        }
+    }
+    days.sort();
+    days.dedup();
+    if errors.is_empty() {
+        Ok(days)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Writes the feed under `out`: each file through a temporary name and a rename, the
+/// signature next, the manifest last, so a reader never sees a manifest naming a file
+/// that is not there yet.
+pub fn write_feed(out: &Path, feed: &FeedFiles, signature: Option<&str>) -> io::Result<()> {
+    std::fs::create_dir_all(out.join("stations"))?;
+    for (path, bytes) in &feed.files {
+        write_atomically(&out.join(path), bytes)?;
+    }
+    let sig_path = out.join("manifest.json.sig");
+    match signature {
+        Some(sig) => write_atomically(&sig_path, sig.as_bytes())?,
+        None if sig_path.exists() => std::fs::remove_file(&sig_path)?,
+        None => {}
+    }
+    write_atomically(&out.join("manifest.json"), &feed.manifest_bytes)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::feed::{check_file, check_manifest, parse_shard};
+    use crate::publish::csv_import::read_stations;
+
+    fn input(csv: &str) -> BuildInput {
+        let (rows, diags) = read_stations("s.csv", csv);
+        assert!(diags.is_empty(), "{diags:?}");
+        BuildInput {
+            rows,
+            datum: Datum::Gcj02,
+            sequence: 7,
+            published_at: "2026-11-20T08:00:00+08:00".into(),
+            publisher: None,
+            campaigns: Some(("c.json".into(), br#"{"campaigns":[]}"#.to_vec())),
+            unions: None,
+            statuses: None,
+            holidays: vec![],
+            intake: None,
+        }
+    }
+
+    const CSV: &str = "id,region,region_name,name,lng,lat\n\
+b,371500,聊城市,B,116.0,36.5\n\
+a,371500,聊城市,A,115.9,36.4\n\
+c,370100,济南市,C,117.0,36.6\n";
+
+    #[test]
+    fn builds_shards_per_region_with_bboxes_and_hashes_the_app_accepts() {
+        let feed = build_feed(input(CSV)).unwrap();
+        let m =
+            check_manifest(&feed.manifest_bytes, None, &[], None, "/feed/manifest.json").unwrap();
+        assert_eq!(m.regions.len(), 2);
+        let lc = m.regions.iter().find(|r| r.code == "371500").unwrap();
+        assert_eq!(lc.bbox, [115.9, 36.4, 116.0, 36.5]);
+        assert_eq!(lc.count, Some(2));
+        assert_eq!(lc.name.as_deref(), Some("聊城市"));
+        assert!(lc.path.starts_with("stations/371500.") && lc.path.ends_with(".json"));
+        let bytes = &feed.files.iter().find(|(p, _)| *p == lc.path).unwrap().1;
+        check_file(bytes, &lc.sha256, &lc.path).unwrap();
+        let shard = parse_shard(bytes, "371500").unwrap();
+        assert_eq!(
+            shard
+                .stations
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert!(m.campaigns.unwrap().path.starts_with("campaigns."));
+    }
+
+    #[test]
+    fn the_same_input_gives_the_same_files() {
+        let a = build_feed(input(CSV)).unwrap();
+        let b = build_feed(input(CSV)).unwrap();
+        assert_eq!(a.files, b.files);
+        assert_eq!(a.manifest_bytes, b.manifest_bytes);
+    }
+
+    #[test]
+    fn bad_optional_inputs_are_all_reported() {
+        let mut i = input(CSV);
+        i.campaigns = Some(("c.json".into(), b"{\n \"campaigns\": [1]}".to_vec()));
+        i.unions = Some(("u.json".into(), b"nope".to_vec()));
+        i.intake = Some("http://union.example/intake".into());
+        let errors = build_feed(i).err().unwrap();
+        let text: Vec<String> = errors.iter().map(|d| d.to_string()).collect();
+        assert_eq!(errors.len(), 3, "{text:?}");
+        assert!(text[0].starts_with("c.json:2: "), "{text:?}");
+        assert!(text[1].starts_with("u.json:1: "), "{text:?}");
+    }
+
+    #[test]
+    fn holidays_file_is_read_and_checked() {
+        assert_eq!(
+            read_holidays("h.txt", "# 国庆\n2026-10-02\n2026-10-01\n\n").unwrap(),
+            [
+                NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2026, 10, 2).unwrap()
+            ]
+        );
+        let errors = read_holidays("h.txt", "2026-10-01\n10/02/2026\n").unwrap_err();
+        assert_eq!(
+            errors[0].to_string(),
+            "h.txt:2: `10/02/2026` is not a date YYYY-MM-DD"
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! Ed25519 publisher keys: a key file holds the base64 32-byte secret; the public key
+//! (base64) is what the app is built with (`YIZHAN_PUBLISHER_KEYS`).
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use ed25519_dalek::{Signer, SigningKey};
+
+/// A new key pair from the OS's randomness: `(secret_b64, public_b64)`.
+pub fn generate() -> Result<(String, String), String> {
+    let mut secret = [0u8; 32];
+    getrandom::getrandom(&mut secret).map_err(|e| e.to_string())?;
+    let key = SigningKey::from_bytes(&secret);
+    Ok((
+        B64.encode(secret),
+        B64.encode(key.verifying_key().to_bytes()),
+    ))
+}
+
+/// Signs `bytes` with the secret in `key_file_text`, giving the base64 signature that
+/// goes into `manifest.json.sig`.
+pub fn sign(key_file_text: &str, bytes: &[u8]) -> Result<String, String> {
+    let raw = B64
+        .decode(key_file_text.trim())
+        .map_err(|_| "the key file is not base64".to_string())?;
+    let secret: [u8; 32] = raw
+        .try_into()
+        .map_err(|_| "the key file does not hold a 32-byte Ed25519 secret".to_string())?;
+    Ok(B64.encode(SigningKey::from_bytes(&secret).sign(bytes).to_bytes()))
+}
+
+/// The public key (base64) of a secret key file.
+pub fn public_of(key_file_text: &str) -> Result<String, String> {
+    let raw = B64
+        .decode(key_file_text.trim())
+        .map_err(|e| e.to_string())?;
+    let secret: [u8; 32] = raw.try_into().map_err(|_| "not 32 bytes".to_string())?;
+    Ok(B64.encode(SigningKey::from_bytes(&secret).verifying_key().to_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::feed::check_manifest;
+
+    #[test]
+    fn a_generated_key_signs_what_the_app_verifies() {
+        let (secret, public) = generate().unwrap();
+        assert_eq!(public_of(&secret).unwrap(), public);
+        let manifest = br#"{"format":"yizhan-feed/1","sequence":1,"datum":"wgs84"}"#;
+        let sig = sign(&secret, manifest).unwrap();
+        let key: [u8; 32] = B64.decode(&public).unwrap().try_into().unwrap();
+        assert!(check_manifest(manifest, Some(&sig), &[key], None, "/m.json").is_ok());
+        assert!(sign("短", manifest).is_err());
+    }
+}
