@@ -1,3 +1,8 @@
 //! Thin browser adapters: the only modules (with the UI) that touch `web_sys`.
+//! Each wraps one browser API and names its failures.
 
+pub mod clock;
+pub mod file_store;
+pub mod geolocation;
+pub mod net;
 pub mod storage;

@@ -4,3 +4,6 @@ pub mod feed;
 pub mod geo;
 pub mod hours;
 pub mod prefs;
+pub mod spatial;
+pub mod stations;
+pub mod time;
