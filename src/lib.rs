@@ -7,6 +7,7 @@
 pub mod adapters;
 pub mod components;
 pub mod domain;
+pub mod feed_sync;
 pub mod i18n;
 pub mod pages;
 #[cfg(not(target_arch = "wasm32"))]

@@ -3,6 +3,7 @@
 pub mod feed;
 pub mod geo;
 pub mod hours;
+pub mod navigation;
 pub mod prefs;
 pub mod spatial;
 pub mod stations;

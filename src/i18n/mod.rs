@@ -78,7 +78,153 @@ pub struct Strings {
     pub storage_unavailable: &'static str,
     pub storage_full: &'static str,
     pub storage_corrupt: &'static str,
+
+    pub feed_checking: &'static str,
+    pub feed_updated: &'static str,
+    pub feed_never_checked: &'static str,
+    pub feed_offline: &'static str,
+    pub feed_offline_empty: &'static str,
+    pub feed_refused: &'static str,
+    pub feed_storage_full: &'static str,
+    pub feed_cross_origin: &'static str,
+    pub feed_loading_regions: &'static str,
+    pub feed_publisher: &'static str,
+    pub refused_unsigned: &'static str,
+    pub refused_bad_signature: &'static str,
+    pub refused_unknown_format: &'static str,
+    pub refused_malformed: &'static str,
+    pub refused_rollback: &'static str,
+    pub refused_unsafe_path: &'static str,
+    pub refused_hash: &'static str,
+    pub refused_insecure_intake: &'static str,
+    pub refused_bad_bbox: &'static str,
+    pub refused_wrong_region: &'static str,
+    pub refused_network: &'static str,
+    pub refused_too_large: &'static str,
+    pub locate_prompt: &'static str,
+    pub locate_button: &'static str,
+    pub locating: &'static str,
+    pub locate_denied: &'static str,
+    pub locate_unavailable: &'static str,
+    pub locate_timeout: &'static str,
+    pub pick_city: &'static str,
+    pub pick_city_placeholder: &'static str,
+    pub address_label: &'static str,
+    pub address_button: &'static str,
+    pub address_no_match: &'static str,
+    pub address_needs_city: &'static str,
+    pub near_source_gps: &'static str,
+    pub near_source_link: &'static str,
+    pub near_source_city: &'static str,
+    pub near_source_address: &'static str,
+    pub change_location: &'static str,
+    pub filters_heading: &'static str,
+    pub filter_open_now: &'static str,
+    pub filter_more: &'static str,
+    pub filter_fewer: &'static str,
+    pub view_list: &'static str,
+    pub view_map: &'static str,
+    pub list_heading: &'static str,
+    pub list_empty: &'static str,
+    pub list_no_data: &'static str,
+    pub list_more: &'static str,
+    pub list_count: &'static str,
+    pub metres: &'static str,
+    pub kilometres: &'static str,
+    pub open_until: &'static str,
+    pub closed_until: &'static str,
+    pub closed_week: &'static str,
+    pub open_24h: &'static str,
+    pub hours_unknown: &'static str,
+    pub today: &'static str,
+    pub tomorrow: &'static str,
+    pub weekdays: &'static str,
+    pub entry_open: &'static str,
+    pub entry_outdoor_workers: &'static str,
+    pub entry_members: &'static str,
+    pub entry_unknown: &'static str,
+    pub services_label: &'static str,
+    pub map_label: &'static str,
+    pub map_you: &'static str,
+    pub map_zoom_in: &'static str,
+    pub map_zoom_out: &'static str,
+    pub map_north: &'static str,
+    pub detail_back: &'static str,
+    pub detail_not_found: &'static str,
+    pub detail_address: &'static str,
+    pub detail_hours: &'static str,
+    pub detail_hours_today: &'static str,
+    pub detail_phone: &'static str,
+    pub detail_host: &'static str,
+    pub detail_entry: &'static str,
+    pub detail_checked: &'static str,
+    pub detail_not_checked: &'static str,
+    pub detail_updated: &'static str,
+    pub detail_distance: &'static str,
+    pub navigate_heading: &'static str,
+    pub navigate_amap: &'static str,
+    pub navigate_baidu: &'static str,
+    pub navigate_apple: &'static str,
+    pub navigate_geo: &'static str,
+    pub navigate_walk: &'static str,
+    pub navigate_ride: &'static str,
+    pub share: &'static str,
+    pub share_copied: &'static str,
+    pub share_failed: &'static str,
+    pub report_heading: &'static str,
+    pub report_intro: &'static str,
+    pub report_closed: &'static str,
+    pub report_service_missing: &'static str,
+    pub report_moved: &'static str,
+    pub report_other: &'static str,
+    pub report_note: &'static str,
+    pub report_submit: &'static str,
+    pub report_saved_intake: &'static str,
+    pub report_saved_local: &'static str,
+    pub report_pick: &'static str,
 }
+
+/// Fills `{name}` placeholders: `fill("{n} 米", &[("n", "300")]) == "300 米"`.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// A service word's label and one-character badge: `service_label(Lang::Zh, "water")`
+/// is `("饮水", "水")`. An unknown word is shown as it is.
+pub fn service_label(lang: Lang, word: &str) -> (String, String) {
+    SERVICE_LABELS
+        .iter()
+        .find(|(w, ..)| *w == word)
+        .map(|(_, zh, en, badge)| {
+            let label = if lang == Lang::Zh { zh } else { en };
+            (label.to_string(), badge.to_string())
+        })
+        .unwrap_or_else(|| (word.to_string(), word.chars().next().map(String::from).unwrap_or_default()))
+}
+
+/// `(word, 中文, English, badge)` for every FEED.md service word.
+const SERVICE_LABELS: [(&str, &str, &str, &str); 16] = [
+    ("water", "饮水", "Water", "水"),
+    ("microwave", "热饭", "Microwave", "热"),
+    ("fridge", "冷藏", "Fridge", "冷"),
+    ("charging", "充电", "Charging", "电"),
+    ("toilet", "如厕", "Toilet", "厕"),
+    ("rest", "休息", "Rest", "座"),
+    ("ac", "空调/取暖", "A/C & heating", "暖"),
+    ("first_aid", "药箱", "First aid", "药"),
+    ("pump", "打气/维修", "Pump & tools", "修"),
+    ("umbrella", "雨具", "Umbrellas", "伞"),
+    ("books", "书屋", "Books", "书"),
+    ("wifi", "无线网络", "Wi-Fi", "网"),
+    ("shower", "淋浴", "Shower", "浴"),
+    ("accessible", "无障碍", "Accessible", "无"),
+    ("battery_swap", "换电", "Battery swap", "换"),
+    ("meals", "爱心餐", "Cheap meals", "餐"),
+];
 
 /// The string table for `lang`: `strings(Lang::En).nav_me == "Me"`.
 pub fn strings(lang: Lang) -> &'static Strings {
@@ -121,6 +267,24 @@ mod tests {
             assert_ne!(a, b);
         }
         assert_eq!(zh.nav_stations, "附近驿站");
+    }
+
+    #[test]
+    fn templates_fill_and_services_have_labels() {
+        assert_eq!(fill(strings(Lang::Zh).metres, &[("n", "300")]), "300 米");
+        assert_eq!(
+            fill(strings(Lang::En).refused_rollback, &[("offered", "3"), ("held", "5")]),
+            "the new data (version 3) is older than what you have (version 5)"
+        );
+        for word in crate::domain::feed::SERVICES {
+            let (zh, badge) = service_label(Lang::Zh, word);
+            let (en, _) = service_label(Lang::En, word);
+            assert!(!zh.is_empty() && !en.is_empty() && badge.chars().count() == 1, "{word}");
+            assert_ne!(zh, word, "{word} has a Chinese label");
+        }
+        assert_eq!(service_label(Lang::Zh, "hot_tea").0, "hot_tea");
+        assert_eq!(strings(Lang::Zh).weekdays.split(',').count(), 7);
+        assert_eq!(strings(Lang::En).weekdays.split(',').count(), 7);
     }
 
     #[test]

@@ -1,0 +1,98 @@
+//! Hand-off to the worker's own map app, each given coordinates in the datum it expects:
+//! Amap takes GCJ-02, Baidu BD-09, Apple Maps and `geo:` WGS-84 (Apple converts to its
+//! Chinese map data itself; `geo:` is WGS-84 by RFC 5870).
+
+use crate::domain::geo::{gcj02_to_bd09, to_gcj02, to_wgs84, Datum, LngLat};
+
+/// The navigation links for one destination.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NavLinks {
+    pub amap_walk: String,
+    pub amap_ride: String,
+    pub baidu_walk: String,
+    pub baidu_ride: String,
+    pub apple_walk: String,
+    pub geo: String,
+}
+
+/// Links for a destination given in the feed's datum:
+/// `nav_links(LngLat::new(115.98, 36.45), Datum::Gcj02, "黄山路驿站")`.
+pub fn nav_links(at: LngLat, datum: Datum, name: &str) -> NavLinks {
+    let gcj = to_gcj02(at, datum);
+    let bd = gcj02_to_bd09(gcj);
+    let wgs = to_wgs84(at, datum);
+    let name = encode(name);
+    let amap = |mode: &str| {
+        format!(
+            "https://uri.amap.com/navigation?to={:.6},{:.6},{name}&mode={mode}&coordinate=gaode&callnative=1&src=yizhan",
+            gcj.lng, gcj.lat
+        )
+    };
+    let baidu = |mode: &str| {
+        format!(
+            "https://api.map.baidu.com/direction?destination=latlng:{:.6},{:.6}|name:{name}&mode={mode}&coord_type=bd09ll&output=html&src=yizhan",
+            bd.lat, bd.lng
+        )
+    };
+    NavLinks {
+        amap_walk: amap("walk"),
+        amap_ride: amap("ride"),
+        baidu_walk: baidu("walking"),
+        baidu_ride: baidu("riding"),
+        apple_walk: format!("https://maps.apple.com/?daddr={:.6},{:.6}&dirflg=w&q={name}", wgs.lat, wgs.lng),
+        geo: format!("geo:{:.6},{:.6}?q={:.6},{:.6}({name})", wgs.lat, wgs.lng, wgs.lat, wgs.lng),
+    }
+}
+
+/// Percent-encodes a query value (UTF-8), leaving only unreserved characters.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::geo::{distance_m, wgs84_to_gcj02};
+
+    fn number_after(url: &str, key: &str) -> (f64, f64) {
+        let rest = &url[url.find(key).unwrap() + key.len()..];
+        let mut parts = rest.split(|c| c == ',' || c == '&' || c == '|' || c == '?' || c == '(');
+        (parts.next().unwrap().parse().unwrap(), parts.next().unwrap().parse().unwrap())
+    }
+
+    #[test]
+    fn each_app_gets_its_own_datum() {
+        let wgs = LngLat::new(116.377817, 39.911954);
+        let gcj = wgs84_to_gcj02(wgs);
+        let links = nav_links(gcj, Datum::Gcj02, "劳动者驿站 A&B");
+        let (lng, lat) = number_after(&links.amap_walk, "to=");
+        assert!(distance_m(LngLat::new(lng, lat), gcj) < 0.2, "amap is GCJ-02");
+        let (lat, lng) = number_after(&links.baidu_walk, "latlng:");
+        let bd = gcj02_to_bd09(gcj);
+        assert!(distance_m(LngLat::new(lng, lat), bd) < 0.2, "baidu is BD-09");
+        let (lat, lng) = number_after(&links.apple_walk, "daddr=");
+        assert!(distance_m(LngLat::new(lng, lat), wgs) < 0.5, "apple is WGS-84");
+        let (lat, lng) = number_after(&links.geo, "geo:");
+        assert!(distance_m(LngLat::new(lng, lat), wgs) < 0.5, "geo is WGS-84");
+        assert!(links.amap_walk.contains("mode=walk") && links.amap_ride.contains("mode=ride"));
+        assert!(links.baidu_walk.contains("mode=walking") && links.baidu_ride.contains("mode=riding"));
+        assert!(links.baidu_walk.contains("coord_type=bd09ll"));
+        assert!(links.amap_walk.contains("%E5%8A%B3%E5%8A%A8%E8%80%85%E9%A9%BF%E7%AB%99%20A%26B"));
+    }
+
+    #[test]
+    fn a_wgs84_feed_is_converted_for_amap() {
+        let wgs = LngLat::new(116.377817, 39.911954);
+        let links = nav_links(wgs, Datum::Wgs84, "x");
+        let (lng, lat) = number_after(&links.amap_walk, "to=");
+        // The published GCJ-02 value for this point (eviltransform's test vector).
+        assert!((lng - 116.384047).abs() < 2e-6 && (lat - 39.913345).abs() < 2e-6);
+    }
+}

@@ -1,0 +1,431 @@
+//! Feed sync: brings the static feed onto the device and keeps it there.
+//!
+//! On start the app shows what the device holds, then asks the server. A new manifest
+//! is adopted only after every check passed (signature, format, rollback, each file's
+//! hash and shape); then its files are stored and, last, the manifest record. A refused
+//! or failed update leaves the data the user had, and says why.
+
+use crate::adapters::{clock, file_store, net, storage};
+use crate::domain::feed::{
+    check_file, check_manifest, parse_shard, resolve, Campaigns, FileRef, Manifest, Refusal,
+    RegionEntry, Statuses, Unions,
+};
+use crate::domain::geo::LngLat;
+use crate::domain::stations::{Region, SEARCH_RADIUS_M};
+use base64::Engine;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Where the manifest is unless `?feed=` says otherwise.
+pub const DEFAULT_MANIFEST: &str = "/feed/manifest.json";
+/// How often to check for a new publication while the app is open and online.
+pub const RESYNC_MS: u32 = 5 * 60 * 1000;
+const HELD_KEY: &str = "yizhan.feed.v1";
+
+/// The accepted manifest, kept in localStorage (it is small); its files are in the
+/// Cache API (see `adapters::file_store`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Held {
+    path: String,
+    manifest: Manifest,
+    checked_ms: Option<f64>,
+}
+
+/// The feed data the app shows.
+#[derive(Clone, Debug, Default)]
+pub struct FeedData {
+    pub manifest: Option<Arc<Manifest>>,
+    pub regions: Vec<Arc<Region>>,
+    pub campaigns: Arc<Campaigns>,
+    pub unions: Arc<Unions>,
+    pub statuses: Arc<Statuses>,
+}
+
+/// Where the last sync stands.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum SyncStatus {
+    #[default]
+    Idle,
+    Checking,
+    /// The server was reached and the data is current.
+    Current,
+    /// The server could not be reached; the device's data is shown.
+    Offline,
+    /// The last update was refused, for this reason; the previous data stays.
+    Refused(Refusal),
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SyncInfo {
+    pub status: SyncStatus,
+    /// When the server last answered with a usable manifest (ms since epoch).
+    pub checked_ms: Option<f64>,
+    /// A file could not be stored for lack of space: data lives in memory only.
+    pub storage_full: bool,
+    /// Region shards near the user are being fetched.
+    pub loading_regions: bool,
+}
+
+/// The feed's reactive state, provided as context by `App`.
+#[derive(Clone, Copy)]
+pub struct Feed {
+    /// The manifest's same-origin path.
+    pub path: RwSignal<String>,
+    pub data: RwSignal<FeedData>,
+    pub info: RwSignal<SyncInfo>,
+    /// The user's position (WGS-84). Memory only: never stored, never sent.
+    pub user: RwSignal<Option<LngLat>>,
+    busy: StoredValue<bool>,
+    again: StoredValue<Option<bool>>,
+}
+
+/// The feed state: `let feed = use_feed();`.
+pub fn use_feed() -> Feed {
+    expect_context::<Feed>()
+}
+
+/// Publisher keys built into the app: `YIZHAN_PUBLISHER_KEYS` (base64 Ed25519 public
+/// keys, comma-separated) at build time. With none, signatures are not required.
+fn publisher_keys() -> Vec<[u8; 32]> {
+    option_env!("YIZHAN_PUBLISHER_KEYS")
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|k| base64::engine::general_purpose::STANDARD.decode(k.trim()).ok())
+        .filter_map(|k| k.try_into().ok())
+        .collect()
+}
+
+impl Feed {
+    /// Creates the feed state for `path` and provides it: `Feed::provide(path)`.
+    pub fn provide(path: String) -> Feed {
+        let feed = Feed {
+            path: RwSignal::new(path),
+            data: RwSignal::new(FeedData::default()),
+            info: RwSignal::new(SyncInfo::default()),
+            user: RwSignal::new(None),
+            busy: StoredValue::new(false),
+            again: StoredValue::new(None),
+        };
+        provide_context(feed);
+        feed
+    }
+
+    /// Switches to another manifest path: the other feed's data is dropped from view.
+    pub fn switch_to(self, path: String) {
+        if self.path.get_untracked() != path {
+            self.path.set(path);
+            self.data.set(FeedData::default());
+            self.info.set(SyncInfo::default());
+            self.refresh(true);
+        }
+    }
+
+    /// Starts a refresh in the background: `feed.refresh(true)` asks the server;
+    /// `feed.refresh(false)` only loads what the user's position now needs.
+    pub fn refresh(self, check_server: bool) {
+        if self.busy.get_value() {
+            let pending = self.again.get_value().unwrap_or(false);
+            self.again.set_value(Some(pending || check_server));
+            return;
+        }
+        self.busy.set_value(true);
+        spawn_local(async move {
+            let mut check = check_server;
+            loop {
+                self.refresh_once(check).await;
+                match self.again.get_value() {
+                    Some(next) => {
+                        self.again.set_value(None);
+                        check = next;
+                    }
+                    None => break,
+                }
+            }
+            self.busy.set_value(false);
+        });
+    }
+
+    async fn refresh_once(self, check_server: bool) {
+        let path = self.path.get_untracked();
+        let held = match storage::load::<Held>(HELD_KEY) {
+            Ok(Some(h)) if h.path == path => Some(h),
+            _ => None,
+        };
+        if self.data.with_untracked(|d| d.manifest.is_none()) {
+            if let Some(held) = &held {
+                self.load_from_device(held).await;
+            }
+        }
+        if check_server {
+            self.info.update(|i| i.status = SyncStatus::Checking);
+            let held_sequence = held.as_ref().map(|h| h.manifest.sequence);
+            match fetch_manifest(&path, held_sequence).await {
+                Ok(manifest) if held.as_ref().is_some_and(|h| h.manifest.sequence == manifest.sequence) => {
+                    // An equal sequence means nothing changed.
+                    self.mark_checked(held.expect("checked above"));
+                }
+                Ok(manifest) => match self.adopt(&path, manifest).await {
+                    Ok(()) => {}
+                    Err(refusal) => self.set_problem(refusal),
+                },
+                Err(refusal) => self.set_problem(refusal),
+            }
+        }
+        if let Err(refusal) = self.load_regions_near().await {
+            self.set_problem(refusal);
+        }
+    }
+
+    fn set_problem(self, refusal: Refusal) {
+        let status = match refusal {
+            Refusal::Network(_) => SyncStatus::Offline,
+            other => SyncStatus::Refused(other),
+        };
+        self.info.update(|i| i.status = status);
+    }
+
+    fn mark_checked(self, mut held: Held) {
+        let now = clock::now_ms();
+        held.checked_ms = Some(now);
+        let full = storage::save(HELD_KEY, &held).is_err();
+        self.info.update(|i| {
+            i.status = SyncStatus::Current;
+            i.checked_ms = Some(now);
+            i.storage_full |= full;
+        });
+    }
+
+    /// Shows what the device already holds, before (or without) any network.
+    async fn load_from_device(self, held: &Held) {
+        let manifest = Arc::new(held.manifest.clone());
+        let (campaigns, unions, statuses) = (
+            stored_json::<Campaigns>(&held.path, manifest.campaigns.as_ref()).await,
+            stored_json::<Unions>(&held.path, manifest.unions.as_ref()).await,
+            stored_json::<Statuses>(&held.path, manifest.statuses.as_ref()).await,
+        );
+        self.data.set(FeedData {
+            manifest: Some(manifest),
+            regions: Vec::new(),
+            campaigns: Arc::new(campaigns.unwrap_or_default()),
+            unions: Arc::new(unions.unwrap_or_default()),
+            statuses: Arc::new(statuses.unwrap_or_default()),
+        });
+        self.info.update(|i| i.checked_ms = held.checked_ms);
+    }
+
+    /// Fetches and checks every file a new manifest needs, then commits it.
+    async fn adopt(self, path: &str, manifest: Manifest) -> Result<(), Refusal> {
+        let campaigns = fetch_json::<Campaigns>(path, manifest.campaigns.as_ref()).await?;
+        let unions = fetch_json::<Unions>(path, manifest.unions.as_ref()).await?;
+        let statuses = fetch_json::<Statuses>(path, manifest.statuses.as_ref()).await?;
+        let mut regions = Vec::new();
+        let mut new_files: Vec<(String, Vec<u8>)> = Vec::new();
+        for entry in self.regions_to_load(&manifest) {
+            let reuse = self
+                .data
+                .with_untracked(|d| d.regions.iter().find(|r| r.sha256 == entry.sha256).cloned());
+            match reuse {
+                Some(region) => regions.push(region),
+                None => {
+                    let (region, bytes) = fetch_region(path, &manifest, &entry).await?;
+                    new_files.push((resolve(path, &entry.path)?, bytes));
+                    regions.push(Arc::new(region));
+                }
+            }
+        }
+        // Every check passed: store the files, then the manifest record, then show.
+        new_files.extend([campaigns.1.clone(), unions.1.clone(), statuses.1.clone()].into_iter().flatten());
+        let mut full = false;
+        for (file_path, bytes) in &new_files {
+            full |= file_store::put(file_path, bytes).await == Err(file_store::StoreError::Full);
+        }
+        let now = clock::now_ms();
+        let held = Held {
+            path: path.to_string(),
+            manifest: manifest.clone(),
+            checked_ms: Some(now),
+        };
+        full |= storage::save(HELD_KEY, &held) == Err(storage::StorageProblem::Full);
+        let keep = files_of(path, &manifest);
+        let _ = file_store::retain(&keep).await;
+        self.data.set(FeedData {
+            manifest: Some(Arc::new(manifest)),
+            regions,
+            campaigns: Arc::new(campaigns.0),
+            unions: Arc::new(unions.0),
+            statuses: Arc::new(statuses.0),
+        });
+        self.info.update(|i| {
+            i.status = SyncStatus::Current;
+            i.checked_ms = Some(now);
+            i.storage_full = full;
+        });
+        Ok(())
+    }
+
+    /// The manifest's regions within the search radius of the user that are not loaded.
+    fn regions_to_load(self, manifest: &Manifest) -> Vec<RegionEntry> {
+        let Some(user) = self.user.get_untracked() else {
+            return Vec::new();
+        };
+        let near = crate::domain::geo::to_gcj02(user, crate::domain::geo::Datum::Wgs84);
+        let near = match manifest.datum {
+            crate::domain::geo::Datum::Gcj02 => near,
+            crate::domain::geo::Datum::Wgs84 => user,
+        };
+        manifest
+            .regions_near(near, SEARCH_RADIUS_M)
+            .into_iter()
+            .cloned()
+            .collect()
+    }
+
+    /// Loads the held manifest's shards near the user: from the device when it has
+    /// them (checked by hash again), else from the network.
+    async fn load_regions_near(self) -> Result<(), Refusal> {
+        let path = self.path.get_untracked();
+        let Some(manifest) = self.data.with_untracked(|d| d.manifest.clone()) else {
+            return Ok(());
+        };
+        let wanted: Vec<RegionEntry> = self
+            .regions_to_load(&manifest)
+            .into_iter()
+            .filter(|e| {
+                self.data
+                    .with_untracked(|d| !d.regions.iter().any(|r| r.sha256 == e.sha256))
+            })
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        self.info.update(|i| i.loading_regions = true);
+        let mut result = Ok(());
+        for entry in wanted {
+            let file_path = resolve(&path, &entry.path)?;
+            let region = match file_store::get(&file_path).await {
+                Ok(Some(bytes)) if check_file(&bytes, &entry.sha256, &entry.path).is_ok() => {
+                    parse_shard(&bytes, &entry.code)
+                        .map(|shard| region_of(shard, &manifest, &entry))
+                }
+                _ => match fetch_region(&path, &manifest, &entry).await {
+                    Ok((region, bytes)) => {
+                        if file_store::put(&file_path, &bytes).await == Err(file_store::StoreError::Full) {
+                            self.info.update(|i| i.storage_full = true);
+                        }
+                        Ok(region)
+                    }
+                    Err(e) => Err(e),
+                },
+            };
+            match region {
+                Ok(region) => {
+                    // Only add it if the manifest it belongs to is still the one shown.
+                    let still_current = self.data.with_untracked(|d| {
+                        d.manifest.as_ref().is_some_and(|m| m.sequence == manifest.sequence)
+                    });
+                    if still_current {
+                        self.data.update(|d| d.regions.push(Arc::new(region)));
+                    }
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        self.info.update(|i| i.loading_regions = false);
+        result
+    }
+}
+
+async fn fetch_manifest(path: &str, held_sequence: Option<u64>) -> Result<Manifest, Refusal> {
+    let bytes = net::fetch_bytes(path, true)
+        .await
+        .map_err(|e| Refusal::Network(e.to_string()))?;
+    let keys = publisher_keys();
+    let signature = if keys.is_empty() {
+        None
+    } else {
+        net::fetch_optional(&format!("{path}.sig"))
+            .await
+            .map_err(|e| Refusal::Network(e.to_string()))?
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    };
+    check_manifest(&bytes, signature.as_deref(), &keys, held_sequence, path)
+}
+
+/// A checked, parsed JSON file and its `(path, bytes)` to store.
+type Fetched<T> = (T, Option<(String, Vec<u8>)>);
+
+async fn fetch_json<T: DeserializeOwned + Default>(
+    manifest_path: &str,
+    file: Option<&FileRef>,
+) -> Result<Fetched<T>, Refusal> {
+    let Some(file) = file else {
+        return Ok((T::default(), None));
+    };
+    let path = resolve(manifest_path, &file.path)?;
+    let bytes = match file_store::get(&path).await {
+        Ok(Some(b)) if check_file(&b, &file.sha256, &file.path).is_ok() => b,
+        _ => {
+            let b = net::fetch_bytes(&path, false)
+                .await
+                .map_err(|e| Refusal::Network(e.to_string()))?;
+            check_file(&b, &file.sha256, &file.path)?;
+            b
+        }
+    };
+    let value = serde_json::from_slice(&bytes).map_err(|e| Refusal::Malformed(format!("{}: {e}", file.path)))?;
+    Ok((value, Some((path, bytes))))
+}
+
+async fn stored_json<T: DeserializeOwned>(manifest_path: &str, file: Option<&FileRef>) -> Option<T> {
+    let file = file?;
+    let path = resolve(manifest_path, &file.path).ok()?;
+    let bytes = file_store::get(&path).await.ok()??;
+    check_file(&bytes, &file.sha256, &file.path).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+async fn fetch_region(
+    manifest_path: &str,
+    manifest: &Manifest,
+    entry: &RegionEntry,
+) -> Result<(Region, Vec<u8>), Refusal> {
+    let path = resolve(manifest_path, &entry.path)?;
+    let bytes = net::fetch_bytes(&path, false)
+        .await
+        .map_err(|e| Refusal::Network(e.to_string()))?;
+    check_file(&bytes, &entry.sha256, &entry.path)?;
+    let shard = parse_shard(&bytes, &entry.code)?;
+    Ok((region_of(shard, manifest, entry), bytes))
+}
+
+fn region_of(shard: crate::domain::feed::Shard, manifest: &Manifest, entry: &RegionEntry) -> Region {
+    Region::new(
+        shard,
+        entry.name.clone(),
+        entry.bbox,
+        entry.sha256.clone(),
+        manifest.datum,
+    )
+}
+
+/// Every file path a manifest names (to keep in the store; the rest is removed).
+fn files_of(manifest_path: &str, m: &Manifest) -> Vec<String> {
+    m.regions
+        .iter()
+        .map(|r| &r.path)
+        .chain([&m.campaigns, &m.unions, &m.statuses].into_iter().flatten().map(|f| &f.path))
+        .filter_map(|p| resolve(manifest_path, p).ok())
+        .collect()
+}
+
+/// Forgets the held feed and its stored files (the user's "delete all").
+pub async fn forget_device_copy() {
+    storage::remove(HELD_KEY);
+    file_store::clear().await;
+}
