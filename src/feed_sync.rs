@@ -69,6 +69,26 @@ pub struct SyncInfo {
     pub loading_regions: bool,
 }
 
+/// Where the list is sorted from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserPoint {
+    pub at: LngLat,
+    pub source: PointSource,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PointSource {
+    Gps,
+    /// `?near=` in the link (kiosks, shared links).
+    Link,
+    /// The centre of a city the user picked (its name).
+    City(String),
+    /// A station address matching what the user typed.
+    Address(String),
+    /// A point the user tapped on the map.
+    Map,
+}
+
 /// The feed's reactive state, provided as context by `App`.
 #[derive(Clone, Copy)]
 pub struct Feed {
@@ -76,8 +96,9 @@ pub struct Feed {
     pub path: RwSignal<String>,
     pub data: RwSignal<FeedData>,
     pub info: RwSignal<SyncInfo>,
-    /// The user's position (WGS-84). Memory only: never stored, never sent.
-    pub user: RwSignal<Option<LngLat>>,
+    /// The user's position (WGS-84) and where it came from. Memory only: never
+    /// stored, never sent.
+    pub user: RwSignal<Option<UserPoint>>,
     busy: StoredValue<bool>,
     again: StoredValue<Option<bool>>,
 }
@@ -93,7 +114,11 @@ fn publisher_keys() -> Vec<[u8; 32]> {
     option_env!("YIZHAN_PUBLISHER_KEYS")
         .unwrap_or("")
         .split(',')
-        .filter_map(|k| base64::engine::general_purpose::STANDARD.decode(k.trim()).ok())
+        .filter_map(|k| {
+            base64::engine::general_purpose::STANDARD
+                .decode(k.trim())
+                .ok()
+        })
         .filter_map(|k| k.try_into().ok())
         .collect()
 }
@@ -163,7 +188,11 @@ impl Feed {
             self.info.update(|i| i.status = SyncStatus::Checking);
             let held_sequence = held.as_ref().map(|h| h.manifest.sequence);
             match fetch_manifest(&path, held_sequence).await {
-                Ok(manifest) if held.as_ref().is_some_and(|h| h.manifest.sequence == manifest.sequence) => {
+                Ok(manifest)
+                    if held
+                        .as_ref()
+                        .is_some_and(|h| h.manifest.sequence == manifest.sequence) =>
+                {
                     // An equal sequence means nothing changed.
                     self.mark_checked(held.expect("checked above"));
                 }
@@ -237,7 +266,11 @@ impl Feed {
             }
         }
         // Every check passed: store the files, then the manifest record, then show.
-        new_files.extend([campaigns.1.clone(), unions.1.clone(), statuses.1.clone()].into_iter().flatten());
+        new_files.extend(
+            [campaigns.1.clone(), unions.1.clone(), statuses.1.clone()]
+                .into_iter()
+                .flatten(),
+        );
         let mut full = false;
         for (file_path, bytes) in &new_files {
             full |= file_store::put(file_path, bytes).await == Err(file_store::StoreError::Full);
@@ -268,7 +301,7 @@ impl Feed {
 
     /// The manifest's regions within the search radius of the user that are not loaded.
     fn regions_to_load(self, manifest: &Manifest) -> Vec<RegionEntry> {
-        let Some(user) = self.user.get_untracked() else {
+        let Some(user) = self.user.get_untracked().map(|u| u.at) else {
             return Vec::new();
         };
         let near = crate::domain::geo::to_gcj02(user, crate::domain::geo::Datum::Wgs84);
@@ -312,7 +345,9 @@ impl Feed {
                 }
                 _ => match fetch_region(&path, &manifest, &entry).await {
                     Ok((region, bytes)) => {
-                        if file_store::put(&file_path, &bytes).await == Err(file_store::StoreError::Full) {
+                        if file_store::put(&file_path, &bytes).await
+                            == Err(file_store::StoreError::Full)
+                        {
                             self.info.update(|i| i.storage_full = true);
                         }
                         Ok(region)
@@ -324,7 +359,9 @@ impl Feed {
                 Ok(region) => {
                     // Only add it if the manifest it belongs to is still the one shown.
                     let still_current = self.data.with_untracked(|d| {
-                        d.manifest.as_ref().is_some_and(|m| m.sequence == manifest.sequence)
+                        d.manifest
+                            .as_ref()
+                            .is_some_and(|m| m.sequence == manifest.sequence)
                     });
                     if still_current {
                         self.data.update(|d| d.regions.push(Arc::new(region)));
@@ -378,11 +415,15 @@ async fn fetch_json<T: DeserializeOwned + Default>(
             b
         }
     };
-    let value = serde_json::from_slice(&bytes).map_err(|e| Refusal::Malformed(format!("{}: {e}", file.path)))?;
+    let value = serde_json::from_slice(&bytes)
+        .map_err(|e| Refusal::Malformed(format!("{}: {e}", file.path)))?;
     Ok((value, Some((path, bytes))))
 }
 
-async fn stored_json<T: DeserializeOwned>(manifest_path: &str, file: Option<&FileRef>) -> Option<T> {
+async fn stored_json<T: DeserializeOwned>(
+    manifest_path: &str,
+    file: Option<&FileRef>,
+) -> Option<T> {
     let file = file?;
     let path = resolve(manifest_path, &file.path).ok()?;
     let bytes = file_store::get(&path).await.ok()??;
@@ -404,7 +445,11 @@ async fn fetch_region(
     Ok((region_of(shard, manifest, entry), bytes))
 }
 
-fn region_of(shard: crate::domain::feed::Shard, manifest: &Manifest, entry: &RegionEntry) -> Region {
+fn region_of(
+    shard: crate::domain::feed::Shard,
+    manifest: &Manifest,
+    entry: &RegionEntry,
+) -> Region {
     Region::new(
         shard,
         entry.name.clone(),
@@ -419,7 +464,12 @@ fn files_of(manifest_path: &str, m: &Manifest) -> Vec<String> {
     m.regions
         .iter()
         .map(|r| &r.path)
-        .chain([&m.campaigns, &m.unions, &m.statuses].into_iter().flatten().map(|f| &f.path))
+        .chain(
+            [&m.campaigns, &m.unions, &m.statuses]
+                .into_iter()
+                .flatten()
+                .map(|f| &f.path),
+        )
         .filter_map(|p| resolve(manifest_path, p).ok())
         .collect()
 }

@@ -9,25 +9,39 @@ pub mod components;
 pub mod domain;
 pub mod feed_sync;
 pub mod i18n;
+pub mod outbox;
 pub mod pages;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod publish;
 pub mod state;
 
-use components::{AppHeader, BottomNav, StorageNotice};
+use components::{AppHeader, BottomNav, FeedNotice, StorageNotice};
+use feed_sync::{Feed, PointSource, UserPoint, DEFAULT_MANIFEST, RESYNC_MS};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_query_map;
 use leptos_router::path;
-use pages::{CouponsPage, JoinPage, MePage, NotFoundPage, StationsPage};
+use pages::{CouponsPage, JoinPage, MePage, NotFoundPage, StationDetailPage, StationsPage};
 use state::{use_app_state, use_lang, use_strings, AppState};
 
 /// The root component: state, metadata, the router and the four tabs.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    AppState::provide();
+    let state = AppState::provide();
+    let feed_path = state.prefs.with_untracked(|p| p.feed_path.clone());
+    let feed = Feed::provide(feed_path.unwrap_or_else(|| DEFAULT_MANIFEST.to_string()));
+    // Sync now, then every few minutes while open and online, and when back online.
+    feed.refresh(true);
+    let interval = gloo_timers::callback::Interval::new(RESYNC_MS, move || {
+        if adapters::net::is_online() {
+            feed.refresh(true);
+        }
+    });
+    interval.forget();
+    let online = gloo_events_online(move || feed.refresh(true));
+    std::mem::forget(online);
     let lang = use_lang();
     let t = use_strings();
 
@@ -37,14 +51,16 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { t().app_name.to_string() } else { format!("{page} · {}", t().app_name) }
         } />
         <Router>
-            <LangFromQuery />
+            <QueryParams />
             <a class="skip-link" href="#main">{move || t().skip_to_content}</a>
             <AppHeader />
             <StorageNotice />
+            <FeedNotice />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=|| view! { <Redirect path="/stations" /> } />
                     <Route path=path!("/stations") view=StationsPage />
+                    <Route path=path!("/stations/:id") view=StationDetailPage />
                     <Route path=path!("/coupons") view=CouponsPage />
                     <Route path=path!("/join") view=JoinPage />
                     <Route path=path!("/me") view=MePage />
@@ -55,13 +71,58 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Applies `?lang=en` / `?lang=zh` from any URL and remembers the choice.
+/// Applies the URL parameters any page may carry: `?lang=en|zh` (remembered),
+/// `?feed=PATH` (same origin only, remembered) and `?near=LAT,LNG` (this visit only).
 #[component]
-fn LangFromQuery() -> impl IntoView {
+fn QueryParams() -> impl IntoView {
     let query = use_query_map();
     let state = use_app_state();
+    let feed = feed_sync::use_feed();
     Effect::new(move |_| {
-        let param = query.with(|q| q.get("lang"));
-        state.update_prefs(|p| p.apply_lang_param(param.as_deref()));
+        let (lang, feed_param, near) =
+            query.with(|q| (q.get("lang"), q.get("feed"), q.get("near")));
+        state.update_prefs(|p| p.apply_lang_param(lang.as_deref()));
+        if let Some(param) = feed_param {
+            let origin = web_sys::window()
+                .and_then(|w| w.location().origin().ok())
+                .unwrap_or_default();
+            match domain::feed::feed_path_from_param(&param, &origin) {
+                Ok(path) => {
+                    state.update_prefs(|p| {
+                        let changed = p.feed_path.as_deref() != Some(path.as_str());
+                        p.feed_path = Some(path.clone());
+                        changed
+                    });
+                    feed.switch_to(path);
+                }
+                Err(_) => state.feed_link_refused.set(true),
+            }
+        }
+        if let Some(at) = near.as_deref().and_then(domain::geo::parse_near) {
+            let point = UserPoint {
+                at,
+                source: PointSource::Link,
+            };
+            if feed.user.get_untracked().as_ref() != Some(&point) {
+                feed.user.set(Some(point));
+            }
+        }
     });
+    // Load the shards near wherever the user now is.
+    Effect::new(move |_| {
+        if feed.user.with(|u| u.is_some()) {
+            feed.refresh(false);
+        }
+    });
+}
+
+/// Calls `f` whenever the browser goes back online.
+fn gloo_events_online(f: impl Fn() + 'static) -> Option<wasm_bindgen::closure::Closure<dyn Fn()>> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let closure = wasm_bindgen::closure::Closure::<dyn Fn()>::new(f);
+    window
+        .add_event_listener_with_callback("online", closure.as_ref().unchecked_ref())
+        .ok()?;
+    Some(closure)
 }

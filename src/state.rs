@@ -11,6 +11,8 @@ pub struct AppState {
     pub prefs: RwSignal<Prefs>,
     /// The latest storage problem, shown in a banner until dismissed.
     pub storage_problem: RwSignal<Option<StorageProblem>>,
+    /// A `?feed=` link pointed to another origin and was ignored.
+    pub feed_link_refused: RwSignal<bool>,
 }
 
 impl AppState {
@@ -24,6 +26,7 @@ impl AppState {
         let state = AppState {
             prefs: RwSignal::new(prefs),
             storage_problem: RwSignal::new(problem),
+            feed_link_refused: RwSignal::new(false),
         };
         provide_context(state);
         state

@@ -4,5 +4,6 @@
 pub mod clock;
 pub mod file_store;
 pub mod geolocation;
+pub mod intake;
 pub mod net;
 pub mod storage;

@@ -29,6 +29,15 @@ pub enum Datum {
     Gcj02,
 }
 
+/// Parses `?near=LAT,LNG` (WGS-84, latitude first as people write it):
+/// `parse_near("36.45,115.98") == Some(LngLat::new(115.98, 36.45))`.
+pub fn parse_near(text: &str) -> Option<LngLat> {
+    let (lat, lng) = text.split_once(',')?;
+    let (lat, lng): (f64, f64) = (lat.trim().parse().ok()?, lng.trim().parse().ok()?);
+    ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng))
+        .then(|| LngLat::new(lng, lat))
+}
+
 const EARTH_RADIUS_M: f64 = 6_371_008.8;
 
 /// Great-circle distance in metres: `distance_m(a, a) == 0.0`.
@@ -193,6 +202,18 @@ mod tests {
             assert!((50.0..800.0).contains(&shift), "shift {shift} m at {w:?}");
             assert!(close(gcj02_to_wgs84(g), w, 0.01), "round trip at {w:?}");
         }
+    }
+
+    #[test]
+    fn near_parameter_is_lat_then_lng_and_checked() {
+        assert_eq!(parse_near("36.45,115.98"), Some(LngLat::new(115.98, 36.45)));
+        assert_eq!(
+            parse_near(" 36.45 , 115.98 "),
+            Some(LngLat::new(115.98, 36.45))
+        );
+        assert_eq!(parse_near("95,115"), None);
+        assert_eq!(parse_near("36.45"), None);
+        assert_eq!(parse_near("a,b"), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod feed;
 pub mod geo;
 pub mod hours;
 pub mod navigation;
+pub mod outbox;
 pub mod prefs;
 pub mod spatial;
 pub mod stations;

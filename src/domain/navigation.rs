@@ -39,8 +39,14 @@ pub fn nav_links(at: LngLat, datum: Datum, name: &str) -> NavLinks {
         amap_ride: amap("ride"),
         baidu_walk: baidu("walking"),
         baidu_ride: baidu("riding"),
-        apple_walk: format!("https://maps.apple.com/?daddr={:.6},{:.6}&dirflg=w&q={name}", wgs.lat, wgs.lng),
-        geo: format!("geo:{:.6},{:.6}?q={:.6},{:.6}({name})", wgs.lat, wgs.lng, wgs.lat, wgs.lng),
+        apple_walk: format!(
+            "https://maps.apple.com/?daddr={:.6},{:.6}&dirflg=w&q={name}",
+            wgs.lat, wgs.lng
+        ),
+        geo: format!(
+            "geo:{:.6},{:.6}?q={:.6},{:.6}({name})",
+            wgs.lat, wgs.lng, wgs.lat, wgs.lng
+        ),
     }
 }
 
@@ -49,7 +55,9 @@ pub fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 3);
     for b in text.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -64,7 +72,10 @@ mod tests {
     fn number_after(url: &str, key: &str) -> (f64, f64) {
         let rest = &url[url.find(key).unwrap() + key.len()..];
         let mut parts = rest.split(|c| c == ',' || c == '&' || c == '|' || c == '?' || c == '(');
-        (parts.next().unwrap().parse().unwrap(), parts.next().unwrap().parse().unwrap())
+        (
+            parts.next().unwrap().parse().unwrap(),
+            parts.next().unwrap().parse().unwrap(),
+        )
     }
 
     #[test]
@@ -73,18 +84,34 @@ mod tests {
         let gcj = wgs84_to_gcj02(wgs);
         let links = nav_links(gcj, Datum::Gcj02, "劳动者驿站 A&B");
         let (lng, lat) = number_after(&links.amap_walk, "to=");
-        assert!(distance_m(LngLat::new(lng, lat), gcj) < 0.2, "amap is GCJ-02");
+        assert!(
+            distance_m(LngLat::new(lng, lat), gcj) < 0.2,
+            "amap is GCJ-02"
+        );
         let (lat, lng) = number_after(&links.baidu_walk, "latlng:");
         let bd = gcj02_to_bd09(gcj);
-        assert!(distance_m(LngLat::new(lng, lat), bd) < 0.2, "baidu is BD-09");
+        assert!(
+            distance_m(LngLat::new(lng, lat), bd) < 0.2,
+            "baidu is BD-09"
+        );
         let (lat, lng) = number_after(&links.apple_walk, "daddr=");
-        assert!(distance_m(LngLat::new(lng, lat), wgs) < 0.5, "apple is WGS-84");
+        assert!(
+            distance_m(LngLat::new(lng, lat), wgs) < 0.5,
+            "apple is WGS-84"
+        );
         let (lat, lng) = number_after(&links.geo, "geo:");
-        assert!(distance_m(LngLat::new(lng, lat), wgs) < 0.5, "geo is WGS-84");
+        assert!(
+            distance_m(LngLat::new(lng, lat), wgs) < 0.5,
+            "geo is WGS-84"
+        );
         assert!(links.amap_walk.contains("mode=walk") && links.amap_ride.contains("mode=ride"));
-        assert!(links.baidu_walk.contains("mode=walking") && links.baidu_ride.contains("mode=riding"));
+        assert!(
+            links.baidu_walk.contains("mode=walking") && links.baidu_ride.contains("mode=riding")
+        );
         assert!(links.baidu_walk.contains("coord_type=bd09ll"));
-        assert!(links.amap_walk.contains("%E5%8A%B3%E5%8A%A8%E8%80%85%E9%A9%BF%E7%AB%99%20A%26B"));
+        assert!(links
+            .amap_walk
+            .contains("%E5%8A%B3%E5%8A%A8%E8%80%85%E9%A9%BF%E7%AB%99%20A%26B"));
     }
 
     #[test]

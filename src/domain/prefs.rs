@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 #[serde(default)]
 pub struct Prefs {
     pub lang: Lang,
+    /// The manifest path chosen with `?feed=` (same origin), until changed.
+    pub feed_path: Option<String>,
 }
 
 impl Prefs {

@@ -203,7 +203,12 @@ pub fn service_label(lang: Lang, word: &str) -> (String, String) {
             let label = if lang == Lang::Zh { zh } else { en };
             (label.to_string(), badge.to_string())
         })
-        .unwrap_or_else(|| (word.to_string(), word.chars().next().map(String::from).unwrap_or_default()))
+        .unwrap_or_else(|| {
+            (
+                word.to_string(),
+                word.chars().next().map(String::from).unwrap_or_default(),
+            )
+        })
 }
 
 /// `(word, 中文, English, badge)` for every FEED.md service word.
@@ -273,13 +278,19 @@ mod tests {
     fn templates_fill_and_services_have_labels() {
         assert_eq!(fill(strings(Lang::Zh).metres, &[("n", "300")]), "300 米");
         assert_eq!(
-            fill(strings(Lang::En).refused_rollback, &[("offered", "3"), ("held", "5")]),
+            fill(
+                strings(Lang::En).refused_rollback,
+                &[("offered", "3"), ("held", "5")]
+            ),
             "the new data (version 3) is older than what you have (version 5)"
         );
         for word in crate::domain::feed::SERVICES {
             let (zh, badge) = service_label(Lang::Zh, word);
             let (en, _) = service_label(Lang::En, word);
-            assert!(!zh.is_empty() && !en.is_empty() && badge.chars().count() == 1, "{word}");
+            assert!(
+                !zh.is_empty() && !en.is_empty() && badge.chars().count() == 1,
+                "{word}"
+            );
             assert_ne!(zh, word, "{word} has a Chinese label");
         }
         assert_eq!(service_label(Lang::Zh, "hot_tea").0, "hot_tea");

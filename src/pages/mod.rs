@@ -4,10 +4,12 @@ mod coupons;
 mod join;
 mod me;
 mod not_found;
+mod station_detail;
 mod stations;
 
 pub use coupons::CouponsPage;
 pub use join::JoinPage;
 pub use me::MePage;
 pub use not_found::NotFoundPage;
-pub use stations::StationsPage;
+pub use station_detail::StationDetailPage;
+pub use stations::{StationRow, StationsPage};

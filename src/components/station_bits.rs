@@ -1,0 +1,156 @@
+//! Small pieces every station view shares: distance, open state, entry rule, services.
+
+use crate::domain::hours::{OpenStatus, OpeningHours};
+use crate::i18n::{fill, service_label, Lang, Strings};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use leptos::prelude::*;
+use std::collections::BTreeSet;
+
+/// "300 米" under a kilometre (rounded to 10 m), "2.4 公里" above:
+/// `distance_text(t, 1234.0) == "1.2 公里"`.
+pub fn distance_text(t: &Strings, metres: f64) -> String {
+    if metres < 1000.0 {
+        let n = ((metres / 10.0).round() * 10.0).max(10.0) as u32;
+        fill(t.metres, &[("n", &n.to_string())])
+    } else if metres < 100_000.0 {
+        fill(t.kilometres, &[("n", &format!("{:.1}", metres / 1000.0))])
+    } else {
+        fill(t.kilometres, &[("n", &format!("{:.0}", metres / 1000.0))])
+    }
+}
+
+/// The open state in words, and whether it is open: "营业中 · 21:00 关门",
+/// "已关门 · 明天 07:00 开门", "24小时", "营业时间未知".
+pub fn open_text(
+    t: &Strings,
+    hours: Option<&OpeningHours>,
+    now: NaiveDateTime,
+    holidays: &BTreeSet<NaiveDate>,
+) -> (String, OpenState) {
+    let Some(hours) = hours else {
+        return (t.hours_unknown.into(), OpenState::Unknown);
+    };
+    match hours.status(now, holidays) {
+        OpenStatus::AlwaysOpen => (t.open_24h.into(), OpenState::Open),
+        OpenStatus::OpenUntil(at) => (
+            fill(t.open_until, &[("time", &at.format("%H:%M").to_string())]),
+            OpenState::Open,
+        ),
+        OpenStatus::ClosedUntil(Some(at)) => {
+            let days = (at.date() - now.date()).num_days();
+            let day = match days {
+                0 => t.today.to_string(),
+                1 => t.tomorrow.to_string(),
+                _ => t
+                    .weekdays
+                    .split(',')
+                    .nth(at.weekday().num_days_from_monday() as usize)
+                    .unwrap_or("")
+                    .to_string(),
+            };
+            (
+                fill(
+                    t.closed_until,
+                    &[("day", &day), ("time", &at.format("%H:%M").to_string())],
+                ),
+                OpenState::Closed,
+            )
+        }
+        OpenStatus::ClosedUntil(None) => (t.closed_week.into(), OpenState::Closed),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenState {
+    Open,
+    Closed,
+    Unknown,
+}
+
+impl OpenState {
+    pub fn class(self) -> &'static str {
+        match self {
+            OpenState::Open => "open-state is-open",
+            OpenState::Closed => "open-state is-closed",
+            OpenState::Unknown => "open-state is-unknown",
+        }
+    }
+}
+
+/// Who may come in, in words: `entry_text(t, Some("members"))`.
+pub fn entry_text(t: &Strings, entry: Option<&str>) -> &'static str {
+    match entry {
+        Some("open") => t.entry_open,
+        Some("outdoor_workers") => t.entry_outdoor_workers,
+        Some("members") => t.entry_members,
+        _ => t.entry_unknown,
+    }
+}
+
+/// Service badges, each an icon-like glyph with its word.
+#[component]
+pub fn ServiceList(services: Vec<String>, lang: Lang) -> impl IntoView {
+    view! {
+        <ul class="services">
+            {services
+                .into_iter()
+                .map(|word| {
+                    let (label, badge) = service_label(lang, &word);
+                    let scarce = matches!(word.as_str(), "battery_swap" | "meals" | "shower");
+                    view! {
+                        <li class:scarce=scarce data-service=word>
+                            <span class="badge" aria-hidden="true">{badge}</span>
+                            <span>{label}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::strings;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn distances_read_naturally() {
+        let zh = strings(Lang::Zh);
+        assert_eq!(distance_text(zh, 3.0), "10 米");
+        assert_eq!(distance_text(zh, 304.0), "300 米");
+        assert_eq!(distance_text(zh, 1234.0), "1.2 公里");
+        assert_eq!(distance_text(strings(Lang::En), 1234.0), "1.2 km");
+        assert_eq!(distance_text(zh, 123_456.0), "123 公里");
+    }
+
+    #[test]
+    fn open_state_in_the_words_the_brief_asks_for() {
+        let zh = strings(Lang::Zh);
+        let h = BTreeSet::new();
+        let hours = OpeningHours::parse("Mo-Fr 07:00-21:00; Sa,Su 09:00-18:00").unwrap();
+        // 2026-11-23 is a Monday.
+        let (text, state) = open_text(zh, Some(&hours), at("2026-11-23 12:00"), &h);
+        assert_eq!(
+            (text.as_str(), state),
+            ("营业中 · 21:00 关门", OpenState::Open)
+        );
+        let (text, _) = open_text(zh, Some(&hours), at("2026-11-23 22:00"), &h);
+        assert_eq!(text, "已关门 · 明天 07:00 开门");
+        let (text, _) = open_text(zh, Some(&hours), at("2026-11-23 05:00"), &h);
+        assert_eq!(text, "已关门 · 今天 07:00 开门");
+        let weekend = OpeningHours::parse("Sa 09:00-12:00").unwrap();
+        let (text, _) = open_text(zh, Some(&weekend), at("2026-11-23 12:00"), &h);
+        assert_eq!(text, "已关门 · 周六 09:00 开门");
+        let (text, _) = open_text(zh, Some(&OpeningHours::Always), at("2026-11-23 12:00"), &h);
+        assert_eq!(text, "24小时");
+        let (text, state) = open_text(zh, None, at("2026-11-23 12:00"), &h);
+        assert_eq!((text.as_str(), state), ("营业时间未知", OpenState::Unknown));
+        let (text, _) = open_text(strings(Lang::En), Some(&hours), at("2026-11-23 22:00"), &h);
+        assert_eq!(text, "Closed · opens tomorrow 07:00");
+    }
+}

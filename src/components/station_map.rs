@@ -1,0 +1,200 @@
+//! A map drawn by the app itself (SVG): no tiles, no network. North is up, the user at
+//! the centre, a scale bar, zoom buttons, drag to pan, tap to sort from another point.
+
+use crate::domain::geo::LngLat;
+use crate::feed_sync::{use_feed, PointSource, UserPoint};
+use crate::pages::StationRow;
+use crate::state::use_strings;
+use leptos::prelude::*;
+
+const SIZE: f64 = 360.0;
+const METRES_PER_DEGREE: f64 = 111_195.0;
+
+/// Local flat projection around `centre`: metres east and south of it.
+fn to_metres(centre: LngLat, p: LngLat) -> (f64, f64) {
+    let x = (p.lng - centre.lng) * METRES_PER_DEGREE * centre.lat.to_radians().cos();
+    let y = (centre.lat - p.lat) * METRES_PER_DEGREE;
+    (x, y)
+}
+
+fn from_metres(centre: LngLat, x: f64, y: f64) -> LngLat {
+    LngLat::new(
+        centre.lng + x / (METRES_PER_DEGREE * centre.lat.to_radians().cos()),
+        centre.lat - y / METRES_PER_DEGREE,
+    )
+}
+
+/// The longest round distance (1-2-5 steps) whose bar fits in `max_px`:
+/// `scale_bar(10.0, 100.0) == (500.0, 50.0)` at 10 m per pixel.
+pub fn scale_bar(metres_per_px: f64, max_px: f64) -> (f64, f64) {
+    let mut best = (10.0, 10.0 / metres_per_px);
+    for exp in 1..6 {
+        for step in [1.0, 2.0, 5.0] {
+            let m = step * 10f64.powi(exp);
+            if m / metres_per_px <= max_px {
+                best = (m, m / metres_per_px);
+            }
+        }
+    }
+    best
+}
+
+#[component]
+pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
+    let t = use_strings();
+    let feed = use_feed();
+    // Start so the farthest shown station fits, within 20 m/px .. 200 m/px... roughly.
+    let farthest = rows
+        .iter()
+        .map(|r| {
+            let (x, y) = to_metres(centre, r.at);
+            x.abs().max(y.abs())
+        })
+        .fold(300.0, f64::max);
+    let mpp = RwSignal::new((farthest * 1.2 / (SIZE / 2.0)).clamp(1.0, 400.0));
+    let pan = RwSignal::new((0.0f64, 0.0f64));
+    let drag = StoredValue::new(None::<(f64, f64, f64, f64, bool)>);
+
+    let project = move |p: LngLat| {
+        let (x, y) = to_metres(centre, p);
+        let (px, py) = pan.get();
+        (
+            SIZE / 2.0 + x / mpp.get() + px,
+            SIZE / 2.0 + y / mpp.get() + py,
+        )
+    };
+    let markers = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let pos = move || project(r.at);
+            let href = format!("/stations/{}", crate::domain::navigation::encode(&r.id));
+            let class = if r.open_state == crate::components::station_bits::OpenState::Open {
+                "marker is-open"
+            } else {
+                "marker"
+            };
+            view! {
+                <a href=href class=class data-marker-id=r.id.clone()>
+                    <title>{format!("{} · {} · {}", r.name, r.distance, r.open)}</title>
+                    <circle cx=move || pos().0 cy=move || pos().1 r="11" />
+                    <text x=move || pos().0 y=move || pos().1 + 4.5 text-anchor="middle">{(i + 1).to_string()}</text>
+                </a>
+            }
+        })
+        .collect_view();
+    let user = move || project(centre);
+    let bar = move || scale_bar(mpp.get(), 110.0);
+
+    let on_down = move |ev: leptos::ev::PointerEvent| {
+        let (px, py) = pan.get_untracked();
+        drag.set_value(Some((
+            ev.client_x() as f64,
+            ev.client_y() as f64,
+            px,
+            py,
+            false,
+        )));
+    };
+    let on_move = move |ev: leptos::ev::PointerEvent| {
+        if let Some((x0, y0, px, py, _)) = drag.get_value() {
+            let (dx, dy) = (ev.client_x() as f64 - x0, ev.client_y() as f64 - y0);
+            if dx.abs() + dy.abs() > 6.0 {
+                drag.set_value(Some((x0, y0, px, py, true)));
+                pan.set((px + dx, py + dy));
+            }
+        }
+    };
+    let on_up = move |ev: leptos::ev::PointerEvent| {
+        let moved = drag.get_value().is_some_and(|d| d.4);
+        drag.set_value(None);
+        if moved {
+            return;
+        }
+        // A tap on the map (not on a marker) sorts from that point.
+        let target_is_marker = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| el.closest("a").ok().flatten().is_some());
+        if target_is_marker {
+            return;
+        }
+        let Some(svg) = ev
+            .current_target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        else {
+            return;
+        };
+        let rect = svg.get_bounding_client_rect();
+        let scale = SIZE / rect.width().max(1.0);
+        let sx = (ev.client_x() as f64 - rect.left()) * scale;
+        let sy = (ev.client_y() as f64 - rect.top()) * scale;
+        let (px, py) = pan.get_untracked();
+        let x = (sx - SIZE / 2.0 - px) * mpp.get_untracked();
+        let y = (sy - SIZE / 2.0 - py) * mpp.get_untracked();
+        feed.user.set(Some(UserPoint {
+            at: from_metres(centre, x, y),
+            source: PointSource::Map,
+        }));
+    };
+
+    view! {
+        <div class="map-wrap">
+            <svg class="station-map" viewBox=format!("0 0 {SIZE} {SIZE}") role="img"
+                aria-label=move || t().map_label
+                on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up>
+                <rect width=SIZE height=SIZE class="map-bg" />
+                <g class="grid">
+                    {(1..6).map(|i| {
+                        let v = i as f64 * SIZE / 6.0;
+                        view! { <line x1=v y1="0" x2=v y2=SIZE /><line x1="0" y1=v x2=SIZE y2=v /> }
+                    }).collect_view()}
+                </g>
+                {markers}
+                <g class="you">
+                    <circle cx=move || user().0 cy=move || user().1 r="9" />
+                    <text x=move || user().0 y=move || user().1 - 14.0 text-anchor="middle">{move || t().map_you}</text>
+                </g>
+                <g class="north" transform="translate(330 34)">
+                    <path d="M0 -18 L8 6 L0 1 L-8 6 Z" />
+                    <text y="20" text-anchor="middle">{move || t().map_north}</text>
+                </g>
+                <g class="scale" transform="translate(14 340)">
+                    <line x1="0" y1="0" x2=move || bar().1 y2="0" />
+                    <line x1="0" y1="-5" x2="0" y2="5" />
+                    <line x1=move || bar().1 y1="-5" x2=move || bar().1 y2="5" />
+                    <text x="2" y="-8" data-testid="scale-label">{move || {
+                        let m = bar().0;
+                        if m >= 1000.0 { format!("{} km", m / 1000.0) } else { format!("{m} m") }
+                    }}</text>
+                </g>
+            </svg>
+            <div class="map-controls">
+                <button type="button" aria-label=move || t().map_zoom_in on:click=move |_| mpp.update(|m| *m = (*m / 2.0).max(0.5))>"+"</button>
+                <button type="button" aria-label=move || t().map_zoom_out on:click=move |_| mpp.update(|m| *m = (*m * 2.0).min(2000.0))>"−"</button>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scale_bar_picks_round_lengths_that_fit() {
+        assert_eq!(scale_bar(10.0, 110.0), (1000.0, 100.0));
+        assert_eq!(scale_bar(1.0, 110.0), (100.0, 100.0));
+        assert_eq!(scale_bar(30.0, 110.0), (2000.0, 2000.0 / 30.0));
+    }
+
+    #[test]
+    fn projection_round_trips() {
+        let c = LngLat::new(116.0, 36.5);
+        let p = LngLat::new(116.01, 36.49);
+        let (x, y) = to_metres(c, p);
+        assert!(x > 0.0 && y > 0.0, "east and south");
+        let back = from_metres(c, x, y);
+        assert!((back.lng - p.lng).abs() < 1e-9 && (back.lat - p.lat).abs() < 1e-9);
+    }
+}

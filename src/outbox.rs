@@ -1,0 +1,64 @@
+//! The outbox service: requests kept on the device first, sent to the feed's intake
+//! when there is one, retried with back-off, never sent twice after a 2xx.
+
+use crate::adapters::{clock, intake, storage};
+use crate::domain::outbox::{uuid_v4, OutboxItem};
+use crate::feed_sync::Feed;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+const KEY: &str = "yizhan.outbox.v1";
+
+/// Every request kept on the device.
+pub fn load() -> Vec<OutboxItem> {
+    storage::load(KEY).ok().flatten().unwrap_or_default()
+}
+
+/// Adds a request and tries to send it: `enqueue(feed, "report", payload)`.
+/// Returns the saved item, or the storage problem that kept it from being saved.
+pub fn enqueue(
+    feed: Feed,
+    kind: &str,
+    payload: serde_json::Value,
+) -> Result<OutboxItem, storage::StorageProblem> {
+    let created = crate::domain::time::china_local(clock::now_ms())
+        .format("%Y-%m-%dT%H:%M:%S+08:00")
+        .to_string();
+    let item = OutboxItem::new(uuid_v4(intake::random_bytes()), kind, created, payload);
+    let mut items = load();
+    items.push(item.clone());
+    storage::save(KEY, &items)?;
+    flush(feed);
+    Ok(item)
+}
+
+/// Sends every due request to the intake, if the feed has one.
+pub fn flush(feed: Feed) {
+    let Some(url) = feed.data.with_untracked(|d| {
+        d.manifest
+            .as_ref()
+            .and_then(|m| m.intake.as_ref().map(|i| i.url.clone()))
+    }) else {
+        return;
+    };
+    spawn_local(async move {
+        let now = clock::now_ms();
+        for id in load().into_iter().filter(|i| i.is_due(now)).map(|i| i.id) {
+            // Re-read before sending and after the answer: another tab, or a new
+            // request, may have changed the list while the request was in flight.
+            let Some(body) = load()
+                .into_iter()
+                .find(|i| i.id == id && i.is_due(now))
+                .map(|i| i.body())
+            else {
+                continue;
+            };
+            let accepted = intake::post_json(&url, &body).await.unwrap_or(false);
+            let mut items = load();
+            if let Some(item) = items.iter_mut().find(|i| i.id == id) {
+                item.record_attempt(accepted, clock::now_ms());
+                let _ = storage::save(KEY, &items);
+            }
+        }
+    });
+}

@@ -1,0 +1,220 @@
+//! `/stations/:id`: everything the feed says about one station, and the way there.
+
+use crate::adapters::clock;
+use crate::components::station_bits::{distance_text, entry_text, open_text, ServiceList};
+use crate::domain::geo::{distance_m, to_wgs84};
+use crate::domain::navigation::nav_links;
+use crate::feed_sync::use_feed;
+use crate::i18n::fill;
+use crate::state::{use_lang, use_strings};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use std::collections::BTreeSet;
+
+#[component]
+pub fn StationDetailPage() -> impl IntoView {
+    let t = use_strings();
+    let lang = use_lang();
+    let feed = use_feed();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id")).unwrap_or_default();
+
+    let found = Memo::new(move |_| {
+        let id = id();
+        feed.data.with(|d| {
+            d.regions.iter().find_map(|r| {
+                r.stations
+                    .iter()
+                    .position(|s| s.id == id)
+                    .map(|i| (r.stations[i].clone(), r.hours[i].clone(), r.datum))
+            })
+        })
+    });
+    let holidays = move || -> BTreeSet<_> {
+        feed.data.with(|d| {
+            d.manifest
+                .as_ref()
+                .map(|m| m.holidays.iter().copied().collect())
+                .unwrap_or_default()
+        })
+    };
+
+    view! {
+        <Title text=move || found.get().map(|(s, ..)| s.name).unwrap_or_default() />
+        <section class="page station-detail">
+            <A href="/stations" attr:class="back-link">{move || t().detail_back}</A>
+            {move || match found.get() {
+                None => view! {
+                    <h1>{move || t().stations_title}</h1>
+                    <p class="notice notice-info" role="status">{move || t().detail_not_found}</p>
+                }.into_any(),
+                Some((station, hours, datum)) => {
+                    let t = t();
+                    let now = clock::china_now();
+                    let (open, state) = open_text(t, hours.as_ref(), now, &holidays());
+                    let today = hours.as_ref().map(|h| h.spans_text(now.date(), &holidays()).join(", "));
+                    let links = nav_links(station.position(), datum, &station.name);
+                    let wgs = to_wgs84(station.position(), datum);
+                    let away = feed.user.get().map(|u| distance_text(t, distance_m(u.at, wgs)));
+                    let share_url = format!("/stations/{}?near={:.6},{:.6}",
+                        crate::domain::navigation::encode(&station.id), wgs.lat, wgs.lng);
+                    view! {
+                        <h1 data-station-id=station.id.clone()>{station.name.clone()}</h1>
+                        <p class=state.class()>{open}</p>
+                        {away.map(|d| view! { <p class="muted">{fill(t.detail_distance, &[("d", &d)])}</p> })}
+                        <dl class="facts card">
+                            {station.address.clone().map(|a| view! { <dt>{t.detail_address}</dt><dd>{a}</dd> })}
+                            <dt>{t.detail_hours}</dt>
+                            <dd>
+                                {station.hours.clone().unwrap_or_else(|| t.hours_unknown.to_string())}
+                                {today.filter(|s| !s.is_empty()).map(|s| view! { <br /><span class="muted">{format!("{}: {s}", t.detail_hours_today)}</span> })}
+                            </dd>
+                            <dt>{t.detail_entry}</dt>
+                            <dd>{entry_text(t, station.entry.as_deref())}
+                                {station.entry_note.clone().map(|n| view! { <br /><span class="muted">{n}</span> })}</dd>
+                            {station.phone.clone().map(|p| view! {
+                                <dt>{t.detail_phone}</dt>
+                                <dd><a href=format!("tel:{}", p.replace(' ', "")) data-testid="phone">{p.clone()}</a></dd>
+                            })}
+                            {station.host.clone().map(|h| view! { <dt>{t.detail_host}</dt><dd>{h}</dd> })}
+                            <dt>{t.services_label}</dt>
+                            <dd><ServiceList services=station.services.clone() lang=lang.get_untracked() /></dd>
+                        </dl>
+                        <p class="muted">
+                            {station.checked.clone().map(|d| fill(t.detail_checked, &[("date", &d)])).unwrap_or_else(|| t.detail_not_checked.to_string())}
+                            {station.updated.clone().map(|d| format!(" · {}", fill(t.detail_updated, &[("date", &d)])))}
+                        </p>
+                        <section class="card" aria-labelledby="nav-heading">
+                            <h2 id="nav-heading">{t.navigate_heading}</h2>
+                            <div class="nav-buttons">
+                                <a class="button primary" data-nav="amap" href=links.amap_walk>{format!("{} · {}", t.navigate_amap, t.navigate_walk)}</a>
+                                <a class="button" data-nav="amap-ride" href=links.amap_ride>{format!("{} · {}", t.navigate_amap, t.navigate_ride)}</a>
+                                <a class="button" data-nav="baidu" href=links.baidu_walk>{format!("{} · {}", t.navigate_baidu, t.navigate_walk)}</a>
+                                <a class="button" data-nav="baidu-ride" href=links.baidu_ride>{format!("{} · {}", t.navigate_baidu, t.navigate_ride)}</a>
+                                <a class="button" data-nav="apple" href=links.apple_walk>{t.navigate_apple}</a>
+                                <a class="button" data-nav="geo" href=links.geo>{t.navigate_geo}</a>
+                            </div>
+                        </section>
+                        <ShareButton path=share_url title=station.name.clone() />
+                        <ReportProblem station_id=station.id.clone() />
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// Web Share where the browser has it; otherwise copies the link.
+#[component]
+fn ShareButton(path: String, title: String) -> impl IntoView {
+    let t = use_strings();
+    let message = RwSignal::new(None::<&'static str>);
+    let share = move |_| {
+        let (path, title) = (path.clone(), title.clone());
+        spawn_local(async move {
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let url = format!("{}{}", window.location().origin().unwrap_or_default(), path);
+            let navigator = window.navigator();
+            let can_share = js_sys::Reflect::has(&navigator, &"share".into()).unwrap_or(false);
+            if can_share {
+                let data = web_sys::ShareData::new();
+                data.set_title(&title);
+                data.set_url(&url);
+                if wasm_bindgen_futures::JsFuture::from(navigator.share_with_data(&data))
+                    .await
+                    .is_ok()
+                {
+                    return;
+                }
+            }
+            let copied =
+                wasm_bindgen_futures::JsFuture::from(navigator.clipboard().write_text(&url))
+                    .await
+                    .is_ok();
+            message.set(Some(if copied {
+                t().share_copied
+            } else {
+                t().share_failed
+            }));
+        });
+    };
+    view! {
+        <button type="button" class="big" data-action="share" on:click=share>{move || t().share}</button>
+        {move || message.get().map(|m| view! { <p class="notice notice-info" role="status">{m}</p> })}
+    }
+}
+
+/// "This station is wrong": kept on the device, queued for the feed's intake.
+#[component]
+fn ReportProblem(station_id: String) -> impl IntoView {
+    let t = use_strings();
+    let feed = use_feed();
+    let choice = RwSignal::new(None::<&'static str>);
+    let note = NodeRef::<leptos::html::Textarea>::new();
+    let result = RwSignal::new(None::<(&'static str, &'static str)>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = t();
+        let Some(problem) = choice.get_untracked() else {
+            result.set(Some(("notice notice-warn", t.report_pick)));
+            return;
+        };
+        let text = note.get().map(|n| n.value()).unwrap_or_default();
+        let payload =
+            serde_json::json!({ "station_id": station_id, "problem": problem, "note": text });
+        match crate::outbox::enqueue(feed, "report", payload) {
+            Ok(_) => {
+                let has_intake = feed
+                    .data
+                    .with_untracked(|d| d.manifest.as_ref().is_some_and(|m| m.intake.is_some()));
+                result.set(Some((
+                    "notice notice-ok",
+                    if has_intake {
+                        t.report_saved_intake
+                    } else {
+                        t.report_saved_local
+                    },
+                )));
+                choice.set(None);
+                if let Some(n) = note.get() {
+                    n.set_value("");
+                }
+            }
+            Err(_) => result.set(Some(("notice notice-warn", t.storage_full))),
+        }
+    };
+    let option = move |value: &'static str, label: fn(&crate::i18n::Strings) -> &'static str| {
+        view! {
+            <label class="radio">
+                <input type="radio" name="problem" value=value
+                    prop:checked=move || choice.get() == Some(value)
+                    on:change=move |_| choice.set(Some(value)) />
+                <span>{move || label(t())}</span>
+            </label>
+        }
+    };
+    view! {
+        <form class="card report" on:submit=submit aria-labelledby="report-heading">
+            <h2 id="report-heading">{move || t().report_heading}</h2>
+            <p class="muted">{move || t().report_intro}</p>
+            <fieldset>
+                <legend class="visually-hidden">{move || t().report_heading}</legend>
+                {option("closed_when_open", |t| t.report_closed)}
+                {option("service_missing", |t| t.report_service_missing)}
+                {option("moved", |t| t.report_moved)}
+                {option("other", |t| t.report_other)}
+            </fieldset>
+            <label class="field">
+                <span>{move || t().report_note}</span>
+                <textarea name="note" rows="3" maxlength="500" node_ref=note></textarea>
+            </label>
+            <button type="submit" class="primary">{move || t().report_submit}</button>
+            {move || result.get().map(|(class, m)| view! { <p class=class role="status">{m}</p> })}
+        </form>
+    }
+}
