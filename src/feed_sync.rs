@@ -181,7 +181,9 @@ impl Feed {
         };
         if self.data.with_untracked(|d| d.manifest.is_none()) {
             if let Some(held) = &held {
+                // Show what the device holds at once, before any network.
                 self.load_from_device(held).await;
+                let _ = self.load_regions_near().await;
             }
         }
         if check_server {
@@ -204,8 +206,16 @@ impl Feed {
             }
         }
         if let Err(refusal) = self.load_regions_near().await {
-            self.set_problem(refusal);
+            if self.is_current(&path) {
+                self.set_problem(refusal);
+            }
         }
+    }
+
+    /// Whether `path` is still the feed being shown: a sync for a feed the user has
+    /// since switched away from must not commit anything.
+    fn is_current(self, path: &str) -> bool {
+        self.path.get_untracked() == path
     }
 
     fn set_problem(self, refusal: Refusal) {
@@ -229,12 +239,18 @@ impl Feed {
 
     /// Shows what the device already holds, before (or without) any network.
     async fn load_from_device(self, held: &Held) {
+        if !self.is_current(&held.path) {
+            return;
+        }
         let manifest = Arc::new(held.manifest.clone());
         let (campaigns, unions, statuses) = (
             stored_json::<Campaigns>(&held.path, manifest.campaigns.as_ref()).await,
             stored_json::<Unions>(&held.path, manifest.unions.as_ref()).await,
             stored_json::<Statuses>(&held.path, manifest.statuses.as_ref()).await,
         );
+        if !self.is_current(&held.path) {
+            return;
+        }
         self.data.set(FeedData {
             manifest: Some(manifest),
             regions: Vec::new(),
@@ -250,6 +266,9 @@ impl Feed {
         let campaigns = fetch_json::<Campaigns>(path, manifest.campaigns.as_ref()).await?;
         let unions = fetch_json::<Unions>(path, manifest.unions.as_ref()).await?;
         let statuses = fetch_json::<Statuses>(path, manifest.statuses.as_ref()).await?;
+        if !self.is_current(path) {
+            return Ok(());
+        }
         let mut regions = Vec::new();
         let mut new_files: Vec<(String, Vec<u8>)> = Vec::new();
         for entry in self.regions_to_load(&manifest) {
@@ -264,6 +283,9 @@ impl Feed {
                     regions.push(Arc::new(region));
                 }
             }
+        }
+        if !self.is_current(path) {
+            return Ok(());
         }
         // Every check passed: store the files, then the manifest record, then show.
         new_files.extend(

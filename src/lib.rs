@@ -32,8 +32,8 @@ pub fn App() -> impl IntoView {
     let state = AppState::provide();
     let feed_path = state.prefs.with_untracked(|p| p.feed_path.clone());
     let feed = Feed::provide(feed_path.unwrap_or_else(|| DEFAULT_MANIFEST.to_string()));
-    // Sync now, then every few minutes while open and online, and when back online.
-    feed.refresh(true);
+    // The first sync starts once the URL's parameters are applied (see QueryParams);
+    // then every few minutes while open and online, and when back online.
     let interval = gloo_timers::callback::Interval::new(RESYNC_MS, move || {
         if adapters::net::is_online() {
             feed.refresh(true);
@@ -78,7 +78,7 @@ fn QueryParams() -> impl IntoView {
     let query = use_query_map();
     let state = use_app_state();
     let feed = feed_sync::use_feed();
-    Effect::new(move |_| {
+    Effect::new(move |started: Option<()>| {
         let (lang, feed_param, near) =
             query.with(|q| (q.get("lang"), q.get("feed"), q.get("near")));
         state.update_prefs(|p| p.apply_lang_param(lang.as_deref()));
@@ -93,7 +93,11 @@ fn QueryParams() -> impl IntoView {
                         p.feed_path = Some(path.clone());
                         changed
                     });
-                    feed.switch_to(path);
+                    if started.is_some() {
+                        feed.switch_to(path);
+                    } else {
+                        feed.path.set(path);
+                    }
                 }
                 Err(_) => state.feed_link_refused.set(true),
             }
@@ -106,6 +110,9 @@ fn QueryParams() -> impl IntoView {
             if feed.user.get_untracked().as_ref() != Some(&point) {
                 feed.user.set(Some(point));
             }
+        }
+        if started.is_none() {
+            feed.refresh(true);
         }
     });
     // Load the shards near wherever the user now is.

@@ -1,0 +1,163 @@
+// Feed sync against good and hostile feeds: what is refused is said in plain words,
+// the data the user had stays, nothing crashes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, appReady, screenshot } from './support.mjs';
+import { makeFeed, publish, recordRequests, gcjStation, offset } from './feeds.mjs';
+
+let server, browser;
+before(async () => { server = await serveDist(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const USER = { lat: 36.457, lng: 115.985 }; // Liaocheng, WGS-84
+const NEAR = `near=${USER.lat},${USER.lng}`;
+const region = (ids, extra = {}) => ({ code: '371500', name: '聊城市',
+  stations: ids.map((id, i) => gcjStation(id, offset(USER, 100 * (i + 1), 0), extra[id] ?? {})) });
+
+async function rowIds(page) {
+  return page.locator('li[data-station-id]').evaluateAll((els) => els.map((e) => e.dataset.stationId));
+}
+async function waitForRows(page, n) {
+  await page.waitForFunction((n) => document.querySelectorAll('li[data-station-id]').length === n, n, { timeout: 15000 });
+}
+async function notices(page) {
+  return (await page.locator('[data-testid=feed-notice]').allInnerTexts()).join('\n');
+}
+async function waitForNotice(page, pattern) {
+  await page.waitForFunction((src) => [...document.querySelectorAll('[data-testid=feed-notice]')]
+    .some((e) => new RegExp(src).test(e.textContent)), pattern.source, { timeout: 15000 });
+}
+
+test('a good feed loads, is remembered, and is kept on the device when the server is down', async () => {
+  publish(server, 'a', makeFeed({ sequence: 1, regions: [region(['a1', 'a2', 'a3'])] }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?feed=/a/manifest.json&${NEAR}`);
+  await appReady(page);
+  await waitForRows(page, 3);
+  assert.deepEqual(await rowIds(page), ['a1', 'a2', 'a3']);
+  assert.match(await page.locator('[data-testid=feed-updated]').innerText(), /测试工会/);
+  // The feed choice is remembered without the parameter.
+  await page.goto(`${server.url}/stations?${NEAR}`);
+  await waitForRows(page, 3);
+  // The server goes away: the device's copy is shown, with a plain message.
+  server.routes.set('/a/manifest.json', (req, res) => { res.writeHead(503); res.end(); });
+  await page.reload();
+  await waitForNotice(page, /没有网络/);
+  await waitForRows(page, 3);
+  assert.deepEqual(await rowIds(page), ['a1', 'a2', 'a3']);
+  await screenshot(page, 'feed-offline-kept');
+  assert.deepEqual(page.errors.filter((e) => !e.includes('503')), []);
+  await context.close();
+});
+
+/** Loads sequence 1 of feed `prefix`, then publishes `next` and reloads. */
+async function updateTo(prefix, next) {
+  publish(server, prefix, makeFeed({ sequence: 1, regions: [region([`${prefix}1`, `${prefix}2`])] }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?feed=/${prefix}/manifest.json&${NEAR}`);
+  await appReady(page);
+  await waitForRows(page, 2);
+  publish(server, prefix, next);
+  await page.reload();
+  return { context, page };
+}
+
+test('a tampered shard is refused and the previous data stays', async () => {
+  const next = makeFeed({ sequence: 2, regions: [region(['b9'])] });
+  const shard = Object.keys(next).find((p) => p.startsWith('stations/'));
+  next[shard] = Buffer.from(next[shard].toString().replace('b9', 'bX'));
+  const { context, page } = await updateTo('b', next);
+  await waitForNotice(page, /更新被拒绝.*校验失败/);
+  await waitForRows(page, 2);
+  assert.deepEqual(await rowIds(page), ['b1', 'b2']);
+  await screenshot(page, 'feed-refused-tampered');
+  await context.close();
+});
+
+test('an unknown format is refused by name and the previous data stays', async () => {
+  const { context, page } = await updateTo('c', makeFeed({ sequence: 2, format: 'yizhan-feed/2', regions: [region(['c9'])] }));
+  await waitForNotice(page, /yizhan-feed\/2/);
+  assert.match(await notices(page), /不受支持/);
+  await waitForRows(page, 2);
+  assert.deepEqual(await rowIds(page), ['c1', 'c2']);
+  await context.close();
+});
+
+test('a lower sequence (rollback) is refused and the newer data stays', async () => {
+  publish(server, 'd', makeFeed({ sequence: 5, regions: [region(['d5'])] }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?feed=/d/manifest.json&${NEAR}`);
+  await waitForRows(page, 1);
+  publish(server, 'd', makeFeed({ sequence: 3, regions: [region(['d3', 'd4'])] }));
+  await page.reload();
+  await waitForNotice(page, /版本（3）比本机已有的（5）还旧/);
+  await waitForRows(page, 1);
+  assert.deepEqual(await rowIds(page), ['d5']);
+  await context.close();
+});
+
+test('a truncated manifest is refused without a crash', async () => {
+  const good = makeFeed({ sequence: 2, regions: [region(['e9'])] });
+  good['manifest.json'] = good['manifest.json'].subarray(0, 60);
+  const { context, page } = await updateTo('e', good);
+  await waitForNotice(page, /损坏或不完整/);
+  await waitForRows(page, 2);
+  assert.deepEqual(await rowIds(page), ['e1', 'e2']);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a hostile feed on first visit is refused with a message and nothing breaks', async () => {
+  publish(server, 'f', { 'manifest.json': Buffer.from('<html>not a feed</html>') });
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?feed=/f/manifest.json&${NEAR}`);
+  await appReady(page);
+  await waitForNotice(page, /损坏或不完整/);
+  assert.equal(await page.locator('li[data-station-id]').count(), 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('HTML in names and huge strings are shown as text', async () => {
+  const evil = '<img src=x onerror="window.__pwned=1"><b>危险</b>驿站';
+  const huge = '很长的地址'.repeat(40000); // 200,000 characters
+  publish(server, 'g', makeFeed({ sequence: 1, regions: [region(['g1', 'g2'], {
+    g1: { name: evil, address: huge }, g2: { name: '<script>window.__pwned=2</script>' } })] }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?feed=/g/manifest.json&${NEAR}`);
+  await waitForRows(page, 2);
+  assert.equal(await page.locator('li[data-station-id=g1] .station-name').innerText(), evil);
+  assert.equal(await page.locator('.station-list img, .station-list b, .station-list script').count(), 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the page is ${width}px wide`);
+  await screenshot(page, 'feed-html-as-text');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a cross-origin ?feed= is refused with a message', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?feed=https://evil.example/manifest.json&${NEAR}`);
+  await appReady(page);
+  await waitForNotice(page, /只能使用本网站上的数据源/);
+  // The default (sample) feed is still used.
+  await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+  assert.match((await rowIds(page))[0], /^371500-/);
+  await context.close();
+});
+
+test('only the shards near the user are downloaded', async () => {
+  const shanghai = { lat: 31.23, lng: 121.47 };
+  publish(server, 'h', makeFeed({ sequence: 1, regions: [
+    region(['h1']),
+    { code: '310000', name: '上海市', stations: [gcjStation('h-sh', shanghai)] },
+  ] }));
+  const seen = recordRequests(server, 'h');
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?feed=/h/manifest.json&${NEAR}`);
+  await waitForRows(page, 1);
+  assert.ok(seen.some((p) => p.includes('/stations/371500.')), seen.join());
+  assert.ok(!seen.some((p) => p.includes('/stations/310000.')), seen.join());
+  await context.close();
+});
