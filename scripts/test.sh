@@ -18,5 +18,7 @@ step "wasm-bindgen tests in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test browser
 step "trunk build --release"
 trunk build --release
+step "independent check of the bundled sample feed against FEED.md"
+python3 tests/check_feed.py public/feed
 step "end-to-end tests in headless Chromium"
 npm run --silent e2e

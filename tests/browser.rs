@@ -4,6 +4,7 @@
 
 use wasm_bindgen_test::*;
 use yizhan::adapters::storage::{self, StorageProblem};
+use yizhan::adapters::{file_store, net};
 use yizhan::domain::prefs::Prefs;
 use yizhan::i18n::Lang;
 
@@ -18,7 +19,10 @@ fn prefs_round_trip_through_local_storage() {
     let key = "test.prefs.roundtrip";
     storage::remove(key);
     assert_eq!(storage::load::<Prefs>(key), Ok(None));
-    let prefs = Prefs { lang: Lang::En };
+    let prefs = Prefs {
+        lang: Lang::En,
+        feed_path: Some("/x/manifest.json".into()),
+    };
     storage::save(key, &prefs).unwrap();
     assert_eq!(storage::load::<Prefs>(key), Ok(Some(prefs)));
     storage::remove(key);
@@ -60,4 +64,35 @@ fn a_full_quota_is_reported_as_full() {
         storage::remove(key);
     }
     assert_eq!(result, Err(StorageProblem::Full));
+}
+
+#[wasm_bindgen_test]
+async fn feed_files_round_trip_through_the_cache_api_and_are_pruned() {
+    let (a, b) = ("/test-feed/a.json", "/test-feed/b.json");
+    file_store::put(a, b"{\"a\":1}").await.unwrap();
+    file_store::put(b, &[0u8, 159, 146, 150]).await.unwrap();
+    assert_eq!(
+        file_store::get(a).await.unwrap().as_deref(),
+        Some(&b"{\"a\":1}"[..])
+    );
+    assert_eq!(
+        file_store::get(b).await.unwrap().as_deref(),
+        Some(&[0u8, 159, 146, 150][..])
+    );
+    assert_eq!(file_store::get("/test-feed/none.json").await.unwrap(), None);
+    // Keep only `a`: `b` goes.
+    file_store::retain(&[a.to_string()]).await.unwrap();
+    assert!(file_store::get(a).await.unwrap().is_some());
+    assert_eq!(file_store::get(b).await.unwrap(), None);
+    file_store::clear().await;
+    assert_eq!(file_store::get(a).await.unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+async fn a_missing_file_is_a_404_and_optional_files_are_none() {
+    assert_eq!(
+        net::fetch_bytes("/no-such-file.json", true).await,
+        Err(net::NetError::Status(404))
+    );
+    assert_eq!(net::fetch_optional("/no-such-file.json").await, Ok(None));
 }

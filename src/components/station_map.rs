@@ -55,6 +55,7 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
     let pan = RwSignal::new((0.0f64, 0.0f64));
     let drag = StoredValue::new(None::<(f64, f64, f64, f64, bool)>);
 
+    let navigate = leptos_router::hooks::use_navigate();
     let project = move |p: LngLat| {
         let (x, y) = to_metres(centre, p);
         let (px, py) = pan.get();
@@ -74,12 +75,22 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
             } else {
                 "marker"
             };
+            let label = format!("{}. {} · {} · {}", i + 1, r.name, r.distance, r.open);
+            let go = {
+                let (href, navigate) = (href.clone(), navigate.clone());
+                move || navigate(&href, Default::default())
+            };
+            let go_key = go.clone();
+            // An SVG group acting as a link: `<a>` inside `<svg>` would be created in
+            // the HTML namespace and not drawn.
             view! {
-                <a href=href class=class data-marker-id=r.id.clone()>
-                    <title>{format!("{} · {} · {}", r.name, r.distance, r.open)}</title>
-                    <circle cx=move || pos().0 cy=move || pos().1 r="11" />
+                <g class=class data-marker-id=r.id.clone() role="link" tabindex="0" aria-label=label.clone()
+                    on:click=move |_| go()
+                    on:keydown=move |ev| if ev.key() == "Enter" { go_key() }>
+                    <title>{label.clone()}</title>
+                    <circle cx=move || pos().0 cy=move || pos().1 r="12" />
                     <text x=move || pos().0 y=move || pos().1 + 4.5 text-anchor="middle">{(i + 1).to_string()}</text>
-                </a>
+                </g>
             }
         })
         .collect_view();
@@ -115,7 +126,7 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
         let target_is_marker = ev
             .target()
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .is_some_and(|el| el.closest("a").ok().flatten().is_some());
+            .is_some_and(|el| el.closest("[data-marker-id]").ok().flatten().is_some());
         if target_is_marker {
             return;
         }

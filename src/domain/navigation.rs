@@ -71,7 +71,7 @@ mod tests {
 
     fn number_after(url: &str, key: &str) -> (f64, f64) {
         let rest = &url[url.find(key).unwrap() + key.len()..];
-        let mut parts = rest.split(|c| c == ',' || c == '&' || c == '|' || c == '?' || c == '(');
+        let mut parts = rest.split([',', '&', '|', '?', '(']);
         (
             parts.next().unwrap().parse().unwrap(),
             parts.next().unwrap().parse().unwrap(),

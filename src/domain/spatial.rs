@@ -171,7 +171,7 @@ mod tests {
                 .map(|(i, _)| i)
                 .collect();
             assert_eq!(got, brute(&pts, *q, 20, |_| true), "query {qi}");
-            let sparse = |i: usize| i % 97 == 0; // a scarce service
+            let sparse = |i: usize| i.is_multiple_of(97); // a scarce service
             let got: Vec<usize> = index
                 .nearest(*q, 10, sparse)
                 .into_iter()

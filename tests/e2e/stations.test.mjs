@@ -1,0 +1,212 @@
+// Stations: true-distance order on a GCJ-02 feed, filters that survive a reload,
+// geolocation (emulated, and denied), the detail page's navigation links.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, appReady, screenshot, KIOSK } from './support.mjs';
+import { makeFeed, publish, gcjStation, offset, wgsToGcj, gcjToBd, metres } from './feeds.mjs';
+
+let server, browser;
+const USER = { lat: 36.457, lng: 115.985 }; // WGS-84
+
+// Chosen so that reading GCJ-02 as if it were WGS-84 (a ~560 m shift east here) gives
+// another order than the true one: the true order is e300, n450, w500, s700.
+const STATIONS = [
+  gcjStation('w500', offset(USER, -500, 0), { services: ['water', 'toilet'] }),
+  gcjStation('e300', offset(USER, 300, 0), { services: ['water', 'battery_swap'], name: '东边<b>换电</b>驿站' }),
+  gcjStation('n450', offset(USER, 0, 450), { services: ['water', 'microwave', 'battery_swap'], hours: 'Mo-Su 00:00-00:01' }),
+  gcjStation('s700', offset(USER, 0, -700), { services: ['meals'], hours: 'sunrise-sunset',
+    phone: '0635-8123456', address: '东昌府区黄山路12号', checked: '2026-10-01', entry: 'members', entry_note: '扫码进门' }),
+];
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+  publish(server, 's', makeFeed({ sequence: 1, regions: [{ code: '371500', name: '聊城市', stations: STATIONS }] }));
+});
+after(async () => { await browser?.close(); await server?.close(); });
+
+const FEED = 'feed=/s/manifest.json';
+async function ids(page) {
+  return page.locator('li[data-station-id]').evaluateAll((els) => els.map((e) => e.dataset.stationId));
+}
+async function waitForCount(page, n) {
+  await page.waitForFunction((n) => document.querySelectorAll('li[data-station-id]').length === n, n, { timeout: 15000 });
+}
+
+test('the order matches true distance on a GCJ-02 feed (with ?near=)', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?${FEED}&near=${USER.lat},${USER.lng}`);
+  await appReady(page);
+  await waitForCount(page, 4);
+  const trueOrder = [...STATIONS].sort((a, b) => trueDistance(a) - trueDistance(b)).map((s) => s.id);
+  const naiveOrder = [...STATIONS].sort((a, b) => metres(USER, a) - metres(USER, b)).map((s) => s.id);
+  assert.notDeepEqual(trueOrder, naiveOrder, 'the fixture must tell the datums apart');
+  assert.deepEqual(await ids(page), trueOrder);
+  assert.deepEqual(trueOrder, ['e300', 'n450', 'w500', 's700']);
+  assert.equal(await page.locator('li[data-station-id=e300] .distance').innerText(), '300 米');
+  // The station name holding HTML is shown as text.
+  assert.equal(await page.locator('li[data-station-id=e300] .station-name').innerText(), '东边<b>换电</b>驿站');
+  assert.match(await page.locator('li[data-station-id=s700] .open-state').innerText(), /营业时间未知/);
+  assert.match(await page.locator('li[data-station-id=e300] .open-state').innerText(), /24小时/);
+  await screenshot(page, 'stations-list-phone');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+function trueDistance(s) {
+  // Invert the feed's GCJ-02 by searching the WGS-84 point whose transform is it.
+  let w = { lat: s.lat, lng: s.lng };
+  for (let i = 0; i < 30; i++) {
+    const g = wgsToGcj(w.lat, w.lng);
+    w = { lat: w.lat - (g.lat - s.lat), lng: w.lng - (g.lng - s.lng) };
+  }
+  return metres(USER, w);
+}
+
+test('filters narrow the list and survive a reload', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?${FEED}&near=${USER.lat},${USER.lng}`);
+  await waitForCount(page, 4);
+  await page.locator('button.chip[data-service=battery_swap]').click();
+  await waitForCount(page, 2);
+  assert.deepEqual(await ids(page), ['e300', 'n450']);
+  // n450 is open one minute a day, so "open now" leaves only the 24 h station
+  // (unless this runs in that very minute, China time).
+  await page.locator('button[data-filter=open-now]').click();
+  await waitForCount(page, 1);
+  assert.deepEqual(await ids(page), ['e300']);
+  await page.reload();
+  await appReady(page);
+  await waitForCount(page, 1);
+  assert.equal(await page.locator('button[data-filter=open-now]').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.locator('button.chip[data-service=battery_swap]').getAttribute('aria-pressed'), 'true');
+  assert.deepEqual(await ids(page), ['e300']);
+  // Scarce services behind "more" work too.
+  await page.locator('button[data-filter=open-now]').click();
+  await page.locator('button.chip[data-service=battery_swap]').click();
+  await page.locator('button.chip[data-service=meals]').click();
+  await waitForCount(page, 1);
+  assert.deepEqual(await ids(page), ['s700']);
+  await page.locator('button.chip[data-service=meals]').click();
+  await context.close();
+});
+
+test('emulated geolocation sorts from the device position', async () => {
+  const { context, page } = await openPage(browser, {
+    geolocation: { latitude: offset(USER, 0, -700).lat, longitude: USER.lng },
+    permissions: ['geolocation'],
+  });
+  await page.goto(`${server.url}/stations?${FEED}`);
+  await appReady(page);
+  await waitForCount(page, 4);
+  assert.equal((await ids(page))[0], 's700');
+  assert.match(await page.locator('[data-testid=location-source]').innerText(), /按你的位置排序/);
+  await context.close();
+});
+
+test('a denied geolocation leads to the city and address fallback', async () => {
+  const { context, page } = await openPage(browser, { permissions: [] });
+  await page.goto(`${server.url}/stations?${FEED}`);
+  await appReady(page);
+  await page.locator('button[data-action=locate]').click();
+  await page.locator('[data-testid=locate-error]').waitFor({ timeout: 15000 });
+  assert.match(await page.locator('[data-testid=locate-error]').innerText(), /没有允许定位/);
+  await screenshot(page, 'stations-location-denied');
+  // Fallback 1: pick a city.
+  await page.locator('select[name=city]').selectOption('371500');
+  await waitForCount(page, 4);
+  assert.match(await page.locator('[data-testid=location-source]').innerText(), /按聊城市中心排序/);
+  // Fallback 2: type part of a station address.
+  await page.getByRole('button', { name: '换个位置' }).click();
+  await page.locator('input[name=address]').fill('黄山路');
+  await page.locator('form.address-search button[type=submit]').click();
+  await page.waitForFunction(() => document.querySelector('li[data-station-id]')?.dataset.stationId === 's700');
+  await context.close();
+});
+
+test('the detail page links each map app with the coordinates it expects', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?${FEED}&near=${USER.lat},${USER.lng}`);
+  await waitForCount(page, 4);
+  await page.locator('li[data-station-id=s700] a').click();
+  await page.waitForURL(/\/stations\/s700$/);
+  const s = STATIONS.find((x) => x.id === 's700');
+  const href = async (nav) => page.locator(`[data-nav=${nav}]`).getAttribute('href');
+  const amap = new URL(await href('amap'));
+  assert.equal(amap.host, 'uri.amap.com');
+  const [alng, alat] = amap.searchParams.get('to').split(',').map(Number);
+  assert.ok(metres({ lat: alat, lng: alng }, s) < 0.5, 'Amap gets GCJ-02');
+  assert.equal(amap.searchParams.get('mode'), 'walk');
+  assert.equal(new URL(await href('amap-ride')).searchParams.get('mode'), 'ride');
+  const baidu = new URL(await href('baidu'));
+  const [blat, blng] = baidu.searchParams.get('destination').split('|')[0].replace('latlng:', '').split(',').map(Number);
+  assert.ok(metres({ lat: blat, lng: blng }, gcjToBd(s.lat, s.lng)) < 0.5, 'Baidu gets BD-09');
+  assert.equal(baidu.searchParams.get('coord_type'), 'bd09ll');
+  const wgs = offset(USER, 0, -700);
+  const apple = new URL(await href('apple'));
+  const [plat, plng] = apple.searchParams.get('daddr').split(',').map(Number);
+  assert.ok(metres({ lat: plat, lng: plng }, wgs) < 1, 'Apple Maps gets WGS-84');
+  const geo = await href('geo');
+  const [glat, glng] = geo.slice(4).split('?')[0].split(',').map(Number);
+  assert.ok(metres({ lat: glat, lng: glng }, wgs) < 1, 'geo: gets WGS-84');
+  assert.equal(await page.locator('[data-testid=phone]').getAttribute('href'), 'tel:0635-8123456');
+  assert.match(await page.locator('.station-detail').innerText(), /工会最近核查：2026-10-01/);
+  assert.match(await page.locator('.station-detail').innerText(), /扫码进门/);
+  await screenshot(page, 'station-detail-phone');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a problem report is kept on the device and POSTed to the intake once', async () => {
+  const posts = [];
+  server.routes.set('/intake', (req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => { posts.push(JSON.parse(body)); res.writeHead(202); res.end(); });
+  });
+  publish(server, 'r', makeFeed({ sequence: 1, intake: `${server.url}/intake`,
+    regions: [{ code: '371500', name: '聊城市', stations: STATIONS }] }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations/e300?feed=/r/manifest.json&near=${USER.lat},${USER.lng}`);
+  await page.locator('[data-nav=amap]').waitFor({ timeout: 15000 });
+  await page.locator('form.report button[type=submit]').click();
+  assert.match(await page.locator('form.report [role=status]').innerText(), /请先选一个问题/);
+  await page.getByLabel('该开门时没开').check();
+  await page.locator('textarea[name=note]').fill('早上八点没开门');
+  await page.locator('form.report button[type=submit]').click();
+  await page.waitForFunction(() => /联网后会自动发送/.test(document.querySelector('form.report [role=status]')?.textContent));
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1'))?.[0]?.delivery?.state === 'sent');
+  assert.equal(posts.length, 1);
+  assert.equal(posts[0].kind, 'report');
+  assert.deepEqual(posts[0].payload, { station_id: 'e300', problem: 'closed_when_open', note: '早上八点没开门' });
+  assert.match(posts[0].id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  await page.reload();
+  await page.locator('[data-nav=amap]').waitFor({ timeout: 15000 });
+  await page.waitForTimeout(300);
+  assert.equal(posts.length, 1, 'not sent again after a 2xx');
+  await context.close();
+});
+
+test('the map draws the user, the stations, a scale bar and north', async () => {
+  for (const [name, viewport] of [['phone', undefined], ['kiosk', KIOSK]]) {
+    const { context, page } = await openPage(browser, viewport ? { viewport } : {});
+    await page.goto(`${server.url}/stations?${FEED}&near=${USER.lat},${USER.lng}`);
+    await waitForCount(page, 4);
+    await page.getByRole('button', { name: '地图' }).click();
+    await page.locator('svg.station-map').waitFor();
+    const markers = page.locator('svg.station-map [data-marker-id] circle');
+    assert.equal(await markers.count(), 4);
+    for (const box of await markers.evaluateAll((cs) => cs.map((c) => c.getBoundingClientRect().toJSON()))) {
+      assert.ok(box.width > 10 && box.height > 10, `marker drawn ${box.width}x${box.height}`);
+    }
+    assert.match(await page.locator('[data-testid=scale-label]').textContent(), /^\d+ (m|km)$/);
+    const before = await page.locator('[data-testid=scale-label]').textContent();
+    await page.getByRole('button', { name: '放大' }).click();
+    assert.notEqual(await page.locator('[data-testid=scale-label]').textContent(), before);
+    await screenshot(page, `stations-map-${name}`);
+    // A marker is a link to its station.
+    await page.locator('svg.station-map [data-marker-id=e300]').click();
+    await page.waitForURL(/\/stations\/e300$/);
+    await context.close();
+  }
+});
