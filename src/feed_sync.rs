@@ -5,7 +5,7 @@
 //! hash and shape); then its files are stored and, last, the manifest record. A refused
 //! or failed update leaves the data the user had, and says why.
 
-use crate::adapters::{clock, file_store, net, storage};
+use crate::adapters::{clock, file_store, net, perf, storage};
 use crate::domain::feed::{
     check_file, check_manifest, parse_shard, resolve, Campaigns, FileRef, Manifest, Refusal,
     RegionEntry, Statuses, Unions,
@@ -360,10 +360,13 @@ impl Feed {
         let mut result = Ok(());
         for entry in wanted {
             let file_path = resolve(&path, &entry.path)?;
+            let t0 = perf::now();
             let region = match file_store::get(&file_path).await {
                 Ok(Some(bytes)) if check_file(&bytes, &entry.sha256, &entry.path).is_ok() => {
-                    parse_shard(&bytes, &entry.code)
-                        .map(|shard| region_of(shard, &manifest, &entry))
+                    let region = parse_shard(&bytes, &entry.code)
+                        .map(|shard| region_of(shard, &manifest, &entry));
+                    perf::measure(&format!("yizhan:load-device {}", entry.code), t0);
+                    region
                 }
                 _ => match fetch_region(&path, &manifest, &entry).await {
                     Ok((region, bytes)) => {
@@ -458,13 +461,16 @@ async fn fetch_region(
     manifest: &Manifest,
     entry: &RegionEntry,
 ) -> Result<(Region, Vec<u8>), Refusal> {
+    let t0 = perf::now();
     let path = resolve(manifest_path, &entry.path)?;
     let bytes = net::fetch_bytes(&path, false)
         .await
         .map_err(|e| Refusal::Network(e.to_string()))?;
     check_file(&bytes, &entry.sha256, &entry.path)?;
     let shard = parse_shard(&bytes, &entry.code)?;
-    Ok((region_of(shard, manifest, entry), bytes))
+    let region = region_of(shard, manifest, entry);
+    perf::measure(&format!("yizhan:sync-network {}", entry.code), t0);
+    Ok((region, bytes))
 }
 
 fn region_of(
@@ -472,13 +478,16 @@ fn region_of(
     manifest: &Manifest,
     entry: &RegionEntry,
 ) -> Region {
-    Region::new(
+    let t0 = perf::now();
+    let region = Region::new(
         shard,
         entry.name.clone(),
         entry.bbox,
         entry.sha256.clone(),
         manifest.datum,
-    )
+    );
+    perf::measure(&format!("yizhan:index {}", entry.code), t0);
+    region
 }
 
 /// Every file path a manifest names (to keep in the store; the rest is removed).

@@ -6,4 +6,5 @@ pub mod file_store;
 pub mod geolocation;
 pub mod intake;
 pub mod net;
+pub mod perf;
 pub mod storage;

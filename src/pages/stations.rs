@@ -89,7 +89,9 @@ pub fn StationsPage() -> impl IntoView {
                 .as_ref()
                 .map(|m| m.holidays.iter().copied().collect())
                 .unwrap_or_default();
+            let t0 = crate::adapters::perf::now();
             let hits = nearest(&data.regions, user.at, k, &f, now, &holidays);
+            crate::adapters::perf::measure("yizhan:nearest", t0);
             Some(
                 hits.into_iter()
                     .map(|h| {
