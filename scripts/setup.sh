@@ -45,8 +45,9 @@ fi
 # Node tools (playwright-core, axe-core, binaryen's wasm-opt) come from package-lock.json.
 # Never `npx playwright install`: the tests drive Debian's /usr/bin/chromium.
 if ! node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_MAJOR" \
-   || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then
-  say "installing node tools (playwright-core, binaryen $BINARYEN_MAJOR, axe-core)"
+   || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
+   || [ ! -d node_modules/jsqr ] || [ ! -d node_modules/pngjs ]; then
+  say "installing node tools (playwright-core, binaryen $BINARYEN_MAJOR, axe-core, jsqr, pngjs)"
   npm ci --no-audit --no-fund
 fi
 say "setup complete"

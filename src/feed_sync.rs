@@ -179,10 +179,11 @@ impl Feed {
             Ok(Some(h)) if h.path == path => Some(h),
             _ => None,
         };
+        let mut device_complete = true;
         if self.data.with_untracked(|d| d.manifest.is_none()) {
             if let Some(held) = &held {
                 // Show what the device holds at once, before any network.
-                self.load_from_device(held).await;
+                device_complete = self.load_from_device(held).await;
                 let _ = self.load_regions_near().await;
             }
         }
@@ -191,9 +192,10 @@ impl Feed {
             let held_sequence = held.as_ref().map(|h| h.manifest.sequence);
             match fetch_manifest(&path, held_sequence).await {
                 Ok(manifest)
-                    if held
-                        .as_ref()
-                        .is_some_and(|h| h.manifest.sequence == manifest.sequence) =>
+                    if device_complete
+                        && held
+                            .as_ref()
+                            .is_some_and(|h| h.manifest.sequence == manifest.sequence) =>
                 {
                     // An equal sequence means nothing changed.
                     self.mark_checked(held.expect("checked above"));
@@ -238,9 +240,12 @@ impl Feed {
     }
 
     /// Shows what the device already holds, before (or without) any network.
-    async fn load_from_device(self, held: &Held) {
+    /// Returns whether every file the manifest names was there: the browser may have
+    /// evicted some (Safari does after 7 unused days), and then the next server
+    /// answer is adopted again even if its sequence is unchanged.
+    async fn load_from_device(self, held: &Held) -> bool {
         if !self.is_current(&held.path) {
-            return;
+            return true;
         }
         let manifest = Arc::new(held.manifest.clone());
         let (campaigns, unions, statuses) = (
@@ -249,8 +254,11 @@ impl Feed {
             stored_json::<Statuses>(&held.path, manifest.statuses.as_ref()).await,
         );
         if !self.is_current(&held.path) {
-            return;
+            return true;
         }
+        let complete = (manifest.campaigns.is_none() || campaigns.is_some())
+            && (manifest.unions.is_none() || unions.is_some())
+            && (manifest.statuses.is_none() || statuses.is_some());
         self.data.set(FeedData {
             manifest: Some(manifest),
             regions: Vec::new(),
@@ -259,6 +267,7 @@ impl Feed {
             statuses: Arc::new(statuses.unwrap_or_default()),
         });
         self.info.update(|i| i.checked_ms = held.checked_ms);
+        complete
     }
 
     /// Fetches and checks every file a new manifest needs, then commits it.

@@ -14,6 +14,7 @@ pub mod pages;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod publish;
 pub mod state;
+pub mod wallet_store;
 
 use components::{AppHeader, BottomNav, FeedNotice, StorageNotice};
 use feed_sync::{Feed, PointSource, UserPoint, DEFAULT_MANIFEST, RESYNC_MS};
@@ -22,7 +23,9 @@ use leptos_meta::{provide_meta_context, Html, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_query_map;
 use leptos_router::path;
-use pages::{CouponsPage, JoinPage, MePage, NotFoundPage, StationDetailPage, StationsPage};
+use pages::{
+    CouponPage, CouponsPage, JoinPage, MePage, NotFoundPage, StationDetailPage, StationsPage,
+};
 use state::{use_app_state, use_lang, use_strings, AppState};
 
 /// The root component: state, metadata, the router and the four tabs.
@@ -32,6 +35,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::provide();
     let feed_path = state.prefs.with_untracked(|p| p.feed_path.clone());
     let feed = Feed::provide(feed_path.unwrap_or_else(|| DEFAULT_MANIFEST.to_string()));
+    wallet_store::WalletStore::provide(state);
     // The first sync starts once the URL's parameters are applied (see QueryParams);
     // then every few minutes while open and online, and when back online.
     let interval = gloo_timers::callback::Interval::new(RESYNC_MS, move || {
@@ -62,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/stations") view=StationsPage />
                     <Route path=path!("/stations/:id") view=StationDetailPage />
                     <Route path=path!("/coupons") view=CouponsPage />
+                    <Route path=path!("/coupons/mine/:id") view=CouponPage />
                     <Route path=path!("/join") view=JoinPage />
                     <Route path=path!("/me") view=MePage />
                 </Routes>

@@ -7,11 +7,15 @@ use crate::feed_sync::Feed;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-const KEY: &str = "yizhan.outbox.v1";
+/// Where the requests are kept (localStorage).
+pub const STORAGE_KEY: &str = "yizhan.outbox.v1";
 
 /// Every request kept on the device.
 pub fn load() -> Vec<OutboxItem> {
-    storage::load(KEY).ok().flatten().unwrap_or_default()
+    storage::load(STORAGE_KEY)
+        .ok()
+        .flatten()
+        .unwrap_or_default()
 }
 
 /// Adds a request and tries to send it: `enqueue(feed, "report", payload)`.
@@ -27,7 +31,7 @@ pub fn enqueue(
     let item = OutboxItem::new(uuid_v4(intake::random_bytes()), kind, created, payload);
     let mut items = load();
     items.push(item.clone());
-    storage::save(KEY, &items)?;
+    storage::save(STORAGE_KEY, &items)?;
     flush(feed);
     Ok(item)
 }
@@ -57,7 +61,7 @@ pub fn flush(feed: Feed) {
             let mut items = load();
             if let Some(item) = items.iter_mut().find(|i| i.id == id) {
                 item.record_attempt(accepted, clock::now_ms());
-                let _ = storage::save(KEY, &items);
+                let _ = storage::save(STORAGE_KEY, &items);
             }
         }
     });

@@ -5,6 +5,7 @@ pub mod clock;
 pub mod file_store;
 pub mod geolocation;
 pub mod intake;
+pub mod locks;
 pub mod net;
 pub mod perf;
 pub mod storage;

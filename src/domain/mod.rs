@@ -9,3 +9,4 @@ pub mod prefs;
 pub mod spatial;
 pub mod stations;
 pub mod time;
+pub mod wallet;

@@ -1,16 +1,236 @@
-use crate::state::use_strings;
-use leptos::prelude::*;
-use leptos_meta::Title;
+//! `/coupons`: the feed's campaigns, claiming, and the member's own coupons.
 
-/// The `/coupons` tab.
+use crate::adapters::clock;
+use crate::domain::feed::Campaign;
+use crate::domain::wallet::{ClaimRefusal, CouponState};
+use crate::feed_sync::use_feed;
+use crate::i18n::{fill, Strings};
+use crate::state::use_strings;
+use crate::wallet_store::{use_wallet, ClaimError};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// The kinds FEED.md names, in the order the filter shows them.
+const KINDS: [&str; 5] = ["fitness", "counselling", "health_check", "medical", "goods"];
+
+/// A campaign kind in words; another word is shown as it is.
+pub fn kind_text(t: &Strings, kind: &str) -> String {
+    match kind {
+        "fitness" => t.kind_fitness.into(),
+        "counselling" => t.kind_counselling.into(),
+        "health_check" => t.kind_health_check.into(),
+        "medical" => t.kind_medical.into(),
+        "goods" => t.kind_goods.into(),
+        other => other.into(),
+    }
+}
+
+/// Why the claim button is disabled, in plain words.
+pub fn refusal_text(t: &Strings, r: &ClaimRefusal) -> String {
+    match r {
+        ClaimRefusal::NeedsCard => t.claim_needs_card.into(),
+        ClaimRefusal::NotYet(d) => fill(t.claim_not_yet, &[("date", &d.to_string())]),
+        ClaimRefusal::Ended(d) => fill(t.claim_ended, &[("date", &d.to_string())]),
+        ClaimRefusal::SoldOut => t.claim_sold_out.into(),
+        ClaimRefusal::LimitReached {
+            limit,
+            per_month: true,
+        } => fill(t.claim_limit_month, &[("limit", &limit.to_string())]),
+        ClaimRefusal::LimitReached { limit, .. } => {
+            fill(t.claim_limit_campaign, &[("limit", &limit.to_string())])
+        }
+        ClaimRefusal::ShowCardInstead => t.show_card.into(),
+    }
+}
+
+pub fn state_text(t: &Strings, s: CouponState) -> &'static str {
+    match s {
+        CouponState::Unused => t.coupon_unused,
+        CouponState::Used => t.coupon_used,
+        CouponState::Expired => t.coupon_expired,
+    }
+}
+
 #[component]
 pub fn CouponsPage() -> impl IntoView {
     let t = use_strings();
+    let feed = use_feed();
+    let kind = RwSignal::new(None::<String>);
+    let campaigns = move || feed.data.with(|d| d.campaigns.campaigns.clone());
+    let kinds_present = move || {
+        let present: Vec<String> = campaigns().into_iter().map(|c| c.kind).collect();
+        let mut kinds: Vec<String> = KINDS
+            .iter()
+            .map(|k| k.to_string())
+            .filter(|k| present.contains(k))
+            .collect();
+        for k in present {
+            if !kinds.contains(&k) {
+                kinds.push(k);
+            }
+        }
+        kinds
+    };
+    let kind_chip = move |k: Option<String>| {
+        let label = k.clone();
+        let key = k.clone();
+        view! {
+            <button type="button" class="chip" data-kind=k.clone().unwrap_or_default()
+                aria-pressed=move || (kind.get() == key).to_string()
+                on:click=move |_| kind.set(k.clone())>
+                {move || label.as_deref().map(|l| kind_text(t(), l)).unwrap_or_else(|| t().kind_all.to_string())}
+            </button>
+        }
+    };
     view! {
         <Title text=move || t().coupons_title />
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || t().coupons_title}</h1>
             <p class="lead">{move || t().coupons_intro}</p>
+            <div class="chips" role="group" aria-label=move || t().kind_filter_label>
+                {kind_chip(None)}
+                {move || kinds_present().into_iter().map(|k| kind_chip(Some(k))).collect_view()}
+            </div>
+            {move || campaigns().is_empty().then(|| view! { <p class="empty">{t().no_campaigns}</p> })}
+            <ul class="campaigns">
+                {move || campaigns()
+                    .into_iter()
+                    .filter(|c| kind.with(|k| k.as_ref().is_none_or(|k| *k == c.kind)))
+                    .map(|c| view! { <CampaignCard campaign=c /> })
+                    .collect_view()}
+            </ul>
+            <MyCoupons />
+        </section>
+    }
+}
+
+#[component]
+fn CampaignCard(campaign: Campaign) -> impl IntoView {
+    let t = use_strings();
+    let feed = use_feed();
+    let wallet = use_wallet();
+    let message = RwSignal::new(None::<(&'static str, String)>);
+    let busy = RwSignal::new(false);
+    let c = StoredValue::new(campaign.clone());
+    let today = move || clock::china_now().date();
+    let refusal = move || {
+        wallet
+            .wallet
+            .with(|w| c.with_value(|c| w.may_claim(c, today())).err())
+    };
+    let claimed = move || {
+        wallet
+            .wallet
+            .with(|w| c.with_value(|c| w.claimed_in_period(c, today())))
+    };
+    let medical = campaign.kind == "medical";
+    let claim = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let campaign = c.get_value();
+        spawn_local(async move {
+            let t = t();
+            let result = wallet.claim(campaign.clone(), feed).await;
+            message.set(Some(match result {
+                Ok(coupon) => (
+                    "notice notice-ok",
+                    fill(t.claim_done, &[("title", &coupon.title)]),
+                ),
+                Err(ClaimError::Refused(r)) => ("notice notice-warn", refusal_text(t, &r)),
+                Err(ClaimError::Storage(_)) => ("notice notice-warn", t.storage_full.to_string()),
+            }));
+            busy.set(false);
+        });
+    };
+    let venues: Vec<String> = campaign
+        .venues
+        .iter()
+        .map(|v| match &v.address {
+            Some(a) => format!("{} · {a}", v.name),
+            None => v.name.clone(),
+        })
+        .collect();
+    view! {
+        <li class="card campaign" data-campaign-id=campaign.id.clone() data-kind=campaign.kind.clone()>
+            <p class="campaign-kind">{move || kind_text(t(), &c.with_value(|c| c.kind.clone()))}</p>
+            <h2>{campaign.title.clone()}</h2>
+            {campaign.description.clone().map(|d| view! { <p>{d}</p> })}
+            <p class="muted">{move || c.with_value(|c| fill(t().campaign_valid, &[("from", &c.valid_from.to_string()), ("until", &c.valid_until.to_string())]))}</p>
+            {campaign.remaining.map(|r| view! {
+                <p class="muted" data-testid="remaining">{move || fill(t().campaign_remaining, &[
+                    ("remaining", &r.to_string()),
+                    ("total", &c.with_value(|c| c.total.map(|t| t.to_string()).unwrap_or_else(|| "—".into()))),
+                ])}</p>
+            })}
+            {(!venues.is_empty()).then(|| view! {
+                <p class="venues"><strong>{move || if medical { t().medical_hospitals } else { t().campaign_venues }}</strong>
+                    " " {venues.join("、")}</p>
+            })}
+            {if medical {
+                view! {
+                    {campaign.discount_percent.map(|p| view! {
+                        <p class="discount">{move || fill(t().medical_discount, &[("p", &p.to_string())])}</p>
+                    })}
+                    <A href="/me#card" attr:class="button primary" attr:data-action="show-card">{move || t().show_card}</A>
+                }.into_any()
+            } else {
+                view! {
+                    {campaign.per_member.map(|limit| view! {
+                        <p class="claimed" data-testid="claimed">{move || {
+                            let per_month = c.with_value(|c| c.period.as_deref() == Some("month"));
+                            let template = if per_month { t().campaign_claimed_month } else { t().campaign_claimed_campaign };
+                            fill(template, &[("n", &claimed().to_string()), ("limit", &limit.to_string())])
+                        }}</p>
+                    })}
+                    <button type="button" class="primary big" data-action="claim"
+                        disabled=move || refusal().is_some() || busy.get()
+                        on:click=claim>{move || t().claim_button}</button>
+                    {move || refusal().map(|r| view! {
+                        <p class="reason" data-testid="claim-reason">{refusal_text(t(), &r)}
+                            {(r == ClaimRefusal::NeedsCard).then(|| view! {
+                                " " <A href="/me#card-form" attr:data-action="add-card">{move || t().add_card_link}</A>
+                            })}
+                        </p>
+                    })}
+                }.into_any()
+            }}
+            {move || message.get().map(|(class, m)| view! { <p class=class role="status">{m}</p> })}
+        </li>
+    }
+}
+
+/// The member's coupons, newest first.
+#[component]
+fn MyCoupons() -> impl IntoView {
+    let t = use_strings();
+    let wallet = use_wallet();
+    let coupons = move || {
+        let mut list = wallet.wallet.with(|w| w.coupons.clone());
+        list.sort_by(|a, b| b.claimed_at.cmp(&a.claimed_at));
+        list
+    };
+    view! {
+        <section aria-labelledby="my-coupons">
+            <h2 id="my-coupons">{move || t().my_coupons}</h2>
+            {move || coupons().is_empty().then(|| view! { <p class="empty">{t().my_coupons_empty}</p> })}
+            <ul class="my-coupons">
+                {move || coupons().into_iter().map(|c| {
+                    let state = c.state(clock::china_now().date());
+                    view! {
+                        <li class="card coupon-row" data-coupon-id=c.id.clone()>
+                            <A href=format!("/coupons/mine/{}", c.id) attr:class="coupon-link">
+                                <span class="coupon-title">{c.title.clone()}</span>
+                                <span class="coupon-code-small" data-coupon-code=c.code.clone()>{c.code.clone()}</span>
+                                <span class=format!("coupon-state state-{state:?}").to_lowercase()>{state_text(t(), state)}</span>
+                            </A>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
         </section>
     }
 }

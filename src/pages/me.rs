@@ -1,9 +1,27 @@
-use crate::i18n::Lang;
-use crate::state::{use_app_state, use_lang, use_strings};
-use leptos::prelude::*;
-use leptos_meta::Title;
+//! `/me`: the membership card, everything the device keeps about the user (export,
+//! delete), language and about.
 
-/// The `/me` tab: settings and everything the device keeps about the user.
+use crate::adapters::storage;
+use crate::components::MemberCardView;
+use crate::domain::wallet::{CardError, MemberCard, Wallet};
+use crate::feed_sync::use_feed;
+use crate::i18n::{fill, Lang};
+use crate::state::{use_app_state, use_lang, use_strings};
+use crate::wallet_store::use_wallet;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use wasm_bindgen::JsCast;
+
+/// Every localStorage key that holds something about the user (deleted by "delete all").
+const PERSONAL_KEYS: [&str; 4] = [
+    Wallet::STORAGE_KEY,
+    crate::outbox::STORAGE_KEY,
+    crate::domain::stations::StationFilter::STORAGE_KEY,
+    crate::domain::prefs::Prefs::STORAGE_KEY,
+];
+
+/// The `/me` tab.
 #[component]
 pub fn MePage() -> impl IntoView {
     let t = use_strings();
@@ -12,13 +30,200 @@ pub fn MePage() -> impl IntoView {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || t().me_title}</h1>
             <p class="lead">{move || t().me_intro}</p>
+            <CardSection />
+            <MyData />
             <LanguageSwitch />
             <section class="card" aria-labelledby="about-heading">
                 <h2 id="about-heading">{move || t().about_heading}</h2>
                 <p>{move || t().about_text}</p>
+                <p class="muted" data-testid="about-feed">{move || {
+                    use_feed().data.with(|d| d.manifest.as_ref().and_then(|m| m.publisher.as_ref()).map(|p| fill(t().feed_publisher, &[("name", &p.name)])))
+                }}</p>
             </section>
         </section>
     }
+}
+
+/// The card when there is one (with edit and delete), the form otherwise.
+#[component]
+fn CardSection() -> impl IntoView {
+    let t = use_strings();
+    let wallet = use_wallet();
+    let editing = RwSignal::new(false);
+    let confirm_delete = RwSignal::new(false);
+    let card = move || wallet.wallet.with(|w| w.card.clone());
+    view! {
+        <section class="card-section" aria-labelledby="card-heading">
+            <h2 id="card-heading">{move || t().card_heading}</h2>
+            {move || match card() {
+                Some(c) if !editing.get() => view! {
+                    <MemberCardView card=c />
+                    <div class="choices">
+                        <button type="button" data-action="edit-card" on:click=move |_| editing.set(true)>{move || t().card_edit}</button>
+                        <button type="button" data-action="delete-card" on:click=move |_| {
+                            if confirm_delete.get_untracked() {
+                                confirm_delete.set(false);
+                                spawn_local(async move { let _ = wallet.delete_card().await; });
+                            } else {
+                                confirm_delete.set(true);
+                            }
+                        }>{move || t().card_delete}</button>
+                    </div>
+                    {move || confirm_delete.get().then(|| view! { <p class="notice notice-warn" role="alert">{t().card_delete_confirm}</p> })}
+                }.into_any(),
+                existing => view! { <CardForm existing=existing editing=editing /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn CardForm(existing: Option<MemberCard>, editing: RwSignal<bool>) -> impl IntoView {
+    let t = use_strings();
+    let wallet = use_wallet();
+    let feed = use_feed();
+    let errors = RwSignal::new(Vec::<CardError>::new());
+    let name = NodeRef::<leptos::html::Input>::new();
+    let member_no = NodeRef::<leptos::html::Input>::new();
+    let union = NodeRef::<leptos::html::Select>::new();
+    let unions = move || feed.data.with(|d| d.unions.unions.clone());
+    let (name0, no0, union0) = existing
+        .map(|c| (c.name, c.member_no, c.union_id.unwrap_or_default()))
+        .unwrap_or_default();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value =
+            |n: NodeRef<leptos::html::Input>| n.get().map(|i| i.value()).unwrap_or_default();
+        let union_id = union.get().map(|s| s.value()).filter(|v| !v.is_empty());
+        let union_name = union_id
+            .as_ref()
+            .and_then(|id| unions().into_iter().find(|u| &u.id == id).map(|u| u.name));
+        match MemberCard::from_form(&value(name), &value(member_no), union_id, union_name) {
+            Ok(card) => {
+                errors.set(Vec::new());
+                spawn_local(async move {
+                    if wallet.save_card(card).await.is_ok() {
+                        editing.set(false);
+                    }
+                });
+            }
+            Err(e) => errors.set(e),
+        }
+    };
+    let has = move |e: CardError| errors.with(|es| es.contains(&e));
+    view! {
+        <form class="card" id="card-form" on:submit=submit novalidate>
+            <p class="muted">{move || t().card_add_intro}</p>
+            <label class="field">
+                <span>{move || t().card_name}</span>
+                <input name="name" autocomplete="name" node_ref=name value=name0
+                    aria-invalid=move || has(CardError::NameMissing).to_string() aria-describedby="card-name-error" />
+                <span id="card-name-error" class="field-error">{move || has(CardError::NameMissing).then(|| t().card_error_name)}</span>
+            </label>
+            <label class="field">
+                <span>{move || t().card_member_no}</span>
+                <input name="member_no" inputmode="numeric" autocomplete="off" node_ref=member_no value=no0
+                    aria-invalid=move || has(CardError::MemberNoInvalid).to_string() aria-describedby="card-no-error" />
+                <span id="card-no-error" class="field-error">{move || has(CardError::MemberNoInvalid).then(|| t().card_error_member_no)}</span>
+            </label>
+            <label class="field">
+                <span>{move || t().card_union}</span>
+                <select name="union" node_ref=union>
+                    <option value="">{move || t().card_union_none}</option>
+                    {move || unions().into_iter().map(|u| {
+                        let selected = u.id == union0;
+                        view! { <option value=u.id.clone() selected=selected>{u.name.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <button type="submit" class="primary big">{move || t().card_save}</button>
+        </form>
+    }
+}
+
+/// What the device keeps about the user, with export and delete-all.
+#[component]
+fn MyData() -> impl IntoView {
+    let t = use_strings();
+    let wallet = use_wallet();
+    let state = use_app_state();
+    let confirm = RwSignal::new(false);
+    let done = RwSignal::new(false);
+    let requests = RwSignal::new(crate::outbox::load().len());
+    let summary = move || {
+        let (card, coupons) = wallet
+            .wallet
+            .with(|w| (w.card.is_some() as usize, w.coupons.len()));
+        fill(
+            t().data_summary,
+            &[
+                ("card", &card.to_string()),
+                ("coupons", &coupons.to_string()),
+                ("requests", &requests.get().to_string()),
+            ],
+        )
+    };
+    let export = move |_| {
+        let data = serde_json::json!({
+            "exported_by": "yizhan",
+            "wallet": wallet.wallet.get_untracked(),
+            "requests": crate::outbox::load(),
+        });
+        download(
+            "yizhan-my-data.json",
+            &serde_json::to_string_pretty(&data).unwrap_or_default(),
+        );
+    };
+    let delete_all = move |_| {
+        if !confirm.get_untracked() {
+            confirm.set(true);
+            return;
+        }
+        for key in PERSONAL_KEYS {
+            storage::remove(key);
+        }
+        wallet.wallet.set(Wallet::default());
+        state.prefs.set(Default::default());
+        requests.set(0);
+        confirm.set(false);
+        done.set(true);
+    };
+    view! {
+        <section class="card" aria-labelledby="data-heading">
+            <h2 id="data-heading">{move || t().data_heading}</h2>
+            <p data-testid="data-summary">{summary}</p>
+            <div class="choices">
+                <button type="button" data-action="export" on:click=export>{move || t().data_export}</button>
+                <button type="button" data-action="delete-all" on:click=delete_all>{move || t().data_delete_all}</button>
+            </div>
+            {move || confirm.get().then(|| view! { <p class="notice notice-warn" role="alert">{t().data_delete_confirm}</p> })}
+            {move || done.get().then(|| view! { <p class="notice notice-ok" role="status">{t().data_deleted}</p> })}
+        </section>
+    }
+}
+
+/// Offers `text` as a file download.
+fn download(name: &str, text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = document.create_element("a") {
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
+            a.set_href(&url);
+            a.set_download(name);
+            a.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 /// Two big buttons, one per language; the pressed one is the current language.
@@ -27,15 +232,11 @@ fn LanguageSwitch() -> impl IntoView {
     let t = use_strings();
     let lang = use_lang();
     let state = use_app_state();
-    let button = move |choice: Lang, label: fn() -> &'static str| {
+    let button = move |choice: Lang, label: &'static str| {
         view! {
-            <button
-                type="button"
-                class="choice"
-                lang=choice.tag()
+            <button type="button" class="choice" lang=choice.tag()
                 aria-pressed=move || (lang.get() == choice).to_string()
-                on:click=move |_| state.set_lang(choice)
-            >
+                on:click=move |_| state.set_lang(choice)>
                 {label}
             </button>
         }
@@ -44,8 +245,8 @@ fn LanguageSwitch() -> impl IntoView {
         <section class="card" aria-labelledby="lang-heading">
             <h2 id="lang-heading">{move || t().language_heading}</h2>
             <div class="choices" role="group" aria-labelledby="lang-heading" data-testid="language-switch">
-                {button(Lang::Zh, || crate::i18n::strings(Lang::Zh).language_zh)}
-                {button(Lang::En, || crate::i18n::strings(Lang::En).language_en)}
+                {button(Lang::Zh, crate::i18n::strings(Lang::Zh).language_zh)}
+                {button(Lang::En, crate::i18n::strings(Lang::En).language_en)}
             </div>
         </section>
     }

@@ -1,12 +1,14 @@
 //! One page component per route.
 
-mod coupons;
+mod coupon;
+pub mod coupons;
 mod join;
 mod me;
 mod not_found;
 mod station_detail;
 mod stations;
 
+pub use coupon::CouponPage;
 pub use coupons::CouponsPage;
 pub use join::JoinPage;
 pub use me::MePage;

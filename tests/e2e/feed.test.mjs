@@ -161,3 +161,19 @@ test('only the shards near the user are downloaded', async () => {
   assert.ok(!seen.some((p) => p.includes('/stations/310000.')), seen.join());
   await context.close();
 });
+
+test('files evicted from the device are fetched again even when the feed is unchanged', async () => {
+  publish(server, 'i', makeFeed({ sequence: 1, regions: [region(['i1'])],
+    campaigns: [{ id: 'c1', kind: 'fitness', title: '健身券', valid_from: '2026-01-01', valid_until: '2099-12-31' }] }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/coupons?feed=/i/manifest.json&${NEAR}`);
+  await page.locator('[data-campaign-id=c1]').waitFor({ timeout: 15000 });
+  // The browser evicts the Cache API copy (Safari does after 7 unused days); the
+  // manifest record in localStorage survives.
+  await page.evaluate(() => caches.delete('yizhan-feed-v1'));
+  await page.reload();
+  await page.locator('[data-campaign-id=c1]').waitFor({ timeout: 15000 });
+  await page.goto(`${server.url}/stations?${NEAR}`);
+  await waitForRows(page, 1);
+  await context.close();
+});

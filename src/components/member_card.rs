@@ -1,0 +1,35 @@
+use crate::adapters::clock;
+use crate::components::QrCodeView;
+use crate::domain::wallet::MemberCard;
+use crate::state::use_strings;
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// The electronic membership card as venue staff see it: name, number, union, a QR
+/// code of the number, a running clock and a moving band (a screenshot shows neither).
+#[component]
+pub fn MemberCardView(card: MemberCard) -> impl IntoView {
+    let t = use_strings();
+    let now = RwSignal::new(clock::china_now());
+    if let Ok(handle) =
+        set_interval_with_handle(move || now.set(clock::china_now()), Duration::from_secs(1))
+    {
+        on_cleanup(move || handle.clear());
+    }
+    view! {
+        <article class="member-card" id="card" data-member-no=card.member_no.clone()>
+            <div class="member-card-band" aria-hidden="true"></div>
+            <header>
+                <span class="member-card-title">{move || t().card_heading}</span>
+                <time class="member-card-clock" data-testid="card-clock">
+                    {move || now.get().format("%Y-%m-%d %H:%M:%S").to_string()}
+                </time>
+            </header>
+            <p class="member-card-name">{card.name.clone()}</p>
+            <p class="member-card-no">{card.member_no.clone()}</p>
+            {card.union_name.clone().map(|u| view! { <p class="member-card-union">{u}</p> })}
+            <QrCodeView text=card.member_no.clone() label=card.member_no.clone() />
+            <p class="member-card-hint">{move || t().card_live_hint}</p>
+        </article>
+    }
+}

@@ -1,0 +1,440 @@
+//! The member's wallet: the electronic membership card, claimed coupons, and the rules
+//! for claiming (validity window and per-member limits in China time, stock).
+
+use crate::domain::feed::Campaign;
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+/// The electronic membership card (电子会员证).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberCard {
+    pub name: String,
+    pub member_no: String,
+    #[serde(default)]
+    pub union_id: Option<String>,
+    #[serde(default)]
+    pub union_name: Option<String>,
+}
+
+/// Why a card form is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CardError {
+    NameMissing,
+    /// A member number is 6–24 letters or digits.
+    MemberNoInvalid,
+}
+
+impl MemberCard {
+    /// Checks and tidies a card form: `MemberCard::from_form(" 张三 ", "3715 0020", None, None)`.
+    pub fn from_form(
+        name: &str,
+        member_no: &str,
+        union_id: Option<String>,
+        union_name: Option<String>,
+    ) -> Result<MemberCard, Vec<CardError>> {
+        let name = name.trim();
+        let member_no: String = member_no.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut errors = Vec::new();
+        if name.is_empty() {
+            errors.push(CardError::NameMissing);
+        }
+        if !(6..=24).contains(&member_no.len())
+            || !member_no.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            errors.push(CardError::MemberNoInvalid);
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(MemberCard {
+            name: name.chars().take(40).collect(),
+            member_no: member_no.to_ascii_uppercase(),
+            union_id,
+            union_name,
+        })
+    }
+}
+
+/// A claimed coupon, with what it needs to be shown even after its campaign leaves
+/// the feed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Coupon {
+    pub id: String,
+    pub code: String,
+    pub campaign_id: String,
+    pub title: String,
+    pub kind: String,
+    #[serde(default)]
+    pub venues: Vec<String>,
+    /// China-local time of the claim.
+    pub claimed_at: NaiveDateTime,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    #[serde(default)]
+    pub used_at: Option<NaiveDateTime>,
+}
+
+/// What a coupon shows: 未使用 / 已使用 / 已过期.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CouponState {
+    Unused,
+    Used,
+    Expired,
+}
+
+impl Coupon {
+    /// Its state on China-local `today`: used stays used; else expired after
+    /// `valid_until`.
+    pub fn state(&self, today: NaiveDate) -> CouponState {
+        if self.used_at.is_some() {
+            CouponState::Used
+        } else if today > self.valid_until {
+            CouponState::Expired
+        } else {
+            CouponState::Unused
+        }
+    }
+}
+
+/// Everything the wallet keeps, stored under [`Wallet::STORAGE_KEY`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Wallet {
+    pub card: Option<MemberCard>,
+    pub coupons: Vec<Coupon>,
+}
+
+/// Why a claim is refused (the button is disabled and says so).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClaimRefusal {
+    /// Members only, and there is no membership card on this device.
+    NeedsCard,
+    NotYet(NaiveDate),
+    Ended(NaiveDate),
+    SoldOut,
+    /// The per-member limit for this period is reached.
+    LimitReached {
+        limit: u32,
+        per_month: bool,
+    },
+    /// Medical discounts are used by showing the card, not with a coupon.
+    ShowCardInstead,
+}
+
+impl Wallet {
+    pub const STORAGE_KEY: &'static str = "yizhan.wallet.v1";
+
+    /// How many coupons of `campaign` count against its limit on `today`: this
+    /// calendar month (China) for `period: "month"`, else the whole campaign.
+    pub fn claimed_in_period(&self, campaign: &Campaign, today: NaiveDate) -> u32 {
+        let per_month = campaign.period.as_deref() == Some("month");
+        self.coupons
+            .iter()
+            .filter(|c| c.campaign_id == campaign.id)
+            .filter(|c| {
+                !per_month
+                    || (c.claimed_at.date().year() == today.year()
+                        && c.claimed_at.date().month() == today.month())
+            })
+            .count() as u32
+    }
+
+    /// Whether a claim may go ahead now; the first reason that stops it otherwise.
+    /// `wallet.may_claim(&campaign, today)`.
+    pub fn may_claim(&self, campaign: &Campaign, today: NaiveDate) -> Result<(), ClaimRefusal> {
+        if campaign.kind == "medical" {
+            return Err(ClaimRefusal::ShowCardInstead);
+        }
+        if today < campaign.valid_from {
+            return Err(ClaimRefusal::NotYet(campaign.valid_from));
+        }
+        if today > campaign.valid_until {
+            return Err(ClaimRefusal::Ended(campaign.valid_until));
+        }
+        if campaign.remaining == Some(0) {
+            return Err(ClaimRefusal::SoldOut);
+        }
+        if campaign.members_only && self.card.is_none() {
+            return Err(ClaimRefusal::NeedsCard);
+        }
+        if let Some(limit) = campaign.per_member {
+            if self.claimed_in_period(campaign, today) >= limit {
+                return Err(ClaimRefusal::LimitReached {
+                    limit,
+                    per_month: campaign.period.as_deref() == Some("month"),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Claims a coupon if the rules allow it: the whole check-and-add, so it can run
+    /// under one lock. `wallet.claim(&campaign, now, id, code)`.
+    pub fn claim(
+        &mut self,
+        campaign: &Campaign,
+        now: NaiveDateTime,
+        id: String,
+        code: String,
+    ) -> Result<Coupon, ClaimRefusal> {
+        self.may_claim(campaign, now.date())?;
+        let coupon = Coupon {
+            id,
+            code,
+            campaign_id: campaign.id.clone(),
+            title: campaign.title.clone(),
+            kind: campaign.kind.clone(),
+            venues: campaign.venues.iter().map(|v| v.name.clone()).collect(),
+            claimed_at: now,
+            valid_from: campaign.valid_from,
+            valid_until: campaign.valid_until,
+            used_at: None,
+        };
+        self.coupons.push(coupon.clone());
+        Ok(coupon)
+    }
+
+    /// Marks a coupon used (venue staff confirmed). Used stays used; an expired
+    /// coupon cannot be used. Returns whether it changed.
+    pub fn mark_used(&mut self, coupon_id: &str, now: NaiveDateTime) -> bool {
+        match self.coupons.iter_mut().find(|c| c.id == coupon_id) {
+            Some(c) if c.state(now.date()) == CouponState::Unused => {
+                c.used_at = Some(now);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+// Crockford's base 32: no I, L, O, U, so a code read aloud is not misheard.
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+// Its check symbols: the 32 above and five more, for a value mod 37.
+const CHECK: &[u8; 37] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
+
+/// A coupon code from 9 random bytes: 65 bits as 13 base-32 symbols plus a check
+/// symbol (mod 37), grouped in fours for reading aloud: `XXXX-XXXX-XXXX-XC`.
+pub fn coupon_code(random: [u8; 9]) -> String {
+    let mut value: u128 = 0;
+    for b in random {
+        value = (value << 8) | u128::from(b);
+    }
+    value &= (1u128 << 65) - 1;
+    let mut symbols = [0u8; 13];
+    let mut v = value;
+    for s in symbols.iter_mut().rev() {
+        *s = ALPHABET[(v % 32) as usize];
+        v /= 32;
+    }
+    let check = CHECK[(value % 37) as usize];
+    let mut out = String::with_capacity(17);
+    for (i, s) in symbols.iter().chain(std::iter::once(&check)).enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        out.push(*s as char);
+    }
+    out
+}
+
+/// Whether a code (as typed or read aloud: any case, with or without dashes, O for 0,
+/// I and L for 1) has a correct check symbol: `code_is_valid("…")`.
+pub fn code_is_valid(code: &str) -> bool {
+    let cleaned: Vec<u8> = code
+        .chars()
+        .filter(|c| *c != '-' && !c.is_whitespace())
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => b'0',
+            'I' | 'L' => b'1',
+            c => c as u8,
+        })
+        .collect();
+    if cleaned.len() != 14 {
+        return false;
+    }
+    let mut value: u128 = 0;
+    for s in &cleaned[..13] {
+        match ALPHABET.iter().position(|a| a == s) {
+            Some(d) => value = value * 32 + d as u128,
+            None => return false,
+        }
+    }
+    CHECK[(value % 37) as usize] == cleaned[13]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::feed::Venue;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+    fn campaign(per_member: Option<u32>, period: &str) -> Campaign {
+        Campaign {
+            id: "fit".into(),
+            kind: "fitness".into(),
+            title: "健身券".into(),
+            description: None,
+            venues: vec![Venue {
+                name: "文化宫".into(),
+                address: None,
+                lng: None,
+                lat: None,
+            }],
+            valid_from: d("2026-11-01"),
+            valid_until: d("2026-12-31"),
+            per_member,
+            period: Some(period.into()),
+            total: Some(100),
+            remaining: Some(10),
+            members_only: true,
+            discount_percent: None,
+        }
+    }
+    fn card() -> MemberCard {
+        MemberCard::from_form("张三", "3715002026000123", None, None).unwrap()
+    }
+    fn claim(w: &mut Wallet, c: &Campaign, when: &str) -> Result<Coupon, ClaimRefusal> {
+        let n = w.coupons.len();
+        w.claim(c, at(when), format!("id{n}"), format!("code{n}"))
+    }
+
+    #[test]
+    fn monthly_limit_counts_the_calendar_month_in_china() {
+        let c = campaign(Some(2), "month");
+        let mut w = Wallet {
+            card: Some(card()),
+            coupons: vec![],
+        };
+        claim(&mut w, &c, "2026-11-05 10:00").unwrap();
+        claim(&mut w, &c, "2026-11-30 23:59").unwrap();
+        assert_eq!(
+            claim(&mut w, &c, "2026-11-30 23:59"),
+            Err(ClaimRefusal::LimitReached {
+                limit: 2,
+                per_month: true
+            })
+        );
+        assert_eq!(w.claimed_in_period(&c, d("2026-11-30")), 2);
+        // A new month, a new allowance.
+        assert_eq!(w.claimed_in_period(&c, d("2026-12-01")), 0);
+        claim(&mut w, &c, "2026-12-01 00:00").unwrap();
+        assert_eq!(w.coupons.len(), 3);
+    }
+
+    #[test]
+    fn per_campaign_limit_spans_the_whole_window() {
+        let c = campaign(Some(1), "campaign");
+        let mut w = Wallet {
+            card: Some(card()),
+            coupons: vec![],
+        };
+        claim(&mut w, &c, "2026-11-05 10:00").unwrap();
+        assert_eq!(
+            claim(&mut w, &c, "2026-12-20 10:00"),
+            Err(ClaimRefusal::LimitReached {
+                limit: 1,
+                per_month: false
+            })
+        );
+    }
+
+    #[test]
+    fn window_stock_card_and_medical_rules() {
+        let mut c = campaign(Some(4), "month");
+        let mut w = Wallet::default();
+        assert_eq!(
+            w.may_claim(&c, d("2026-11-10")),
+            Err(ClaimRefusal::NeedsCard)
+        );
+        w.card = Some(card());
+        assert_eq!(
+            w.may_claim(&c, d("2026-10-31")),
+            Err(ClaimRefusal::NotYet(d("2026-11-01")))
+        );
+        assert_eq!(
+            w.may_claim(&c, d("2027-01-01")),
+            Err(ClaimRefusal::Ended(d("2026-12-31")))
+        );
+        assert_eq!(w.may_claim(&c, d("2026-11-01")), Ok(()));
+        assert_eq!(
+            w.may_claim(&c, d("2026-12-31")),
+            Ok(()),
+            "last day is valid"
+        );
+        c.remaining = Some(0);
+        assert_eq!(w.may_claim(&c, d("2026-11-10")), Err(ClaimRefusal::SoldOut));
+        c.remaining = None;
+        c.members_only = false;
+        assert_eq!(Wallet::default().may_claim(&c, d("2026-11-10")), Ok(()));
+        c.kind = "medical".into();
+        assert_eq!(
+            w.may_claim(&c, d("2026-11-10")),
+            Err(ClaimRefusal::ShowCardInstead)
+        );
+    }
+
+    #[test]
+    fn used_sticks_and_expired_cannot_be_used() {
+        let c = campaign(None, "month");
+        let mut w = Wallet {
+            card: Some(card()),
+            coupons: vec![],
+        };
+        let coupon = claim(&mut w, &c, "2026-11-05 10:00").unwrap();
+        assert_eq!(coupon.state(d("2026-11-06")), CouponState::Unused);
+        assert!(w.mark_used(&coupon.id, at("2026-11-06 09:00")));
+        assert!(
+            !w.mark_used(&coupon.id, at("2026-11-07 09:00")),
+            "used once only"
+        );
+        assert_eq!(w.coupons[0].state(d("2026-11-06")), CouponState::Used);
+        assert_eq!(w.coupons[0].used_at, Some(at("2026-11-06 09:00")));
+        let other = claim(&mut w, &c, "2026-11-05 10:00").unwrap();
+        assert_eq!(other.state(d("2027-01-01")), CouponState::Expired);
+        assert!(!w.mark_used(&other.id, at("2027-01-01 09:00")));
+    }
+
+    #[test]
+    fn card_form_is_checked_and_tidied() {
+        let c = MemberCard::from_form(" 张三 ", "3715 0020 2600 0123", None, None).unwrap();
+        assert_eq!(
+            (c.name.as_str(), c.member_no.as_str()),
+            ("张三", "3715002026000123")
+        );
+        assert_eq!(
+            MemberCard::from_form("", "12", None, None),
+            Err(vec![CardError::NameMissing, CardError::MemberNoInvalid])
+        );
+        assert!(MemberCard::from_form("李四", "3715-0020", None, None).is_err());
+    }
+
+    #[test]
+    fn coupon_codes_are_grouped_checked_and_catch_misreadings() {
+        let code = coupon_code([0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0x11]);
+        assert_eq!(code.len(), 17);
+        assert_eq!(code.matches('-').count(), 3);
+        assert!(code_is_valid(&code));
+        assert!(code_is_valid(&code.to_lowercase().replace('-', " ")));
+        // Any single changed symbol is caught by the check symbol.
+        let plain: Vec<char> = code.chars().filter(|c| *c != '-').collect();
+        for i in 0..13 {
+            for sub in ALPHABET.iter().map(|b| *b as char) {
+                if sub == plain[i] {
+                    continue;
+                }
+                let mut changed = plain.clone();
+                changed[i] = sub;
+                let s: String = changed.into_iter().collect();
+                assert!(!code_is_valid(&s), "{s} should fail");
+            }
+        }
+        // Different random bytes give different codes.
+        assert_ne!(coupon_code([0; 9]), coupon_code([1; 9]));
+        assert_eq!(coupon_code([0; 9]), "0000-0000-0000-00");
+    }
+}

@@ -1,0 +1,80 @@
+//! `/coupons/mine/:id`: one coupon, shown large at the venue, and the staff's
+//! "used" confirmation.
+
+use crate::adapters::clock;
+use crate::components::QrCodeView;
+use crate::domain::wallet::CouponState;
+use crate::i18n::fill;
+use crate::pages::coupons::state_text;
+use crate::state::use_strings;
+use crate::wallet_store::use_wallet;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn CouponPage() -> impl IntoView {
+    let t = use_strings();
+    let wallet = use_wallet();
+    let params = use_params_map();
+    let coupon = move || {
+        let id = params.with(|p| p.get("id")).unwrap_or_default();
+        wallet
+            .wallet
+            .with(|w| w.coupons.iter().find(|c| c.id == id).cloned())
+    };
+    let confirming = RwSignal::new(false);
+    view! {
+        <Title text=move || coupon().map(|c| c.title).unwrap_or_default() />
+        <section class="page coupon-page">
+            <A href="/coupons" attr:class="back-link">{move || t().back_to_coupons}</A>
+            {move || match coupon() {
+                None => view! { <p class="notice notice-info" role="status">{t().coupon_not_found}</p> }.into_any(),
+                Some(c) => {
+                    let t = t();
+                    let state = c.state(clock::china_now().date());
+                    let id = c.id.clone();
+                    view! {
+                        <h1>{c.title.clone()}</h1>
+                        <p class=format!("coupon-state big-state state-{state:?}").to_lowercase() data-testid="coupon-state">{state_text(t, state)}</p>
+                        <div class="coupon-ticket">
+                            <p class="muted">{t.coupon_code_label}</p>
+                            <p class="coupon-code" data-coupon-code=c.code.clone()>{c.code.clone()}</p>
+                            <QrCodeView text=c.code.clone() label=c.code.clone() />
+                        </div>
+                        <p>{t.coupon_show_hint}</p>
+                        {(!c.venues.is_empty()).then(|| view! { <p><strong>{t.campaign_venues}</strong>" "{c.venues.join("、")}</p> })}
+                        <p class="muted">{fill(t.campaign_valid, &[("from", &c.valid_from.to_string()), ("until", &c.valid_until.to_string())])}</p>
+                        {c.used_at.map(|u| view! { <p class="muted">{fill(t.coupon_used_at, &[("time", &u.format("%Y-%m-%d %H:%M").to_string())])}</p> })}
+                        {(state == CouponState::Unused).then(|| view! {
+                            <Show when=move || confirming.get() fallback=move || view! {
+                                <button type="button" class="big" data-action="staff-use" on:click=move |_| confirming.set(true)>
+                                    {move || use_strings()().staff_button}
+                                </button>
+                            }>
+                                <div class="card staff-confirm" role="alertdialog" aria-labelledby="staff-q">
+                                    <p id="staff-q">{move || use_strings()().staff_confirm}</p>
+                                    <div class="choices">
+                                        <button type="button" class="primary" data-action="staff-confirm" on:click={
+                                            let id = id.clone();
+                                            move |_| {
+                                                let id = id.clone();
+                                                spawn_local(async move {
+                                                    let _ = wallet.mark_used(id).await;
+                                                    confirming.set(false);
+                                                });
+                                            }
+                                        }>{move || use_strings()().staff_yes}</button>
+                                        <button type="button" on:click=move |_| confirming.set(false)>{move || use_strings()().staff_no}</button>
+                                    </div>
+                                </div>
+                            </Show>
+                        })}
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,195 @@
+// Coupons and the membership card: add a card, claim within the rules (also from two
+// tabs at once), show a coupon, staff mark it used, QR codes that really decode.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { serveDist, launchBrowser, openPage, appReady, screenshot } from './support.mjs';
+import { makeFeed, publish } from './feeds.mjs';
+
+let server, browser;
+const day = (offset) => new Date(Date.now() + 8 * 3600e3 + offset * 86400e3).toISOString().slice(0, 10); // China date
+const CAMPAIGNS = [
+  { id: 'fit', kind: 'fitness', title: '职工健身券', venues: [{ name: '工人文化宫健身馆', address: '柳园南路1号' }],
+    valid_from: day(-5), valid_until: day(40), per_member: 2, period: 'month', total: 100, remaining: 50, members_only: true },
+  { id: 'sold', kind: 'goods', title: '冬季手套', venues: [{ name: '服务中心' }], valid_from: day(-5), valid_until: day(40),
+    per_member: 1, period: 'campaign', total: 800, remaining: 0, members_only: false },
+  { id: 'old', kind: 'counselling', title: '心理咨询券', venues: [{ name: '心理服务中心' }], valid_from: day(-60), valid_until: day(-1),
+    per_member: 1, period: 'campaign', total: 100, remaining: 10, members_only: false },
+  { id: 'check', kind: 'health_check', title: '免费体检', venues: [{ name: '体检中心' }], valid_from: day(-5), valid_until: day(40),
+    per_member: 1, period: 'campaign', total: 10, remaining: 3, members_only: false },
+  { id: 'med', kind: 'medical', title: '就医优惠', venues: [{ name: '市人民医院' }, { name: '市中医医院' }],
+    valid_from: day(-5), valid_until: day(40), members_only: true, discount_percent: 10 },
+];
+const UNIONS = [{ id: 'u1', name: '聊城市快递行业工会联合会', occupations: ['courier'] }];
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+  publish(server, 'k', makeFeed({ sequence: 1, campaigns: CAMPAIGNS, unions: UNIONS, regions: [] }));
+});
+after(async () => { await browser?.close(); await server?.close(); });
+
+const URL_COUPONS = () => `${server.url}/coupons?feed=/k/manifest.json`;
+const card = (page, id) => page.locator(`[data-campaign-id=${id}]`);
+
+async function decodeQr(locator) {
+  const png = PNG.sync.read(await locator.screenshot());
+  const found = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  return found?.data;
+}
+
+/** Opens /coupons on the test feed and waits until its campaigns are shown. */
+async function openCoupons(page) {
+  await page.goto(URL_COUPONS());
+  await appReady(page);
+  await card(page, 'fit').waitFor({ timeout: 15000 });
+}
+
+async function addCard(page, name = '张三', no = '3715002026000123') {
+  await page.goto(`${server.url}/me`);
+  await appReady(page);
+  await page.locator('#card-form input[name=name]').fill(name);
+  await page.locator('#card-form input[name=member_no]').fill(no);
+  await page.locator('#card-form select[name=union]').selectOption('u1');
+  await page.locator('#card-form button[type=submit]').click();
+  await page.locator('.member-card').waitFor();
+}
+
+test('a claim without a card is refused with a way to add one; the card form checks its fields', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(URL_COUPONS());
+  await appReady(page);
+  await card(page, 'fit').waitFor();
+  assert.equal(await card(page, 'fit').locator('button[data-action=claim]').isDisabled(), true);
+  assert.match(await card(page, 'fit').locator('[data-testid=claim-reason]').innerText(), /需要电子会员证/);
+  await card(page, 'fit').locator('a[data-action=add-card]').click();
+  await page.waitForURL(/\/me/);
+  await page.locator('#card-form button[type=submit]').click();
+  assert.equal(await page.locator('#card-form input[name=name]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#card-form input[name=member_no]').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#card-form').innerText(), /请填写姓名/);
+  await context.close();
+});
+
+test('add a card: it shows name, number, union, a live clock and a QR code that decodes', async () => {
+  const { context, page } = await openPage(browser);
+  await openCoupons(page);
+  await addCard(page);
+  const text = await page.locator('.member-card').innerText();
+  assert.match(text, /张三/);
+  assert.match(text, /3715002026000123/);
+  assert.match(text, /聊城市快递行业工会联合会/);
+  const t1 = await page.locator('[data-testid=card-clock]').innerText();
+  await page.waitForTimeout(1100);
+  assert.notEqual(await page.locator('[data-testid=card-clock]').innerText(), t1, 'the clock runs');
+  assert.equal(await decodeQr(page.locator('.member-card .qr')), '3715002026000123');
+  await screenshot(page, 'me-card-phone');
+  await page.reload();
+  await page.locator('.member-card').waitFor();
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('claim, reload, the monthly limit holds, and the coupon is shown with a decodable code', async () => {
+  const { context, page } = await openPage(browser);
+  await openCoupons(page);
+  await addCard(page);
+  await page.goto(URL_COUPONS());
+  await card(page, 'fit').waitFor();
+  assert.match(await card(page, 'fit').locator('[data-testid=claimed]').innerText(), /本月已领 0\/2/);
+  await card(page, 'fit').locator('button[data-action=claim]').click();
+  await page.waitForFunction(() => document.querySelectorAll('.my-coupons [data-coupon-code]').length === 1);
+  const code = await page.locator('.my-coupons [data-coupon-code]').getAttribute('data-coupon-code');
+  assert.match(code, /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z][0-9A-HJKMNP-TV-Z*~$=U]$/);
+  await page.reload();
+  await card(page, 'fit').waitFor();
+  assert.equal(await page.locator('.my-coupons [data-coupon-code]').getAttribute('data-coupon-code'), code);
+  assert.match(await card(page, 'fit').locator('[data-testid=claimed]').innerText(), /本月已领 1\/2/);
+  await card(page, 'fit').locator('button[data-action=claim]').click();
+  await page.waitForFunction(() => document.querySelectorAll('.my-coupons [data-coupon-code]').length === 2);
+  assert.equal(await card(page, 'fit').locator('button[data-action=claim]').isDisabled(), true);
+  assert.match(await card(page, 'fit').locator('[data-testid=claim-reason]').innerText(), /本月已领满 2 张/);
+  // The coupon screen: the code large, its QR code, and the staff flow.
+  await page.locator(`.my-coupons a:has([data-coupon-code="${code}"])`).click();
+  await page.locator('.coupon-page [data-coupon-code]').waitFor();
+  assert.equal(await page.locator('.coupon-page [data-coupon-code]').innerText(), code);
+  assert.equal(await page.locator('[data-testid=coupon-state]').innerText(), '未使用');
+  assert.equal(await decodeQr(page.locator('.coupon-ticket .qr')), code);
+  await screenshot(page, 'coupon-phone');
+  await page.locator('button[data-action=staff-use]').click();
+  await page.locator('button[data-action=staff-confirm]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=coupon-state]')?.textContent === '已使用');
+  await page.reload();
+  await page.locator('[data-testid=coupon-state]').waitFor();
+  assert.equal(await page.locator('[data-testid=coupon-state]').innerText(), '已使用');
+  assert.equal(await page.locator('button[data-action=staff-use]').count(), 0, 'cannot be shown unused again');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('two tabs claiming at once never exceed the limit', async () => {
+  const { context, page } = await openPage(browser);
+  await openCoupons(page);
+  await addCard(page);
+  const second = await context.newPage();
+  await page.goto(URL_COUPONS());
+  await second.goto(URL_COUPONS());
+  await card(page, 'fit').waitFor();
+  await card(second, 'fit').waitFor();
+  for (let round = 0; round < 3; round++) {
+    await Promise.all([
+      card(page, 'fit').locator('button[data-action=claim]').click({ force: true, timeout: 2000 }).catch(() => {}),
+      card(second, 'fit').locator('button[data-action=claim]').click({ force: true, timeout: 2000 }).catch(() => {}),
+    ]);
+  }
+  await page.waitForTimeout(500);
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('yizhan.wallet.v1')).coupons.filter((c) => c.campaign_id === 'fit').length);
+  assert.equal(stored, 2);
+  // The other tab follows the change.
+  await second.waitForFunction(() => document.querySelectorAll('.my-coupons [data-coupon-code]').length === 2);
+  await context.close();
+});
+
+test('sold-out and ended campaigns refuse with a reason; a medical campaign leads to the card', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(URL_COUPONS());
+  await card(page, 'sold').waitFor();
+  assert.equal(await card(page, 'sold').locator('button[data-action=claim]').isDisabled(), true);
+  assert.match(await card(page, 'sold').locator('[data-testid=claim-reason]').innerText(), /已经领完了/);
+  assert.match(await card(page, 'old').locator('[data-testid=claim-reason]').innerText(), new RegExp(`已于 ${day(-1)} 结束`));
+  assert.equal(await card(page, 'check').locator('button[data-action=claim]').isDisabled(), false, 'open to all, no card needed');
+  assert.match(await card(page, 'med').innerText(), /自付部分再减 10%/);
+  assert.match(await card(page, 'med').innerText(), /市人民医院/);
+  assert.equal(await card(page, 'med').locator('button[data-action=claim]').count(), 0);
+  await screenshot(page, 'coupons-phone');
+  // Kinds filter.
+  await page.locator('button.chip[data-kind=medical]').click();
+  assert.equal(await page.locator('[data-campaign-id]').count(), 1);
+  await page.locator('button.chip[data-kind=""]').click();
+  assert.equal(await page.locator('[data-campaign-id]').count(), 5);
+  await addCard(page);
+  await page.goto(URL_COUPONS());
+  await card(page, 'med').locator('a[data-action=show-card]').click();
+  await page.waitForURL(/\/me/);
+  await page.locator('.member-card').waitFor();
+  await context.close();
+});
+
+test('corrupted wallet storage is reported and set aside; delete-all removes everything personal', async () => {
+  const { context, page } = await openPage(browser);
+  await openCoupons(page);
+  await addCard(page);
+  await page.evaluate(() => localStorage.setItem('yizhan.wallet.v1', '{"card": 42'));
+  await page.reload();
+  await appReady(page);
+  assert.match(await page.getByRole('alert').first().innerText(), /损坏/);
+  assert.equal(await page.evaluate(() => localStorage.getItem('yizhan.wallet.v1.corrupt')), '{"card": 42');
+  await addCard(page, '李四', 'AB123456');
+  await page.locator('button[data-action=delete-all]').click();
+  await page.locator('button[data-action=delete-all]').click();
+  await page.locator('#card-form').waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('yizhan.wallet.v1')), null);
+  assert.match(await page.locator('[data-testid=data-summary]').innerText(), /会员证 0 张，券 0 张/);
+  await context.close();
+});
