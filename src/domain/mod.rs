@@ -3,6 +3,7 @@
 pub mod feed;
 pub mod geo;
 pub mod hours;
+pub mod join;
 pub mod navigation;
 pub mod outbox;
 pub mod prefs;

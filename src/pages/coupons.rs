@@ -210,7 +210,7 @@ fn MyCoupons() -> impl IntoView {
     let wallet = use_wallet();
     let coupons = move || {
         let mut list = wallet.wallet.with(|w| w.coupons.clone());
-        list.sort_by(|a, b| b.claimed_at.cmp(&a.claimed_at));
+        list.sort_by_key(|c| std::cmp::Reverse(c.claimed_at));
         list
     };
     view! {

@@ -1,0 +1,360 @@
+//! Joining the union (入会) or transferring membership (转会): the form's rules, and how
+//! a request's outcome is found in the feed's `statuses` (by the SHA-256 of its id).
+
+use crate::domain::feed::{sha256_hex, RequestStatus, Statuses};
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The occupations FEED.md names, in the order the form offers them.
+pub const OCCUPATIONS: [&str; 8] = [
+    "courier",
+    "rider",
+    "sanitation",
+    "taxi",
+    "ride_hailing",
+    "truck",
+    "police",
+    "other",
+];
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequestKind {
+    #[default]
+    Join,
+    Transfer,
+}
+
+impl RequestKind {
+    /// The intake's `kind`: `RequestKind::Transfer.word() == "transfer"`.
+    pub fn word(self) -> &'static str {
+        match self {
+            RequestKind::Join => "join",
+            RequestKind::Transfer => "transfer",
+        }
+    }
+}
+
+/// The form as typed (also what a draft keeps).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JoinForm {
+    pub kind: RequestKind,
+    pub name: String,
+    pub phone: String,
+    pub id_number: String,
+    pub occupation: String,
+    pub employer: String,
+    pub union_id: String,
+    pub from_union: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    Name,
+    Phone,
+    IdNumber,
+    Occupation,
+    Union,
+    FromUnion,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldError {
+    Required,
+    /// Not 11 digits starting 1[3-9].
+    Phone,
+    /// Not 17 digits and a check character.
+    IdShape,
+    /// The check character does not match (GB 11643, ISO 7064 MOD 11-2).
+    IdCheck,
+    /// The birth date is not a real date, or not a working age (16–100).
+    IdBirthDate,
+}
+
+/// A mobile number: 11 digits, `1[3-9]…`, spaces and dashes ignored:
+/// `check_phone("139 1234 5678") == Ok("13912345678")`.
+pub fn check_phone(text: &str) -> Result<String, FieldError> {
+    let digits: String = text.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    let ok = digits.len() == 11
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && digits.as_bytes()[0] == b'1'
+        && (b'3'..=b'9').contains(&digits.as_bytes()[1]);
+    if digits.is_empty() {
+        Err(FieldError::Required)
+    } else if ok {
+        Ok(digits)
+    } else {
+        Err(FieldError::Phone)
+    }
+}
+
+const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+
+/// The check character of the first 17 digits (ISO 7064 MOD 11-2).
+pub fn id_check_char(first17: &str) -> Option<char> {
+    let digits: Vec<u32> = first17
+        .chars()
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()?;
+    if digits.len() != 17 {
+        return None;
+    }
+    let sum: u32 = digits.iter().zip(ID_WEIGHTS).map(|(d, w)| d * w).sum();
+    Some(ID_CHECK[(sum % 11) as usize])
+}
+
+/// A resident ID number (居民身份证号码): 18 characters, the last a check character
+/// ('X' for 10, a lower-case 'x' accepted and normalised), with a real birth date of
+/// someone 16 to 100 years old on `today`: `check_id_number("11010519491231002x", today)`.
+pub fn check_id_number(text: &str, today: NaiveDate) -> Result<String, FieldError> {
+    let id: String = text.trim().to_ascii_uppercase();
+    if id.is_empty() {
+        return Err(FieldError::Required);
+    }
+    let shape_ok = id.len() == 18
+        && id[..17].bytes().all(|b| b.is_ascii_digit())
+        && matches!(id.as_bytes()[17], b'0'..=b'9' | b'X');
+    if !shape_ok {
+        return Err(FieldError::IdShape);
+    }
+    if id_check_char(&id[..17]) != id.chars().nth(17) {
+        return Err(FieldError::IdCheck);
+    }
+    let birth =
+        NaiveDate::parse_from_str(&id[6..14], "%Y%m%d").map_err(|_| FieldError::IdBirthDate)?;
+    let age = today.year()
+        - birth.year()
+        - i32::from((today.month(), today.day()) < (birth.month(), birth.day()));
+    if !(16..=100).contains(&age) {
+        return Err(FieldError::IdBirthDate);
+    }
+    Ok(id)
+}
+
+impl JoinForm {
+    /// The error of one field, if any (checked when the user leaves it, and on submit).
+    pub fn error(&self, field: Field, today: NaiveDate) -> Option<FieldError> {
+        let required = |v: &str| v.trim().is_empty().then_some(FieldError::Required);
+        match field {
+            Field::Name => required(&self.name),
+            Field::Phone => check_phone(&self.phone).err(),
+            Field::IdNumber => check_id_number(&self.id_number, today).err(),
+            Field::Occupation => required(&self.occupation),
+            Field::Union => required(&self.union_id),
+            Field::FromUnion if self.kind == RequestKind::Transfer => required(&self.from_union),
+            Field::FromUnion => None,
+        }
+    }
+
+    /// Every field's error, in form order: empty means the form may be sent.
+    pub fn errors(&self, today: NaiveDate) -> Vec<(Field, FieldError)> {
+        [
+            Field::Name,
+            Field::Phone,
+            Field::IdNumber,
+            Field::Occupation,
+            Field::Union,
+            Field::FromUnion,
+        ]
+        .into_iter()
+        .filter_map(|f| self.error(f, today).map(|e| (f, e)))
+        .collect()
+    }
+
+    /// The intake payload of a valid form, normalised (FEED.md's application fields).
+    pub fn payload(&self, today: NaiveDate) -> Option<serde_json::Value> {
+        if !self.errors(today).is_empty() {
+            return None;
+        }
+        let mut p = serde_json::json!({
+            "name": self.name.trim(),
+            "phone": check_phone(&self.phone).ok()?,
+            "id_number": check_id_number(&self.id_number, today).ok()?,
+            "occupation": self.occupation,
+            "employer": self.employer.trim(),
+            "union": self.union_id,
+        });
+        if self.kind == RequestKind::Transfer {
+            p["from_union"] = self.from_union.trim().into();
+        }
+        Some(p)
+    }
+}
+
+/// The outcome the union published for the request `request_id`, if any:
+/// `status_for("…uuid…", &statuses)` looks up `sha256(id)`.
+pub fn status_for<'a>(request_id: &str, statuses: &'a Statuses) -> Option<&'a RequestStatus> {
+    let reference = sha256_hex(request_id.as_bytes());
+    statuses
+        .statuses
+        .iter()
+        .filter(|s| s.reference.eq_ignore_ascii_case(&reference))
+        .max_by(|a, b| a.updated.cmp(&b.updated))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+    }
+
+    #[test]
+    fn id_numbers_from_the_standard_pass_and_x_is_normalised() {
+        // GB 11643-1999's worked examples.
+        assert_eq!(
+            check_id_number("11010519491231002X", today()),
+            Ok("11010519491231002X".into())
+        );
+        assert_eq!(
+            check_id_number("11010519491231002x", today()),
+            Ok("11010519491231002X".into())
+        );
+        assert_eq!(id_check_char("44052418800101001"), Some('4'));
+    }
+
+    #[test]
+    fn id_number_refusals() {
+        // Wrong check character.
+        assert_eq!(
+            check_id_number("110105194912310021", today()),
+            Err(FieldError::IdCheck)
+        );
+        assert_eq!(check_id_number("", today()), Err(FieldError::Required));
+        assert_eq!(
+            check_id_number("1101051949123100", today()),
+            Err(FieldError::IdShape)
+        );
+        assert_eq!(
+            check_id_number("11010519491231002Y", today()),
+            Err(FieldError::IdShape)
+        );
+        assert_eq!(
+            check_id_number("1101051949123100X2", today()),
+            Err(FieldError::IdShape)
+        );
+        // A correct check character over an impossible date (February 30th).
+        let bad_date = format!(
+            "11010519900230001{}",
+            id_check_char("11010519900230001").unwrap()
+        );
+        assert_eq!(
+            check_id_number(&bad_date, today()),
+            Err(FieldError::IdBirthDate)
+        );
+        // Too young (born 2015) and implausibly old (born 1880).
+        let child = format!(
+            "11010520150101001{}",
+            id_check_char("11010520150101001").unwrap()
+        );
+        assert_eq!(
+            check_id_number(&child, today()),
+            Err(FieldError::IdBirthDate)
+        );
+        assert_eq!(
+            check_id_number("440524188001010014", today()),
+            Err(FieldError::IdBirthDate)
+        );
+        // Sixteen today is old enough; sixteen tomorrow is not.
+        let sixteen = format!(
+            "11010520101122001{}",
+            id_check_char("11010520101122001").unwrap()
+        );
+        assert!(check_id_number(&sixteen, today()).is_ok());
+        let almost = format!(
+            "11010520101123001{}",
+            id_check_char("11010520101123001").unwrap()
+        );
+        assert_eq!(
+            check_id_number(&almost, today()),
+            Err(FieldError::IdBirthDate)
+        );
+    }
+
+    #[test]
+    fn phone_numbers() {
+        assert_eq!(check_phone("13912345678"), Ok("13912345678".into()));
+        assert_eq!(check_phone("139-1234-5678"), Ok("13912345678".into()));
+        assert_eq!(check_phone("12912345678"), Err(FieldError::Phone));
+        assert_eq!(check_phone("1391234567"), Err(FieldError::Phone));
+        assert_eq!(check_phone("1391234567a"), Err(FieldError::Phone));
+        assert_eq!(check_phone("0635-8123456"), Err(FieldError::Phone));
+        assert_eq!(check_phone(" "), Err(FieldError::Required));
+    }
+
+    #[test]
+    fn form_errors_and_payload() {
+        let mut f = JoinForm::default();
+        let fields: Vec<Field> = f.errors(today()).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            [
+                Field::Name,
+                Field::Phone,
+                Field::IdNumber,
+                Field::Occupation,
+                Field::Union
+            ]
+        );
+        f = JoinForm {
+            kind: RequestKind::Join,
+            name: " 王五 ".into(),
+            phone: "139 1234 5678".into(),
+            id_number: "11010519491231002x".into(),
+            occupation: "courier".into(),
+            employer: "某某快递".into(),
+            union_id: "u1".into(),
+            from_union: String::new(),
+        };
+        assert!(f.errors(today()).is_empty());
+        let p = f.payload(today()).unwrap();
+        assert_eq!(p["name"], "王五");
+        assert_eq!(p["phone"], "13912345678");
+        assert_eq!(p["id_number"], "11010519491231002X");
+        assert!(p.get("from_union").is_none());
+        f.kind = RequestKind::Transfer;
+        assert_eq!(
+            f.errors(today()),
+            [(Field::FromUnion, FieldError::Required)]
+        );
+        f.from_union = "旧工会".into();
+        assert_eq!(f.payload(today()).unwrap()["from_union"], "旧工会");
+    }
+
+    #[test]
+    fn statuses_are_found_by_the_hash_of_the_id_only() {
+        let id = "6f1c1a2e-8a8b-4c3d-9e0f-112233445566";
+        let statuses = Statuses {
+            statuses: vec![
+                RequestStatus {
+                    reference: sha256_hex(b"someone-else"),
+                    state: "rejected".into(),
+                    member_no: None,
+                    note: None,
+                    updated: None,
+                },
+                RequestStatus {
+                    reference: sha256_hex(id.as_bytes()),
+                    state: "received".into(),
+                    member_no: None,
+                    note: None,
+                    updated: Some("2026-11-20T10:00:00+08:00".into()),
+                },
+                RequestStatus {
+                    reference: sha256_hex(id.as_bytes()).to_uppercase(),
+                    state: "approved".into(),
+                    member_no: Some("3715002026000999".into()),
+                    note: Some("欢迎".into()),
+                    updated: Some("2026-11-21T10:00:00+08:00".into()),
+                },
+            ],
+        };
+        let s = status_for(id, &statuses).unwrap();
+        assert_eq!(s.state, "approved", "the latest update wins");
+        assert_eq!(s.member_no.as_deref(), Some("3715002026000999"));
+        assert!(status_for("another-id", &statuses).is_none());
+    }
+}
