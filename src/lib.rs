@@ -35,16 +35,26 @@ pub fn App() -> impl IntoView {
     let state = AppState::provide();
     let feed_path = state.prefs.with_untracked(|p| p.feed_path.clone());
     let feed = Feed::provide(feed_path.unwrap_or_else(|| DEFAULT_MANIFEST.to_string()));
-    wallet_store::WalletStore::provide(state);
+    let wallet = wallet_store::WalletStore::provide(state);
+    // Whenever the feed's data changes: send what waits for its intake, and turn an
+    // approved join request into the membership card.
+    Effect::new(move |_| {
+        feed.data.with(|d| wallet.adopt_approved(d));
+        outbox::flush(feed);
+    });
     // The first sync starts once the URL's parameters are applied (see QueryParams);
     // then every few minutes while open and online, and when back online.
     let interval = gloo_timers::callback::Interval::new(RESYNC_MS, move || {
         if adapters::net::is_online() {
             feed.refresh(true);
+            outbox::flush(feed);
         }
     });
     interval.forget();
-    let online = gloo_events_online(move || feed.refresh(true));
+    let online = gloo_events_online(move || {
+        feed.refresh(true);
+        outbox::flush(feed);
+    });
     std::mem::forget(online);
     let lang = use_lang();
     let t = use_strings();

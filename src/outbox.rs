@@ -1,7 +1,7 @@
 //! The outbox service: requests kept on the device first, sent to the feed's intake
 //! when there is one, retried with back-off, never sent twice after a 2xx.
 
-use crate::adapters::{clock, intake, storage};
+use crate::adapters::{clock, intake, locks, storage};
 use crate::domain::outbox::{uuid_v4, OutboxItem};
 use crate::feed_sync::Feed;
 use leptos::prelude::*;
@@ -9,6 +9,8 @@ use leptos::task::spawn_local;
 
 /// Where the requests are kept (localStorage).
 pub const STORAGE_KEY: &str = "yizhan.outbox.v1";
+/// How long a send may take before another flush may try the same item again.
+const LEASE_MS: f64 = 30_000.0;
 
 /// Every request kept on the device.
 pub fn load() -> Vec<OutboxItem> {
@@ -36,7 +38,15 @@ pub fn enqueue(
     Ok(item)
 }
 
-/// Sends every due request to the intake, if the feed has one.
+/// Deletes a request from the device: `remove(&id)`.
+pub fn remove(id: &str) -> Result<(), storage::StorageProblem> {
+    let mut items = load();
+    items.retain(|i| i.id != id);
+    storage::save(STORAGE_KEY, &items)
+}
+
+/// Sends every due request to the intake, if the feed has one. Each item is leased
+/// under a cross-tab lock before its POST, so no two senders send it at once.
 pub fn flush(feed: Feed) {
     let Some(url) = feed.data.with_untracked(|d| {
         d.manifest
@@ -46,23 +56,27 @@ pub fn flush(feed: Feed) {
         return;
     };
     spawn_local(async move {
-        let now = clock::now_ms();
-        for id in load().into_iter().filter(|i| i.is_due(now)).map(|i| i.id) {
-            // Re-read before sending and after the answer: another tab, or a new
-            // request, may have changed the list while the request was in flight.
-            let Some(body) = load()
-                .into_iter()
-                .find(|i| i.id == id && i.is_due(now))
-                .map(|i| i.body())
-            else {
-                continue;
-            };
+        loop {
+            let now = clock::now_ms();
+            let leased = locks::with_lock("yizhan-outbox", move || {
+                let mut items = load();
+                let at = items.iter().position(|i| i.is_due(now))?;
+                items[at].lease(now, LEASE_MS);
+                let body = (items[at].id.clone(), items[at].body());
+                storage::save(STORAGE_KEY, &items).ok()?;
+                Some(body)
+            })
+            .await;
+            let Some((id, body)) = leased else { break };
             let accepted = intake::post_json(&url, &body).await.unwrap_or(false);
-            let mut items = load();
-            if let Some(item) = items.iter_mut().find(|i| i.id == id) {
-                item.record_attempt(accepted, clock::now_ms());
-                let _ = storage::save(STORAGE_KEY, &items);
-            }
+            locks::with_lock("yizhan-outbox", move || {
+                let mut items = load();
+                if let Some(item) = items.iter_mut().find(|i| i.id == id) {
+                    item.record_attempt(accepted, clock::now_ms());
+                    let _ = storage::save(STORAGE_KEY, &items);
+                }
+            })
+            .await;
         }
     });
 }

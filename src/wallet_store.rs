@@ -121,6 +121,49 @@ impl WalletStore {
         self.change(|w| w.card = None).await
     }
 
+    /// An approved join or transfer request whose outcome carries a member number
+    /// becomes the membership card (once: a card with that number is left alone).
+    pub fn adopt_approved(self, data: &crate::feed_sync::FeedData) {
+        for item in crate::outbox::load() {
+            if item.kind != "join" && item.kind != "transfer" {
+                continue;
+            }
+            let Some(status) = crate::domain::join::status_for(&item.id, &data.statuses) else {
+                continue;
+            };
+            let Some(member_no) = status
+                .member_no
+                .clone()
+                .filter(|_| status.state == "approved")
+            else {
+                continue;
+            };
+            let has_it = self
+                .wallet
+                .with_untracked(|w| w.card.as_ref().is_some_and(|c| c.member_no == member_no));
+            if has_it {
+                continue;
+            }
+            let union_id = item.payload["union"].as_str().map(str::to_string);
+            let card = MemberCard {
+                name: item.payload["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                member_no,
+                union_name: union_id
+                    .as_ref()
+                    .and_then(|id| data.unions.unions.iter().find(|u| &u.id == id))
+                    .map(|u| u.name.clone()),
+                union_id,
+            };
+            leptos::task::spawn_local(async move {
+                let _ = self.save_card(card).await;
+            });
+            return;
+        }
+    }
+
     /// Venue staff confirmed: the coupon is used, for good.
     pub async fn mark_used(self, coupon_id: String) -> Result<bool, storage::StorageProblem> {
         let now = clock::china_now();

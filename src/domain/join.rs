@@ -55,6 +55,7 @@ pub enum Field {
     Phone,
     IdNumber,
     Occupation,
+    Employer,
     Union,
     FromUnion,
 }
@@ -144,7 +145,7 @@ impl JoinForm {
             Field::Occupation => required(&self.occupation),
             Field::Union => required(&self.union_id),
             Field::FromUnion if self.kind == RequestKind::Transfer => required(&self.from_union),
-            Field::FromUnion => None,
+            Field::FromUnion | Field::Employer => None,
         }
     }
 

@@ -65,6 +65,19 @@ impl OutboxItem {
         }
     }
 
+    /// Takes a due item for sending: it is not due again for `lease_ms`, so another
+    /// tab (or another flush) does not send it at the same time. Returns whether it
+    /// was due. A tab that dies mid-send leaves the lease to expire, then it retries.
+    pub fn lease(&mut self, now_ms: f64, lease_ms: f64) -> bool {
+        match &mut self.delivery {
+            Delivery::Pending { next_try_ms, .. } if *next_try_ms <= now_ms => {
+                *next_try_ms = now_ms + lease_ms;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The JSON body FEED.md defines: `{ id, kind, created_at, payload }`.
     pub fn body(&self) -> serde_json::Value {
         serde_json::json!({
@@ -125,6 +138,20 @@ mod tests {
             "sent stays sent"
         );
         assert!(!item.is_due(f64::MAX));
+    }
+
+    #[test]
+    fn a_leased_item_is_not_due_until_the_lease_ends_or_it_is_answered() {
+        let mut item = OutboxItem::new("x".into(), "join", "t".into(), serde_json::json!({}));
+        assert!(item.lease(1000.0, 30_000.0));
+        assert!(
+            !item.lease(2000.0, 30_000.0),
+            "a second sender gets nothing"
+        );
+        assert!(!item.is_due(30_999.0));
+        assert!(item.is_due(31_000.0), "a dead sender's lease expires");
+        item.record_attempt(true, 3000.0);
+        assert!(!item.lease(1e12, 30_000.0));
     }
 
     #[test]

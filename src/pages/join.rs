@@ -1,16 +1,373 @@
+//! `/join`: apply to join a union or transfer membership, and follow the outcome.
+
+use crate::adapters::{clock, storage};
+use crate::components::QrCodeView;
+use crate::domain::feed::Union;
+use crate::domain::join::{status_for, Field, FieldError, JoinForm, RequestKind, OCCUPATIONS};
+use crate::domain::outbox::{Delivery, OutboxItem};
+use crate::feed_sync::use_feed;
+use crate::i18n::{fill, Strings};
 use crate::state::use_strings;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use std::collections::HashSet;
 
-/// The `/join` tab.
+/// Where a half-filled form is kept between visits (not the consent: it is asked anew).
+pub const DRAFT_KEY: &str = "yizhan.join-draft.v1";
+
+/// An occupation word in plain words.
+pub fn occupation_text(t: &Strings, word: &str) -> &'static str {
+    match word {
+        "courier" => t.occ_courier,
+        "rider" => t.occ_rider,
+        "sanitation" => t.occ_sanitation,
+        "taxi" => t.occ_taxi,
+        "ride_hailing" => t.occ_ride_hailing,
+        "truck" => t.occ_truck,
+        "police" => t.occ_police,
+        _ => t.occ_other,
+    }
+}
+
+fn error_text(t: &Strings, e: FieldError) -> &'static str {
+    match e {
+        FieldError::Required => t.err_required,
+        FieldError::Phone => t.err_phone,
+        FieldError::IdShape => t.err_id_shape,
+        FieldError::IdCheck => t.err_id_check,
+        FieldError::IdBirthDate => t.err_id_birth,
+    }
+}
+
+/// Unions for the form: those serving the occupation and the regions near the user
+/// first (marked suggested), then the rest, each group by name.
+pub fn order_unions(
+    unions: &[Union],
+    occupation: &str,
+    near_regions: &[String],
+) -> Vec<(Union, bool)> {
+    let score = |u: &Union| {
+        let occ = !occupation.is_empty() && u.occupations.iter().any(|o| o == occupation);
+        let near = u.region.as_ref().is_some_and(|r| near_regions.contains(r));
+        u8::from(occ) + u8::from(near)
+    };
+    let mut list: Vec<(Union, u8)> = unions.iter().map(|u| (u.clone(), score(u))).collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.name.cmp(&b.0.name)));
+    let best = list.first().map_or(0, |x| x.1);
+    list.into_iter()
+        .map(|(u, s)| (u, best > 0 && s == best))
+        .collect()
+}
+
 #[component]
 pub fn JoinPage() -> impl IntoView {
     let t = use_strings();
+    let feed = use_feed();
+    let form = RwSignal::new(
+        storage::load::<JoinForm>(DRAFT_KEY)
+            .ok()
+            .flatten()
+            .unwrap_or_default(),
+    );
+    // Keep the draft as the user types (the rules are checked only on leaving a field).
+    Effect::new(move |first: Option<()>| {
+        let f = form.get();
+        if first.is_some() {
+            let _ = storage::save(DRAFT_KEY, &f);
+        }
+    });
+    let shown_errors = RwSignal::new(Vec::<(Field, FieldError)>::new());
+    let touched = RwSignal::new(HashSet::<Field>::new());
+    let consent = RwSignal::new(false);
+    let consent_error = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+    let requests = RwSignal::new(crate::outbox::load());
+
+    let today = move || clock::china_now().date();
+    let check = move |field: Field| {
+        touched.update(|t| {
+            t.insert(field);
+        });
+        let f = form.get_untracked();
+        shown_errors.update(|errs| {
+            errs.retain(|(x, _)| *x != field);
+            if let Some(e) = f.error(field, today()) {
+                errs.push((field, e));
+            }
+        });
+    };
+    let error_of = move |field: Field| {
+        shown_errors.with(|e| e.iter().find(|(f, _)| *f == field).map(|(_, e)| *e))
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let f = form.get_untracked();
+        let errors = f.errors(today());
+        shown_errors.set(errors.clone());
+        consent_error.set(!consent.get_untracked());
+        if !errors.is_empty() || !consent.get_untracked() {
+            // Focus the first field in error, so a screen reader says what to fix.
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                if let Ok(Some(el)) = doc.query_selector("[aria-invalid=true]") {
+                    if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                        let _ = el.focus();
+                    }
+                }
+            }
+            return;
+        }
+        let Some(payload) = f.payload(today()) else {
+            return;
+        };
+        match crate::outbox::enqueue(feed, f.kind.word(), payload) {
+            Ok(_) => {
+                storage::remove(DRAFT_KEY);
+                form.set(JoinForm::default());
+                consent.set(false);
+                touched.set(HashSet::new());
+                requests.set(crate::outbox::load());
+                saved.set(true);
+            }
+            Err(_) => shown_errors.set(Vec::new()),
+        }
+    };
+
+    let unions = move || {
+        let near: Vec<String> = feed.data.with(|d| {
+            let user = feed.user.get();
+            d.regions
+                .iter()
+                .filter(|r| {
+                    user.as_ref()
+                        .is_some_and(|u| r.is_near(u.at, crate::domain::stations::SEARCH_RADIUS_M))
+                })
+                .map(|r| r.code.clone())
+                .collect()
+        });
+        let occupation = form.with(|f| f.occupation.clone());
+        feed.data
+            .with(|d| order_unions(&d.unions.unions, &occupation, &near))
+    };
+
+    // A text input bound to one field of the form.
+    let input = move |field: Field,
+                      name: &'static str,
+                      label: fn(&Strings) -> &'static str,
+                      attrs: (&'static str, &'static str, &'static str)| {
+        let (kind, autocomplete, inputmode) = attrs;
+        let get = move |f: &JoinForm| match field {
+            Field::Name => f.name.clone(),
+            Field::Phone => f.phone.clone(),
+            Field::IdNumber => f.id_number.clone(),
+            Field::FromUnion => f.from_union.clone(),
+            _ => f.employer.clone(),
+        };
+        let error_id = format!("{name}-error");
+        view! {
+            <label class="field">
+                <span>{move || label(t())}</span>
+                <input type=kind name=name autocomplete=autocomplete inputmode=inputmode
+                    prop:value=move || form.with(get)
+                    aria-invalid=move || error_of(field).is_some().to_string()
+                    aria-describedby=error_id.clone()
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        form.update(|f| match field {
+                            Field::Name => f.name = v,
+                            Field::Phone => f.phone = v,
+                            Field::IdNumber => f.id_number = v,
+                            Field::FromUnion => f.from_union = v,
+                            _ => f.employer = v,
+                        });
+                    }
+                    on:blur=move |_| check(field) />
+                <span id=error_id class="field-error" data-error-for=name>{move || error_of(field).map(|e| error_text(t(), e))}</span>
+            </label>
+        }
+    };
+
     view! {
         <Title text=move || t().join_title />
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || t().join_title}</h1>
             <p class="lead">{move || t().join_intro}</p>
+            <form class="card join-form" novalidate on:submit=submit>
+                <fieldset class="kind">
+                    <legend>{move || t().join_kind_label}</legend>
+                    <div class="choices">
+                        {[(RequestKind::Join, "join"), (RequestKind::Transfer, "transfer")].into_iter().map(|(k, v)| view! {
+                            <label class="radio choice-radio">
+                                <input type="radio" name="kind" value=v prop:checked=move || form.with(|f| f.kind == k)
+                                    on:change=move |_| form.update(|f| f.kind = k) />
+                                <span>{move || if k == RequestKind::Join { t().join_kind_join } else { t().join_kind_transfer }}</span>
+                            </label>
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                {input(Field::Name, "name", |t| t.join_name, ("text", "name", "text"))}
+                {input(Field::Phone, "phone", |t| t.join_phone, ("tel", "tel", "numeric"))}
+                {input(Field::IdNumber, "id_number", |t| t.join_id_number, ("text", "off", "text"))}
+                <label class="field">
+                    <span>{move || t().join_occupation}</span>
+                    <select name="occupation" aria-invalid=move || error_of(Field::Occupation).is_some().to_string()
+                        aria-describedby="occupation-error"
+                        prop:value=move || form.with(|f| f.occupation.clone())
+                        on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.occupation = v); check(Field::Occupation); }>
+                        <option value="">{move || t().join_occupation_pick}</option>
+                        {OCCUPATIONS.into_iter().map(|o| view! {
+                            <option value=o selected=move || form.with(|f| f.occupation == o)>{move || occupation_text(t(), o)}</option>
+                        }).collect_view()}
+                    </select>
+                    <span id="occupation-error" class="field-error">{move || error_of(Field::Occupation).map(|e| error_text(t(), e))}</span>
+                </label>
+                {input(Field::Employer, "employer", |t| t.join_employer, ("text", "organization", "text"))}
+                <label class="field">
+                    <span>{move || t().join_union}</span>
+                    <select name="union" aria-invalid=move || error_of(Field::Union).is_some().to_string()
+                        aria-describedby="union-error"
+                        on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.union_id = v); check(Field::Union); }>
+                        <option value="">{move || t().join_union_pick}</option>
+                        {move || unions().into_iter().map(|(u, suggested)| {
+                            let id = u.id.clone();
+                            let label = if suggested { format!("{} · {}", u.name, t().join_union_suggested) } else { u.name.clone() };
+                            view! { <option value=u.id.clone() selected=move || form.with(|f| f.union_id == id)>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                    <span id="union-error" class="field-error">{move || error_of(Field::Union).map(|e| error_text(t(), e))}</span>
+                    {move || feed.data.with(|d| d.unions.unions.is_empty()).then(|| view! { <span class="muted">{t().join_no_unions}</span> })}
+                </label>
+                <Show when=move || form.with(|f| f.kind == RequestKind::Transfer)>
+                    {input(Field::FromUnion, "from_union", |t| t.join_from_union, ("text", "off", "text"))}
+                </Show>
+                <section class="consent" aria-labelledby="consent-heading">
+                    <h2 id="consent-heading">{move || t().consent_heading}</h2>
+                    <p>{move || t().consent_text}</p>
+                    <label class="radio">
+                        <input type="checkbox" name="consent" prop:checked=move || consent.get()
+                            aria-invalid=move || consent_error.get().to_string() aria-describedby="consent-error"
+                            on:change=move |ev| { consent.set(event_target_checked(&ev)); consent_error.set(false); } />
+                        <span>{move || t().consent_check}</span>
+                    </label>
+                    <span id="consent-error" class="field-error">{move || consent_error.get().then(|| t().err_consent)}</span>
+                </section>
+                <button type="submit" class="primary big">{move || t().join_submit}</button>
+                {move || saved.get().then(|| view! { <p class="notice notice-ok" role="status">{t().join_saved}</p> })}
+            </form>
+            <MyRequests requests=requests />
         </section>
+    }
+}
+
+/// "我的申请": each request, how its delivery stands, and the union's answer.
+#[component]
+fn MyRequests(requests: RwSignal<Vec<OutboxItem>>) -> impl IntoView {
+    let t = use_strings();
+    let list = move || {
+        requests.with(|r| {
+            r.iter()
+                .filter(|i| i.kind == "join" || i.kind == "transfer")
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <section aria-labelledby="my-requests">
+            <h2 id="my-requests">{move || t().my_requests}</h2>
+            {move || list().is_empty().then(|| view! { <p class="empty">{t().my_requests_empty}</p> })}
+            <ul class="requests">
+                {move || list().into_iter().rev().map(|item| view! { <RequestRow item=item requests=requests /> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn RequestRow(item: OutboxItem, requests: RwSignal<Vec<OutboxItem>>) -> impl IntoView {
+    let t = use_strings();
+    let feed = use_feed();
+    let show_qr = RwSignal::new(false);
+    let confirm = RwSignal::new(false);
+    let has_intake = move || {
+        feed.data
+            .with(|d| d.manifest.as_ref().is_some_and(|m| m.intake.is_some()))
+    };
+    let id = item.id.clone();
+    let status = {
+        let id = id.clone();
+        move || feed.data.with(|d| status_for(&id, &d.statuses).cloned())
+    };
+    let union_id = item.payload["union"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let union_name = move || {
+        feed.data
+            .with(|d| {
+                d.unions
+                    .unions
+                    .iter()
+                    .find(|u| u.id == union_id)
+                    .map(|u| u.name.clone())
+            })
+            .unwrap_or_default()
+    };
+    let delivery = item.delivery.clone();
+    let body = item.body().to_string();
+    let file_body = body.clone();
+    let kind = item.kind.clone();
+    let delete_id = id.clone();
+    view! {
+        <li class="card request" data-request-id=id.clone()>
+            <p class="request-head">
+                <strong>{move || if kind == "transfer" { t().req_transfer } else { t().req_join }}</strong>
+                " · " {union_name}
+            </p>
+            <p class="muted">{fill(t().req_created, &[("time", &item.created_at.replace('T', " ").chars().take(16).collect::<String>())])}</p>
+            <p class="delivery" data-testid="delivery">{move || match (&delivery, has_intake()) {
+                (Delivery::Sent { .. }, _) => t().req_sent,
+                (_, true) => t().req_pending,
+                (_, false) => t().req_local,
+            }}</p>
+            {move || status().map(|s| {
+                let t = t();
+                let state = match s.state.as_str() {
+                    "received" => t.req_received,
+                    "approved" => t.req_approved,
+                    "needs_info" => t.req_needs_info,
+                    "rejected" => t.req_rejected,
+                    _ => "",
+                };
+                view! {
+                    <p class=format!("outcome outcome-{}", s.state) data-testid="outcome" data-state=s.state.clone()>
+                        <strong>{if state.is_empty() { s.state.clone() } else { state.to_string() }}</strong>
+                        {s.note.clone().map(|n| format!(" · {n}"))}
+                    </p>
+                    {s.member_no.clone().filter(|_| s.state == "approved").map(|no| view! {
+                        <p class="muted">{fill(t.req_member_no, &[("no", &no)])}</p>
+                    })}
+                }
+            })}
+            <div class="choices">
+                <button type="button" data-action="show-qr" on:click=move |_| show_qr.update(|s| *s = !*s)>
+                    {move || if show_qr.get() { t().req_hide_qr } else { t().req_show_qr }}
+                </button>
+                <button type="button" data-action="save-file" on:click=move |_| crate::pages::me::download("yizhan-request.json", &file_body)>
+                    {move || t().req_save_file}
+                </button>
+                <button type="button" data-action="delete-request" on:click=move |_| {
+                    if confirm.get_untracked() {
+                        let _ = crate::outbox::remove(&delete_id);
+                        requests.set(crate::outbox::load());
+                    } else {
+                        confirm.set(true);
+                    }
+                }>{move || if confirm.get() { t().req_delete_confirm } else { t().req_delete }}</button>
+            </div>
+            <Show when=move || show_qr.get()>
+                <QrCodeView text=body.clone() label=t().req_show_qr />
+            </Show>
+        </li>
     }
 }

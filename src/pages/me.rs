@@ -14,7 +14,8 @@ use leptos_meta::Title;
 use wasm_bindgen::JsCast;
 
 /// Every localStorage key that holds something about the user (deleted by "delete all").
-const PERSONAL_KEYS: [&str; 4] = [
+const PERSONAL_KEYS: [&str; 5] = [
+    crate::pages::join::DRAFT_KEY,
     Wallet::STORAGE_KEY,
     crate::outbox::STORAGE_KEY,
     crate::domain::stations::StationFilter::STORAGE_KEY,
@@ -203,7 +204,7 @@ fn MyData() -> impl IntoView {
 }
 
 /// Offers `text` as a file download.
-fn download(name: &str, text: &str) {
+pub fn download(name: &str, text: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };

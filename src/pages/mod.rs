@@ -2,8 +2,8 @@
 
 mod coupon;
 pub mod coupons;
-mod join;
-mod me;
+pub mod join;
+pub mod me;
 mod not_found;
 mod station_detail;
 mod stations;

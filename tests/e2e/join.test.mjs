@@ -1,0 +1,153 @@
+// Join or transfer: validation with aria-invalid, consent, drafts, the outbox (exactly
+// once to the intake, even after a failed attempt and reloads), and the outcome.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, appReady, screenshot } from './support.mjs';
+import { makeFeed, publish, sha256 } from './feeds.mjs';
+
+let server, browser;
+const UNIONS = [
+  { id: 'u-express', name: '快递行业工会联合会', region: '371500', occupations: ['courier', 'rider'] },
+  { id: 'u-sanitation', name: '环卫系统工会', region: '371500', occupations: ['sanitation'] },
+];
+const VALID_ID = '11010519491231002X'; // GB 11643-1999's own example
+before(async () => { server = await serveDist(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function fill(page, { id = VALID_ID.toLowerCase(), phone = '139 1234 5678' } = {}) {
+  await page.locator('input[name=name]').fill('王五');
+  await page.locator('input[name=phone]').fill(phone);
+  await page.locator('input[name=id_number]').fill(id);
+  await page.locator('select[name=occupation]').selectOption('courier');
+  await page.locator('input[name=employer]').fill('某某快递');
+  await page.locator('select[name=union]').selectOption('u-express');
+}
+
+test('a wrong check digit is refused with aria-invalid; no submit without consent; drafts survive a reload', async () => {
+  publish(server, 'j1', makeFeed({ sequence: 1, unions: UNIONS }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/join?feed=/j1/manifest.json`);
+  await appReady(page);
+  await page.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
+  // Typing does not flag anything; leaving the field does.
+  await page.locator('input[name=id_number]').fill('110105194912310021');
+  assert.equal(await page.locator('input[name=id_number]').getAttribute('aria-invalid'), 'false');
+  await page.locator('input[name=phone]').focus();
+  assert.equal(await page.locator('input[name=id_number]').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('[data-error-for=id_number]').innerText(), /校验不对/);
+  // Fixed: the mark goes when the field is left again.
+  await page.locator('input[name=id_number]').fill(VALID_ID.toLowerCase());
+  await page.locator('input[name=phone]').focus();
+  assert.equal(await page.locator('input[name=id_number]').getAttribute('aria-invalid'), 'false');
+  await fill(page);
+  // A draft survives a reload (the consent is asked anew).
+  await page.reload();
+  await appReady(page);
+  await page.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
+  assert.equal(await page.locator('input[name=name]').inputValue(), '王五');
+  assert.equal(await page.locator('input[name=id_number]').inputValue(), VALID_ID.toLowerCase());
+  assert.equal(await page.locator('input[name=consent]').isChecked(), false);
+  await page.locator('.join-form button[type=submit]').click();
+  assert.equal(await page.locator('input[name=consent]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('li[data-request-id]').count(), 0);
+  assert.equal(await page.evaluate(() => localStorage.getItem('yizhan.outbox.v1')), null, 'nothing kept or sent');
+  await screenshot(page, 'join-form-phone');
+  // Submit with every field empty: each says why.
+  await page.goto(`${server.url}/join`);
+  await page.locator('input[name=name]').fill('');
+  await page.evaluate(() => localStorage.removeItem('yizhan.join-draft.v1'));
+  await page.reload();
+  await appReady(page);
+  await page.locator('.join-form button[type=submit]').click();
+  for (const name of ['name', 'phone', 'id_number', 'occupation', 'union']) {
+    assert.equal(await page.locator(`[name=${name}]`).getAttribute('aria-invalid'), 'true', name);
+  }
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a valid request is kept across reloads, POSTed exactly once after a failed attempt, and its outcome becomes the card', async () => {
+  const posts = [];
+  let answer = 500;
+  server.routes.set('/intake-j', (req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => { posts.push({ status: answer, body: JSON.parse(body) }); res.writeHead(answer); res.end(); });
+  });
+  publish(server, 'j2', makeFeed({ sequence: 1, unions: UNIONS, intake: `${server.url}/intake-j` }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/join?feed=/j2/manifest.json`);
+  await appReady(page);
+  await page.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
+  await fill(page);
+  await page.locator('input[name=consent]').check();
+  await page.locator('.join-form button[type=submit]').click();
+  await page.locator('li[data-request-id]').waitFor();
+  const id = await page.locator('li[data-request-id]').getAttribute('data-request-id');
+  assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  // The first attempt is refused by the intake (HTTP 500).
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1'))?.[0]?.delivery?.attempts === 1);
+  assert.equal(posts.length, 1);
+  assert.equal(posts[0].body.id, id);
+  assert.equal(posts[0].body.kind, 'join');
+  assert.equal(posts[0].body.payload.id_number, VALID_ID);
+  assert.equal(posts[0].body.payload.phone, '13912345678');
+  // Reloading before the back-off ends sends nothing.
+  answer = 202;
+  await page.reload();
+  await page.locator(`li[data-request-id="${id}"]`).waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(posts.length, 1, 'back-off respected');
+  // After the back-off (15 s), the next start sends it again, and it is accepted.
+  await page.waitForTimeout(15500);
+  await page.reload();
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1'))?.[0]?.delivery?.state === 'sent', null, { timeout: 15000 });
+  assert.equal(posts.length, 2);
+  assert.equal(posts[1].body.id, id);
+  // Never again after the 2xx, whatever the reloads.
+  await page.reload();
+  await page.locator(`li[data-request-id="${id}"]`).waitFor();
+  await page.evaluate(() => dispatchEvent(new Event('online')));
+  await page.waitForTimeout(800);
+  assert.equal(posts.length, 2, 'not sent twice after a 2xx');
+  assert.match(await page.locator('[data-testid=delivery]').innerText(), /已送达工会/);
+  // The union approves: the feed's statuses name sha256(id).
+  publish(server, 'j2', makeFeed({ sequence: 2, unions: UNIONS, intake: `${server.url}/intake-j`,
+    statuses: [{ ref: sha256(Buffer.from(id)), state: 'approved', member_no: '3715002026000777', note: '欢迎加入', updated: '2026-11-22T10:00:00+08:00' }] }));
+  await page.reload();
+  await page.locator('[data-testid=outcome][data-state=approved]').waitFor({ timeout: 15000 });
+  assert.match(await page.locator('[data-testid=outcome]').innerText(), /已通过.*欢迎加入/);
+  await screenshot(page, 'join-approved-phone');
+  await page.goto(`${server.url}/me`);
+  await page.locator('.member-card[data-member-no="3715002026000777"]').waitFor({ timeout: 15000 });
+  assert.match(await page.locator('.member-card').innerText(), /王五/);
+  assert.match(await page.locator('.member-card').innerText(), /快递行业工会联合会/);
+  assert.deepEqual(page.errors.filter((e) => !e.includes('500')), []);
+  await context.close();
+});
+
+test('without an intake the request stays on the device with a QR code to hand over; delete removes it', async () => {
+  publish(server, 'j3', makeFeed({ sequence: 1, unions: UNIONS }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/join?feed=/j3/manifest.json`);
+  await appReady(page);
+  await page.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
+  await page.locator('input[value=transfer]').check();
+  await fill(page);
+  await page.locator('.join-form button[type=submit]').click();
+  assert.equal(await page.locator('input[name=from_union]').getAttribute('aria-invalid'), 'true');
+  await page.locator('input[name=from_union]').fill('原单位工会');
+  await page.locator('input[name=consent]').check();
+  await page.locator('.join-form button[type=submit]').click();
+  await page.locator('li[data-request-id]').waitFor();
+  assert.match(await page.locator('[data-testid=delivery]').innerText(), /保存在本机/);
+  await page.locator('button[data-action=show-qr]').click();
+  await page.locator('li[data-request-id] .qr svg').waitFor();
+  await page.reload();
+  await page.locator('li[data-request-id]').waitFor();
+  await page.locator('button[data-action=delete-request]').click();
+  await page.locator('button[data-action=delete-request]').click();
+  await page.waitForFunction(() => !document.querySelector('li[data-request-id]'));
+  assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1')).length), 0);
+  await context.close();
+});
