@@ -16,7 +16,7 @@ pub mod publish;
 pub mod state;
 pub mod wallet_store;
 
-use components::{AppHeader, BottomNav, FeedNotice, StorageNotice};
+use components::{AppHeader, BottomNav, FeedNotice, StorageNotice, UpdatedNotice};
 use feed_sync::{Feed, PointSource, UserPoint, DEFAULT_MANIFEST, RESYNC_MS};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Title};
@@ -33,6 +33,7 @@ use state::{use_app_state, use_lang, use_strings, AppState};
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let state = AppState::provide();
+    adapters::pwa::register();
     let feed_path = state.prefs.with_untracked(|p| p.feed_path.clone());
     let feed = Feed::provide(feed_path.unwrap_or_else(|| DEFAULT_MANIFEST.to_string()));
     let wallet = wallet_store::WalletStore::provide(state);
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">{move || t().skip_to_content}</a>
             <AppHeader />
             <StorageNotice />
+            <UpdatedNotice />
             <FeedNotice />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>

@@ -8,4 +8,5 @@ pub mod intake;
 pub mod locks;
 pub mod net;
 pub mod perf;
+pub mod pwa;
 pub mod storage;

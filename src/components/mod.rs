@@ -13,6 +13,6 @@ pub use feed_notice::{refusal_text, FeedNotice};
 pub use header::AppHeader;
 pub use member_card::MemberCardView;
 pub use nav::BottomNav;
-pub use notice::StorageNotice;
+pub use notice::{StorageNotice, UpdatedNotice};
 pub use qr::{qr_svg, QrCodeView};
 pub use station_map::StationMap;

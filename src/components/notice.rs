@@ -20,3 +20,24 @@ pub fn StorageNotice() -> impl IntoView {
         </Show>
     }
 }
+
+/// A one-time notice after the app was updated to a new build.
+#[component]
+pub fn UpdatedNotice() -> impl IntoView {
+    let t = use_strings();
+    const KEY: &str = "yizhan.build.v1";
+    let current = crate::adapters::pwa::build_id();
+    let previous = crate::adapters::storage::load::<String>(KEY).ok().flatten();
+    if let Some(current) = &current {
+        let _ = crate::adapters::storage::save(KEY, current);
+    }
+    let updated = RwSignal::new(matches!((&previous, &current), (Some(p), Some(c)) if p != c));
+    view! {
+        <Show when=move || updated.get()>
+            <p class="notice notice-ok" role="status" data-testid="updated-notice">
+                {move || t().app_updated} " "
+                <button type="button" class="link-button" on:click=move |_| updated.set(false)>{move || t().dismiss}</button>
+            </p>
+        </Show>
+    }
+}

@@ -251,4 +251,6 @@ pub(super) const STRINGS: Strings = Strings {
     req_save_file: "Save as file",
     req_delete: "Delete",
     req_delete_confirm: "Press again to delete",
+    app_updated: "Yizhan has been updated to a new version.",
+    dismiss: "OK",
 };

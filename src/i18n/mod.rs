@@ -244,6 +244,8 @@ pub struct Strings {
     pub data_delete_confirm: &'static str,
     pub data_deleted: &'static str,
 
+    pub app_updated: &'static str,
+    pub dismiss: &'static str,
     pub join_kind_join: &'static str,
     pub join_kind_transfer: &'static str,
     pub join_kind_label: &'static str,

@@ -251,4 +251,6 @@ pub(super) const STRINGS: Strings = Strings {
     req_save_file: "保存为文件",
     req_delete: "删除",
     req_delete_confirm: "再点一次删除",
+    app_updated: "驿站已更新到新版本。",
+    dismiss: "知道了",
 };

@@ -1,0 +1,33 @@
+// 驿站 service worker: serves the app shell offline.
+// PRECACHE and VERSION are filled in by scripts/precache.py (a Trunk post-build hook)
+// from the files of this very build; nothing here names a hashed file by hand.
+const VERSION = '__VERSION__';
+const PRECACHE = __PRECACHE__;
+const SHELL = `yizhan-shell-${VERSION}`;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  // Old shells go; feed data (yizhan-feed-v1, managed by the app) stays.
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('yizhan-shell-') && k !== SHELL).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  // Feed files are the app's business (it checks hashes and keeps its own copy).
+  if (url.pathname.startsWith('/feed/') || url.pathname.endsWith('manifest.json')) return;
+  if (request.mode === 'navigate') {
+    // Every app route is the same index.html of this version: one consistent shell.
+    event.respondWith(caches.open(SHELL).then((c) => c.match('/index.html')).then((hit) => hit || fetch(request)));
+    return;
+  }
+  event.respondWith(caches.open(SHELL).then((c) => c.match(request)).then((hit) => hit || fetch(request)));
+});

@@ -1,0 +1,26 @@
+#!/usr/bin/env python3
+"""Trunk post-build hook: fills the service worker's precache list and version from
+the files this build produced ($TRUNK_STAGING_DIR), so hashed names are never typed
+by hand. The version is a hash of those files' names and bytes."""
+import hashlib, json, os, sys
+from pathlib import Path
+
+staging = Path(os.environ.get("TRUNK_STAGING_DIR", sys.argv[1] if len(sys.argv) > 1 else "dist"))
+shell = sorted(
+    "/" + p.relative_to(staging).as_posix()
+    for p in staging.rglob("*")
+    if p.is_file()
+    and not p.relative_to(staging).as_posix().startswith("feed/")
+    and p.name not in ("sw.js",)
+    and not p.name.startswith(".")
+)
+digest = hashlib.sha256()
+for path in shell:
+    digest.update(path.encode())
+    digest.update((staging / path.lstrip("/")).read_bytes())
+version = digest.hexdigest()[:16]
+sw = staging / "sw.js"
+text = sw.read_text(encoding="utf-8")
+text = text.replace("'__VERSION__'", json.dumps(version)).replace("__PRECACHE__", json.dumps(shell))
+sw.write_text(text, encoding="utf-8")
+print(f"service worker {version}: {len(shell)} files precached")

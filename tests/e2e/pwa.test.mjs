@@ -1,0 +1,74 @@
+// Offline first: after one online visit, the app starts with no network at all and
+// shows nearby stations and the stored card. Installable; updates are announced.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, appReady, screenshot } from './support.mjs';
+
+let server, browser;
+before(async () => { server = await serveDist(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const NEAR = 'near=36.457,115.985'; // Liaocheng, in the sample feed
+
+test('after one online visit, a reload with the network cut shows stations near ?near= and the card', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/me`);
+  await appReady(page);
+  await page.locator('#card-form input[name=name]').fill('赵六');
+  await page.locator('#card-form input[name=member_no]').fill('3715002026000555');
+  await page.locator('#card-form button[type=submit]').click();
+  await page.locator('.member-card').waitFor();
+  await page.goto(`${server.url}/stations?${NEAR}`);
+  await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+  const online = await page.locator('li[data-station-id]').evaluateAll((els) => els.map((e) => e.dataset.stationId));
+  // The service worker has installed the shell and controls the page.
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10000 });
+
+  await context.setOffline(true);
+  await page.reload();
+  await appReady(page);
+  await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+  const offline = await page.locator('li[data-station-id]').evaluateAll((els) => els.map((e) => e.dataset.stationId));
+  assert.deepEqual(offline, online);
+  assert.match((await page.locator('[data-testid=feed-notice]').allInnerTexts()).join(), /没有网络/);
+  await screenshot(page, 'offline-stations-phone');
+  await page.locator('nav.bottom-nav a[href="/me"]').click();
+  await page.locator('.member-card[data-member-no="3715002026000555"]').waitFor();
+  // A deep link opened offline works too.
+  await page.goto(`${server.url}/coupons`);
+  await appReady(page);
+  await context.close();
+});
+
+test('the app is installable: a manifest with a Chinese short name, standalone, icons that load', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations`);
+  await appReady(page);
+  const href = await page.locator('link[rel=manifest]').getAttribute('href');
+  const manifest = await (await page.request.get(server.url + href)).json();
+  assert.equal(manifest.short_name, '驿站');
+  assert.equal(manifest.display, 'standalone');
+  assert.equal(manifest.theme_color, '#b3261e');
+  for (const icon of manifest.icons) {
+    const res = await page.request.get(server.url + icon.src);
+    assert.equal(res.status(), 200, icon.src);
+  }
+  assert.ok(manifest.icons.some((i) => i.sizes === '512x512' && i.type === 'image/png'));
+  await context.close();
+});
+
+test('a new build is announced once', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations`);
+  await appReady(page);
+  assert.equal(await page.locator('[data-testid=updated-notice]').count(), 0, 'not on a first visit');
+  await page.evaluate(() => localStorage.setItem('yizhan.build.v1', JSON.stringify('/yizhan-0000000000000000.js')));
+  await page.reload();
+  await appReady(page);
+  await page.locator('[data-testid=updated-notice]').waitFor();
+  await page.reload();
+  await appReady(page);
+  assert.equal(await page.locator('[data-testid=updated-notice]').count(), 0, 'only once');
+  await context.close();
+});
