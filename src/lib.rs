@@ -16,7 +16,7 @@ pub mod publish;
 pub mod state;
 pub mod wallet_store;
 
-use components::{AppHeader, BottomNav, FeedNotice, StorageNotice, UpdatedNotice};
+use components::{AppHeader, BottomNav, FeedNotice, KioskMode, StorageNotice, UpdatedNotice};
 use feed_sync::{Feed, PointSource, UserPoint, DEFAULT_MANIFEST, RESYNC_MS};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Title};
@@ -61,7 +61,14 @@ pub fn App() -> impl IntoView {
     let t = use_strings();
 
     view! {
-        <Html {..} lang=move || lang.get().tag() />
+        <Html {..} lang=move || lang.get().tag() class=move || {
+            state.prefs.with(|p| match (p.large, p.kiosk.is_some()) {
+                (true, true) => "large kiosk",
+                (true, false) => "large",
+                (false, true) => "kiosk",
+                (false, false) => "",
+            })
+        } />
         <Title formatter=move |page: String| {
             if page.is_empty() { t().app_name.to_string() } else { format!("{page} · {}", t().app_name) }
         } />
@@ -69,6 +76,7 @@ pub fn App() -> impl IntoView {
             <QueryParams />
             <a class="skip-link" href="#main">{move || t().skip_to_content}</a>
             <AppHeader />
+            <KioskMode />
             <StorageNotice />
             <UpdatedNotice />
             <FeedNotice />

@@ -5,6 +5,15 @@ use crate::domain::prefs::Prefs;
 use crate::i18n::{strings, Lang, Strings};
 use leptos::prelude::*;
 
+/// Every storage key that holds something about the user: deleted by "delete all",
+/// and kept in memory only on a kiosk.
+pub const PERSONAL_KEYS: [&str; 4] = [
+    crate::domain::wallet::Wallet::STORAGE_KEY,
+    crate::outbox::STORAGE_KEY,
+    crate::pages::join::DRAFT_KEY,
+    crate::domain::stations::StationFilter::STORAGE_KEY,
+];
+
 /// What the app holds for the whole session.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -23,6 +32,18 @@ impl AppState {
             Ok(p) => (p.unwrap_or_default(), None),
             Err(problem) => (Prefs::default(), Some(problem)),
         };
+        let mut prefs = prefs;
+        // Device modes come from the URL before anything else loads, so that on a
+        // kiosk nothing personal is ever read from or written to the browser's storage.
+        let search = web_sys::window()
+            .and_then(|w| w.location().search().ok())
+            .unwrap_or_default();
+        if prefs.apply_mode_params(&search) {
+            let _ = storage::save(Prefs::STORAGE_KEY, &prefs);
+        }
+        if prefs.kiosk.is_some() {
+            storage::keep_in_memory(&PERSONAL_KEYS);
+        }
         let state = AppState {
             prefs: RwSignal::new(prefs),
             storage_problem: RwSignal::new(problem),

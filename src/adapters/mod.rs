@@ -9,4 +9,5 @@ pub mod locks;
 pub mod net;
 pub mod perf;
 pub mod pwa;
+pub mod speech;
 pub mod storage;

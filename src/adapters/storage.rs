@@ -4,6 +4,32 @@
 
 use gloo_storage::{errors::StorageError, LocalStorage, Storage};
 use serde::{de::DeserializeOwned, Serialize};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+thread_local! {
+    /// On a shared kiosk, personal keys live here instead: gone with the page.
+    static MEMORY: RefCell<Option<(Vec<&'static str>, HashMap<String, String>)>> = const { RefCell::new(None) };
+}
+
+/// From now on, keep these keys in memory only, never in the browser's storage (kiosk
+/// mode), and remove whatever the browser held under them: `keep_in_memory(&[...])`.
+pub fn keep_in_memory(keys: &[&'static str]) {
+    for key in keys {
+        LocalStorage::delete(key);
+        LocalStorage::delete(format!("{key}.corrupt"));
+    }
+    MEMORY.with(|m| *m.borrow_mut() = Some((keys.to_vec(), HashMap::new())));
+}
+
+/// Whether `key` is kept in memory (kiosk mode).
+fn in_memory(key: &str) -> bool {
+    MEMORY.with(|m| {
+        m.borrow()
+            .as_ref()
+            .is_some_and(|(keys, _)| keys.iter().any(|k| *k == key))
+    })
+}
 
 /// Why a read or write did not happen. The UI turns each into a plain message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +46,14 @@ pub enum StorageProblem {
 /// A value that does not parse is kept under `<key>.corrupt` (never silently dropped)
 /// and reported as [`StorageProblem::Corrupt`].
 pub fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, StorageProblem> {
+    if in_memory(key) {
+        let text = MEMORY.with(|m| {
+            m.borrow()
+                .as_ref()
+                .and_then(|(_, map)| map.get(key).cloned())
+        });
+        return Ok(text.and_then(|t| serde_json::from_str(&t).ok()));
+    }
     let raw = LocalStorage::raw();
     let text = match raw.get_item(key) {
         Ok(Some(text)) => text,
@@ -40,11 +74,28 @@ pub fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, StorageProblem>
 
 /// Writes `value` as JSON under `key`: `save("yizhan.prefs.v1", &prefs)`.
 pub fn save<T: Serialize>(key: &str, value: &T) -> Result<(), StorageProblem> {
+    if in_memory(key) {
+        let text = serde_json::to_string(value).map_err(|_| StorageProblem::Corrupt)?;
+        MEMORY.with(|m| {
+            if let Some((_, map)) = m.borrow_mut().as_mut() {
+                map.insert(key.to_string(), text);
+            }
+        });
+        return Ok(());
+    }
     LocalStorage::set(key, value).map_err(classify)
 }
 
 /// Removes `key`: `remove("yizhan.prefs.v1")`.
 pub fn remove(key: &str) {
+    if in_memory(key) {
+        MEMORY.with(|m| {
+            if let Some((_, map)) = m.borrow_mut().as_mut() {
+                map.remove(key);
+            }
+        });
+        return;
+    }
     LocalStorage::delete(key);
 }
 

@@ -2,17 +2,21 @@
 
 mod feed_notice;
 mod header;
+mod kiosk;
 mod member_card;
 mod nav;
 mod notice;
 mod qr;
+mod read_aloud;
 pub mod station_bits;
 mod station_map;
 
 pub use feed_notice::{refusal_text, FeedNotice};
 pub use header::AppHeader;
+pub use kiosk::{KioskMode, SendToPhone};
 pub use member_card::MemberCardView;
 pub use nav::BottomNav;
 pub use notice::{StorageNotice, UpdatedNotice};
 pub use qr::{qr_svg, QrCodeView};
+pub use read_aloud::ReadAloud;
 pub use station_map::StationMap;

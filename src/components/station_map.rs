@@ -151,7 +151,7 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
 
     view! {
         <div class="map-wrap">
-            <svg class="station-map" viewBox=format!("0 0 {SIZE} {SIZE}") role="img"
+            <svg class="station-map" viewBox=format!("0 0 {SIZE} {SIZE}") role="group"
                 aria-label=move || t().map_label
                 on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up>
                 <rect width=SIZE height=SIZE class="map-bg" />

@@ -253,4 +253,13 @@ pub(super) const STRINGS: Strings = Strings {
     req_delete_confirm: "Press again to delete",
     app_updated: "Yizhan has been updated to a new version.",
     dismiss: "OK",
+    kiosk_banner: "Shared device · your information is wiped when you leave",
+    kiosk_countdown: "No activity: in {n} s this screen returns to the start and wipes what was entered.",
+    kiosk_continue: "I'm still here",
+    send_to_phone: "Send to my phone",
+    send_to_phone_hint: "Scan with your phone to open this page there (the link has no personal data).",
+    large_heading: "Large text and high contrast",
+    large_on: "Large text",
+    large_off: "Standard",
+    read_aloud: "Read aloud",
 };

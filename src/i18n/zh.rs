@@ -253,4 +253,13 @@ pub(super) const STRINGS: Strings = Strings {
     req_delete_confirm: "再点一次删除",
     app_updated: "驿站已更新到新版本。",
     dismiss: "知道了",
+    kiosk_banner: "公共设备 · 离开后信息会自动清除",
+    kiosk_countdown: "没有操作，{n} 秒后回到首页，并清除刚才填写和领取的信息。",
+    kiosk_continue: "我还在用",
+    send_to_phone: "发送到我的手机",
+    send_to_phone_hint: "用手机扫码，在自己的手机上打开这一页（链接里没有个人信息）。",
+    large_heading: "大字和高对比度",
+    large_on: "大字模式",
+    large_off: "标准",
+    read_aloud: "朗读",
 };

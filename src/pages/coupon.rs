@@ -36,8 +36,12 @@ pub fn CouponPage() -> impl IntoView {
                     let t = t();
                     let state = c.state(clock::china_now().date());
                     let id = c.id.clone();
+                    // Read the code one character at a time, as staff would.
+                    let spoken = format!("{}。{}。{}。{}", c.title, state_text(t, state), t.coupon_code_label,
+                        c.code.chars().filter(|ch| *ch != '-').map(String::from).collect::<Vec<_>>().join(" "));
                     view! {
                         <h1>{c.title.clone()}</h1>
+                        <crate::components::ReadAloud text=spoken />
                         <p class=format!("coupon-state big-state state-{state:?}").to_lowercase() data-testid="coupon-state">{state_text(t, state)}</p>
                         <div class="coupon-ticket">
                             <p class="muted">{t.coupon_code_label}</p>

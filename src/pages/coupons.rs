@@ -199,6 +199,7 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
                 }.into_any()
             }}
             {move || message.get().map(|(class, m)| view! { <p class=class role="status">{m}</p> })}
+            <crate::components::SendToPhone path=format!("/coupons#{}", crate::domain::navigation::encode(&campaign.id)) />
         </li>
     }
 }

@@ -371,3 +371,49 @@ fn RequestRow(item: OutboxItem, requests: RwSignal<Vec<OutboxItem>>) -> impl Int
         </li>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn union(id: &str, region: &str, occupations: &[&str]) -> Union {
+        Union {
+            id: id.into(),
+            name: id.into(),
+            region: Some(region.into()),
+            kind: None,
+            occupations: occupations.iter().map(|o| o.to_string()).collect(),
+            address: None,
+            phone: None,
+        }
+    }
+
+    #[test]
+    fn unions_for_the_occupation_near_the_user_come_first() {
+        let unions = [
+            union("a-far-courier", "110000", &["courier"]),
+            union("b-near-sanitation", "371500", &["sanitation"]),
+            union("c-near-courier", "371500", &["courier", "rider"]),
+        ];
+        let near = ["371500".to_string()];
+        let ids = |o: &str| -> Vec<(String, bool)> {
+            order_unions(&unions, o, &near)
+                .into_iter()
+                .map(|(u, s)| (u.id, s))
+                .collect()
+        };
+        assert_eq!(
+            ids("courier"),
+            [
+                ("c-near-courier".into(), true),
+                ("a-far-courier".into(), false),
+                ("b-near-sanitation".into(), false)
+            ]
+        );
+        assert_eq!(ids("sanitation")[0], ("b-near-sanitation".into(), true));
+        // No occupation yet: the near ones first, both suggested.
+        let none = ids("");
+        assert_eq!(none[2], ("a-far-courier".into(), false));
+        assert!(none[0].1 && none[1].1);
+    }
+}

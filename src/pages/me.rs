@@ -13,15 +13,6 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use wasm_bindgen::JsCast;
 
-/// Every localStorage key that holds something about the user (deleted by "delete all").
-const PERSONAL_KEYS: [&str; 5] = [
-    crate::pages::join::DRAFT_KEY,
-    Wallet::STORAGE_KEY,
-    crate::outbox::STORAGE_KEY,
-    crate::domain::stations::StationFilter::STORAGE_KEY,
-    crate::domain::prefs::Prefs::STORAGE_KEY,
-];
-
 /// The `/me` tab.
 #[component]
 pub fn MePage() -> impl IntoView {
@@ -34,6 +25,7 @@ pub fn MePage() -> impl IntoView {
             <CardSection />
             <MyData />
             <LanguageSwitch />
+            <LargeSwitch />
             <section class="card" aria-labelledby="about-heading">
                 <h2 id="about-heading">{move || t().about_heading}</h2>
                 <p>{move || t().about_text}</p>
@@ -180,7 +172,10 @@ fn MyData() -> impl IntoView {
             confirm.set(true);
             return;
         }
-        for key in PERSONAL_KEYS {
+        for key in crate::state::PERSONAL_KEYS
+            .into_iter()
+            .chain([crate::domain::prefs::Prefs::STORAGE_KEY])
+        {
             storage::remove(key);
         }
         wallet.wallet.set(Wallet::default());
@@ -248,6 +243,24 @@ fn LanguageSwitch() -> impl IntoView {
             <div class="choices" role="group" aria-labelledby="lang-heading" data-testid="language-switch">
                 {button(Lang::Zh, crate::i18n::strings(Lang::Zh).language_zh)}
                 {button(Lang::En, crate::i18n::strings(Lang::En).language_en)}
+            </div>
+        </section>
+    }
+}
+
+/// Large text and high contrast (适老化), remembered on the device.
+#[component]
+fn LargeSwitch() -> impl IntoView {
+    let t = use_strings();
+    let state = use_app_state();
+    let large = move || state.prefs.with(|p| p.large);
+    let set = move |on: bool| state.update_prefs(|p| std::mem::replace(&mut p.large, on) != on);
+    view! {
+        <section class="card" aria-labelledby="large-heading">
+            <h2 id="large-heading">{move || t().large_heading}</h2>
+            <div class="choices" role="group" aria-labelledby="large-heading">
+                <button type="button" class="choice" data-action="large-off" aria-pressed=move || (!large()).to_string() on:click=move |_| set(false)>{move || t().large_off}</button>
+                <button type="button" class="choice" data-action="large-on" aria-pressed=move || large().to_string() on:click=move |_| set(true)>{move || t().large_on}</button>
             </div>
         </section>
     }

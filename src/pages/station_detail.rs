@@ -61,9 +61,17 @@ pub fn StationDetailPage() -> impl IntoView {
                     let away = feed.user.get().map(|u| distance_text(t, distance_m(u.at, wgs)));
                     let share_url = format!("/stations/{}?near={:.6},{:.6}",
                         crate::domain::navigation::encode(&station.id), wgs.lat, wgs.lng);
+                    let spoken = format!(
+                        "{}。{}。{}。{}",
+                        station.name,
+                        open,
+                        station.address.clone().unwrap_or_default(),
+                        entry_text(t, station.entry.as_deref())
+                    );
                     view! {
                         <h1 data-station-id=station.id.clone()>{station.name.clone()}</h1>
                         <p class=state.class()>{open}</p>
+                        <crate::components::ReadAloud text=spoken />
                         {away.map(|d| view! { <p class="muted">{fill(t.detail_distance, &[("d", &d)])}</p> })}
                         <dl class="facts card">
                             {station.address.clone().map(|a| view! { <dt>{t.detail_address}</dt><dd>{a}</dd> })}
@@ -98,7 +106,8 @@ pub fn StationDetailPage() -> impl IntoView {
                                 <a class="button" data-nav="geo" href=links.geo>{t.navigate_geo}</a>
                             </div>
                         </section>
-                        <ShareButton path=share_url title=station.name.clone() />
+                        <ShareButton path=share_url.clone() title=station.name.clone() />
+                        <crate::components::SendToPhone path=share_url />
                         <ReportProblem station_id=station.id.clone() />
                     }.into_any()
                 }

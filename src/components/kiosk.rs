@@ -1,0 +1,113 @@
+//! Kiosk mode: a shared touch screen. After `idle` seconds without a touch, a visible
+//! countdown (at least 20 s, WCAG 2.2.1) warns, then every trace of the last user is
+//! wiped and the screen returns to the start.
+
+use crate::adapters::clock;
+use crate::components::QrCodeView;
+use crate::domain::prefs::Kiosk;
+use crate::i18n::fill;
+use crate::state::{use_app_state, use_strings, PERSONAL_KEYS};
+use leptos::prelude::*;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+
+/// How long the warning shows before the wipe.
+const WARNING_SECS: u32 = 20;
+
+/// Wipes the last user's traces and returns to the kiosk's start screen. A full page
+/// load drops everything held in memory (form fields, card, coupons, requests).
+pub fn wipe(kiosk: &Kiosk) {
+    crate::adapters::storage::keep_in_memory(&PERSONAL_KEYS);
+    if let Some(window) = web_sys::window() {
+        if let Ok(Some(session)) = window.session_storage() {
+            let _ = session.clear();
+        }
+        let _ = window.location().replace(&kiosk.start_url());
+    }
+}
+
+/// The banner and the idle watch, shown only in kiosk mode.
+#[component]
+pub fn KioskMode() -> impl IntoView {
+    let t = use_strings();
+    let state = use_app_state();
+    let kiosk = move || state.prefs.with(|p| p.kiosk.clone());
+    let last_activity = StoredValue::new(clock::now_ms());
+    let remaining = RwSignal::new(None::<u32>);
+
+    if let Some(window) = web_sys::window() {
+        let on_activity = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            last_activity.set_value(clock::now_ms());
+            if remaining.get_untracked().is_some() {
+                remaining.set(None);
+            }
+        });
+        for event in ["pointerdown", "keydown", "input", "touchstart", "wheel"] {
+            let _ = window
+                .add_event_listener_with_callback(event, on_activity.as_ref().unchecked_ref());
+        }
+        on_activity.forget();
+    }
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            let Some(k) = kiosk() else { return };
+            let idle_ms = f64::from(k.idle_secs) * 1000.0;
+            let left = ((idle_ms - (clock::now_ms() - last_activity.get_value())) / 1000.0).ceil();
+            if left <= 0.0 {
+                wipe(&k);
+            } else if left <= f64::from(WARNING_SECS.min(k.idle_secs)) {
+                remaining.set(Some(left as u32));
+            }
+        },
+        Duration::from_millis(500),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+
+    view! {
+        <Show when=move || kiosk().is_some()>
+            <p class="kiosk-banner" data-testid="kiosk-banner">
+                {move || kiosk().and_then(|k| k.place).map(|p| format!("{p} · "))}
+                {move || t().kiosk_banner}
+            </p>
+        </Show>
+        {move || remaining.get().map(|n| view! {
+            <div class="kiosk-countdown" role="alertdialog" aria-modal="true" aria-labelledby="countdown-text">
+                <div class="card">
+                    <p id="countdown-text" data-testid="kiosk-countdown">{fill(t().kiosk_countdown, &[("n", &n.to_string())])}</p>
+                    <button type="button" class="primary big" on:click=move |_| {
+                        last_activity.set_value(clock::now_ms());
+                        remaining.set(None);
+                    }>{move || t().kiosk_continue}</button>
+                </div>
+            </div>
+        })}
+    }
+}
+
+/// On a kiosk: a QR code that opens the same page on the worker's own phone. The
+/// link carries only the page (and a station's place), never personal data.
+#[component]
+pub fn SendToPhone(#[prop(into)] path: String) -> impl IntoView {
+    let t = use_strings();
+    let state = use_app_state();
+    let open = RwSignal::new(false);
+    let url = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .map(|o| format!("{o}{path}"))
+        .unwrap_or(path);
+    let url = StoredValue::new(url);
+    view! {
+        <Show when=move || state.prefs.with(|p| p.kiosk.is_some())>
+            <button type="button" class="big" data-action="send-to-phone" on:click=move |_| open.update(|o| *o = !*o)>
+                {move || t().send_to_phone}
+            </button>
+            <Show when=move || open.get()>
+                <div class="send-to-phone">
+                    <p>{move || t().send_to_phone_hint}</p>
+                    <QrCodeView text=url.get_value() label=t().send_to_phone />
+                </div>
+            </Show>
+        </Show>
+    }
+}

@@ -1,0 +1,91 @@
+// Kiosk mode: nothing personal in browser storage, a visible countdown, then every
+// trace of the last user wiped. Playwright's clock drives the idle timer.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, openPage, appReady, screenshot, KIOSK } from './support.mjs';
+
+let server, browser;
+before(async () => { server = await serveDist(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+const PHONE = '13912345678';
+const PLACE = encodeURIComponent('聊城市工人文化宫');
+
+/** Everything the page's origin holds in any kind of browser storage, as one string. */
+async function allStorage(page) {
+  return page.evaluate(async () => {
+    const parts = [JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage })];
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const req of await cache.keys()) parts.push(req.url, await (await cache.match(req)).text());
+    }
+    parts.push(JSON.stringify(await indexedDB.databases()));
+    parts.push(document.cookie);
+    return parts.join('\n');
+  });
+}
+
+test('a typed phone number is gone from the screen and every storage after the idle timeout', async () => {
+  const { context, page } = await openPage(browser, { viewport: KIOSK });
+  await page.clock.install();
+  await page.goto(`${server.url}/join?kiosk=1&near=36.457,115.985&place=${PLACE}&idle=30`);
+  await appReady(page);
+  assert.match(await page.locator('[data-testid=kiosk-banner]').innerText(), /聊城市工人文化宫 · 公共设备/);
+  await page.locator('input[name=name]').fill('钱七');
+  await page.locator('input[name=phone]').fill(PHONE);
+  await page.locator('input[name=id_number]').fill('11010519491231002X');
+  await page.locator('input[name=employer]').click();
+  assert.ok(!(await allStorage(page)).includes(PHONE), 'a kiosk stores nothing personal');
+  // Idle 30 s: the 20 s warning appears after 10 s without a touch.
+  await page.clock.runFor(9_000);
+  assert.equal(await page.locator('[data-testid=kiosk-countdown]').count(), 0);
+  await page.clock.runFor(2_000);
+  await page.locator('[data-testid=kiosk-countdown]').waitFor();
+  assert.match(await page.locator('[data-testid=kiosk-countdown]').innerText(), /1[89] 秒后回到首页/);
+  await screenshot(page, 'kiosk-countdown');
+  // "I'm still here" gives the full time back.
+  await page.getByRole('button', { name: '我还在用' }).click();
+  assert.equal(await page.locator('[data-testid=kiosk-countdown]').count(), 0);
+  assert.equal(await page.locator('input[name=phone]').inputValue(), PHONE);
+  // Then nobody touches it.
+  await page.clock.runFor(31_000);
+  await page.waitForURL(/\/stations\?near=36\.457,115\.985$/);
+  await appReady(page);
+  await page.locator('nav.bottom-nav a[href="/join"]').click();
+  await page.locator('input[name=phone]').waitFor();
+  assert.equal(await page.locator('input[name=phone]').inputValue(), '');
+  assert.equal(await page.locator('input[name=name]').inputValue(), '');
+  assert.ok(!(await allStorage(page)).includes(PHONE), 'no trace in any storage');
+  assert.ok(!(await allStorage(page)).includes('钱七'));
+  await context.close();
+});
+
+test('a card added on a kiosk lives in memory only; ?kiosk=0 ends kiosk mode', async () => {
+  const { context, page } = await openPage(browser, { viewport: KIOSK });
+  await page.goto(`${server.url}/me?kiosk=1&idle=600`);
+  await appReady(page);
+  await page.locator('#card-form input[name=name]').fill('孙八');
+  await page.locator('#card-form input[name=member_no]').fill('3715002026000888');
+  await page.locator('#card-form button[type=submit]').click();
+  await page.locator('.member-card').waitFor();
+  assert.ok(!(await allStorage(page)).includes('3715002026000888'));
+  await screenshot(page, 'kiosk-me');
+  await page.reload();
+  await appReady(page);
+  await page.locator('#card-form').waitFor();
+  await page.goto(`${server.url}/stations?kiosk=0`);
+  await appReady(page);
+  assert.equal(await page.locator('[data-testid=kiosk-banner]').count(), 0);
+  await context.close();
+});
+
+test('a station on a kiosk offers a QR code that opens it on the worker\'s own phone', async () => {
+  const { context, page } = await openPage(browser, { viewport: KIOSK });
+  await page.goto(`${server.url}/stations?kiosk=1&near=36.457,115.985`);
+  await page.locator('li[data-station-id] a').first().click();
+  await page.locator('button[data-action=send-to-phone]').click();
+  const url = await page.locator('.send-to-phone [data-qr]').getAttribute('data-qr');
+  assert.match(url, new RegExp(`^${server.url}/stations/371500-\\d+\\?near=`));
+  await screenshot(page, 'kiosk-station-detail');
+  await context.close();
+});
