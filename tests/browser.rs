@@ -22,6 +22,7 @@ fn prefs_round_trip_through_local_storage() {
     let prefs = Prefs {
         lang: Lang::En,
         feed_path: Some("/x/manifest.json".into()),
+        ..Default::default()
     };
     storage::save(key, &prefs).unwrap();
     assert_eq!(storage::load::<Prefs>(key), Ok(Some(prefs)));
@@ -95,4 +96,24 @@ async fn a_missing_file_is_a_404_and_optional_files_are_none() {
         Err(net::NetError::Status(404))
     );
     assert_eq!(net::fetch_optional("/no-such-file.json").await, Ok(None));
+}
+
+#[wasm_bindgen_test]
+fn kept_in_memory_keys_never_reach_local_storage() {
+    // Runs last-ish by name, but uses its own key so other tests are unaffected.
+    let key = "test.kiosk.personal";
+    local_storage()
+        .set_item(key, "\"left by the last user\"")
+        .unwrap();
+    storage::keep_in_memory(&["test.kiosk.personal"]);
+    assert_eq!(
+        local_storage().get_item(key).unwrap(),
+        None,
+        "what was stored is removed"
+    );
+    storage::save(key, &"13912345678").unwrap();
+    assert_eq!(local_storage().get_item(key).unwrap(), None);
+    assert_eq!(storage::load::<String>(key), Ok(Some("13912345678".into())));
+    storage::remove(key);
+    assert_eq!(storage::load::<String>(key), Ok(None));
 }

@@ -7,9 +7,15 @@ use serde::{de::DeserializeOwned, Serialize};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+/// On a shared kiosk, personal keys live here instead of the browser's storage.
+struct MemoryStore {
+    keys: Vec<&'static str>,
+    values: HashMap<String, String>,
+}
+
 thread_local! {
-    /// On a shared kiosk, personal keys live here instead: gone with the page.
-    static MEMORY: RefCell<Option<(Vec<&'static str>, HashMap<String, String>)>> = const { RefCell::new(None) };
+    /// Gone with the page: a kiosk's wipe is a reload.
+    static MEMORY: RefCell<Option<MemoryStore>> = const { RefCell::new(None) };
 }
 
 /// From now on, keep these keys in memory only, never in the browser's storage (kiosk
@@ -19,7 +25,12 @@ pub fn keep_in_memory(keys: &[&'static str]) {
         LocalStorage::delete(key);
         LocalStorage::delete(format!("{key}.corrupt"));
     }
-    MEMORY.with(|m| *m.borrow_mut() = Some((keys.to_vec(), HashMap::new())));
+    MEMORY.with(|m| {
+        *m.borrow_mut() = Some(MemoryStore {
+            keys: keys.to_vec(),
+            values: HashMap::new(),
+        })
+    });
 }
 
 /// Whether `key` is kept in memory (kiosk mode).
@@ -27,7 +38,7 @@ fn in_memory(key: &str) -> bool {
     MEMORY.with(|m| {
         m.borrow()
             .as_ref()
-            .is_some_and(|(keys, _)| keys.iter().any(|k| *k == key))
+            .is_some_and(|store| store.keys.contains(&key))
     })
 }
 
@@ -50,7 +61,7 @@ pub fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, StorageProblem>
         let text = MEMORY.with(|m| {
             m.borrow()
                 .as_ref()
-                .and_then(|(_, map)| map.get(key).cloned())
+                .and_then(|store| store.values.get(key).cloned())
         });
         return Ok(text.and_then(|t| serde_json::from_str(&t).ok()));
     }
@@ -77,8 +88,8 @@ pub fn save<T: Serialize>(key: &str, value: &T) -> Result<(), StorageProblem> {
     if in_memory(key) {
         let text = serde_json::to_string(value).map_err(|_| StorageProblem::Corrupt)?;
         MEMORY.with(|m| {
-            if let Some((_, map)) = m.borrow_mut().as_mut() {
-                map.insert(key.to_string(), text);
+            if let Some(store) = m.borrow_mut().as_mut() {
+                store.values.insert(key.to_string(), text);
             }
         });
         return Ok(());
@@ -90,8 +101,8 @@ pub fn save<T: Serialize>(key: &str, value: &T) -> Result<(), StorageProblem> {
 pub fn remove(key: &str) {
     if in_memory(key) {
         MEMORY.with(|m| {
-            if let Some((_, map)) = m.borrow_mut().as_mut() {
-                map.remove(key);
+            if let Some(store) = m.borrow_mut().as_mut() {
+                store.values.remove(key);
             }
         });
         return;
