@@ -59,7 +59,7 @@ const measures = async (page, prefix) => page.evaluate((prefix) =>
   performance.getEntriesByType('measure').filter((m) => m.name.startsWith(prefix)).map((m) => m.duration), prefix);
 const results = { network: [], device: [], index: [], nearest: [], nearestFiltered: [], wasm: [], heap: [] };
 for (let run = 0; run < RUNS; run++) {
-  const { context, page } = await openPage(browser);
+  const { context, page } = await openPage(browser, process.env.NO_SW ? { serviceWorkers: 'block' } : {});
   await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; }));
   const url = `${server.url}/stations?feed=/national/manifest.json&near=${USER.lat},${USER.lng}`;
   await page.goto(url);

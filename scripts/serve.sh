@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
-exec trunk serve --address 127.0.0.1 --port 8080 "$@"
+# A dev (debug) build in its own folder: dist/ stays the release build that the
+# tests and benchmarks use.
+exec trunk serve --address 127.0.0.1 --port 8080 --dist target/serve-dist "$@"

@@ -71,6 +71,7 @@ pub(super) const STRINGS: Strings = Strings {
     address_needs_city: "Pick a city first, then search by street.",
     near_source_gps: "Sorted by your position",
     near_source_link: "Sorted by the position in the link",
+    near_source_map: "Sorted from the point picked on the map",
     near_source_city: "Sorted from the centre of {name}",
     near_source_address: "Sorted from near “{q}”",
     change_location: "Change location",

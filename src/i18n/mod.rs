@@ -115,6 +115,7 @@ pub struct Strings {
     pub address_needs_city: &'static str,
     pub near_source_gps: &'static str,
     pub near_source_link: &'static str,
+    pub near_source_map: &'static str,
     pub near_source_city: &'static str,
     pub near_source_address: &'static str,
     pub change_location: &'static str,

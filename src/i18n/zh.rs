@@ -71,6 +71,7 @@ pub(super) const STRINGS: Strings = Strings {
     address_needs_city: "先选择城市，再按路名查找。",
     near_source_gps: "按你的位置排序",
     near_source_link: "按链接给出的位置排序",
+    near_source_map: "按地图上选的位置排序",
     near_source_city: "按{name}中心排序",
     near_source_address: "按“{q}”附近排序",
     change_location: "换个位置",

@@ -210,3 +210,22 @@ test('the map draws the user, the stations, a scale bar and north', async () => 
     await context.close();
   }
 });
+
+test('a tap on the map sorts from that point', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?${FEED}&near=${USER.lat},${USER.lng}`);
+  await waitForCount(page, 4);
+  await page.getByRole('button', { name: '地图' }).click();
+  const map = page.locator('svg.station-map');
+  await map.waitFor();
+  // Tap the empty south-west corner (the map centred in view, clear of the fixed
+  // bottom navigation): about 670 m west and 760 m south, where s700 is nearest.
+  await map.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  const box = await map.boundingBox();
+  await page.mouse.click(box.x + box.width * 0.1, box.y + box.height * 0.95);
+  await page.locator('[data-testid=location-source]', { hasText: '按地图上选的位置排序' }).waitFor();
+  await page.getByRole('button', { name: '列表' }).click();
+  await waitForCount(page, 4);
+  assert.equal((await ids(page))[0], 's700');
+  await context.close();
+});
