@@ -63,7 +63,7 @@ def main(folder):
             unknown = set(s.get("services", [])) - SERVICES
             if unknown: notes.append(f"{s['id']}: unknown services {sorted(unknown)}")
     for key in ("campaigns", "unions", "statuses"):
-        if key in m:
+        if m.get(key) is not None:
             data = load(m[key], key)
             if data is not None and not isinstance(data.get(key), list): problems.append(f"{key}: no list")
     for d in m.get("holidays", []):

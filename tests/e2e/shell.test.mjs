@@ -64,6 +64,7 @@ test('a deep link survives a reload', async () => {
       'page',
     );
   }
+  await screenshot(page, 'shell-deep-link-reloaded');
   assert.deepEqual(page.errors, []);
   await context.close();
 });
@@ -116,6 +117,7 @@ test('the language switch on /me is remembered across reloads', async () => {
   await page.reload();
   await appReady(page);
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  await screenshot(page, 'shell-me-language');
   assert.deepEqual(page.errors, []);
   await context.close();
 });
@@ -130,6 +132,7 @@ test('damaged stored settings are reported, set aside, and the app still starts'
   assert.match(await page.getByRole('alert').innerText(), /损坏/);
   assert.equal(await page.evaluate(() => localStorage.getItem('yizhan.prefs.v1.corrupt')), '{broken');
   assert.equal(await page.locator('h1').innerText(), '我的');
+  await screenshot(page, 'shell-damaged-settings');
   await context.close();
 });
 

@@ -12,22 +12,22 @@ pub const FORMAT: &str = "yizhan-feed/1";
 pub struct Manifest {
     pub format: String,
     pub sequence: u64,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_at: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<Publisher>,
     pub datum: Datum,
     #[serde(default)]
     pub regions: Vec<RegionEntry>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub campaigns: Option<FileRef>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unions: Option<FileRef>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statuses: Option<FileRef>,
     #[serde(default)]
     pub holidays: Vec<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intake: Option<Intake>,
 }
 

@@ -1,0 +1,107 @@
+//! The publisher's command line, run as a publisher would: `cargo test --test publisher`.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_yizhan-feed");
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("yizhan-publisher-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const HEADER: &str = "id,region,region_name,name,address,lng,lat,services,hours,phone,host,entry,entry_note,checked,updated\n";
+
+#[test]
+fn a_csv_with_bad_rows_names_each_line_exits_non_zero_and_writes_nothing() {
+    let dir = temp_dir("bad");
+    let csv = dir.join("bad.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "{HEADER}a,371500,聊城市,好驿站,,115.9,36.4,water,24/7,,,open,,,\n\
+             b,371500,聊城市,,,115.9,36.4,,,,,,,,\n\
+             a,371500,聊城市,重复,,115.9,36.4,,,,,,,,\n\
+             c,371500,聊城市,远方,,2.35,48.85,,,,,,,,\n\
+             d,371500,聊城市,规则,,115.9,36.4,,,,,vip,,,\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.join("feed");
+    let run = Command::new(BIN)
+        .args(["build", "--stations"])
+        .arg(&csv)
+        .args(["--datum", "gcj02", "--sequence", "3", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(!run.status.success());
+    let file = csv.display().to_string();
+    for line in [
+        format!("{file}:3: missing name"),
+        format!("{file}:4: duplicate id `a` (first on line 2)"),
+        format!("{file}:5: coordinates 2.35,48.85 are outside China"),
+        format!("{file}:6: unknown entry `vip`"),
+    ] {
+        assert!(stderr.contains(&line), "missing `{line}` in:\n{stderr}");
+    }
+    assert!(!out.exists(), "a failed build leaves no folder behind");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_good_csv_becomes_a_feed_and_strict_turns_warnings_into_errors() {
+    let dir = temp_dir("good");
+    let csv = dir.join("good.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "{HEADER}371500-1,371500,聊城市,\"黄山路驿站, 一楼\",,115.9854,36.4570,water|microwave,\"Mo-Fr 07:00-21:00; PH off\",,,open,,2026-10-01,2026-10-01\n\
+             370100-1,370100,济南市,泉城驿站,,117.0,36.67,water|jacuzzi,sunrise-sunset,,,,,,\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.join("feed");
+    let build = |strict: bool| {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["build", "--stations"])
+            .arg(&csv)
+            .args(["--datum", "gcj02", "--sequence", "1", "--out"])
+            .arg(&out);
+        if strict {
+            cmd.arg("--strict");
+        }
+        cmd.output().unwrap()
+    };
+    let strict = build(true);
+    assert!(!strict.status.success());
+    assert!(String::from_utf8_lossy(&strict.stderr)
+        .contains(":3: warning: unknown service word `jacuzzi`"));
+    assert!(!out.exists());
+    let run = build(false);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["format"], "yizhan-feed/1");
+    assert_eq!(manifest["regions"].as_array().unwrap().len(), 2);
+    // The independent checker agrees.
+    let check = Command::new("python3")
+        .arg("tests/check_feed.py")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
