@@ -3,6 +3,8 @@
 # Needs only the Rust toolchain, Node/npm, Python and apt (run as root or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# rustup/cargo live in ~/.cargo/bin, which a non-login CI shell may not have on PATH.
+source scripts/env.sh
 
 TRUNK_VERSION="0.21.14"
 BINARYEN_MAJOR="132"
