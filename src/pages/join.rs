@@ -353,7 +353,7 @@ fn RequestRow(item: OutboxItem, requests: RwSignal<Vec<OutboxItem>>) -> impl Int
                 <button type="button" data-action="show-qr" on:click=move |_| show_qr.update(|s| *s = !*s)>
                     {move || if show_qr.get() { t().req_hide_qr } else { t().req_show_qr }}
                 </button>
-                <button type="button" data-action="save-file" on:click=move |_| crate::pages::me::download("yizhan-request.json", &file_body)>
+                <button type="button" data-action="save-file" on:click=move |_| crate::adapters::download::offer("yizhan-request.json", &file_body)>
                     {move || t().req_save_file}
                 </button>
                 <button type="button" data-action="delete-request" on:click=move |_| {

@@ -11,7 +11,6 @@ use crate::wallet_store::use_wallet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use wasm_bindgen::JsCast;
 
 /// The `/me` tab.
 #[component]
@@ -162,7 +161,7 @@ fn MyData() -> impl IntoView {
             "wallet": wallet.wallet.get_untracked(),
             "requests": crate::outbox::load(),
         });
-        download(
+        crate::adapters::download::offer(
             "yizhan-my-data.json",
             &serde_json::to_string_pretty(&data).unwrap_or_default(),
         );
@@ -196,30 +195,6 @@ fn MyData() -> impl IntoView {
             {move || done.get().then(|| view! { <p class="notice notice-ok" role="status">{t().data_deleted}</p> })}
         </section>
     }
-}
-
-/// Offers `text` as a file download.
-pub fn download(name: &str, text: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(a) = document.create_element("a") {
-        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
-            a.set_href(&url);
-            a.set_download(name);
-            a.click();
-        }
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 /// Two big buttons, one per language; the pressed one is the current language.

@@ -3,7 +3,7 @@
 mod coupon;
 pub mod coupons;
 pub mod join;
-pub mod me;
+mod me;
 mod not_found;
 mod station_detail;
 mod stations;
