@@ -8,15 +8,24 @@ use crate::domain::prefs::Kiosk;
 use crate::i18n::fill;
 use crate::state::{use_app_state, use_strings, PERSONAL_KEYS};
 use leptos::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 
 /// How long the warning shows before the wipe.
 const WARNING_SECS: u32 = 20;
 
+/// Set once a wipe has started the page load, so later ticks do not restart it.
+static WIPING: AtomicBool = AtomicBool::new(false);
+
 /// Wipes the last user's traces and returns to the kiosk's start screen. A full page
 /// load drops everything held in memory (form fields, card, coupons, requests).
+/// Only the first call navigates: on a slow link the idle tick fires again before the
+/// page is gone, and each new `location.replace` would abort and restart the load.
 pub fn wipe(kiosk: &Kiosk) {
+    if WIPING.swap(true, Ordering::SeqCst) {
+        return;
+    }
     crate::adapters::storage::keep_in_memory(&PERSONAL_KEYS);
     if let Some(window) = web_sys::window() {
         if let Ok(Some(session)) = window.session_storage() {

@@ -49,11 +49,17 @@ test('a typed phone number is gone from the screen and every storage after the i
   await page.getByRole('button', { name: '我还在用' }).click();
   assert.equal(await page.locator('[data-testid=kiosk-countdown]').count(), 0);
   assert.equal(await page.locator('input[name=phone]').inputValue(), PHONE);
-  // Then nobody touches it.
+  // Then nobody touches it. Several idle ticks fall after the deadline; only the
+  // first may navigate (a second `location.replace` aborts the load it started).
+  const navigations = [];
+  page.on('request', (req) => {
+    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) navigations.push(req.url());
+  });
   await page.clock.runFor(31_000);
   // The URL is what matters; the load event is not needed under a fake clock.
   await page.waitForURL(/\/stations\?near=36\.457,115\.985$/, { waitUntil: 'commit' });
   await appReady(page);
+  assert.deepEqual(navigations, [`${server.url}/stations?near=36.457,115.985`]);
   await page.locator('nav.bottom-nav a[href="/join"]').click();
   await page.locator('input[name=phone]').waitFor();
   assert.equal(await page.locator('input[name=phone]').inputValue(), '');
