@@ -398,7 +398,7 @@ impl Feed {
                             .is_some_and(|m| m.sequence == manifest.sequence)
                     });
                     if still_current {
-                        self.data.update(|d| d.regions.push(Arc::new(region)));
+                        self.add_region(region);
                     }
                 }
                 Err(e) => {
@@ -409,6 +409,62 @@ impl Feed {
         }
         self.info.update(|i| i.loading_regions = false);
         result
+    }
+}
+
+impl Feed {
+    /// Adds a loaded shard unless it is there already (two loads may race).
+    fn add_region(self, region: Region) {
+        self.data.update(|d| {
+            if !d.regions.iter().any(|r| r.sha256 == region.sha256) {
+                d.regions.push(Arc::new(region));
+            }
+        });
+    }
+
+    /// Loads every shard the device already holds for the current manifest, wherever
+    /// they are: a station page reloaded or opened from a bookmark (the position is
+    /// never stored) still finds its station, offline too. Never uses the network;
+    /// the list stays limited to the search radius.
+    pub fn load_device_regions(self) {
+        let path = self.path.get_untracked();
+        let Some(manifest) = self.data.with_untracked(|d| d.manifest.clone()) else {
+            return;
+        };
+        spawn_local(async move {
+            self.info.update(|i| i.loading_regions = true);
+            for entry in &manifest.regions {
+                let loaded = self
+                    .data
+                    .with_untracked(|d| d.regions.iter().any(|r| r.sha256 == entry.sha256));
+                if loaded {
+                    continue;
+                }
+                let Ok(file_path) = resolve(&path, &entry.path) else {
+                    continue;
+                };
+                let Ok(Some(bytes)) = file_store::get(&file_path).await else {
+                    continue;
+                };
+                if check_file(&bytes, &entry.sha256, &entry.path).is_err() {
+                    continue;
+                }
+                let Ok(shard) = parse_shard(&bytes, &entry.code) else {
+                    continue;
+                };
+                let still_current = self.is_current(&path)
+                    && self.data.with_untracked(|d| {
+                        d.manifest
+                            .as_ref()
+                            .is_some_and(|m| m.sequence == manifest.sequence)
+                    });
+                if !still_current {
+                    break;
+                }
+                self.add_region(region_of(shard, &manifest, entry));
+            }
+            self.info.update(|i| i.loading_regions = false);
+        });
     }
 }
 

@@ -176,6 +176,120 @@ impl OpeningHours {
     }
 }
 
+/// One line of a weekly timetable: the weekdays it covers and their spans.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WeekLine {
+    /// Bit `i` set: weekday `i` (0 = Monday).
+    pub days: u8,
+    /// Empty means closed on those days.
+    pub spans: Vec<Span>,
+}
+
+/// A station's hours as a weekly timetable, for people rather than parsers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WeekTable {
+    /// Days with the same spans grouped together, in the order of their first day.
+    pub lines: Vec<WeekLine>,
+    /// The spans on the manifest's holidays, when they differ from the weekday's own.
+    pub holidays: Option<Vec<Span>>,
+    /// False when a `PH` rule governs holidays on some weekdays only (a later weekday
+    /// rule overrides it on others): the table then simplifies, so show the original
+    /// text beside it.
+    pub exact: bool,
+}
+
+impl OpeningHours {
+    /// The weekly timetable: `OpeningHours::parse("Mo-Sa 07:00-19:00; Su off")?.week_table()`
+    /// has two lines, Monday to Saturday and Sunday (closed).
+    pub fn week_table(&self) -> WeekTable {
+        let rules = match self {
+            OpeningHours::Always => {
+                return WeekTable {
+                    lines: vec![WeekLine {
+                        days: 0x7f,
+                        spans: vec![Span {
+                            start: 0,
+                            end: DAY_MIN as u16,
+                        }],
+                    }],
+                    holidays: None,
+                    exact: true,
+                }
+            }
+            OpeningHours::Rules(rules) => rules,
+        };
+        // The rule that governs each weekday: the last one naming it.
+        let governing: Vec<Option<usize>> = (0..7)
+            .map(|w| rules.iter().rposition(|r| r.weekdays & (1 << w) != 0))
+            .collect();
+        let spans_of = |w: usize| {
+            governing[w]
+                .map(|i| rules[i].spans.clone())
+                .unwrap_or_default()
+        };
+        let mut lines: Vec<WeekLine> = Vec::new();
+        for w in 0..7 {
+            let spans = spans_of(w);
+            match lines.iter_mut().find(|l| l.spans == spans) {
+                Some(line) => line.days |= 1 << w,
+                None => lines.push(WeekLine {
+                    days: 1 << w,
+                    spans,
+                }),
+            }
+        }
+        // A holiday falling on weekday `w` follows the last rule naming `w` or `PH`.
+        let (mut holidays, mut exact) = (None, true);
+        if let Some(ph) = rules.iter().rposition(|r| r.holidays) {
+            let governed: Vec<usize> = (0..7)
+                .filter(|&w| governing[w].is_none_or(|i| i <= ph))
+                .collect();
+            let ph_spans = &rules[ph].spans;
+            if governed.iter().any(|&w| spans_of(w) != *ph_spans) {
+                holidays = Some(ph_spans.clone());
+                exact = governed.len() == 7;
+            }
+        }
+        WeekTable {
+            lines,
+            holidays,
+            exact,
+        }
+    }
+}
+
+/// A mask of weekdays as runs of consecutive days, Monday first:
+/// `day_runs(0b0011111) == [(0, 4)]` (Monday to Friday).
+pub fn day_runs(days: u8) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for w in (0..7).filter(|w| days & (1 << w) != 0) {
+        match runs.last_mut() {
+            Some(run) if run.1 + 1 == w => run.1 = w,
+            _ => runs.push((w, w)),
+        }
+    }
+    runs
+}
+
+impl Span {
+    /// `HH:MM` of the start.
+    pub fn start_text(&self) -> String {
+        hhmm(self.start)
+    }
+    /// `HH:MM` of the end (`24:00` at midnight ending the day).
+    pub fn end_text(&self) -> String {
+        hhmm(self.end)
+    }
+    /// Whether the span runs past midnight into the next day (`22:00-06:00`).
+    pub fn overnight(&self) -> bool {
+        self.end <= self.start
+    }
+    /// Whether it covers the whole day (`00:00-24:00`).
+    pub fn whole_day(&self) -> bool {
+        self.start == 0 && i64::from(self.end) == DAY_MIN
+    }
+}
+
 fn hhmm(minutes: u16) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
@@ -459,5 +573,148 @@ mod tests {
                 "`{bad}` should not parse"
             );
         }
+    }
+
+    /// The timetable as `(days mask, "HH:MM-HH:MM,…" or "off")` lines, and holidays.
+    fn table(hours: &str) -> (Vec<(u8, String)>, Option<String>, bool) {
+        let text = |spans: &[Span]| {
+            if spans.is_empty() {
+                return "off".to_string();
+            }
+            let parts: Vec<String> = spans
+                .iter()
+                .map(|s| format!("{}-{}", s.start_text(), s.end_text()))
+                .collect();
+            parts.join(",")
+        };
+        let t = OpeningHours::parse(hours).unwrap().week_table();
+        let lines = t.lines.iter().map(|l| (l.days, text(&l.spans))).collect();
+        (lines, t.holidays.as_deref().map(text), t.exact)
+    }
+
+    #[test]
+    fn week_table_groups_days_with_the_same_hours() {
+        const MO_FR: u8 = 0b001_1111;
+        const SA_SU: u8 = 0b110_0000;
+        /// (hours, expected lines, expected holidays, exact)
+        type Case<'a> = (&'a str, &'a [(u8, &'a str)], Option<&'a str>, bool);
+        let cases: &[Case] = &[
+            ("24/7", &[(0x7f, "00:00-24:00")], None, true),
+            ("07:00-21:00", &[(0x7f, "07:00-21:00")], None, true),
+            (
+                "Mo-Sa 07:00-19:00; Su off",
+                &[(0b011_1111, "07:00-19:00"), (0b100_0000, "off")],
+                None,
+                true,
+            ),
+            (
+                "Mo-Fr 07:00-21:00; Sa,Su 09:00-18:00",
+                &[(MO_FR, "07:00-21:00"), (SA_SU, "09:00-18:00")],
+                None,
+                true,
+            ),
+            // days no rule names are closed
+            (
+                "Mo-Fr 08:00-17:00",
+                &[(MO_FR, "08:00-17:00"), (SA_SU, "off")],
+                None,
+                true,
+            ),
+            // the same hours on days apart share one line
+            (
+                "Mo,We,Fr 08:00-12:00",
+                &[(0b001_0101, "08:00-12:00"), (0b110_1010, "off")],
+                None,
+                true,
+            ),
+            // a wrapping range, split shifts, overnight
+            (
+                "Fr-Mo 22:00-06:00",
+                &[(0b111_0001, "22:00-06:00"), (0b000_1110, "off")],
+                None,
+                true,
+            ),
+            (
+                "Mo-Su 06:00-09:00,17:00-20:00",
+                &[(0x7f, "06:00-09:00,17:00-20:00")],
+                None,
+                true,
+            ),
+            // a later rule overrides an earlier one
+            (
+                "Mo-Su 08:00-20:00; We off",
+                &[(0b111_1011, "08:00-20:00"), (0b000_0100, "off")],
+                None,
+                true,
+            ),
+            // holidays: a last PH rule governs every holiday
+            (
+                "Mo-Fr 07:00-21:00; PH off",
+                &[(MO_FR, "07:00-21:00"), (SA_SU, "off")],
+                Some("off"),
+                true,
+            ),
+            (
+                "Mo-Su 08:00-18:00; PH 10:00-16:00",
+                &[(0x7f, "08:00-18:00")],
+                Some("10:00-16:00"),
+                true,
+            ),
+            // PH named first and overridden on every day it would differ: no line
+            (
+                "PH off; Mo-Su 08:00-18:00",
+                &[(0x7f, "08:00-18:00")],
+                None,
+                true,
+            ),
+            // the last PH rule also names days, and governs every holiday
+            (
+                "PH off; Mo-Fr 08:00-18:00; Sa,Su 09:00-12:00; Sa,Su,PH off",
+                &[(MO_FR, "08:00-18:00"), (SA_SU, "off")],
+                Some("off"),
+                true,
+            ),
+            // PH governs holidays except on Monday, where a later rule wins: not exact
+            (
+                "Mo-Su 08:00-18:00; PH off; Mo 09:00-17:00",
+                &[(0b000_0001, "09:00-17:00"), (0b111_1110, "08:00-18:00")],
+                Some("off"),
+                false,
+            ),
+        ];
+        for (hours, lines, holidays, exact) in cases {
+            let expected: Vec<(u8, String)> =
+                lines.iter().map(|(d, s)| (*d, s.to_string())).collect();
+            assert_eq!(
+                table(hours),
+                (expected, holidays.map(String::from), *exact),
+                "{hours}"
+            );
+        }
+    }
+
+    #[test]
+    fn day_runs_are_consecutive_days() {
+        assert_eq!(day_runs(0b001_1111), [(0, 4)]);
+        assert_eq!(day_runs(0b111_0001), [(0, 0), (4, 6)]);
+        assert_eq!(day_runs(0b001_0101), [(0, 0), (2, 2), (4, 4)]);
+        assert_eq!(day_runs(0x7f), [(0, 6)]);
+        assert!(day_runs(0).is_empty());
+    }
+
+    #[test]
+    fn span_texts_and_kinds() {
+        let OpeningHours::Rules(rules) = OpeningHours::parse("22:00-06:00,00:00-24:00").unwrap()
+        else {
+            panic!("rules expected");
+        };
+        let (night, day) = (rules[0].spans[0], rules[0].spans[1]);
+        assert!(night.overnight() && !night.whole_day());
+        assert_eq!(
+            (night.start_text(), night.end_text()),
+            ("22:00".into(), "06:00".into())
+        );
+        assert!(day.whole_day() && !day.overnight());
+        assert_eq!(day.end_text(), "24:00");
     }
 }

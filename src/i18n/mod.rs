@@ -155,6 +155,17 @@ pub struct Strings {
     pub detail_address: &'static str,
     pub detail_hours: &'static str,
     pub detail_hours_today: &'static str,
+    /// The weekly timetable on the detail page.
+    pub hours_every_day: &'static str,
+    /// `{a}` to `{b}`, a run of three or more days.
+    pub hours_day_range: &'static str,
+    pub hours_list_sep: &'static str,
+    pub hours_closed_day: &'static str,
+    /// An end time on the next day, `{time}`.
+    pub hours_next_day: &'static str,
+    pub hours_holidays: &'static str,
+    /// The feed's own text, `{text}`, beside a simplified or unknown timetable.
+    pub hours_as_published: &'static str,
     pub detail_phone: &'static str,
     pub detail_host: &'static str,
     pub detail_entry: &'static str,

@@ -3,9 +3,10 @@
 use crate::adapters::clock;
 use crate::components::station_bits::{distance_text, entry_text, open_text, ServiceList};
 use crate::domain::geo::{distance_m, to_wgs84};
+use crate::domain::hours::{day_runs, OpeningHours, Span, WeekTable};
 use crate::domain::navigation::nav_links;
 use crate::feed_sync::use_feed;
-use crate::i18n::fill;
+use crate::i18n::{fill, Strings};
 use crate::state::{use_lang, use_strings};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -42,6 +43,26 @@ pub fn StationDetailPage() -> impl IntoView {
         })
     };
 
+    // Not among the shards near the user (or no position yet, after a reload): look in
+    // every shard the device holds, once per manifest.
+    let searched = StoredValue::new(None::<u64>);
+    Effect::new(move |_| {
+        let sequence = feed.data.with(|d| d.manifest.as_ref().map(|m| m.sequence));
+        if let Some(sequence) = sequence {
+            if found.with(Option::is_none) && searched.get_value() != Some(sequence) {
+                searched.set_value(Some(sequence));
+                feed.load_device_regions();
+            }
+        }
+    });
+    let looking = move || {
+        use crate::feed_sync::SyncStatus::{Checking, Idle};
+        feed.info.with(|i| {
+            i.loading_regions
+                || (matches!(i.status, Idle | Checking) && feed.data.with(|d| d.manifest.is_none()))
+        })
+    };
+
     view! {
         <Title text=move || found.get().map(|(s, ..)| s.name).unwrap_or_default() />
         <section class="page station-detail">
@@ -49,7 +70,9 @@ pub fn StationDetailPage() -> impl IntoView {
             {move || match found.get() {
                 None => view! {
                     <h1>{move || t().stations_title}</h1>
-                    <p class="notice notice-info" role="status">{move || t().detail_not_found}</p>
+                    <p class="notice notice-info" role="status">
+                        {move || if looking() { t().feed_loading_regions } else { t().detail_not_found }}
+                    </p>
                 }.into_any(),
                 Some((station, hours, datum)) => {
                     let t = t();
@@ -77,8 +100,8 @@ pub fn StationDetailPage() -> impl IntoView {
                             {station.address.clone().map(|a| view! { <dt>{t.detail_address}</dt><dd>{a}</dd> })}
                             <dt>{t.detail_hours}</dt>
                             <dd>
-                                {station.hours.clone().unwrap_or_else(|| t.hours_unknown.to_string())}
-                                {today.filter(|s| !s.is_empty()).map(|s| view! { <br /><span class="muted">{format!("{}: {s}", t.detail_hours_today)}</span> })}
+                                <HoursTable t=t hours=hours.clone() published=station.hours.clone() />
+                                {today.filter(|s| !s.is_empty()).map(|s| view! { <p class="muted hours-note">{format!("{}: {s}", t.detail_hours_today)}</p> })}
                             </dd>
                             <dt>{t.detail_entry}</dt>
                             <dd>{entry_text(t, station.entry.as_deref())}
@@ -114,6 +137,93 @@ pub fn StationDetailPage() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// The weekly timetable; the feed's own text beside it when the table cannot say it
+/// exactly (hours outside the subset, or an unusual holiday rule).
+#[component]
+fn HoursTable(
+    t: &'static Strings,
+    hours: Option<OpeningHours>,
+    published: Option<String>,
+) -> impl IntoView {
+    let table = hours.as_ref().map(OpeningHours::week_table);
+    let exact = table.as_ref().is_some_and(|t| t.exact);
+    let published = published
+        .filter(|_| !exact)
+        .map(|text| view! { <p class="muted hours-note">{fill(t.hours_as_published, &[("text", &text)])}</p> });
+    view! {
+        {match table {
+            None => view! { <span>{t.hours_unknown}</span> }.into_any(),
+            Some(table) => view! {
+                <table class="week-hours" data-testid="week-hours">
+                    <tbody>
+                        {week_lines(t, &table)
+                            .into_iter()
+                            .map(|(days, spans)| view! { <tr><th scope="row">{days}</th><td>{spans}</td></tr> })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        }}
+        {published}
+    }
+}
+
+/// The timetable in words, a `(days, hours)` pair a line, holidays last: for
+/// "Mo-Sa 07:00-19:00; Su off", `[("周一至周六", "07:00–19:00"), ("周日", "休息")]`.
+fn week_lines(t: &Strings, table: &WeekTable) -> Vec<(String, String)> {
+    let day = |w: usize| {
+        t.weekdays
+            .split(',')
+            .nth(w)
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
+    let days_text = |mask: u8| {
+        if mask == 0x7f {
+            return t.hours_every_day.to_string();
+        }
+        let runs: Vec<String> = day_runs(mask)
+            .into_iter()
+            .map(|(a, b)| match b - a {
+                0 => day(a),
+                1 => format!("{}{}{}", day(a), t.hours_list_sep, day(b)),
+                _ => fill(t.hours_day_range, &[("a", &day(a)), ("b", &day(b))]),
+            })
+            .collect();
+        runs.join(t.hours_list_sep)
+    };
+    let spans_text = |spans: &[Span]| {
+        if spans.is_empty() {
+            return t.hours_closed_day.to_string();
+        }
+        if spans.iter().any(Span::whole_day) {
+            return t.open_24h.to_string();
+        }
+        let parts: Vec<String> = spans
+            .iter()
+            .map(|s| {
+                let end = if s.overnight() {
+                    fill(t.hours_next_day, &[("time", &s.end_text())])
+                } else {
+                    s.end_text()
+                };
+                format!("{}–{end}", s.start_text())
+            })
+            .collect();
+        parts.join(t.hours_list_sep)
+    };
+    let mut lines: Vec<(String, String)> = table
+        .lines
+        .iter()
+        .map(|l| (days_text(l.days), spans_text(&l.spans)))
+        .collect();
+    if let Some(spans) = &table.holidays {
+        lines.push((t.hours_holidays.to_string(), spans_text(spans)));
+    }
+    lines
 }
 
 /// Web Share where the browser has it; otherwise copies the link.
@@ -225,5 +335,63 @@ fn ReportProblem(station_id: String) -> impl IntoView {
             <button type="submit" class="primary">{move || t().report_submit}</button>
             {move || result.get().map(|(class, m)| view! { <p class=class role="status">{m}</p> })}
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{strings, Lang};
+
+    fn lines(lang: Lang, hours: &str) -> Vec<(String, String)> {
+        let table = OpeningHours::parse(hours).unwrap().week_table();
+        week_lines(strings(lang), &table)
+    }
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_timetable_reads_as_words() {
+        use Lang::*;
+        type Case<'a> = (Lang, &'a str, &'a [(&'a str, &'a str)]);
+        let cases: &[Case] = &[
+            (
+                Zh,
+                "Mo-Sa 07:00-19:00; Su off",
+                &[("周一至周六", "07:00–19:00"), ("周日", "休息")],
+            ),
+            (
+                En,
+                "Mo-Sa 07:00-19:00; Su off",
+                &[("Mon–Sat", "07:00–19:00"), ("Sun", "Closed")],
+            ),
+            (Zh, "24/7", &[("每天", "24小时")]),
+            (Zh, "Mo-Su 00:00-24:00", &[("每天", "24小时")]),
+            (
+                Zh,
+                "Mo-Fr 06:00-09:00,17:00-20:00; Sa,Su 22:00-06:00; PH off",
+                &[
+                    ("周一至周五", "06:00–09:00、17:00–20:00"),
+                    ("周六、周日", "22:00–次日06:00"),
+                    ("法定节假日", "休息"),
+                ],
+            ),
+            (
+                En,
+                "Mo,We,Fr-Su 08:00-18:00",
+                &[("Mon, Wed, Fri–Sun", "08:00–18:00"), ("Tue, Thu", "Closed")],
+            ),
+            (
+                En,
+                "Fr 22:00-24:00",
+                &[("Mon–Thu, Sat, Sun", "Closed"), ("Fri", "22:00–24:00")],
+            ),
+        ];
+        for (lang, hours, expected) in cases {
+            assert_eq!(lines(*lang, hours), pairs(expected), "{hours}");
+        }
     }
 }

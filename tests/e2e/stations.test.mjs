@@ -11,7 +11,8 @@ const USER = { lat: 36.457, lng: 115.985 }; // WGS-84
 // Chosen so that reading GCJ-02 as if it were WGS-84 (a ~560 m shift east here) gives
 // another order than the true one: the true order is e300, n450, w500, s700.
 const STATIONS = [
-  gcjStation('w500', offset(USER, -500, 0), { services: ['water', 'toilet'] }),
+  gcjStation('w500', offset(USER, -500, 0), { services: ['water', 'toilet'],
+    hours: 'Mo-Fr 07:00-21:00; Sa,Su 22:00-06:00; PH off' }),
   gcjStation('e300', offset(USER, 300, 0), { services: ['water', 'battery_swap'], name: '东边<b>换电</b>驿站' }),
   gcjStation('n450', offset(USER, 0, 450), { services: ['water', 'microwave', 'battery_swap'], hours: 'Mo-Su 00:00-00:01' }),
   gcjStation('s700', offset(USER, 0, -700), { services: ['meals'], hours: 'sunrise-sunset',
@@ -152,7 +153,24 @@ test('the detail page links each map app with the coordinates it expects', async
   assert.equal(await page.locator('[data-testid=phone]').getAttribute('href'), 'tel:0635-8123456');
   assert.match(await page.locator('.station-detail').innerText(), /工会最近核查：2026-10-01/);
   assert.match(await page.locator('.station-detail').innerText(), /扫码进门/);
+  // Hours outside the subset: unknown, with the publisher's own words beside.
+  const hoursCell = page.locator('.facts dt:has-text("营业时间") + dd');
+  assert.match(await hoursCell.innerText(), /营业时间未知[\s\S]*原文：sunrise-sunset/);
   await screenshot(page, 'station-detail-phone');
+  assert.deepEqual(page.errors, []);
+  // Parsed hours read as a weekly timetable in words, in both languages.
+  const rows = async () => page.locator('[data-testid=week-hours] tr').evaluateAll(
+    (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  // A detail page opened with no position (a reload, a bookmark) still finds its
+  // station in the shards the device holds.
+  await page.goto(`${server.url}/stations/w500`);
+  await page.locator('[data-testid=week-hours]').waitFor({ timeout: 10000 });
+  assert.deepEqual(await rows(), [['周一至周五', '07:00–21:00'], ['周六、周日', '22:00–次日06:00'], ['法定节假日', '休息']]);
+  assert.doesNotMatch(await page.locator('.station-detail').innerText(), /Mo-Fr|原文/);
+  await screenshot(page, 'station-detail-hours');
+  await page.goto(`${server.url}/stations/w500?lang=en`);
+  await page.locator('[data-testid=week-hours]').waitFor();
+  assert.deepEqual(await rows(), [['Mon–Fri', '07:00–21:00'], ['Sat, Sun', '22:00–06:00 next day'], ['Public holidays', 'Closed']]);
   assert.deepEqual(page.errors, []);
   await context.close();
 });
