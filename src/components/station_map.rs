@@ -1,5 +1,6 @@
 //! A map drawn by the app itself (SVG): no tiles, no network. North is up, the user at
-//! the centre, a scale bar, zoom buttons, drag to pan, tap to sort from another point.
+//! the centre, a scale bar, zoom buttons and pinch, drag to pan, tap to sort from
+//! another point.
 
 use crate::domain::geo::LngLat;
 use crate::feed_sync::{use_feed, PointSource, UserPoint};
@@ -37,6 +38,74 @@ pub fn scale_bar(metres_per_px: f64, max_px: f64) -> (f64, f64) {
         }
     }
     best
+}
+
+/// Zooms by a two-finger pinch: the fingers moved from `d0` to `d1` apart, around
+/// `mid` (map units from the top-left); the ground under `mid` stays under it.
+/// Returns the new metres per pixel and pan: `pinch_zoom(10.0, (0.0, 0.0), (180.0, 180.0), 100.0, 200.0)`
+/// halves the metres per pixel.
+pub fn pinch_zoom(
+    mpp0: f64,
+    pan0: (f64, f64),
+    mid: (f64, f64),
+    d0: f64,
+    d1: f64,
+) -> (f64, (f64, f64)) {
+    let mpp = (mpp0 * d0 / d1.max(1.0)).clamp(MIN_MPP, MAX_MPP);
+    // Metres from the centre of the map under `mid`, before and after.
+    let wx = (mid.0 - SIZE / 2.0 - pan0.0) * mpp0;
+    let wy = (mid.1 - SIZE / 2.0 - pan0.1) * mpp0;
+    (
+        mpp,
+        (mid.0 - SIZE / 2.0 - wx / mpp, mid.1 - SIZE / 2.0 - wy / mpp),
+    )
+}
+
+const MIN_MPP: f64 = 0.5;
+const MAX_MPP: f64 = 2000.0;
+
+/// Fingers on the map: `(pointer id, client x, client y)`.
+type Pointers = Vec<(i32, f64, f64)>;
+
+/// A pinch under way: the fingers' first distance, the zoom and pan then, and the
+/// midpoint in map units.
+#[derive(Clone, Copy)]
+struct Pinch {
+    d0: f64,
+    mpp0: f64,
+    pan0: (f64, f64),
+    mid: (f64, f64),
+}
+
+/// Client coordinates to map units (the SVG is scaled to the screen width; the
+/// viewBox fills its content box, inside the border).
+fn to_map_units(svg: &web_sys::Element, x: f64, y: f64) -> (f64, f64) {
+    let rect = svg.get_bounding_client_rect();
+    let (left, top) = (
+        rect.left() + f64::from(svg.client_left()),
+        rect.top() + f64::from(svg.client_top()),
+    );
+    let scale = SIZE / f64::from(svg.client_width().max(1));
+    ((x - left) * scale, (y - top) * scale)
+}
+
+/// The pointer's position in client pixels, with the fraction web-sys's `client_x()`
+/// (an integer) would cut off: a pinch zooms around the exact midpoint.
+fn client_xy(ev: &leptos::ev::PointerEvent) -> (f64, f64) {
+    let get = |name: &str| {
+        js_sys::Reflect::get(ev, &name.into())
+            .ok()
+            .and_then(|v| v.as_f64())
+    };
+    match (get("clientX"), get("clientY")) {
+        (Some(x), Some(y)) => (x, y),
+        _ => (f64::from(ev.client_x()), f64::from(ev.client_y())),
+    }
+}
+
+fn current_svg(ev: &leptos::ev::PointerEvent) -> Option<web_sys::Element> {
+    ev.current_target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
 }
 
 #[component]
@@ -97,29 +166,73 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
     let user = move || project(centre);
     let bar = move || scale_bar(mpp.get(), 110.0);
 
+    // One finger pans (or taps); two fingers pinch to zoom. After a pinch, lifting
+    // the fingers is not a tap.
+    let pointers = StoredValue::new(Pointers::new());
+    let pinch = StoredValue::new(None::<Pinch>);
+    let gesture = StoredValue::new(false);
     let on_down = move |ev: leptos::ev::PointerEvent| {
-        let (px, py) = pan.get_untracked();
-        drag.set_value(Some((
-            ev.client_x() as f64,
-            ev.client_y() as f64,
-            px,
-            py,
-            false,
-        )));
+        let (x, y) = client_xy(&ev);
+        pointers.update_value(|p| {
+            p.retain(|f| f.0 != ev.pointer_id());
+            p.push((ev.pointer_id(), x, y));
+        });
+        let fingers = pointers.get_value();
+        if let [a, b] = fingers.as_slice() {
+            let Some(svg) = current_svg(&ev) else {
+                return;
+            };
+            drag.set_value(None);
+            gesture.set_value(true);
+            pinch.set_value(Some(Pinch {
+                d0: (a.1 - b.1).hypot(a.2 - b.2),
+                mpp0: mpp.get_untracked(),
+                pan0: pan.get_untracked(),
+                mid: to_map_units(&svg, (a.1 + b.1) / 2.0, (a.2 + b.2) / 2.0),
+            }));
+            return;
+        }
+        if fingers.len() == 1 {
+            gesture.set_value(false);
+            let (px, py) = pan.get_untracked();
+            drag.set_value(Some((x, y, px, py, false)));
+        }
     };
     let on_move = move |ev: leptos::ev::PointerEvent| {
+        let (x, y) = client_xy(&ev);
+        pointers.update_value(|p| {
+            if let Some(f) = p.iter_mut().find(|f| f.0 == ev.pointer_id()) {
+                (f.1, f.2) = (x, y);
+            }
+        });
+        if let Some(start) = pinch.get_value() {
+            if let [a, b] = pointers.get_value().as_slice() {
+                let d1 = (a.1 - b.1).hypot(a.2 - b.2);
+                let (m, p) = pinch_zoom(start.mpp0, start.pan0, start.mid, start.d0, d1);
+                mpp.set(m);
+                pan.set(p);
+            }
+            return;
+        }
         if let Some((x0, y0, px, py, _)) = drag.get_value() {
-            let (dx, dy) = (ev.client_x() as f64 - x0, ev.client_y() as f64 - y0);
+            let (dx, dy) = (x - x0, y - y0);
             if dx.abs() + dy.abs() > 6.0 {
                 drag.set_value(Some((x0, y0, px, py, true)));
                 pan.set((px + dx, py + dy));
             }
         }
     };
+    let on_cancel = move |ev: leptos::ev::PointerEvent| {
+        pointers.update_value(|p| p.retain(|f| f.0 != ev.pointer_id()));
+        pinch.set_value(None);
+        drag.set_value(None);
+    };
     let on_up = move |ev: leptos::ev::PointerEvent| {
+        pointers.update_value(|p| p.retain(|f| f.0 != ev.pointer_id()));
+        pinch.set_value(None);
         let moved = drag.get_value().is_some_and(|d| d.4);
         drag.set_value(None);
-        if moved {
+        if moved || gesture.get_value() {
             return;
         }
         // A tap on the map (not on a marker) sorts from that point.
@@ -130,16 +243,11 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
         if target_is_marker {
             return;
         }
-        let Some(svg) = ev
-            .current_target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        else {
+        let Some(svg) = current_svg(&ev) else {
             return;
         };
-        let rect = svg.get_bounding_client_rect();
-        let scale = SIZE / rect.width().max(1.0);
-        let sx = (ev.client_x() as f64 - rect.left()) * scale;
-        let sy = (ev.client_y() as f64 - rect.top()) * scale;
+        let (x, y) = client_xy(&ev);
+        let (sx, sy) = to_map_units(&svg, x, y);
         let (px, py) = pan.get_untracked();
         let x = (sx - SIZE / 2.0 - px) * mpp.get_untracked();
         let y = (sy - SIZE / 2.0 - py) * mpp.get_untracked();
@@ -153,7 +261,7 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
         <div class="map-wrap">
             <svg class="station-map" viewBox=format!("0 0 {SIZE} {SIZE}") role="group"
                 aria-label=move || t().map_label
-                on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up>
+                on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel>
                 <rect width=SIZE height=SIZE class="map-bg" />
                 <g class="grid">
                     {(1..6).map(|i| {
@@ -181,8 +289,8 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
                 </g>
             </svg>
             <div class="map-controls">
-                <button type="button" aria-label=move || t().map_zoom_in on:click=move |_| mpp.update(|m| *m = (*m / 2.0).max(0.5))>"+"</button>
-                <button type="button" aria-label=move || t().map_zoom_out on:click=move |_| mpp.update(|m| *m = (*m * 2.0).min(2000.0))>"−"</button>
+                <button type="button" aria-label=move || t().map_zoom_in on:click=move |_| mpp.update(|m| *m = (*m / 2.0).max(MIN_MPP))>"+"</button>
+                <button type="button" aria-label=move || t().map_zoom_out on:click=move |_| mpp.update(|m| *m = (*m * 2.0).min(MAX_MPP))>"−"</button>
             </div>
         </div>
     }
@@ -197,6 +305,26 @@ mod tests {
         assert_eq!(scale_bar(10.0, 110.0), (1000.0, 100.0));
         assert_eq!(scale_bar(1.0, 110.0), (100.0, 100.0));
         assert_eq!(scale_bar(30.0, 110.0), (2000.0, 2000.0 / 30.0));
+    }
+
+    #[test]
+    fn a_pinch_zooms_around_the_fingers() {
+        let (mpp0, pan0, mid) = (10.0, (20.0, -30.0), (250.0, 100.0));
+        let ground = |mpp: f64, pan: (f64, f64)| {
+            (
+                (mid.0 - SIZE / 2.0 - pan.0) * mpp,
+                (mid.1 - SIZE / 2.0 - pan.1) * mpp,
+            )
+        };
+        // Fingers twice as far apart: twice the detail, the same ground under them.
+        let (mpp, pan) = pinch_zoom(mpp0, pan0, mid, 100.0, 200.0);
+        assert_eq!(mpp, 5.0);
+        let (a, b) = (ground(mpp0, pan0), ground(mpp, pan));
+        assert!((a.0 - b.0).abs() < 1e-9 && (a.1 - b.1).abs() < 1e-9);
+        // Pinching in zooms out; both ends are bounded.
+        assert_eq!(pinch_zoom(mpp0, pan0, mid, 200.0, 100.0).0, 20.0);
+        assert_eq!(pinch_zoom(mpp0, pan0, mid, 100.0, 100_000.0).0, MIN_MPP);
+        assert_eq!(pinch_zoom(1000.0, pan0, mid, 100_000.0, 1.0).0, MAX_MPP);
     }
 
     #[test]

@@ -247,3 +247,41 @@ test('a tap on the map sorts from that point', async () => {
   assert.equal((await ids(page))[0], 's700');
   await context.close();
 });
+
+test('two fingers pinch the map to zoom, around the fingers, and are not a tap', async () => {
+  const { context, page } = await openPage(browser, { hasTouch: true });
+  await page.goto(`${server.url}/stations?${FEED}&near=${USER.lat},${USER.lng}`);
+  await waitForCount(page, 4);
+  await page.getByRole('button', { name: '地图' }).click();
+  const map = page.locator('svg.station-map');
+  await map.waitFor();
+  await map.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  const metresOf = (label) => (label.endsWith('km') ? parseFloat(label) * 1000 : parseFloat(label));
+  const scale = async () => metresOf(await page.locator('[data-testid=scale-label]').textContent());
+  const marker = async (id) => page.locator(`svg.station-map [data-marker-id=${id}] circle`)
+    .evaluate((c) => { const r = c.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; });
+  const before = await scale();
+  // Pinch out around the e300 marker: it must stay under the fingers.
+  const m0 = await marker('e300');
+  // Touch pointers as a phone sends them (Playwright has no multi-touch API).
+  const touch = (type, id, x, y) => map.evaluate((svg, [type, id, x, y]) => {
+    svg.dispatchEvent(new PointerEvent(type, { pointerId: id, pointerType: 'touch', isPrimary: id === 1,
+      clientX: x, clientY: y, bubbles: true, cancelable: true, composed: true }));
+  }, [type, id, x, y]);
+  await touch('pointerdown', 1, m0.x - 20, m0.y);
+  await touch('pointerdown', 2, m0.x + 20, m0.y);
+  for (const d of [30, 45, 60, 80]) {
+    await touch('pointermove', 1, m0.x - d, m0.y);
+    await touch('pointermove', 2, m0.x + d, m0.y);
+  }
+  await touch('pointerup', 2, m0.x + 80, m0.y);
+  await touch('pointerup', 1, m0.x - 80, m0.y);
+  const after = await scale();
+  assert.ok(after < before, `zoomed in: scale bar ${before} m -> ${after} m`);
+  const m1 = await marker('e300');
+  assert.ok(Math.hypot(m1.x - m0.x, m1.y - m0.y) < 2, `e300 stayed under the fingers: ${JSON.stringify([m0, m1])}`);
+  // Lifting the fingers was not a tap: the list is still sorted from ?near=.
+  assert.doesNotMatch(await page.locator('[data-testid=location-source]').innerText(), /地图上选的位置/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
