@@ -153,3 +153,27 @@ test('the four-tab navigation fits a 1080×1920 kiosk and a 360 px phone', async
     await context.close();
   }
 });
+
+test('a content security policy lets the app run and blocks injected scripts', async () => {
+  const { context, page } = await openPage(browser);
+  const violations = [];
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+  await page.goto(server.url + '/stations');
+  await appReady(page);
+  const policy = await page.locator('meta[http-equiv=Content-Security-Policy]').getAttribute('content');
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/]+=*'/);
+  assert.match(policy, /object-src 'none'/);
+  // What a hostile feed's text would try if it ever reached the DOM as markup.
+  const blocked = await page.evaluate(() => new Promise((resolve) => {
+    document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective), { once: true });
+    const s = document.createElement('script');
+    s.textContent = 'window.__injected = true';
+    document.head.append(s);
+    setTimeout(() => resolve(window.__injected ? 'ran' : 'no event'), 2000);
+  }));
+  assert.match(blocked, /^script-src/);
+  assert.equal(await page.evaluate(() => window.__injected), undefined);
+  // The app itself caused no violation on the way.
+  assert.equal(violations.filter((v) => !/__injected|inline script/i.test(v)).length, 0, violations.join('\n'));
+  await context.close();
+});
