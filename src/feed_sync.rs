@@ -65,6 +65,9 @@ pub struct SyncInfo {
     pub checked_ms: Option<f64>,
     /// A file could not be stored for lack of space: data lives in memory only.
     pub storage_full: bool,
+    /// This browser has no Cache API here (not a secure context): data lives in
+    /// memory only, so nothing shows without signal.
+    pub storage_unavailable: bool,
     /// Region shards near the user are being fetched.
     pub loading_regions: bool,
 }
@@ -304,7 +307,9 @@ impl Feed {
         );
         let mut full = false;
         for (file_path, bytes) in &new_files {
-            full |= file_store::put(file_path, bytes).await == Err(file_store::StoreError::Full);
+            let kept = file_store::put(file_path, bytes).await;
+            self.note_not_kept(&kept);
+            full |= kept == Err(file_store::StoreError::Full);
         }
         let now = clock::now_ms();
         let held = Held {
@@ -379,11 +384,8 @@ impl Feed {
                 }
                 _ => match fetch_region(&path, &manifest, &entry).await {
                     Ok((region, bytes)) => {
-                        if file_store::put(&file_path, &bytes).await
-                            == Err(file_store::StoreError::Full)
-                        {
-                            self.info.update(|i| i.storage_full = true);
-                        }
+                        let kept = file_store::put(&file_path, &bytes).await;
+                        self.note_not_kept(&kept);
                         Ok(region)
                     }
                     Err(e) => Err(e),
@@ -413,6 +415,17 @@ impl Feed {
 }
 
 impl Feed {
+    /// Tells the user when a downloaded file could not be kept for offline use.
+    fn note_not_kept(self, kept: &Result<(), file_store::StoreError>) {
+        match kept {
+            Err(file_store::StoreError::Full) => self.info.update(|i| i.storage_full = true),
+            Err(file_store::StoreError::Unavailable) => {
+                self.info.update(|i| i.storage_unavailable = true)
+            }
+            _ => {}
+        }
+    }
+
     /// Adds a loaded shard unless it is there already (two loads may race).
     fn add_region(self, region: Region) {
         self.data.update(|d| {

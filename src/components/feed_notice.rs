@@ -54,6 +54,9 @@ pub fn FeedNotice() -> impl IntoView {
         if info.storage_full {
             lines.push(("notice notice-warn", t.feed_storage_full.into()));
         }
+        if info.storage_unavailable {
+            lines.push(("notice notice-warn", t.feed_storage_unavailable.into()));
+        }
         if state.feed_link_refused.get() {
             lines.push(("notice notice-warn", t.feed_cross_origin.into()));
         }

@@ -177,3 +177,18 @@ test('files evicted from the device are fetched again even when the feed is unch
   await waitForRows(page, 1);
   await context.close();
 });
+
+test('a browser that cannot keep files (no Cache API) says stations will not show offline', async () => {
+  publish(server, 'nc', makeFeed({ sequence: 1, regions: [region(['nc1', 'nc2'])] }));
+  const { context, page } = await openPage(browser);
+  // As on a plain-http address, where browsers leave the Cache API out.
+  await context.addInitScript(() => { delete window.caches; });
+  await page.goto(`${server.url}/stations?feed=/nc/manifest.json&${NEAR}`);
+  await appReady(page);
+  await waitForRows(page, 2);
+  assert.equal(await page.evaluate(() => 'caches' in window), false);
+  await waitForNotice(page, /不能把驿站数据存在设备上/);
+  assert.deepEqual(await rowIds(page), ['nc1', 'nc2'], 'the stations still show for this visit');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
