@@ -163,16 +163,16 @@ impl OpeningHours {
         OpenStatus::ClosedUntil(next.map(at_minute))
     }
 
-    /// The spans that start on `date` as `HH:MM-HH:MM` text (empty when closed all day):
-    /// for "today's hours" on a station row.
-    pub fn spans_text(&self, date: NaiveDate, holidays: &BTreeSet<NaiveDate>) -> Vec<String> {
+    /// The spans that start on `date`, holidays included (empty when closed all day):
+    /// for "today's hours", `hours.spans_for(today, &holidays)`.
+    pub fn spans_for(&self, date: NaiveDate, holidays: &BTreeSet<NaiveDate>) -> Vec<Span> {
         if *self == OpeningHours::Always {
-            return vec!["00:00-24:00".into()];
+            return vec![Span {
+                start: 0,
+                end: DAY_MIN as u16,
+            }];
         }
-        self.spans_on(date, holidays)
-            .iter()
-            .map(|s| format!("{}-{}", hhmm(s.start), hhmm(s.end)))
-            .collect()
+        self.spans_on(date, holidays).to_vec()
     }
 }
 
@@ -541,13 +541,29 @@ mod tests {
     }
 
     #[test]
-    fn todays_spans_are_shown_as_text() {
-        let h = no_holidays();
-        let hours = OpeningHours::parse("Mo-Fr 07:00-12:00,14:00-24:00; Sa off").unwrap();
+    fn the_spans_of_a_day_follow_weekday_and_holiday_rules() {
+        let text = |spans: Vec<Span>| -> Vec<String> {
+            spans
+                .iter()
+                .map(|s| format!("{}-{}", s.start_text(), s.end_text()))
+                .collect()
+        };
         let monday = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let saturday = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-        assert_eq!(hours.spans_text(monday, &h), ["07:00-12:00", "14:00-24:00"]);
-        assert!(hours.spans_text(saturday, &h).is_empty());
+        let hours =
+            OpeningHours::parse("Mo-Fr 07:00-12:00,14:00-24:00; Sa off; PH 09:00-11:00").unwrap();
+        let h = no_holidays();
+        assert_eq!(
+            text(hours.spans_for(monday, &h)),
+            ["07:00-12:00", "14:00-24:00"]
+        );
+        assert!(hours.spans_for(saturday, &h).is_empty());
+        let ph: BTreeSet<NaiveDate> = [monday].into();
+        assert_eq!(text(hours.spans_for(monday, &ph)), ["09:00-11:00"]);
+        assert_eq!(
+            text(OpeningHours::Always.spans_for(saturday, &h)),
+            ["00:00-24:00"]
+        );
     }
 
     #[test]

@@ -78,7 +78,7 @@ pub fn StationDetailPage() -> impl IntoView {
                     let t = t();
                     let now = clock::china_now();
                     let (open, state) = open_text(t, hours.as_ref(), now, &holidays());
-                    let today = hours.as_ref().map(|h| h.spans_text(now.date(), &holidays()).join(", "));
+                    let today = hours.as_ref().map(|h| spans_words(t, &h.spans_for(now.date(), &holidays())));
                     let links = nav_links(station.position(), datum, &station.name);
                     let wgs = to_wgs84(station.position(), datum);
                     let away = feed.user.get().map(|u| distance_text(t, distance_m(u.at, wgs)));
@@ -195,35 +195,37 @@ fn week_lines(t: &Strings, table: &WeekTable) -> Vec<(String, String)> {
             .collect();
         runs.join(t.hours_list_sep)
     };
-    let spans_text = |spans: &[Span]| {
-        if spans.is_empty() {
-            return t.hours_closed_day.to_string();
-        }
-        if spans.iter().any(Span::whole_day) {
-            return t.open_24h.to_string();
-        }
-        let parts: Vec<String> = spans
-            .iter()
-            .map(|s| {
-                let end = if s.overnight() {
-                    fill(t.hours_next_day, &[("time", &s.end_text())])
-                } else {
-                    s.end_text()
-                };
-                format!("{}–{end}", s.start_text())
-            })
-            .collect();
-        parts.join(t.hours_list_sep)
-    };
     let mut lines: Vec<(String, String)> = table
         .lines
         .iter()
-        .map(|l| (days_text(l.days), spans_text(&l.spans)))
+        .map(|l| (days_text(l.days), spans_words(t, &l.spans)))
         .collect();
     if let Some(spans) = &table.holidays {
-        lines.push((t.hours_holidays.to_string(), spans_text(spans)));
+        lines.push((t.hours_holidays.to_string(), spans_words(t, spans)));
     }
     lines
+}
+
+/// Opening spans in words: "06:00–09:00、17:00–20:00", "22:00–次日06:00", "休息", "24小时".
+fn spans_words(t: &Strings, spans: &[Span]) -> String {
+    if spans.is_empty() {
+        return t.hours_closed_day.to_string();
+    }
+    if spans.iter().any(Span::whole_day) {
+        return t.open_24h.to_string();
+    }
+    let parts: Vec<String> = spans
+        .iter()
+        .map(|s| {
+            let end = if s.overnight() {
+                fill(t.hours_next_day, &[("time", &s.end_text())])
+            } else {
+                s.end_text()
+            };
+            format!("{}–{end}", s.start_text())
+        })
+        .collect();
+    parts.join(t.hours_list_sep)
 }
 
 /// Web Share where the browser has it; otherwise copies the link.

@@ -167,6 +167,8 @@ test('the detail page links each map app with the coordinates it expects', async
   await page.locator('[data-testid=week-hours]').waitFor({ timeout: 10000 });
   assert.deepEqual(await rows(), [['周一至周五', '07:00–21:00'], ['周六、周日', '22:00–次日06:00'], ['法定节假日', '休息']]);
   assert.doesNotMatch(await page.locator('.station-detail').innerText(), /Mo-Fr|原文/);
+  // Today's line is written the same way (which line depends on the day the test runs).
+  assert.match(await page.locator('.hours-note').innerText(), /^今天: (07:00–21:00|22:00–次日06:00|休息)$/);
   await screenshot(page, 'station-detail-hours');
   await page.goto(`${server.url}/stations/w500?lang=en`);
   await page.locator('[data-testid=week-hours]').waitFor();
