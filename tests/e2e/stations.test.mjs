@@ -231,16 +231,23 @@ test('the map draws the user, the stations, a scale bar and north', async () => 
   }
 });
 
-test('a tap on the map sorts from that point', async () => {
-  const { context, page } = await openPage(browser);
+/** Opens the map view from ?near=, centred in the window (clear of the fixed bottom
+ * navigation). */
+async function openMap(options = {}) {
+  const { context, page } = await openPage(browser, options);
   await page.goto(`${server.url}/stations?${FEED}&near=${USER.lat},${USER.lng}`);
   await waitForCount(page, 4);
   await page.getByRole('button', { name: '地图' }).click();
   const map = page.locator('svg.station-map');
   await map.waitFor();
-  // Tap the empty south-west corner (the map centred in view, clear of the fixed
-  // bottom navigation): about 670 m west and 760 m south, where s700 is nearest.
   await map.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  return { context, page, map };
+}
+
+test('a tap on the map sorts from that point', async () => {
+  const { context, page, map } = await openMap();
+  // Tap the empty south-west corner: about 670 m west and 760 m south, where s700 is
+  // nearest.
   const box = await map.boundingBox();
   await page.mouse.click(box.x + box.width * 0.1, box.y + box.height * 0.95);
   await page.locator('[data-testid=location-source]', { hasText: '按地图上选的位置排序' }).waitFor();
@@ -251,13 +258,7 @@ test('a tap on the map sorts from that point', async () => {
 });
 
 test('two fingers pinch the map to zoom, around the fingers, and are not a tap', async () => {
-  const { context, page } = await openPage(browser, { hasTouch: true });
-  await page.goto(`${server.url}/stations?${FEED}&near=${USER.lat},${USER.lng}`);
-  await waitForCount(page, 4);
-  await page.getByRole('button', { name: '地图' }).click();
-  const map = page.locator('svg.station-map');
-  await map.waitFor();
-  await map.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  const { context, page, map } = await openMap({ hasTouch: true });
   const metresOf = (label) => (label.endsWith('km') ? parseFloat(label) * 1000 : parseFloat(label));
   const scale = async () => metresOf(await page.locator('[data-testid=scale-label]').textContent());
   const marker = async (id) => page.locator(`svg.station-map [data-marker-id=${id}] circle`)
