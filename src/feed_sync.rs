@@ -374,15 +374,9 @@ impl Feed {
         let mut result = Ok(());
         for entry in wanted {
             let file_path = resolve(&path, &entry.path)?;
-            let t0 = perf::now();
-            let region = match file_store::get(&file_path).await {
-                Ok(Some(bytes)) if check_file(&bytes, &entry.sha256, &entry.path).is_ok() => {
-                    let region = parse_shard(&bytes, &entry.code)
-                        .map(|shard| region_of(shard, &manifest, &entry));
-                    perf::measure(&format!("yizhan:load-device {}", entry.code), t0);
-                    region
-                }
-                _ => match fetch_region(&path, &manifest, &entry).await {
+            let region = match device_region(&file_path, &manifest, &entry).await {
+                Some(region) => region,
+                None => match fetch_region(&path, &manifest, &entry).await {
                     Ok((region, bytes)) => {
                         let kept = file_store::put(&file_path, &bytes).await;
                         self.note_not_kept(&kept);
@@ -392,17 +386,7 @@ impl Feed {
                 },
             };
             match region {
-                Ok(region) => {
-                    // Only add it if the manifest it belongs to is still the one shown.
-                    let still_current = self.data.with_untracked(|d| {
-                        d.manifest
-                            .as_ref()
-                            .is_some_and(|m| m.sequence == manifest.sequence)
-                    });
-                    if still_current {
-                        self.add_region(region);
-                    }
-                }
+                Ok(region) => self.add_region(&path, manifest.sequence, region),
                 Err(e) => {
                     result = Err(e);
                     break;
@@ -412,9 +396,7 @@ impl Feed {
         self.info.update(|i| i.loading_regions = false);
         result
     }
-}
 
-impl Feed {
     /// Tells the user when a downloaded file could not be kept for offline use.
     fn note_not_kept(self, kept: &Result<(), file_store::StoreError>) {
         match kept {
@@ -426,10 +408,15 @@ impl Feed {
         }
     }
 
-    /// Adds a loaded shard unless it is there already (two loads may race).
-    fn add_region(self, region: Region) {
+    /// Adds a loaded shard if the feed and manifest it belongs to are still the ones
+    /// shown, unless it is there already (two loads may race).
+    fn add_region(self, path: &str, sequence: u64, region: Region) {
+        if !self.is_current(path) {
+            return;
+        }
         self.data.update(|d| {
-            if !d.regions.iter().any(|r| r.sha256 == region.sha256) {
+            let shown = d.manifest.as_ref().is_some_and(|m| m.sequence == sequence);
+            if shown && !d.regions.iter().any(|r| r.sha256 == region.sha256) {
                 d.regions.push(Arc::new(region));
             }
         });
@@ -447,6 +434,9 @@ impl Feed {
         spawn_local(async move {
             self.info.update(|i| i.loading_regions = true);
             for entry in &manifest.regions {
+                if !self.is_current(&path) {
+                    break;
+                }
                 let loaded = self
                     .data
                     .with_untracked(|d| d.regions.iter().any(|r| r.sha256 == entry.sha256));
@@ -456,25 +446,9 @@ impl Feed {
                 let Ok(file_path) = resolve(&path, &entry.path) else {
                     continue;
                 };
-                let Ok(Some(bytes)) = file_store::get(&file_path).await else {
-                    continue;
-                };
-                if check_file(&bytes, &entry.sha256, &entry.path).is_err() {
-                    continue;
+                if let Some(Ok(region)) = device_region(&file_path, &manifest, entry).await {
+                    self.add_region(&path, manifest.sequence, region);
                 }
-                let Ok(shard) = parse_shard(&bytes, &entry.code) else {
-                    continue;
-                };
-                let still_current = self.is_current(&path)
-                    && self.data.with_untracked(|d| {
-                        d.manifest
-                            .as_ref()
-                            .is_some_and(|m| m.sequence == manifest.sequence)
-                    });
-                if !still_current {
-                    break;
-                }
-                self.add_region(region_of(shard, &manifest, entry));
             }
             self.info.update(|i| i.loading_regions = false);
         });
@@ -532,6 +506,21 @@ async fn stored_json<T: DeserializeOwned>(
     let bytes = file_store::get(&path).await.ok()??;
     check_file(&bytes, &file.sha256, &file.path).ok()?;
     serde_json::from_slice(&bytes).ok()
+}
+
+/// The shard for `entry` that the device holds, checked by hash again; `None` when it
+/// holds none, or a damaged one (then the network is asked).
+async fn device_region(
+    file_path: &str,
+    manifest: &Manifest,
+    entry: &RegionEntry,
+) -> Option<Result<Region, Refusal>> {
+    let t0 = perf::now();
+    let bytes = file_store::get(file_path).await.ok()??;
+    check_file(&bytes, &entry.sha256, &entry.path).ok()?;
+    let region = parse_shard(&bytes, &entry.code).map(|shard| region_of(shard, manifest, entry));
+    perf::measure(&format!("yizhan:load-device {}", entry.code), t0);
+    Some(region)
 }
 
 async fn fetch_region(

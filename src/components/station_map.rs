@@ -52,12 +52,19 @@ pub fn pinch_zoom(
     d1: f64,
 ) -> (f64, (f64, f64)) {
     let mpp = (mpp0 * d0 / d1.max(1.0)).clamp(MIN_MPP, MAX_MPP);
-    // Metres from the centre of the map under `mid`, before and after.
-    let wx = (mid.0 - SIZE / 2.0 - pan0.0) * mpp0;
-    let wy = (mid.1 - SIZE / 2.0 - pan0.1) * mpp0;
+    let (wx, wy) = ground_under(mid, pan0, mpp0);
     (
         mpp,
         (mid.0 - SIZE / 2.0 - wx / mpp, mid.1 - SIZE / 2.0 - wy / mpp),
+    )
+}
+
+/// Metres east and south of the map's centre point under `at` (map units from the
+/// top-left), at this pan and zoom.
+fn ground_under(at: (f64, f64), pan: (f64, f64), mpp: f64) -> (f64, f64) {
+    (
+        (at.0 - SIZE / 2.0 - pan.0) * mpp,
+        (at.1 - SIZE / 2.0 - pan.1) * mpp,
     )
 }
 
@@ -247,10 +254,8 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
             return;
         };
         let (x, y) = client_xy(&ev);
-        let (sx, sy) = to_map_units(&svg, x, y);
-        let (px, py) = pan.get_untracked();
-        let x = (sx - SIZE / 2.0 - px) * mpp.get_untracked();
-        let y = (sy - SIZE / 2.0 - py) * mpp.get_untracked();
+        let tapped = to_map_units(&svg, x, y);
+        let (x, y) = ground_under(tapped, pan.get_untracked(), mpp.get_untracked());
         feed.user.set(Some(UserPoint {
             at: from_metres(centre, x, y),
             source: PointSource::Map,
@@ -310,6 +315,7 @@ mod tests {
     #[test]
     fn a_pinch_zooms_around_the_fingers() {
         let (mpp0, pan0, mid) = (10.0, (20.0, -30.0), (250.0, 100.0));
+        // Written out here, not via `ground_under`: an independent statement of it.
         let ground = |mpp: f64, pan: (f64, f64)| {
             (
                 (mid.0 - SIZE / 2.0 - pan.0) * mpp,

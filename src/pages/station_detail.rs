@@ -101,7 +101,7 @@ pub fn StationDetailPage() -> impl IntoView {
                             <dt>{t.detail_hours}</dt>
                             <dd>
                                 <HoursTable t=t hours=hours.clone() published=station.hours.clone() />
-                                {today.filter(|s| !s.is_empty()).map(|s| view! { <p class="muted hours-note">{format!("{}: {s}", t.detail_hours_today)}</p> })}
+                                {today.map(|s| view! { <p class="muted hours-note">{format!("{}: {s}", t.detail_hours_today)}</p> })}
                             </dd>
                             <dt>{t.detail_entry}</dt>
                             <dd>{entry_text(t, station.entry.as_deref())}

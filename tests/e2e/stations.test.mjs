@@ -172,7 +172,19 @@ test('the detail page links each map app with the coordinates it expects', async
   await screenshot(page, 'station-detail-hours');
   await page.goto(`${server.url}/stations/w500?lang=en`);
   await page.locator('[data-testid=week-hours]').waitFor();
+  await screenshot(page, 'station-detail-hours-en');
+  await page.locator('[data-testid=week-hours]').waitFor();
   assert.deepEqual(await rows(), [['Mon–Fri', '07:00–21:00'], ['Sat, Sun', '22:00–06:00 next day'], ['Public holidays', 'Closed']]);
+  // Readable at 390 px: no cell wrapped into a column of single characters (each cell's
+  // text takes at most two lines).
+  const tallCells = await page.locator('[data-testid=week-hours] th, [data-testid=week-hours] td').evaluateAll(
+    (cells) => cells.map((c) => {
+      const range = document.createRange();
+      range.selectNodeContents(c);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      return [c.textContent, lines];
+    }).filter(([, lines]) => lines > 2));
+  assert.deepEqual(tallCells, []);
   assert.deepEqual(page.errors, []);
   await context.close();
 });
