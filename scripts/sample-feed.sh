@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=public/feed
 stamp="$out/.inputs"
-inputs=$(cat sample/* src/publish/*.rs src/domain/feed/*.rs | sha256sum | cut -c1-16)
+inputs=$(cat sample/* crates/feed/src/*.rs crates/core/src/feed/*.rs | sha256sum | cut -c1-16)
 if [ -f "$out/manifest.json" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ]; then
   exit 0
 fi
@@ -14,10 +14,10 @@ fi
 unset CARGO_BUILD_TARGET
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cargo run --quiet --release --bin yizhan-feed -- generate --stations 3000 --seed 2026 \
+cargo run --quiet --release -p yizhan-feed -- generate --stations 3000 --seed 2026 \
   --cities 371500,370100,110000,310000,140100 --out "$tmp/stations.csv"
 rm -rf "$out"
-cargo run --quiet --release --bin yizhan-feed -- build --stations "$tmp/stations.csv" \
+cargo run --quiet --release -p yizhan-feed -- build --stations "$tmp/stations.csv" \
   --datum gcj02 --sequence 1 --published-at 2026-11-20T08:00:00+08:00 \
   --publisher "驿站示例数据（非真实）" --publisher-phone 12351 \
   --campaigns sample/campaigns.json --unions sample/unions.json \

@@ -8,12 +8,17 @@ source scripts/env.sh
 step() { printf '\n==> %s\n' "$*"; }
 step "cargo fmt --check"
 cargo fmt --all -- --check
-step "cargo clippy (native)"
-cargo clippy --all-targets -- -D warnings
-step "cargo clippy (wasm32)"
-cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
-step "native unit tests"
-cargo test
+step "yizhan-core stays pure: no browser crate in its dependency tree"
+if cargo tree -p yizhan-core -e normal --prefix none | grep -Ei '^(leptos|web-sys|js-sys|gloo|wasm-bindgen)'; then
+  echo "yizhan-core must not depend on the crates above" >&2
+  exit 1
+fi
+step "cargo clippy (native, every crate)"
+cargo clippy --workspace --all-targets -- -D warnings
+step "cargo clippy (wasm32: the app and the core it ships)"
+cargo clippy -p yizhan -p yizhan-core --all-targets --target wasm32-unknown-unknown -- -D warnings
+step "native unit tests (every crate)"
+cargo test --workspace
 step "wasm-bindgen tests in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test browser
 step "trunk build --release"

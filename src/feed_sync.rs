@@ -6,12 +6,12 @@
 //! or failed update leaves the data the user had, and says why.
 
 use crate::adapters::{clock, file_store, net, perf, storage};
-use crate::domain::feed::{
+use yizhan_core::feed::{
     check_file, check_manifest, parse_shard, resolve, Campaigns, FileRef, Manifest, Refusal,
     RegionEntry, Statuses, Unions,
 };
-use crate::domain::geo::LngLat;
-use crate::domain::stations::{Region, SEARCH_RADIUS_M};
+use yizhan_core::geo::LngLat;
+use yizhan_core::stations::{Region, SEARCH_RADIUS_M};
 use base64::Engine;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -340,10 +340,10 @@ impl Feed {
         let Some(user) = self.user.get_untracked().map(|u| u.at) else {
             return Vec::new();
         };
-        let near = crate::domain::geo::to_gcj02(user, crate::domain::geo::Datum::Wgs84);
+        let near = yizhan_core::geo::to_gcj02(user, yizhan_core::geo::Datum::Wgs84);
         let near = match manifest.datum {
-            crate::domain::geo::Datum::Gcj02 => near,
-            crate::domain::geo::Datum::Wgs84 => user,
+            yizhan_core::geo::Datum::Gcj02 => near,
+            yizhan_core::geo::Datum::Wgs84 => user,
         };
         manifest
             .regions_near(near, SEARCH_RADIUS_M)
@@ -541,7 +541,7 @@ async fn fetch_region(
 }
 
 fn region_of(
-    shard: crate::domain::feed::Shard,
+    shard: yizhan_core::feed::Shard,
     manifest: &Manifest,
     entry: &RegionEntry,
 ) -> Region {

@@ -6,13 +6,10 @@
 
 pub mod adapters;
 pub mod components;
-pub mod domain;
 pub mod feed_sync;
 pub mod i18n;
 pub mod outbox;
 pub mod pages;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod publish;
 pub mod state;
 pub mod wallet_store;
 
@@ -111,7 +108,7 @@ fn QueryParams() -> impl IntoView {
             let origin = web_sys::window()
                 .and_then(|w| w.location().origin().ok())
                 .unwrap_or_default();
-            match domain::feed::feed_path_from_param(&param, &origin) {
+            match yizhan_core::feed::feed_path_from_param(&param, &origin) {
                 Ok(path) => {
                     state.update_prefs(|p| {
                         let changed = p.feed_path.as_deref() != Some(path.as_str());
@@ -127,7 +124,7 @@ fn QueryParams() -> impl IntoView {
                 Err(_) => state.feed_link_refused.set(true),
             }
         }
-        if let Some(at) = near.as_deref().and_then(domain::geo::parse_near) {
+        if let Some(at) = near.as_deref().and_then(yizhan_core::geo::parse_near) {
             let point = UserPoint {
                 at,
                 source: PointSource::Link,

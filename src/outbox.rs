@@ -2,7 +2,7 @@
 //! when there is one, retried with back-off, never sent twice after a 2xx.
 
 use crate::adapters::{clock, intake, locks, storage};
-use crate::domain::outbox::{uuid_v4, OutboxItem};
+use yizhan_core::outbox::{uuid_v4, OutboxItem};
 use crate::feed_sync::Feed;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -27,7 +27,7 @@ pub fn enqueue(
     kind: &str,
     payload: serde_json::Value,
 ) -> Result<OutboxItem, storage::StorageProblem> {
-    let created = crate::domain::time::china_local(clock::now_ms())
+    let created = yizhan_core::time::china_local(clock::now_ms())
         .format("%Y-%m-%dT%H:%M:%S+08:00")
         .to_string();
     let item = OutboxItem::new(uuid_v4(intake::random_bytes()), kind, created, payload);

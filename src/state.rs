@@ -1,17 +1,17 @@
 //! App-wide reactive state, provided once by `App` and read by any component.
 
 use crate::adapters::storage::{self, StorageProblem};
-use crate::domain::prefs::Prefs;
+use yizhan_core::prefs::Prefs;
 use crate::i18n::{strings, Lang, Strings};
 use leptos::prelude::*;
 
 /// Every storage key that holds something about the user: deleted by "delete all",
 /// and kept in memory only on a kiosk.
 pub const PERSONAL_KEYS: [&str; 4] = [
-    crate::domain::wallet::Wallet::STORAGE_KEY,
+    yizhan_core::wallet::Wallet::STORAGE_KEY,
     crate::outbox::STORAGE_KEY,
     crate::pages::join::DRAFT_KEY,
-    crate::domain::stations::StationFilter::STORAGE_KEY,
+    yizhan_core::stations::StationFilter::STORAGE_KEY,
 ];
 
 /// What the app holds for the whole session.

@@ -2,9 +2,9 @@
 //! under a cross-tab lock, and refreshed when another tab changes them.
 
 use crate::adapters::{clock, intake, locks, storage};
-use crate::domain::feed::Campaign;
-use crate::domain::outbox::uuid_v4;
-use crate::domain::wallet::{coupon_code, ClaimRefusal, Coupon, MemberCard, Wallet};
+use yizhan_core::feed::Campaign;
+use yizhan_core::outbox::uuid_v4;
+use yizhan_core::wallet::{coupon_code, ClaimRefusal, Coupon, MemberCard, Wallet};
 use crate::feed_sync::Feed;
 use crate::state::AppState;
 use leptos::prelude::*;
@@ -128,7 +128,7 @@ impl WalletStore {
             if item.kind != "join" && item.kind != "transfer" {
                 continue;
             }
-            let Some(status) = crate::domain::join::status_for(&item.id, &data.statuses) else {
+            let Some(status) = yizhan_core::join::status_for(&item.id, &data.statuses) else {
                 continue;
             };
             let Some(member_no) = status

@@ -5,7 +5,7 @@
 use wasm_bindgen_test::*;
 use yizhan::adapters::storage::{self, StorageProblem};
 use yizhan::adapters::{file_store, net};
-use yizhan::domain::prefs::Prefs;
+use yizhan_core::prefs::Prefs;
 use yizhan::i18n::Lang;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -9,5 +9,5 @@ pub fn now_ms() -> f64 {
 
 /// The current China-local time, whatever the device's zone: `china_now()`.
 pub fn china_now() -> NaiveDateTime {
-    crate::domain::time::china_local(now_ms())
+    yizhan_core::time::china_local(now_ms())
 }

@@ -1,7 +1,7 @@
 //! The device's position (WGS-84) from the browser, once, with a time limit.
 //! The position is used on the device only: never stored, never sent.
 
-use crate::domain::geo::LngLat;
+use yizhan_core::geo::LngLat;
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;

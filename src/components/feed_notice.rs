@@ -1,4 +1,4 @@
-use crate::domain::feed::Refusal;
+use yizhan_core::feed::Refusal;
 use crate::feed_sync::{use_feed, SyncStatus};
 use crate::i18n::{fill, Strings};
 use crate::state::{use_app_state, use_strings};

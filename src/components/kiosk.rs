@@ -4,7 +4,7 @@
 
 use crate::adapters::clock;
 use crate::components::QrCodeView;
-use crate::domain::prefs::Kiosk;
+use yizhan_core::prefs::Kiosk;
 use crate::i18n::fill;
 use crate::state::{use_app_state, use_strings, PERSONAL_KEYS};
 use leptos::prelude::*;

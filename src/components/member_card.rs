@@ -1,6 +1,6 @@
 use crate::adapters::clock;
 use crate::components::QrCodeView;
-use crate::domain::wallet::MemberCard;
+use yizhan_core::wallet::MemberCard;
 use crate::state::use_strings;
 use leptos::prelude::*;
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! Small pieces every station view shares: distance, open state, entry rule, services.
 
-use crate::domain::hours::{OpenStatus, OpeningHours};
+use yizhan_core::hours::{OpenStatus, OpeningHours};
 use crate::i18n::{fill, service_label, Lang, Strings};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use leptos::prelude::*;

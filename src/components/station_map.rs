@@ -2,7 +2,7 @@
 //! the centre, a scale bar, zoom buttons and pinch, drag to pan, tap to sort from
 //! another point.
 
-use crate::domain::geo::LngLat;
+use yizhan_core::geo::LngLat;
 use crate::feed_sync::{use_feed, PointSource, UserPoint};
 use crate::pages::StationRow;
 use crate::state::use_strings;
@@ -145,7 +145,7 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
         .enumerate()
         .map(|(i, r)| {
             let pos = move || project(r.at);
-            let href = format!("/stations/{}", crate::domain::navigation::encode(&r.id));
+            let href = format!("/stations/{}", yizhan_core::navigation::encode(&r.id));
             let class = if r.open_state == crate::components::station_bits::OpenState::Open {
                 "marker is-open"
             } else {

@@ -3,7 +3,7 @@
 
 use crate::adapters::clock;
 use crate::components::QrCodeView;
-use crate::domain::wallet::CouponState;
+use yizhan_core::wallet::CouponState;
 use crate::i18n::fill;
 use crate::pages::coupons::state_text;
 use crate::state::use_strings;

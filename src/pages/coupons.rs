@@ -1,8 +1,8 @@
 //! `/coupons`: the feed's campaigns, claiming, and the member's own coupons.
 
 use crate::adapters::clock;
-use crate::domain::feed::Campaign;
-use crate::domain::wallet::{ClaimRefusal, CouponState};
+use yizhan_core::feed::Campaign;
+use yizhan_core::wallet::{ClaimRefusal, CouponState};
 use crate::feed_sync::use_feed;
 use crate::i18n::{fill, Strings};
 use crate::state::use_strings;
@@ -199,7 +199,7 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
                 }.into_any()
             }}
             {move || message.get().map(|(class, m)| view! { <p class=class role="status">{m}</p> })}
-            <crate::components::SendToPhone path=format!("/coupons#{}", crate::domain::navigation::encode(&campaign.id)) />
+            <crate::components::SendToPhone path=format!("/coupons#{}", yizhan_core::navigation::encode(&campaign.id)) />
         </li>
     }
 }

@@ -2,9 +2,9 @@
 
 use crate::adapters::{clock, storage};
 use crate::components::QrCodeView;
-use crate::domain::feed::Union;
-use crate::domain::join::{status_for, Field, FieldError, JoinForm, RequestKind, OCCUPATIONS};
-use crate::domain::outbox::{Delivery, OutboxItem};
+use yizhan_core::feed::Union;
+use yizhan_core::join::{status_for, Field, FieldError, JoinForm, RequestKind, OCCUPATIONS};
+use yizhan_core::outbox::{Delivery, OutboxItem};
 use crate::feed_sync::use_feed;
 use crate::i18n::{fill, Strings};
 use crate::state::use_strings;
@@ -141,7 +141,7 @@ pub fn JoinPage() -> impl IntoView {
                 .iter()
                 .filter(|r| {
                     user.as_ref()
-                        .is_some_and(|u| r.is_near(u.at, crate::domain::stations::SEARCH_RADIUS_M))
+                        .is_some_and(|u| r.is_near(u.at, yizhan_core::stations::SEARCH_RADIUS_M))
                 })
                 .map(|r| r.code.clone())
                 .collect()

@@ -3,7 +3,7 @@
 
 use crate::adapters::storage;
 use crate::components::MemberCardView;
-use crate::domain::wallet::{CardError, MemberCard, Wallet};
+use yizhan_core::wallet::{CardError, MemberCard, Wallet};
 use crate::feed_sync::use_feed;
 use crate::i18n::{fill, Lang};
 use crate::state::{use_app_state, use_lang, use_strings};
@@ -173,7 +173,7 @@ fn MyData() -> impl IntoView {
         }
         for key in crate::state::PERSONAL_KEYS
             .into_iter()
-            .chain([crate::domain::prefs::Prefs::STORAGE_KEY])
+            .chain([yizhan_core::prefs::Prefs::STORAGE_KEY])
         {
             storage::remove(key);
         }

@@ -2,9 +2,9 @@
 
 use crate::adapters::clock;
 use crate::components::station_bits::{distance_text, entry_text, open_text, ServiceList};
-use crate::domain::geo::{distance_m, to_wgs84};
-use crate::domain::hours::{day_runs, OpeningHours, Span, WeekTable};
-use crate::domain::navigation::nav_links;
+use yizhan_core::geo::{distance_m, to_wgs84};
+use yizhan_core::hours::{day_runs, OpeningHours, Span, WeekTable};
+use yizhan_core::navigation::nav_links;
 use crate::feed_sync::use_feed;
 use crate::i18n::{fill, Strings};
 use crate::state::{use_lang, use_strings};
@@ -83,7 +83,7 @@ pub fn StationDetailPage() -> impl IntoView {
                     let wgs = to_wgs84(station.position(), datum);
                     let away = feed.user.get().map(|u| distance_text(t, distance_m(u.at, wgs)));
                     let share_url = format!("/stations/{}?near={:.6},{:.6}",
-                        crate::domain::navigation::encode(&station.id), wgs.lat, wgs.lng);
+                        yizhan_core::navigation::encode(&station.id), wgs.lat, wgs.lng);
                     let spoken = format!(
                         "{}。{}。{}。{}",
                         station.name,

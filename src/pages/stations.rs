@@ -5,9 +5,9 @@ use crate::components::station_bits::{
     distance_text, entry_text, open_text, OpenState, ServiceList,
 };
 use crate::components::StationMap;
-use crate::domain::feed::SERVICES;
-use crate::domain::geo::{to_wgs84, LngLat};
-use crate::domain::stations::{nearest, StationFilter};
+use yizhan_core::feed::SERVICES;
+use yizhan_core::geo::{to_wgs84, LngLat};
+use yizhan_core::stations::{nearest, StationFilter};
 use crate::feed_sync::{use_feed, PointSource, UserPoint};
 use crate::i18n::{fill, service_label, Lang};
 use crate::state::{use_lang, use_strings};
@@ -163,7 +163,7 @@ fn StationList(rows: Vec<StationRow>, shown: RwSignal<usize>) -> impl IntoView {
         })}
         <ol class="station-list">
             {rows.into_iter().map(|row| {
-                let href = format!("/stations/{}", crate::domain::navigation::encode(&row.id));
+                let href = format!("/stations/{}", yizhan_core::navigation::encode(&row.id));
                 view! {
                     <li class="station-row" data-station-id=row.id.clone()>
                         <A href=href attr:class="station-link">
@@ -415,7 +415,7 @@ pub fn FeedFooter() -> impl IntoView {
             let checked = info
                 .checked_ms
                 .map(|ms| {
-                    crate::domain::time::china_local(ms)
+                    yizhan_core::time::china_local(ms)
                         .format("%m-%d %H:%M")
                         .to_string()
                 })

@@ -1,6 +1,6 @@
 //! Feed data types. Unknown fields are ignored; optional fields may be absent.
 
-use crate::domain::geo::{distance_to_bbox_m, Datum, LngLat};
+use crate::geo::{distance_to_bbox_m, Datum, LngLat};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

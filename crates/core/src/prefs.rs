@@ -1,6 +1,6 @@
 //! The user's interface preferences, and how a URL parameter overrides what is stored.
 
-use crate::i18n::Lang;
+use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 
 /// Small, versioned user settings kept in localStorage under [`Prefs::STORAGE_KEY`].

@@ -2,7 +2,7 @@
 //! Amap takes GCJ-02, Baidu BD-09, Apple Maps and `geo:` WGS-84 (Apple converts to its
 //! Chinese map data itself; `geo:` is WGS-84 by RFC 5870).
 
-use crate::domain::geo::{gcj02_to_bd09, to_gcj02, to_wgs84, Datum, LngLat};
+use crate::geo::{gcj02_to_bd09, to_gcj02, to_wgs84, Datum, LngLat};
 
 /// The navigation links for one destination.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,7 +67,7 @@ pub fn encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::geo::{distance_m, wgs84_to_gcj02};
+    use crate::geo::{distance_m, wgs84_to_gcj02};
 
     fn number_after(url: &str, key: &str) -> (f64, f64) {
         let rest = &url[url.find(key).unwrap() + key.len()..];

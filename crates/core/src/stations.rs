@@ -1,10 +1,10 @@
 //! Searching loaded station shards: nearest first, with "open now" and service
 //! filters, only among regions within the search radius of the user.
 
-use crate::domain::feed::{Shard, Station};
-use crate::domain::geo::{distance_to_bbox_m, to_wgs84, Datum, LngLat};
-use crate::domain::hours::OpeningHours;
-use crate::domain::spatial::GridIndex;
+use crate::feed::{Shard, Station};
+use crate::geo::{distance_to_bbox_m, to_wgs84, Datum, LngLat};
+use crate::hours::OpeningHours;
+use crate::spatial::GridIndex;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -62,7 +62,7 @@ impl Region {
     pub fn is_near(&self, user: LngLat, radius_m: f64) -> bool {
         // The bbox is in the feed's datum; the shift (< 1 km) is far below the radius,
         // but convert anyway so the rule is exact at its edge.
-        let user_in_datum = crate::domain::geo::to_gcj02(user, Datum::Wgs84);
+        let user_in_datum = crate::geo::to_gcj02(user, Datum::Wgs84);
         let user_in_datum = match self.datum {
             Datum::Gcj02 => user_in_datum,
             Datum::Wgs84 => user,
@@ -156,7 +156,7 @@ pub fn nearest(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::geo::{distance_m, wgs84_to_gcj02};
+    use crate::geo::{distance_m, wgs84_to_gcj02};
 
     fn station(id: &str, wgs: LngLat, services: &[&str], hours: Option<&str>) -> Station {
         let g = wgs84_to_gcj02(wgs);

@@ -1,23 +1,18 @@
 //! `yizhan-feed`: the publisher's tool. Builds a feed folder from a stations CSV,
 //! generates synthetic data, and makes Ed25519 keys. See `yizhan-feed help`.
 
-#[cfg(target_arch = "wasm32")]
-fn main() {}
-
-#[cfg(not(target_arch = "wasm32"))]
 fn main() {
     std::process::exit(cli::run(std::env::args().skip(1).collect()));
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use std::collections::HashMap;
     use std::path::Path;
-    use yizhan::domain::feed::Publisher;
-    use yizhan::domain::geo::Datum;
-    use yizhan::publish::build::{build_feed, read_holidays, write_feed, BuildInput};
-    use yizhan::publish::csv_import::read_stations;
-    use yizhan::publish::{generate, keys, Diagnostic};
+    use yizhan_core::feed::Publisher;
+    use yizhan_core::geo::Datum;
+    use yizhan_feed::build::{build_feed, read_holidays, write_feed, BuildInput};
+    use yizhan_feed::csv_import::read_stations;
+    use yizhan_feed::{generate, keys, Diagnostic};
 
     const HELP: &str = "yizhan-feed: publish a Yizhan feed (format yizhan-feed/1)
 

@@ -40,7 +40,7 @@ pub fn public_of(key_file_text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::feed::check_manifest;
+    use yizhan_core::feed::check_manifest;
 
     #[test]
     fn a_generated_key_signs_what_the_app_verifies() {

@@ -3,12 +3,12 @@
 
 use super::csv_import::Row;
 use super::Diagnostic;
-use crate::domain::feed::check::intake_url_allowed;
-use crate::domain::feed::{
+use yizhan_core::feed::check::intake_url_allowed;
+use yizhan_core::feed::{
     sha256_hex, Campaigns, FileRef, Intake, Manifest, Publisher, RegionEntry, Shard, Statuses,
     Unions, FORMAT,
 };
-use crate::domain::geo::Datum;
+use yizhan_core::geo::Datum;
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
@@ -197,8 +197,8 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::feed::{check_file, check_manifest, parse_shard};
-    use crate::publish::csv_import::read_stations;
+    use yizhan_core::feed::{check_file, check_manifest, parse_shard};
+    use crate::csv_import::read_stations;
 
     fn input(csv: &str) -> BuildInput {
         let (rows, diags) = read_stations("s.csv", csv);

@@ -201,7 +201,7 @@ pub fn generate_csv(n: usize, seed: u64, cities: &[String]) -> Result<String, St
             let (dx, dy) = (rng.gaussian() * 7.0, rng.gaussian() * 7.0);
             let wgs_lat = lat0 + dy / 111.2;
             let wgs_lng = lng0 + dx / (111.2 * lat0.to_radians().cos());
-            let g = crate::domain::geo::wgs84_to_gcj02(crate::domain::geo::LngLat::new(
+            let g = yizhan_core::geo::wgs84_to_gcj02(yizhan_core::geo::LngLat::new(
                 wgs_lng, wgs_lat,
             ));
             let services: Vec<&str> = SERVICE_MIX
@@ -252,7 +252,7 @@ pub fn generate_csv(n: usize, seed: u64, cities: &[String]) -> Result<String, St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::publish::csv_import::read_stations;
+    use crate::csv_import::read_stations;
 
     #[test]
     fn generated_rows_read_back_without_errors_and_in_realistic_proportions() {

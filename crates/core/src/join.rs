@@ -1,7 +1,7 @@
 //! Joining the union (入会) or transferring membership (转会): the form's rules, and how
 //! a request's outcome is found in the feed's `statuses` (by the SHA-256 of its id).
 
-use crate::domain::feed::{sha256_hex, RequestStatus, Statuses};
+use crate::feed::{sha256_hex, RequestStatus, Statuses};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 

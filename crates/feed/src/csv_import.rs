@@ -4,8 +4,8 @@
 //! empty cells are absent). Every bad row is reported, not just the first.
 
 use super::Diagnostic;
-use crate::domain::feed::{Station, ENTRY_RULES, SERVICES};
-use crate::domain::hours::OpeningHours;
+use yizhan_core::feed::{Station, ENTRY_RULES, SERVICES};
+use yizhan_core::hours::OpeningHours;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 

@@ -1,7 +1,7 @@
 //! The member's wallet: the electronic membership card, claimed coupons, and the rules
 //! for claiming (validity window and per-member limits in China time, stock).
 
-use crate::domain::feed::Campaign;
+use crate::feed::Campaign;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
@@ -265,7 +265,7 @@ pub fn code_is_valid(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::feed::Venue;
+    use crate::feed::Venue;
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

@@ -1,0 +1,19 @@
+//! 驿站 Yizhan's core: the pure domain and the feed contract (shared/FEED.md).
+//!
+//! No browser, no server, no reactivity: plain values in (including "now", as a
+//! value), plain values out, so every rule is unit-tested natively with
+//! `cargo test -p yizhan-core`. The web app (`yizhan`) and the publisher's tool
+//! (`yizhan-feed`) both build on it.
+
+pub mod feed;
+pub mod geo;
+pub mod hours;
+pub mod join;
+pub mod lang;
+pub mod navigation;
+pub mod outbox;
+pub mod prefs;
+pub mod spatial;
+pub mod stations;
+pub mod time;
+pub mod wallet;
