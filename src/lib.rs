@@ -1,7 +1,8 @@
 //! 驿站 Yizhan: the outdoor worker's pocket union.
 //!
-//! Layers (see ARCHITECTURE.md): `i18n` and `domain` are pure; `adapters` talk to the
-//! browser; `state`, `components` and `pages` are the UI. This file holds the root
+//! Layers (see ARCHITECTURE.md): the rules live in the `yizhan-core` crate; `i18n` is
+//! pure; `adapters` talk to the browser; `state`, the services (`feed_sync`, `outbox`,
+//! `wallet_store`), `components` and `pages` are the UI. This file holds the root
 //! component, the router and the document metadata.
 
 pub mod adapters;
@@ -34,24 +35,25 @@ pub fn App() -> impl IntoView {
     let feed_path = state.prefs.with_untracked(|p| p.feed_path.clone());
     let feed = Feed::provide(feed_path.unwrap_or_else(|| DEFAULT_MANIFEST.to_string()));
     let wallet = wallet_store::WalletStore::provide(state);
+    let outbox = outbox::OutboxStore::provide(state, feed);
     // Whenever the feed's data changes: send what waits for its intake, and turn an
     // approved join request into the membership card.
     Effect::new(move |_| {
-        feed.data.with(|d| wallet.adopt_approved(d));
-        outbox::flush(feed);
+        feed.data.with(|d| wallet.adopt_approved(d, outbox));
+        outbox.flush();
     });
     // The first sync starts once the URL's parameters are applied (see QueryParams);
     // then every few minutes while open and online, and when back online.
     let interval = gloo_timers::callback::Interval::new(RESYNC_MS, move || {
         if adapters::net::is_online() {
             feed.refresh(true);
-            outbox::flush(feed);
+            outbox.flush();
         }
     });
     interval.forget();
     let online = gloo_events_online(move || {
         feed.refresh(true);
-        outbox::flush(feed);
+        outbox.flush();
     });
     std::mem::forget(online);
     let lang = use_lang();

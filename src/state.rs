@@ -1,16 +1,16 @@
 //! App-wide reactive state, provided once by `App` and read by any component.
 
 use crate::adapters::storage::{self, StorageProblem};
-use yizhan_core::prefs::Prefs;
 use crate::i18n::{strings, Lang, Strings};
 use leptos::prelude::*;
+use yizhan_core::prefs::Prefs;
 
 /// Every storage key that holds something about the user: deleted by "delete all",
 /// and kept in memory only on a kiosk.
 pub const PERSONAL_KEYS: [&str; 4] = [
     yizhan_core::wallet::Wallet::STORAGE_KEY,
-    crate::outbox::STORAGE_KEY,
-    crate::pages::join::DRAFT_KEY,
+    yizhan_core::outbox::OutboxItem::STORAGE_KEY,
+    yizhan_core::join::JoinForm::DRAFT_KEY,
     yizhan_core::stations::StationFilter::STORAGE_KEY,
 ];
 

@@ -2,13 +2,16 @@
 //! under a cross-tab lock, and refreshed when another tab changes them.
 
 use crate::adapters::{clock, intake, locks, storage};
-use yizhan_core::feed::Campaign;
-use yizhan_core::outbox::uuid_v4;
-use yizhan_core::wallet::{coupon_code, ClaimRefusal, Coupon, MemberCard, Wallet};
-use crate::feed_sync::Feed;
+use crate::feed_sync::FeedData;
+use crate::outbox::OutboxStore;
 use crate::state::AppState;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use yizhan_core::coupon_code::coupon_code;
+use yizhan_core::feed::Campaign;
+use yizhan_core::outbox::uuid_v4;
+use yizhan_core::outcome::card_from_approved;
+use yizhan_core::request::{Claim, Request};
+use yizhan_core::wallet::{ClaimRefusal, Coupon, MemberCard, Wallet};
 
 /// Why a claim did not happen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,18 +50,7 @@ impl WalletStore {
             app,
         };
         provide_context(store);
-        if let Some(window) = web_sys::window() {
-            let on_storage = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::StorageEvent)>::new(
-                move |ev: web_sys::StorageEvent| {
-                    if ev.key().is_none() || ev.key().as_deref() == Some(Wallet::STORAGE_KEY) {
-                        store.wallet.set(load(app));
-                    }
-                },
-            );
-            let _ = window
-                .add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
-            on_storage.forget();
-        }
+        storage::on_change(Wallet::STORAGE_KEY, move || store.wallet.set(load(app)));
         store
     }
 
@@ -87,8 +79,12 @@ impl WalletStore {
     }
 
     /// Claims a coupon of `campaign` if the rules allow, then queues the claim for the
-    /// feed's intake: `wallet.claim(campaign, feed).await`.
-    pub async fn claim(self, campaign: Campaign, feed: Feed) -> Result<Coupon, ClaimError> {
+    /// feed's intake: `wallet.claim(campaign, outbox).await`.
+    pub async fn claim(
+        self,
+        campaign: Campaign,
+        outbox: OutboxStore,
+    ) -> Result<Coupon, ClaimError> {
         let now = clock::china_now();
         let mut bytes = [0u8; 9];
         bytes.copy_from_slice(&intake::random_bytes()[..9]);
@@ -101,13 +97,17 @@ impl WalletStore {
         let member_no = self
             .wallet
             .with_untracked(|w| w.card.as_ref().map(|c| c.member_no.clone()));
-        let payload = serde_json::json!({
-            "campaign_id": coupon.campaign_id,
-            "coupon_id": coupon.id,
-            "code": coupon.code,
-            "member_no": member_no,
+        let claim = Request::Claim(Claim {
+            campaign_id: coupon.campaign_id.clone(),
+            coupon_id: coupon.id.clone(),
+            code: coupon.code.clone(),
+            member_no,
         });
-        let _ = crate::outbox::enqueue(feed, "claim", payload);
+        // The coupon is on the device either way; a claim that cannot be queued is
+        // reported (the storage banner) rather than dropped quietly.
+        if let Err(problem) = outbox.enqueue(claim) {
+            self.app.storage_problem.set(Some(problem));
+        }
         Ok(coupon)
     }
 
@@ -123,44 +123,17 @@ impl WalletStore {
 
     /// An approved join or transfer request whose outcome carries a member number
     /// becomes the membership card (once: a card with that number is left alone).
-    pub fn adopt_approved(self, data: &crate::feed_sync::FeedData) {
-        for item in crate::outbox::load() {
-            if item.kind != "join" && item.kind != "transfer" {
-                continue;
-            }
-            let Some(status) = yizhan_core::join::status_for(&item.id, &data.statuses) else {
-                continue;
-            };
-            let Some(member_no) = status
-                .member_no
-                .clone()
-                .filter(|_| status.state == "approved")
-            else {
-                continue;
-            };
-            let has_it = self
-                .wallet
-                .with_untracked(|w| w.card.as_ref().is_some_and(|c| c.member_no == member_no));
-            if has_it {
-                continue;
-            }
-            let union_id = item.payload["union"].as_str().map(str::to_string);
-            let card = MemberCard {
-                name: item.payload["name"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                member_no,
-                union_name: union_id
-                    .as_ref()
-                    .and_then(|id| data.unions.unions.iter().find(|u| &u.id == id))
-                    .map(|u| u.name.clone()),
-                union_id,
-            };
+    pub fn adopt_approved(self, data: &FeedData, outbox: OutboxStore) {
+        let card = outbox.items.with_untracked(|items| {
+            self.wallet.with_untracked(|w| {
+                card_from_approved(items, &data.statuses, &data.unions, w.card.as_ref())
+            })
+        });
+        if let Some(card) = card {
             leptos::task::spawn_local(async move {
+                // A failed save is reported by `change` (the storage banner).
                 let _ = self.save_card(card).await;
             });
-            return;
         }
     }
 

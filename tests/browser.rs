@@ -5,8 +5,8 @@
 use wasm_bindgen_test::*;
 use yizhan::adapters::storage::{self, StorageProblem};
 use yizhan::adapters::{file_store, net};
-use yizhan_core::prefs::Prefs;
 use yizhan::i18n::Lang;
+use yizhan_core::prefs::Prefs;
 
 wasm_bindgen_test_configure!(run_in_browser);
 

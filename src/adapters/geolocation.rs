@@ -1,10 +1,10 @@
 //! The device's position (WGS-84) from the browser, once, with a time limit.
 //! The position is used on the device only: never stored, never sent.
 
-use yizhan_core::geo::LngLat;
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use yizhan_core::geo::LngLat;
 
 /// Why no position came.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -117,3 +117,24 @@ fn classify(err: StorageError) -> StorageProblem {
         _ => StorageProblem::Unavailable,
     }
 }
+
+/// Calls `f` whenever another tab changes `key` (or clears the storage): the browser's
+/// `storage` event, which never fires in the tab that wrote. Lives as long as the page.
+/// `on_change(Wallet::STORAGE_KEY, move || store.reload())`.
+pub fn on_change(key: &'static str, f: impl Fn() + 'static) {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::StorageEvent)>::new(
+        move |ev: web_sys::StorageEvent| {
+            if ev.key().is_none() || ev.key().as_deref() == Some(key) {
+                f();
+            }
+        },
+    );
+    // Registration can only fail on a detached window; then other tabs' changes are
+    // seen on the next start instead.
+    let _ = window.add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+    listener.forget();
+}

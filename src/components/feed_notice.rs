@@ -1,32 +1,7 @@
-use yizhan_core::feed::Refusal;
 use crate::feed_sync::{use_feed, SyncStatus};
-use crate::i18n::{fill, Strings};
+use crate::i18n::{fill, Words};
 use crate::state::{use_app_state, use_strings};
 use leptos::prelude::*;
-
-/// The plain-words reason for a refused update: `refusal_text(t, &refusal)`.
-pub fn refusal_text(t: &Strings, refusal: &Refusal) -> String {
-    match refusal {
-        Refusal::Unsigned => t.refused_unsigned.into(),
-        Refusal::BadSignature => t.refused_bad_signature.into(),
-        Refusal::UnknownFormat(found) => fill(t.refused_unknown_format, &[("found", found)]),
-        Refusal::Malformed(_) => t.refused_malformed.into(),
-        Refusal::Rollback { offered, held } => fill(
-            t.refused_rollback,
-            &[
-                ("offered", &offered.to_string()),
-                ("held", &held.to_string()),
-            ],
-        ),
-        Refusal::UnsafePath(_) => t.refused_unsafe_path.into(),
-        Refusal::HashMismatch(path) => fill(t.refused_hash, &[("path", path)]),
-        Refusal::InsecureIntake(_) => t.refused_insecure_intake.into(),
-        Refusal::BadBbox(code) => fill(t.refused_bad_bbox, &[("code", code)]),
-        Refusal::WrongRegion { .. } => t.refused_wrong_region.into(),
-        Refusal::Network(detail) => fill(t.refused_network, &[("detail", detail)]),
-        Refusal::TooLarge(_) => t.refused_too_large.into(),
-    }
-}
 
 /// Tells the user when an update was refused, when they are offline, or when the
 /// device is out of space. Silent when all is well.
@@ -43,7 +18,7 @@ pub fn FeedNotice() -> impl IntoView {
         match &info.status {
             SyncStatus::Refused(r) => lines.push((
                 "notice notice-warn",
-                fill(t.feed_refused, &[("reason", &refusal_text(t, r))]),
+                fill(t.feed_refused, &[("reason", &r.words(t))]),
             )),
             SyncStatus::Offline if has_data => {
                 lines.push(("notice notice-info", t.feed_offline.into()))

@@ -4,13 +4,13 @@
 
 use crate::adapters::clock;
 use crate::components::QrCodeView;
-use yizhan_core::prefs::Kiosk;
 use crate::i18n::fill;
 use crate::state::{use_app_state, use_strings, PERSONAL_KEYS};
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
+use yizhan_core::prefs::Kiosk;
 
 /// How long the warning shows before the wipe.
 const WARNING_SECS: u32 = 20;

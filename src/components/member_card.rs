@@ -1,9 +1,9 @@
 use crate::adapters::clock;
 use crate::components::QrCodeView;
-use yizhan_core::wallet::MemberCard;
 use crate::state::use_strings;
 use leptos::prelude::*;
 use std::time::Duration;
+use yizhan_core::wallet::MemberCard;
 
 /// The electronic membership card as venue staff see it: name, number, union, a QR
 /// code of the number, a running clock and a moving band (a screenshot shows neither).

@@ -11,7 +11,7 @@ mod read_aloud;
 pub mod station_bits;
 mod station_map;
 
-pub use feed_notice::{refusal_text, FeedNotice};
+pub use feed_notice::FeedNotice;
 pub use header::AppHeader;
 pub use kiosk::{KioskMode, SendToPhone};
 pub use member_card::MemberCardView;

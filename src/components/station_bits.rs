@@ -1,10 +1,28 @@
 //! Small pieces every station view shares: distance, open state, entry rule, services.
 
-use yizhan_core::hours::{OpenStatus, OpeningHours};
-use crate::i18n::{fill, service_label, Lang, Strings};
+use crate::i18n::{fill, service_badge, strings, Lang, Strings, Words};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
+use yizhan_core::geo::LngLat;
+use yizhan_core::hours::{OpenStatus, OpeningHours};
+use yizhan_core::vocab::Service;
+
+/// One row of the station list (and one marker of the map), computed once per change
+/// of data, place, filter or minute.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StationRow {
+    pub id: String,
+    pub name: String,
+    pub address: Option<String>,
+    pub distance: String,
+    pub open: String,
+    pub open_state: OpenState,
+    pub services: Vec<Service>,
+    pub entry: String,
+    /// WGS-84.
+    pub at: LngLat,
+}
 
 /// "300 米" under a kilometre (rounded to 10 m), "2.4 公里" above:
 /// `distance_text(t, 1234.0) == "1.2 公里"`.
@@ -77,28 +95,19 @@ impl OpenState {
     }
 }
 
-/// Who may come in, in words: `entry_text(t, Some("members"))`.
-pub fn entry_text(t: &Strings, entry: Option<&str>) -> &'static str {
-    match entry {
-        Some("open") => t.entry_open,
-        Some("outdoor_workers") => t.entry_outdoor_workers,
-        Some("members") => t.entry_members,
-        _ => t.entry_unknown,
-    }
-}
-
 /// Service badges, each an icon-like glyph with its word.
 #[component]
-pub fn ServiceList(services: Vec<String>, lang: Lang) -> impl IntoView {
+pub fn ServiceList(services: Vec<Service>, lang: Lang) -> impl IntoView {
     view! {
         <ul class="services">
             {services
                 .into_iter()
-                .map(|word| {
-                    let (label, badge) = service_label(lang, &word);
-                    let scarce = matches!(word.as_str(), "battery_swap" | "meals" | "shower");
+                .map(|service| {
+                    let label = service.words(strings(lang));
+                    let badge = service_badge(&service);
+                    let scarce = service.is_scarce();
                     view! {
-                        <li class:scarce=scarce data-service=word>
+                        <li class:scarce=scarce data-service=service.word().to_string()>
                             <span class="badge" aria-hidden="true">{badge}</span>
                             <span>{label}</span>
                         </li>
@@ -112,7 +121,6 @@ pub fn ServiceList(services: Vec<String>, lang: Lang) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::strings;
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()

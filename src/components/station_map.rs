@@ -2,11 +2,11 @@
 //! the centre, a scale bar, zoom buttons and pinch, drag to pan, tap to sort from
 //! another point.
 
-use yizhan_core::geo::LngLat;
+use crate::components::station_bits::StationRow;
 use crate::feed_sync::{use_feed, PointSource, UserPoint};
-use crate::pages::StationRow;
 use crate::state::use_strings;
 use leptos::prelude::*;
+use yizhan_core::geo::LngLat;
 
 const SIZE: f64 = 360.0;
 const METRES_PER_DEGREE: f64 = 111_195.0;

@@ -1,8 +1,9 @@
 //! English (second language).
 
-use super::Strings;
+use super::{Lang, Strings};
 
 pub(super) const STRINGS: Strings = Strings {
+    lang: Lang::En,
     app_name: "Yizhan",
     app_tagline: "The outdoor worker's pocket union",
     skip_to_content: "Skip to content",

@@ -4,13 +4,17 @@
 //! [`Lang`], so a missing translation is a compile error, not a blank on screen.
 
 mod en;
+mod words;
 mod zh;
 
-
+pub use words::{service_badge, Occupation, Words};
 pub use yizhan_core::lang::Lang;
 
 /// The string table of one language.
 pub struct Strings {
+    /// The language of this table (some words, such as service names, are kept in
+    /// one bilingual table in `words.rs`).
+    pub lang: Lang,
     pub app_name: &'static str,
     pub app_tagline: &'static str,
     pub skip_to_content: &'static str,
@@ -294,44 +298,6 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
-/// A service word's label and one-character badge: `service_label(Lang::Zh, "water")`
-/// is `("饮水", "水")`. An unknown word is shown as it is.
-pub fn service_label(lang: Lang, word: &str) -> (String, String) {
-    SERVICE_LABELS
-        .iter()
-        .find(|(w, ..)| *w == word)
-        .map(|(_, zh, en, badge)| {
-            let label = if lang == Lang::Zh { zh } else { en };
-            (label.to_string(), badge.to_string())
-        })
-        .unwrap_or_else(|| {
-            (
-                word.to_string(),
-                word.chars().next().map(String::from).unwrap_or_default(),
-            )
-        })
-}
-
-/// `(word, 中文, English, badge)` for every FEED.md service word.
-const SERVICE_LABELS: [(&str, &str, &str, &str); 16] = [
-    ("water", "饮水", "Water", "水"),
-    ("microwave", "热饭", "Microwave", "热"),
-    ("fridge", "冷藏", "Fridge", "冷"),
-    ("charging", "充电", "Charging", "电"),
-    ("toilet", "如厕", "Toilet", "厕"),
-    ("rest", "休息", "Rest", "座"),
-    ("ac", "空调/取暖", "A/C & heating", "暖"),
-    ("first_aid", "药箱", "First aid", "药"),
-    ("pump", "打气/维修", "Pump & tools", "修"),
-    ("umbrella", "雨具", "Umbrellas", "伞"),
-    ("books", "书屋", "Books", "书"),
-    ("wifi", "无线网络", "Wi-Fi", "网"),
-    ("shower", "淋浴", "Shower", "浴"),
-    ("accessible", "无障碍", "Accessible", "无"),
-    ("battery_swap", "换电", "Battery swap", "换"),
-    ("meals", "爱心餐", "Cheap meals", "餐"),
-];
-
 /// The string table for `lang`: `strings(Lang::En).nav_me == "Me"`.
 pub fn strings(lang: Lang) -> &'static Strings {
     match lang {
@@ -376,7 +342,7 @@ mod tests {
     }
 
     #[test]
-    fn templates_fill_and_services_have_labels() {
+    fn templates_fill() {
         assert_eq!(fill(strings(Lang::Zh).metres, &[("n", "300")]), "300 米");
         assert_eq!(
             fill(
@@ -385,16 +351,6 @@ mod tests {
             ),
             "the new data (version 3) is older than what you have (version 5)"
         );
-        for word in yizhan_core::feed::SERVICES {
-            let (zh, badge) = service_label(Lang::Zh, word);
-            let (en, _) = service_label(Lang::En, word);
-            assert!(
-                !zh.is_empty() && !en.is_empty() && badge.chars().count() == 1,
-                "{word}"
-            );
-            assert_ne!(zh, word, "{word} has a Chinese label");
-        }
-        assert_eq!(service_label(Lang::Zh, "hot_tea").0, "hot_tea");
         assert_eq!(strings(Lang::Zh).weekdays.split(',').count(), 7);
         assert_eq!(strings(Lang::En).weekdays.split(',').count(), 7);
     }

@@ -1,8 +1,9 @@
 //! 简体中文（默认语言）。
 
-use super::Strings;
+use super::{Lang, Strings};
 
 pub(super) const STRINGS: Strings = Strings {
+    lang: Lang::Zh,
     app_name: "驿站",
     app_tagline: "户外劳动者的口袋工会",
     skip_to_content: "跳到正文",

@@ -3,9 +3,7 @@
 
 use crate::adapters::clock;
 use crate::components::QrCodeView;
-use yizhan_core::wallet::CouponState;
-use crate::i18n::fill;
-use crate::pages::coupons::state_text;
+use crate::i18n::{fill, Words};
 use crate::state::use_strings;
 use crate::wallet_store::use_wallet;
 use leptos::prelude::*;
@@ -13,6 +11,7 @@ use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use yizhan_core::wallet::CouponState;
 
 #[component]
 pub fn CouponPage() -> impl IntoView {
@@ -37,12 +36,12 @@ pub fn CouponPage() -> impl IntoView {
                     let state = c.state(clock::china_now().date());
                     let id = c.id.clone();
                     // Read the code one character at a time, as staff would.
-                    let spoken = format!("{}。{}。{}。{}", c.title, state_text(t, state), t.coupon_code_label,
+                    let spoken = format!("{}。{}。{}。{}", c.title, state.words(t), t.coupon_code_label,
                         c.code.chars().filter(|ch| *ch != '-').map(String::from).collect::<Vec<_>>().join(" "));
                     view! {
                         <h1>{c.title.clone()}</h1>
                         <crate::components::ReadAloud text=spoken />
-                        <p class=format!("coupon-state big-state state-{state:?}").to_lowercase() data-testid="coupon-state">{state_text(t, state)}</p>
+                        <p class=format!("coupon-state big-state state-{state:?}").to_lowercase() data-testid="coupon-state">{state.words(t)}</p>
                         <div class="coupon-ticket">
                             <p class="muted">{t.coupon_code_label}</p>
                             <p class="coupon-code" data-coupon-code=c.code.clone()>{c.code.clone()}</p>

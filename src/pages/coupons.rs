@@ -1,70 +1,32 @@
 //! `/coupons`: the feed's campaigns, claiming, and the member's own coupons.
 
 use crate::adapters::clock;
-use yizhan_core::feed::Campaign;
-use yizhan_core::wallet::{ClaimRefusal, CouponState};
 use crate::feed_sync::use_feed;
-use crate::i18n::{fill, Strings};
+use crate::i18n::{fill, Words};
+use crate::outbox::use_outbox;
 use crate::state::use_strings;
 use crate::wallet_store::{use_wallet, ClaimError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
-
-/// The kinds FEED.md names, in the order the filter shows them.
-const KINDS: [&str; 5] = ["fitness", "counselling", "health_check", "medical", "goods"];
-
-/// A campaign kind in words; another word is shown as it is.
-pub fn kind_text(t: &Strings, kind: &str) -> String {
-    match kind {
-        "fitness" => t.kind_fitness.into(),
-        "counselling" => t.kind_counselling.into(),
-        "health_check" => t.kind_health_check.into(),
-        "medical" => t.kind_medical.into(),
-        "goods" => t.kind_goods.into(),
-        other => other.into(),
-    }
-}
-
-/// Why the claim button is disabled, in plain words.
-pub fn refusal_text(t: &Strings, r: &ClaimRefusal) -> String {
-    match r {
-        ClaimRefusal::NeedsCard => t.claim_needs_card.into(),
-        ClaimRefusal::NotYet(d) => fill(t.claim_not_yet, &[("date", &d.to_string())]),
-        ClaimRefusal::Ended(d) => fill(t.claim_ended, &[("date", &d.to_string())]),
-        ClaimRefusal::SoldOut => t.claim_sold_out.into(),
-        ClaimRefusal::LimitReached {
-            limit,
-            per_month: true,
-        } => fill(t.claim_limit_month, &[("limit", &limit.to_string())]),
-        ClaimRefusal::LimitReached { limit, .. } => {
-            fill(t.claim_limit_campaign, &[("limit", &limit.to_string())])
-        }
-        ClaimRefusal::ShowCardInstead => t.show_card.into(),
-    }
-}
-
-pub fn state_text(t: &Strings, s: CouponState) -> &'static str {
-    match s {
-        CouponState::Unused => t.coupon_unused,
-        CouponState::Used => t.coupon_used,
-        CouponState::Expired => t.coupon_expired,
-    }
-}
+use yizhan_core::feed::Campaign;
+use yizhan_core::vocab::CampaignKind;
+use yizhan_core::wallet::ClaimRefusal;
 
 #[component]
 pub fn CouponsPage() -> impl IntoView {
     let t = use_strings();
     let feed = use_feed();
-    let kind = RwSignal::new(None::<String>);
+    let kind = RwSignal::new(None::<CampaignKind>);
     let campaigns = move || feed.data.with(|d| d.campaigns.campaigns.clone());
+    // The kinds present, FEED.md's first (in its order), then any others.
     let kinds_present = move || {
-        let present: Vec<String> = campaigns().into_iter().map(|c| c.kind).collect();
-        let mut kinds: Vec<String> = KINDS
+        let present: Vec<CampaignKind> = campaigns().into_iter().map(|c| c.kind).collect();
+        let mut kinds: Vec<CampaignKind> = CampaignKind::KNOWN
             .iter()
-            .map(|k| k.to_string())
             .filter(|k| present.contains(k))
+            .cloned()
             .collect();
         for k in present {
             if !kinds.contains(&k) {
@@ -73,14 +35,14 @@ pub fn CouponsPage() -> impl IntoView {
         }
         kinds
     };
-    let kind_chip = move |k: Option<String>| {
+    let kind_chip = move |k: Option<CampaignKind>| {
         let label = k.clone();
         let key = k.clone();
         view! {
-            <button type="button" class="chip" data-kind=k.clone().unwrap_or_default()
+            <button type="button" class="chip" data-kind=k.as_ref().map(|k| k.word().to_string()).unwrap_or_default()
                 aria-pressed=move || (kind.get() == key).to_string()
                 on:click=move |_| kind.set(k.clone())>
-                {move || label.as_deref().map(|l| kind_text(t(), l)).unwrap_or_else(|| t().kind_all.to_string())}
+                {move || label.as_ref().map(|l| l.words(t())).unwrap_or_else(|| t().kind_all.into())}
             </button>
         }
     };
@@ -109,7 +71,7 @@ pub fn CouponsPage() -> impl IntoView {
 #[component]
 fn CampaignCard(campaign: Campaign) -> impl IntoView {
     let t = use_strings();
-    let feed = use_feed();
+    let outbox = use_outbox();
     let wallet = use_wallet();
     let message = RwSignal::new(None::<(&'static str, String)>);
     let busy = RwSignal::new(false);
@@ -125,7 +87,7 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
             .wallet
             .with(|w| c.with_value(|c| w.claimed_in_period(c, today())))
     };
-    let medical = campaign.kind == "medical";
+    let medical = campaign.kind == CampaignKind::Medical;
     let claim = move |_| {
         if busy.get_untracked() {
             return;
@@ -134,13 +96,13 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
         let campaign = c.get_value();
         spawn_local(async move {
             let t = t();
-            let result = wallet.claim(campaign.clone(), feed).await;
+            let result = wallet.claim(campaign.clone(), outbox).await;
             message.set(Some(match result {
                 Ok(coupon) => (
                     "notice notice-ok",
                     fill(t.claim_done, &[("title", &coupon.title)]),
                 ),
-                Err(ClaimError::Refused(r)) => ("notice notice-warn", refusal_text(t, &r)),
+                Err(ClaimError::Refused(r)) => ("notice notice-warn", r.words(t).into_owned()),
                 Err(ClaimError::Storage(_)) => ("notice notice-warn", t.storage_full.to_string()),
             }));
             busy.set(false);
@@ -155,8 +117,8 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
         })
         .collect();
     view! {
-        <li class="card campaign" data-campaign-id=campaign.id.clone() data-kind=campaign.kind.clone()>
-            <p class="campaign-kind">{move || kind_text(t(), &c.with_value(|c| c.kind.clone()))}</p>
+        <li class="card campaign" data-campaign-id=campaign.id.clone() data-kind=campaign.kind.word().to_string()>
+            <p class="campaign-kind">{move || c.with_value(|c| c.kind.words(t()))}</p>
             <h2>{campaign.title.clone()}</h2>
             {campaign.description.clone().map(|d| view! { <p>{d}</p> })}
             <p class="muted">{move || c.with_value(|c| fill(t().campaign_valid, &[("from", &c.valid_from.to_string()), ("until", &c.valid_until.to_string())]))}</p>
@@ -190,7 +152,7 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
                         disabled=move || refusal().is_some() || busy.get()
                         on:click=claim>{move || t().claim_button}</button>
                     {move || refusal().map(|r| view! {
-                        <p class="reason" data-testid="claim-reason">{refusal_text(t(), &r)}
+                        <p class="reason" data-testid="claim-reason">{r.words(t())}
                             {(r == ClaimRefusal::NeedsCard).then(|| view! {
                                 " " <A href="/me#card-form" attr:data-action="add-card">{move || t().add_card_link}</A>
                             })}
@@ -226,7 +188,7 @@ fn MyCoupons() -> impl IntoView {
                             <A href=format!("/coupons/mine/{}", c.id) attr:class="coupon-link">
                                 <span class="coupon-title">{c.title.clone()}</span>
                                 <span class="coupon-code-small" data-coupon-code=c.code.clone()>{c.code.clone()}</span>
-                                <span class=format!("coupon-state state-{state:?}").to_lowercase()>{state_text(t(), state)}</span>
+                                <span class=format!("coupon-state state-{state:?}").to_lowercase()>{state.words(t())}</span>
                             </A>
                         </li>
                     }

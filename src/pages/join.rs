@@ -2,69 +2,26 @@
 
 use crate::adapters::{clock, storage};
 use crate::components::QrCodeView;
-use yizhan_core::feed::Union;
-use yizhan_core::join::{status_for, Field, FieldError, JoinForm, RequestKind, OCCUPATIONS};
-use yizhan_core::outbox::{Delivery, OutboxItem};
 use crate::feed_sync::use_feed;
-use crate::i18n::{fill, Strings};
+use crate::i18n::{fill, Occupation, Strings, Words};
+use crate::outbox::use_outbox;
 use crate::state::use_strings;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::HashSet;
-
-/// Where a half-filled form is kept between visits (not the consent: it is asked anew).
-pub const DRAFT_KEY: &str = "yizhan.join-draft.v1";
-
-/// An occupation word in plain words.
-pub fn occupation_text(t: &Strings, word: &str) -> &'static str {
-    match word {
-        "courier" => t.occ_courier,
-        "rider" => t.occ_rider,
-        "sanitation" => t.occ_sanitation,
-        "taxi" => t.occ_taxi,
-        "ride_hailing" => t.occ_ride_hailing,
-        "truck" => t.occ_truck,
-        "police" => t.occ_police,
-        _ => t.occ_other,
-    }
-}
-
-fn error_text(t: &Strings, e: FieldError) -> &'static str {
-    match e {
-        FieldError::Required => t.err_required,
-        FieldError::Phone => t.err_phone,
-        FieldError::IdShape => t.err_id_shape,
-        FieldError::IdCheck => t.err_id_check,
-        FieldError::IdBirthDate => t.err_id_birth,
-    }
-}
-
-/// Unions for the form: those serving the occupation and the regions near the user
-/// first (marked suggested), then the rest, each group by name.
-pub fn order_unions(
-    unions: &[Union],
-    occupation: &str,
-    near_regions: &[String],
-) -> Vec<(Union, bool)> {
-    let score = |u: &Union| {
-        let occ = !occupation.is_empty() && u.occupations.iter().any(|o| o == occupation);
-        let near = u.region.as_ref().is_some_and(|r| near_regions.contains(r));
-        u8::from(occ) + u8::from(near)
-    };
-    let mut list: Vec<(Union, u8)> = unions.iter().map(|u| (u.clone(), score(u))).collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.name.cmp(&b.0.name)));
-    let best = list.first().map_or(0, |x| x.1);
-    list.into_iter()
-        .map(|(u, s)| (u, best > 0 && s == best))
-        .collect()
-}
+use yizhan_core::join::{Field, FieldError, JoinForm, RequestKind, OCCUPATIONS};
+use yizhan_core::outbox::{Delivery, OutboxItem};
+use yizhan_core::outcome::status_for;
+use yizhan_core::request::Request;
+use yizhan_core::unions::order_unions;
+use yizhan_core::vocab::RequestState;
 
 #[component]
 pub fn JoinPage() -> impl IntoView {
     let t = use_strings();
     let feed = use_feed();
     let form = RwSignal::new(
-        storage::load::<JoinForm>(DRAFT_KEY)
+        storage::load::<JoinForm>(JoinForm::DRAFT_KEY)
             .ok()
             .flatten()
             .unwrap_or_default(),
@@ -73,7 +30,7 @@ pub fn JoinPage() -> impl IntoView {
     Effect::new(move |first: Option<()>| {
         let f = form.get();
         if first.is_some() {
-            let _ = storage::save(DRAFT_KEY, &f);
+            let _ = storage::save(JoinForm::DRAFT_KEY, &f);
         }
     });
     let shown_errors = RwSignal::new(Vec::<(Field, FieldError)>::new());
@@ -81,7 +38,7 @@ pub fn JoinPage() -> impl IntoView {
     let consent = RwSignal::new(false);
     let consent_error = RwSignal::new(false);
     let saved = RwSignal::new(false);
-    let requests = RwSignal::new(crate::outbox::load());
+    let outbox = use_outbox();
 
     let today = move || clock::china_now().date();
     let check = move |field: Field| {
@@ -118,16 +75,15 @@ pub fn JoinPage() -> impl IntoView {
             }
             return;
         }
-        let Some(payload) = f.payload(today()) else {
+        let Some(request) = f.request(today()) else {
             return;
         };
-        match crate::outbox::enqueue(feed, f.kind.word(), payload) {
+        match outbox.enqueue(request) {
             Ok(_) => {
-                storage::remove(DRAFT_KEY);
+                storage::remove(JoinForm::DRAFT_KEY);
                 form.set(JoinForm::default());
                 consent.set(false);
                 touched.set(HashSet::new());
-                requests.set(crate::outbox::load());
                 saved.set(true);
             }
             Err(_) => shown_errors.set(Vec::new()),
@@ -183,7 +139,7 @@ pub fn JoinPage() -> impl IntoView {
                         });
                     }
                     on:blur=move |_| check(field) />
-                <span id=error_id class="field-error" data-error-for=name>{move || error_of(field).map(|e| error_text(t(), e))}</span>
+                <span id=error_id class="field-error" data-error-for=name>{move || error_of(field).map(|e| e.words(t()))}</span>
             </label>
         }
     };
@@ -217,10 +173,10 @@ pub fn JoinPage() -> impl IntoView {
                         on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.occupation = v); check(Field::Occupation); }>
                         <option value="">{move || t().join_occupation_pick}</option>
                         {OCCUPATIONS.into_iter().map(|o| view! {
-                            <option value=o selected=move || form.with(|f| f.occupation == o)>{move || occupation_text(t(), o)}</option>
+                            <option value=o selected=move || form.with(|f| f.occupation == o)>{move || Occupation(o).words(t())}</option>
                         }).collect_view()}
                     </select>
-                    <span id="occupation-error" class="field-error">{move || error_of(Field::Occupation).map(|e| error_text(t(), e))}</span>
+                    <span id="occupation-error" class="field-error">{move || error_of(Field::Occupation).map(|e| e.words(t()))}</span>
                 </label>
                 {input(Field::Employer, "employer", |t| t.join_employer, ("text", "organization", "text"))}
                 <label class="field">
@@ -235,7 +191,7 @@ pub fn JoinPage() -> impl IntoView {
                             view! { <option value=u.id.clone() selected=move || form.with(|f| f.union_id == id)>{label}</option> }
                         }).collect_view()}
                     </select>
-                    <span id="union-error" class="field-error">{move || error_of(Field::Union).map(|e| error_text(t(), e))}</span>
+                    <span id="union-error" class="field-error">{move || error_of(Field::Union).map(|e| e.words(t()))}</span>
                     {move || feed.data.with(|d| d.unions.unions.is_empty()).then(|| view! { <span class="muted">{t().join_no_unions}</span> })}
                 </label>
                 <Show when=move || form.with(|f| f.kind == RequestKind::Transfer)>
@@ -255,19 +211,23 @@ pub fn JoinPage() -> impl IntoView {
                 <button type="submit" class="primary big">{move || t().join_submit}</button>
                 {move || saved.get().then(|| view! { <p class="notice notice-ok" role="status">{t().join_saved}</p> })}
             </form>
-            <MyRequests requests=requests />
+            <MyRequests />
         </section>
     }
 }
 
-/// "我的申请": each request, how its delivery stands, and the union's answer.
+/// "我的申请": each join or transfer request, how its delivery stands, and the
+/// union's answer. Follows the outbox: a request sent in the background changes here.
 #[component]
-fn MyRequests(requests: RwSignal<Vec<OutboxItem>>) -> impl IntoView {
+fn MyRequests() -> impl IntoView {
     let t = use_strings();
+    let outbox = use_outbox();
     let list = move || {
-        requests.with(|r| {
-            r.iter()
-                .filter(|i| i.kind == "join" || i.kind == "transfer")
+        outbox.items.with(|items| {
+            items
+                .iter()
+                .rev()
+                .filter(|i| i.request.application().is_some())
                 .cloned()
                 .collect::<Vec<_>>()
         })
@@ -277,16 +237,19 @@ fn MyRequests(requests: RwSignal<Vec<OutboxItem>>) -> impl IntoView {
             <h2 id="my-requests">{move || t().my_requests}</h2>
             {move || list().is_empty().then(|| view! { <p class="empty">{t().my_requests_empty}</p> })}
             <ul class="requests">
-                {move || list().into_iter().rev().map(|item| view! { <RequestRow item=item requests=requests /> }).collect_view()}
+                <For each=list key=|item| item.id.clone() let:item>
+                    <RequestRow item=item />
+                </For>
             </ul>
         </section>
     }
 }
 
 #[component]
-fn RequestRow(item: OutboxItem, requests: RwSignal<Vec<OutboxItem>>) -> impl IntoView {
+fn RequestRow(item: OutboxItem) -> impl IntoView {
     let t = use_strings();
     let feed = use_feed();
+    let outbox = use_outbox();
     let show_qr = RwSignal::new(false);
     let confirm = RwSignal::new(false);
     let has_intake = move || {
@@ -298,10 +261,23 @@ fn RequestRow(item: OutboxItem, requests: RwSignal<Vec<OutboxItem>>) -> impl Int
         let id = id.clone();
         move || feed.data.with(|d| status_for(&id, &d.statuses).cloned())
     };
-    let union_id = item.payload["union"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    // The delivery as the outbox has it now (the row itself is not redrawn).
+    let delivery = {
+        let id = id.clone();
+        move || {
+            outbox.items.with(|items| {
+                items
+                    .iter()
+                    .find(|i| i.id == id)
+                    .map(|i| i.delivery.clone())
+            })
+        }
+    };
+    let union_id = item
+        .request
+        .application()
+        .map(|a| a.union.clone())
+        .unwrap_or_default();
     let union_name = move || {
         feed.data
             .with(|d| {
@@ -313,38 +289,30 @@ fn RequestRow(item: OutboxItem, requests: RwSignal<Vec<OutboxItem>>) -> impl Int
             })
             .unwrap_or_default()
     };
-    let delivery = item.delivery.clone();
     let body = item.body().to_string();
     let file_body = body.clone();
-    let kind = item.kind.clone();
+    let is_transfer = matches!(item.request, Request::Transfer(_));
     let delete_id = id.clone();
     view! {
         <li class="card request" data-request-id=id.clone()>
             <p class="request-head">
-                <strong>{move || if kind == "transfer" { t().req_transfer } else { t().req_join }}</strong>
+                <strong>{move || if is_transfer { t().req_transfer } else { t().req_join }}</strong>
                 " · " {union_name}
             </p>
             <p class="muted">{fill(t().req_created, &[("time", &item.created_at.replace('T', " ").chars().take(16).collect::<String>())])}</p>
-            <p class="delivery" data-testid="delivery">{move || match (&delivery, has_intake()) {
-                (Delivery::Sent { .. }, _) => t().req_sent,
+            <p class="delivery" data-testid="delivery">{move || match (delivery(), has_intake()) {
+                (Some(Delivery::Sent { .. }), _) => t().req_sent,
                 (_, true) => t().req_pending,
                 (_, false) => t().req_local,
             }}</p>
             {move || status().map(|s| {
                 let t = t();
-                let state = match s.state.as_str() {
-                    "received" => t.req_received,
-                    "approved" => t.req_approved,
-                    "needs_info" => t.req_needs_info,
-                    "rejected" => t.req_rejected,
-                    _ => "",
-                };
                 view! {
-                    <p class=format!("outcome outcome-{}", s.state) data-testid="outcome" data-state=s.state.clone()>
-                        <strong>{if state.is_empty() { s.state.clone() } else { state.to_string() }}</strong>
+                    <p class=format!("outcome outcome-{}", s.state) data-testid="outcome" data-state=s.state.word().to_string()>
+                        <strong>{s.state.words(t)}</strong>
                         {s.note.clone().map(|n| format!(" · {n}"))}
                     </p>
-                    {s.member_no.clone().filter(|_| s.state == "approved").map(|no| view! {
+                    {s.member_no.clone().filter(|_| s.state == RequestState::Approved).map(|no| view! {
                         <p class="muted">{fill(t.req_member_no, &[("no", &no)])}</p>
                     })}
                 }
@@ -358,8 +326,7 @@ fn RequestRow(item: OutboxItem, requests: RwSignal<Vec<OutboxItem>>) -> impl Int
                 </button>
                 <button type="button" data-action="delete-request" on:click=move |_| {
                     if confirm.get_untracked() {
-                        let _ = crate::outbox::remove(&delete_id);
-                        requests.set(crate::outbox::load());
+                        outbox.remove(&delete_id);
                     } else {
                         confirm.set(true);
                     }
@@ -369,51 +336,5 @@ fn RequestRow(item: OutboxItem, requests: RwSignal<Vec<OutboxItem>>) -> impl Int
                 <QrCodeView text=body.clone() label=t().req_show_qr />
             </Show>
         </li>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn union(id: &str, region: &str, occupations: &[&str]) -> Union {
-        Union {
-            id: id.into(),
-            name: id.into(),
-            region: Some(region.into()),
-            kind: None,
-            occupations: occupations.iter().map(|o| o.to_string()).collect(),
-            address: None,
-            phone: None,
-        }
-    }
-
-    #[test]
-    fn unions_for_the_occupation_near_the_user_come_first() {
-        let unions = [
-            union("a-far-courier", "110000", &["courier"]),
-            union("b-near-sanitation", "371500", &["sanitation"]),
-            union("c-near-courier", "371500", &["courier", "rider"]),
-        ];
-        let near = ["371500".to_string()];
-        let ids = |o: &str| -> Vec<(String, bool)> {
-            order_unions(&unions, o, &near)
-                .into_iter()
-                .map(|(u, s)| (u.id, s))
-                .collect()
-        };
-        assert_eq!(
-            ids("courier"),
-            [
-                ("c-near-courier".into(), true),
-                ("a-far-courier".into(), false),
-                ("b-near-sanitation".into(), false)
-            ]
-        );
-        assert_eq!(ids("sanitation")[0], ("b-near-sanitation".into(), true));
-        // No occupation yet: the near ones first, both suggested.
-        let none = ids("");
-        assert_eq!(none[2], ("a-far-courier".into(), false));
-        assert!(none[0].1 && none[1].1);
     }
 }

@@ -3,14 +3,15 @@
 
 use crate::adapters::storage;
 use crate::components::MemberCardView;
-use yizhan_core::wallet::{CardError, MemberCard, Wallet};
 use crate::feed_sync::use_feed;
 use crate::i18n::{fill, Lang};
+use crate::outbox::use_outbox;
 use crate::state::{use_app_state, use_lang, use_strings};
 use crate::wallet_store::use_wallet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
+use yizhan_core::wallet::{CardError, MemberCard, Wallet};
 
 /// The `/me` tab.
 #[component]
@@ -141,7 +142,7 @@ fn MyData() -> impl IntoView {
     let state = use_app_state();
     let confirm = RwSignal::new(false);
     let done = RwSignal::new(false);
-    let requests = RwSignal::new(crate::outbox::load().len());
+    let outbox = use_outbox();
     let summary = move || {
         let (card, coupons) = wallet
             .wallet
@@ -151,7 +152,7 @@ fn MyData() -> impl IntoView {
             &[
                 ("card", &card.to_string()),
                 ("coupons", &coupons.to_string()),
-                ("requests", &requests.get().to_string()),
+                ("requests", &outbox.items.with(Vec::len).to_string()),
             ],
         )
     };
@@ -159,7 +160,7 @@ fn MyData() -> impl IntoView {
         let data = serde_json::json!({
             "exported_by": "yizhan",
             "wallet": wallet.wallet.get_untracked(),
-            "requests": crate::outbox::load(),
+            "requests": outbox.items.get_untracked(),
         });
         crate::adapters::download::offer(
             "yizhan-my-data.json",
@@ -179,7 +180,7 @@ fn MyData() -> impl IntoView {
         }
         wallet.wallet.set(Wallet::default());
         state.prefs.set(Default::default());
-        requests.set(0);
+        outbox.reload();
         confirm.set(false);
         done.set(true);
     };

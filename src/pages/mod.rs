@@ -1,8 +1,8 @@
 //! One page component per route.
 
 mod coupon;
-pub mod coupons;
-pub mod join;
+mod coupons;
+mod join;
 mod me;
 mod not_found;
 mod station_detail;
@@ -14,4 +14,4 @@ pub use join::JoinPage;
 pub use me::MePage;
 pub use not_found::NotFoundPage;
 pub use station_detail::StationDetailPage;
-pub use stations::{StationRow, StationsPage};
+pub use stations::StationsPage;

@@ -1,12 +1,10 @@
 //! `/stations/:id`: everything the feed says about one station, and the way there.
 
 use crate::adapters::clock;
-use crate::components::station_bits::{distance_text, entry_text, open_text, ServiceList};
-use yizhan_core::geo::{distance_m, to_wgs84};
-use yizhan_core::hours::{day_runs, OpeningHours, Span, WeekTable};
-use yizhan_core::navigation::nav_links;
+use crate::components::station_bits::{distance_text, open_text, ServiceList};
 use crate::feed_sync::use_feed;
-use crate::i18n::{fill, Strings};
+use crate::i18n::{fill, Strings, Words};
+use crate::outbox::use_outbox;
 use crate::state::{use_lang, use_strings};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,6 +12,11 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use std::collections::BTreeSet;
+use yizhan_core::geo::distance_m;
+use yizhan_core::hours::{day_runs, OpeningHours, Span, WeekTable};
+use yizhan_core::navigation::nav_links;
+use yizhan_core::request::{Report, Request};
+use yizhan_core::vocab::ReportProblem;
 
 #[component]
 pub fn StationDetailPage() -> impl IntoView {
@@ -80,7 +83,7 @@ pub fn StationDetailPage() -> impl IntoView {
                     let (open, state) = open_text(t, hours.as_ref(), now, &holidays());
                     let today = hours.as_ref().map(|h| spans_words(t, &h.spans_for(now.date(), &holidays())));
                     let links = nav_links(station.position(), datum, &station.name);
-                    let wgs = to_wgs84(station.position(), datum);
+                    let wgs = station.wgs84(datum);
                     let away = feed.user.get().map(|u| distance_text(t, distance_m(u.at, wgs)));
                     let share_url = format!("/stations/{}?near={:.6},{:.6}",
                         yizhan_core::navigation::encode(&station.id), wgs.lat, wgs.lng);
@@ -89,7 +92,7 @@ pub fn StationDetailPage() -> impl IntoView {
                         station.name,
                         open,
                         station.address.clone().unwrap_or_default(),
-                        entry_text(t, station.entry.as_deref())
+                        station.entry.words(t)
                     );
                     view! {
                         <h1 data-station-id=station.id.clone()>{station.name.clone()}</h1>
@@ -104,7 +107,7 @@ pub fn StationDetailPage() -> impl IntoView {
                                 {today.map(|s| view! { <p class="muted hours-note">{format!("{}: {s}", t.detail_hours_today)}</p> })}
                             </dd>
                             <dt>{t.detail_entry}</dt>
-                            <dd>{entry_text(t, station.entry.as_deref())}
+                            <dd>{station.entry.words(t)}
                                 {station.entry_note.clone().map(|n| view! { <br /><span class="muted">{n}</span> })}</dd>
                             {station.phone.clone().map(|p| view! {
                                 <dt>{t.detail_phone}</dt>
@@ -275,7 +278,8 @@ fn ShareButton(path: String, title: String) -> impl IntoView {
 fn ReportProblem(station_id: String) -> impl IntoView {
     let t = use_strings();
     let feed = use_feed();
-    let choice = RwSignal::new(None::<&'static str>);
+    let outbox = use_outbox();
+    let choice = RwSignal::new(None::<&'static ReportProblem>);
     let note = NodeRef::<leptos::html::Textarea>::new();
     let result = RwSignal::new(None::<(&'static str, &'static str)>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -286,9 +290,12 @@ fn ReportProblem(station_id: String) -> impl IntoView {
             return;
         };
         let text = note.get().map(|n| n.value()).unwrap_or_default();
-        let payload =
-            serde_json::json!({ "station_id": station_id, "problem": problem, "note": text });
-        match crate::outbox::enqueue(feed, "report", payload) {
+        let report = Request::Report(Report {
+            station_id: station_id.clone(),
+            problem: problem.clone(),
+            note: text,
+        });
+        match outbox.enqueue(report) {
             Ok(_) => {
                 let has_intake = feed
                     .data
@@ -309,13 +316,13 @@ fn ReportProblem(station_id: String) -> impl IntoView {
             Err(_) => result.set(Some(("notice notice-warn", t.storage_full))),
         }
     };
-    let option = move |value: &'static str, label: fn(&crate::i18n::Strings) -> &'static str| {
+    let option = move |problem: &'static ReportProblem| {
         view! {
             <label class="radio">
-                <input type="radio" name="problem" value=value
-                    prop:checked=move || choice.get() == Some(value)
-                    on:change=move |_| choice.set(Some(value)) />
-                <span>{move || label(t())}</span>
+                <input type="radio" name="problem" value=problem.word()
+                    prop:checked=move || choice.get() == Some(problem)
+                    on:change=move |_| choice.set(Some(problem)) />
+                <span>{move || problem.words(t())}</span>
             </label>
         }
     };
@@ -325,10 +332,7 @@ fn ReportProblem(station_id: String) -> impl IntoView {
             <p class="muted">{move || t().report_intro}</p>
             <fieldset>
                 <legend class="visually-hidden">{move || t().report_heading}</legend>
-                {option("closed_when_open", |t| t.report_closed)}
-                {option("service_missing", |t| t.report_service_missing)}
-                {option("moved", |t| t.report_moved)}
-                {option("other", |t| t.report_other)}
+                {ReportProblem::KNOWN.iter().map(option).collect_view()}
             </fieldset>
             <label class="field">
                 <span>{move || t().report_note}</span>

@@ -1,15 +1,10 @@
 //! `/stations`: where am I, what do I need, and the nearest stations that have it.
 
 use crate::adapters::{clock, geolocation, storage};
-use crate::components::station_bits::{
-    distance_text, entry_text, open_text, OpenState, ServiceList,
-};
+use crate::components::station_bits::{distance_text, open_text, ServiceList, StationRow};
 use crate::components::StationMap;
-use yizhan_core::feed::SERVICES;
-use yizhan_core::geo::{to_wgs84, LngLat};
-use yizhan_core::stations::{nearest, StationFilter};
 use crate::feed_sync::{use_feed, PointSource, UserPoint};
-use crate::i18n::{fill, service_label, Lang};
+use crate::i18n::{fill, service_badge, strings, Lang, Words};
 use crate::state::{use_lang, use_strings};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,35 +12,13 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use std::collections::BTreeSet;
 use std::time::Duration;
+use yizhan_core::geo::LngLat;
+use yizhan_core::places::{cities, find_place};
+use yizhan_core::stations::{nearest, StationFilter};
+use yizhan_core::vocab::Service;
 
 /// How many stations one "page" of the list shows.
 const PAGE: usize = 20;
-/// The services shown before "more services": the everyday ones and the scarce ones
-/// workers look for most.
-const FIRST_SERVICES: [&str; 7] = [
-    "water",
-    "microwave",
-    "charging",
-    "toilet",
-    "rest",
-    "battery_swap",
-    "meals",
-];
-
-/// One row of the list, computed once per change of data, place, filter or minute.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StationRow {
-    pub id: String,
-    pub name: String,
-    pub address: Option<String>,
-    pub distance: String,
-    pub open: String,
-    pub open_state: OpenState,
-    pub services: Vec<String>,
-    pub entry: &'static str,
-    pub at: LngLat,
-}
-
 /// The `/stations` page.
 #[component]
 pub fn StationsPage() -> impl IntoView {
@@ -107,8 +80,8 @@ pub fn StationsPage() -> impl IntoView {
                             open,
                             open_state,
                             services: s.services.clone(),
-                            entry: entry_text(t, s.entry.as_deref()),
-                            at: to_wgs84(s.position(), region.datum),
+                            entry: s.entry.words(t).into_owned(),
+                            at: s.wgs84(region.datum),
                         }
                     })
                     .collect::<Vec<_>>(),
@@ -193,17 +166,17 @@ fn StationList(rows: Vec<StationRow>, shown: RwSignal<usize>) -> impl IntoView {
 fn Filters(filter: RwSignal<StationFilter>, lang: Signal<Lang>) -> impl IntoView {
     let t = use_strings();
     let all = RwSignal::new(false);
-    let chip = move |word: &'static str| {
-        let pressed = move || filter.with(|f| f.services.contains(word));
+    let chip = move |service: &'static Service| {
+        let pressed = move || filter.with(|f| f.services.contains(service));
         view! {
-            <button type="button" class="chip" data-service=word aria-pressed=move || pressed().to_string()
+            <button type="button" class="chip" data-service=service.word() aria-pressed=move || pressed().to_string()
                 on:click=move |_| filter.update(|f| {
-                    if !f.services.remove(word) {
-                        f.services.insert(word.to_string());
+                    if !f.services.remove(service) {
+                        f.services.insert(service.clone());
                     }
                 })>
-                <span class="badge" aria-hidden="true">{move || service_label(lang.get(), word).1}</span>
-                {move || service_label(lang.get(), word).0}
+                <span class="badge" aria-hidden="true">{service_badge(service)}</span>
+                {move || service.words(strings(lang.get()))}
             </button>
         }
     };
@@ -216,9 +189,9 @@ fn Filters(filter: RwSignal<StationFilter>, lang: Signal<Lang>) -> impl IntoView
                     on:click=move |_| filter.update(|f| f.open_now = !f.open_now)>
                     {move || t().filter_open_now}
                 </button>
-                {FIRST_SERVICES.into_iter().map(chip).collect_view()}
+                {Service::KNOWN.iter().filter(|s| s.is_everyday()).map(chip).collect_view()}
                 <Show when=move || all.get()>
-                    {SERVICES.into_iter().filter(|s| !FIRST_SERVICES.contains(s)).map(chip).collect_view()}
+                    {Service::KNOWN.iter().filter(|s| !s.is_everyday()).map(chip).collect_view()}
                 </Show>
                 <button type="button" class="chip chip-more" aria-expanded=move || all.get().to_string()
                     on:click=move |_| all.update(|a| *a = !*a)>
@@ -269,38 +242,24 @@ fn LocationPanel() -> impl IntoView {
         }
     });
 
-    let cities = move || {
+    let city_list = move || {
         feed.data
-            .with(|d| {
-                d.manifest.as_ref().map(|m| {
-                    m.regions
-                        .iter()
-                        .map(|r| {
-                            (
-                                r.code.clone(),
-                                r.name.clone().unwrap_or_else(|| r.code.clone()),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
+            .with(|d| d.manifest.as_deref().map(cities))
             .unwrap_or_default()
     };
     let pick_city = move |code: String| {
-        feed.data.with_untracked(|d| {
-            let Some(m) = &d.manifest else { return };
-            if let Some(r) = m.regions.iter().find(|r| r.code == code) {
-                let centre =
-                    LngLat::new((r.bbox[0] + r.bbox[2]) / 2.0, (r.bbox[1] + r.bbox[3]) / 2.0);
-                let name = r.name.clone().unwrap_or_else(|| r.code.clone());
-                editing.set(false);
-                address_message.set(None);
-                feed.user.set(Some(UserPoint {
-                    at: to_wgs84(centre, m.datum),
-                    source: PointSource::City(name),
-                }));
-            }
-        });
+        let city = feed
+            .data
+            .with_untracked(|d| d.manifest.as_deref().map(cities))
+            .and_then(|list| list.into_iter().find(|c| c.code == code));
+        if let Some(city) = city {
+            editing.set(false);
+            address_message.set(None);
+            feed.user.set(Some(UserPoint {
+                at: city.centre,
+                source: PointSource::City(city.name),
+            }));
+        }
     };
     let query = NodeRef::<leptos::html::Input>::new();
     let search_address = move |ev: leptos::ev::SubmitEvent| {
@@ -314,16 +273,7 @@ fn LocationPanel() -> impl IntoView {
         if q.is_empty() {
             return;
         }
-        let found = feed.data.with_untracked(|d| {
-            d.regions.iter().find_map(|r| {
-                r.stations
-                    .iter()
-                    .find(|s| {
-                        s.address.as_deref().is_some_and(|a| a.contains(&q)) || s.name.contains(&q)
-                    })
-                    .map(|s| to_wgs84(s.position(), r.datum))
-            })
-        });
+        let found = feed.data.with_untracked(|d| find_place(&d.regions, &q));
         let t = t();
         match found {
             Some(at) => {
@@ -380,7 +330,7 @@ fn LocationPanel() -> impl IntoView {
                     <span>{move || t().pick_city}</span>
                     <select name="city" on:change=move |ev| pick_city(event_target_value(&ev))>
                         <option value="">{move || t().pick_city_placeholder}</option>
-                        {move || cities().into_iter().map(|(code, name)| view! { <option value=code>{name}</option> }).collect_view()}
+                        {move || city_list().into_iter().map(|c| view! { <option value=c.code>{c.name}</option> }).collect_view()}
                     </select>
                 </label>
                 <form class="address-search" on:submit=search_address>

@@ -1,7 +1,7 @@
 //! Joining the union (入会) or transferring membership (转会): the form's rules, and how
 //! a request's outcome is found in the feed's `statuses` (by the SHA-256 of its id).
 
-use crate::feed::{sha256_hex, RequestStatus, Statuses};
+use crate::request::{Application, Request};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -23,16 +23,6 @@ pub enum RequestKind {
     #[default]
     Join,
     Transfer,
-}
-
-impl RequestKind {
-    /// The intake's `kind`: `RequestKind::Transfer.word() == "transfer"`.
-    pub fn word(self) -> &'static str {
-        match self {
-            RequestKind::Join => "join",
-            RequestKind::Transfer => "transfer",
-        }
-    }
 }
 
 /// The form as typed (also what a draft keeps).
@@ -135,6 +125,10 @@ pub fn check_id_number(text: &str, today: NaiveDate) -> Result<String, FieldErro
 }
 
 impl JoinForm {
+    /// Where a half-filled form is kept between visits (not the consent: it is asked
+    /// anew each time).
+    pub const DRAFT_KEY: &'static str = "yizhan.join-draft.v1";
+
     /// The error of one field, if any (checked when the user leaves it, and on submit).
     pub fn error(&self, field: Field, today: NaiveDate) -> Option<FieldError> {
         let required = |v: &str| v.trim().is_empty().then_some(FieldError::Required);
@@ -164,35 +158,27 @@ impl JoinForm {
         .collect()
     }
 
-    /// The intake payload of a valid form, normalised (FEED.md's application fields).
-    pub fn payload(&self, today: NaiveDate) -> Option<serde_json::Value> {
+    /// The request of a valid form, normalised (FEED.md's application fields):
+    /// `form.request(today)` is `None` while any field is in error.
+    pub fn request(&self, today: NaiveDate) -> Option<Request> {
         if !self.errors(today).is_empty() {
             return None;
         }
-        let mut p = serde_json::json!({
-            "name": self.name.trim(),
-            "phone": check_phone(&self.phone).ok()?,
-            "id_number": check_id_number(&self.id_number, today).ok()?,
-            "occupation": self.occupation,
-            "employer": self.employer.trim(),
-            "union": self.union_id,
-        });
-        if self.kind == RequestKind::Transfer {
-            p["from_union"] = self.from_union.trim().into();
-        }
-        Some(p)
+        let application = Application {
+            name: self.name.trim().to_string(),
+            phone: check_phone(&self.phone).ok()?,
+            id_number: check_id_number(&self.id_number, today).ok()?,
+            occupation: self.occupation.clone(),
+            employer: self.employer.trim().to_string(),
+            union: self.union_id.clone(),
+            from_union: (self.kind == RequestKind::Transfer)
+                .then(|| self.from_union.trim().to_string()),
+        };
+        Some(match self.kind {
+            RequestKind::Join => Request::Join(application),
+            RequestKind::Transfer => Request::Transfer(application),
+        })
     }
-}
-
-/// The outcome the union published for the request `request_id`, if any:
-/// `status_for("…uuid…", &statuses)` looks up `sha256(id)`.
-pub fn status_for<'a>(request_id: &str, statuses: &'a Statuses) -> Option<&'a RequestStatus> {
-    let reference = sha256_hex(request_id.as_bytes());
-    statuses
-        .statuses
-        .iter()
-        .filter(|s| s.reference.eq_ignore_ascii_case(&reference))
-        .max_by(|a, b| a.updated.cmp(&b.updated))
 }
 
 #[cfg(test)]
@@ -311,51 +297,24 @@ mod tests {
             from_union: String::new(),
         };
         assert!(f.errors(today()).is_empty());
-        let p = f.payload(today()).unwrap();
-        assert_eq!(p["name"], "王五");
-        assert_eq!(p["phone"], "13912345678");
-        assert_eq!(p["id_number"], "11010519491231002X");
-        assert!(p.get("from_union").is_none());
+        let r = f.request(today()).unwrap();
+        assert_eq!(r.kind(), "join");
+        let p = r.application().unwrap();
+        assert_eq!(p.name, "王五");
+        assert_eq!(p.phone, "13912345678");
+        assert_eq!(p.id_number, "11010519491231002X");
+        assert_eq!(p.from_union, None);
         f.kind = RequestKind::Transfer;
         assert_eq!(
             f.errors(today()),
             [(Field::FromUnion, FieldError::Required)]
         );
         f.from_union = "旧工会".into();
-        assert_eq!(f.payload(today()).unwrap()["from_union"], "旧工会");
-    }
-
-    #[test]
-    fn statuses_are_found_by_the_hash_of_the_id_only() {
-        let id = "6f1c1a2e-8a8b-4c3d-9e0f-112233445566";
-        let statuses = Statuses {
-            statuses: vec![
-                RequestStatus {
-                    reference: sha256_hex(b"someone-else"),
-                    state: "rejected".into(),
-                    member_no: None,
-                    note: None,
-                    updated: None,
-                },
-                RequestStatus {
-                    reference: sha256_hex(id.as_bytes()),
-                    state: "received".into(),
-                    member_no: None,
-                    note: None,
-                    updated: Some("2026-11-20T10:00:00+08:00".into()),
-                },
-                RequestStatus {
-                    reference: sha256_hex(id.as_bytes()).to_uppercase(),
-                    state: "approved".into(),
-                    member_no: Some("3715002026000999".into()),
-                    note: Some("欢迎".into()),
-                    updated: Some("2026-11-21T10:00:00+08:00".into()),
-                },
-            ],
-        };
-        let s = status_for(id, &statuses).unwrap();
-        assert_eq!(s.state, "approved", "the latest update wins");
-        assert_eq!(s.member_no.as_deref(), Some("3715002026000999"));
-        assert!(status_for("another-id", &statuses).is_none());
+        let r = f.request(today()).unwrap();
+        assert_eq!(r.kind(), "transfer");
+        assert_eq!(
+            r.application().unwrap().from_union.as_deref(),
+            Some("旧工会")
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! `cargo test -p yizhan-core`. The web app (`yizhan`) and the publisher's tool
 //! (`yizhan-feed`) both build on it.
 
+pub mod coupon_code;
 pub mod feed;
 pub mod geo;
 pub mod hours;
@@ -12,8 +13,13 @@ pub mod join;
 pub mod lang;
 pub mod navigation;
 pub mod outbox;
+pub mod outcome;
+pub mod places;
 pub mod prefs;
+pub mod request;
 pub mod spatial;
 pub mod stations;
 pub mod time;
+pub mod unions;
+pub mod vocab;
 pub mod wallet;

@@ -1,6 +1,7 @@
 //! Requests waiting to reach the feed's intake (`POST intake.url`), and the rules for
 //! retrying them: back off while offline or refused, and never send again after a 2xx.
 
+use crate::request::Request;
 use serde::{Deserialize, Serialize};
 
 /// How one request stands with the intake.
@@ -14,15 +15,25 @@ pub enum Delivery {
 }
 
 /// One request: what FEED.md's intake receives, and how its delivery stands.
+/// Stored as `{ id, kind, created_at, payload, delivery }`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OutboxItem {
     /// UUID v4, made on this device.
     pub id: String,
-    /// `join`, `transfer`, `claim`, or `report` (a station problem; an extension).
-    pub kind: String,
     pub created_at: String,
-    pub payload: serde_json::Value,
+    /// `kind` and `payload`.
+    #[serde(flatten)]
+    pub request: Request,
     pub delivery: Delivery,
+}
+
+/// FEED.md's intake body: `{ id, kind, created_at, payload }`.
+#[derive(Serialize)]
+struct Envelope<'a> {
+    id: &'a str,
+    created_at: &'a str,
+    #[serde(flatten)]
+    request: &'a Request,
 }
 
 /// The first retry waits this long; each failure doubles it, up to [`MAX_BACKOFF_MS`].
@@ -30,13 +41,16 @@ pub const FIRST_BACKOFF_MS: f64 = 15_000.0;
 pub const MAX_BACKOFF_MS: f64 = 60.0 * 60.0 * 1000.0;
 
 impl OutboxItem {
-    /// A new request, due at once: `OutboxItem::new(id, "report", created, payload)`.
-    pub fn new(id: String, kind: &str, created_at: String, payload: serde_json::Value) -> Self {
+    /// Where the device keeps the list of requests (localStorage; memory only on a
+    /// kiosk).
+    pub const STORAGE_KEY: &'static str = "yizhan.outbox.v1";
+
+    /// A new request, due at once: `OutboxItem::new(id, created, Request::Report(r))`.
+    pub fn new(id: String, created_at: String, request: Request) -> Self {
         OutboxItem {
             id,
-            kind: kind.to_string(),
             created_at,
-            payload,
+            request,
             delivery: Delivery::Pending {
                 attempts: 0,
                 next_try_ms: 0.0,
@@ -80,12 +94,12 @@ impl OutboxItem {
 
     /// The JSON body FEED.md defines: `{ id, kind, created_at, payload }`.
     pub fn body(&self) -> serde_json::Value {
-        serde_json::json!({
-            "id": self.id,
-            "kind": self.kind,
-            "created_at": self.created_at,
-            "payload": self.payload,
+        serde_json::to_value(Envelope {
+            id: &self.id,
+            created_at: &self.created_at,
+            request: &self.request,
         })
+        .unwrap_or_default()
     }
 }
 
@@ -100,10 +114,20 @@ pub fn uuid_v4(random: [u8; 16]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::request::{Claim, Report};
+    use crate::vocab::ReportProblem;
+
+    fn report() -> Request {
+        Request::Report(Report {
+            station_id: "s".into(),
+            problem: ReportProblem::Moved,
+            note: String::new(),
+        })
+    }
 
     #[test]
     fn backs_off_then_never_resends_after_acceptance() {
-        let mut item = OutboxItem::new("x".into(), "report", "t".into(), serde_json::json!({}));
+        let mut item = OutboxItem::new("x".into(), "t".into(), report());
         assert!(item.is_due(0.0));
         item.record_attempt(false, 1000.0);
         assert_eq!(
@@ -142,7 +166,7 @@ mod tests {
 
     #[test]
     fn a_leased_item_is_not_due_until_the_lease_ends_or_it_is_answered() {
-        let mut item = OutboxItem::new("x".into(), "join", "t".into(), serde_json::json!({}));
+        let mut item = OutboxItem::new("x".into(), "t".into(), report());
         assert!(item.lease(1000.0, 30_000.0));
         assert!(
             !item.lease(2000.0, 30_000.0),
@@ -158,13 +182,32 @@ mod tests {
     fn body_has_exactly_the_intake_fields() {
         let item = OutboxItem::new(
             "id1".into(),
-            "claim",
             "2026-11-22T10:00:00+08:00".into(),
-            serde_json::json!({"a": 1}),
+            Request::Claim(Claim {
+                campaign_id: "fit".into(),
+                coupon_id: "c1".into(),
+                code: "ABCD".into(),
+                member_no: None,
+            }),
         );
         let body = item.body();
         let keys: Vec<_> = body.as_object().unwrap().keys().cloned().collect();
         assert_eq!(keys, ["created_at", "id", "kind", "payload"]);
+        assert_eq!(body["kind"], "claim");
+        assert_eq!(body["payload"]["campaign_id"], "fit");
+    }
+
+    #[test]
+    fn items_stored_by_the_earlier_version_still_load() {
+        let stored = r#"[{"id":"a","kind":"join","created_at":"t","payload":{"name":"王五",
+            "phone":"13912345678","id_number":"11010519491231002X","occupation":"courier",
+            "employer":"","union":"u1"},"delivery":{"state":"sent","at_ms":5.0}}]"#;
+        let items: Vec<OutboxItem> = serde_json::from_str(stored).unwrap();
+        assert_eq!(items[0].request.kind(), "join");
+        assert_eq!(items[0].delivery, Delivery::Sent { at_ms: 5.0 });
+        let again: Vec<OutboxItem> =
+            serde_json::from_str(&serde_json::to_string(&items).unwrap()).unwrap();
+        assert_eq!(again, items);
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! filters, only among regions within the search radius of the user.
 
 use crate::feed::{Shard, Station};
-use crate::geo::{distance_to_bbox_m, to_wgs84, Datum, LngLat};
+use crate::geo::{distance_to_bbox_m, Datum, LngLat};
 use crate::hours::OpeningHours;
 use crate::spatial::GridIndex;
+use crate::vocab::Service;
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -36,11 +37,7 @@ impl Region {
         sha256: String,
         datum: Datum,
     ) -> Region {
-        let points = shard
-            .stations
-            .iter()
-            .map(|s| to_wgs84(s.position(), datum))
-            .collect();
+        let points = shard.stations.iter().map(|s| s.wgs84(datum)).collect();
         let hours = shard
             .stations
             .iter()
@@ -83,7 +80,7 @@ impl AsRef<Region> for Region {
 pub struct StationFilter {
     pub open_now: bool,
     /// Every one of these services must be offered.
-    pub services: BTreeSet<String>,
+    pub services: BTreeSet<Service>,
 }
 
 impl StationFilter {
@@ -98,11 +95,7 @@ impl StationFilter {
         holidays: &BTreeSet<NaiveDate>,
     ) -> bool {
         let station = &region.stations[i];
-        if !self
-            .services
-            .iter()
-            .all(|s| station.services.iter().any(|o| o == s))
-        {
+        if !self.services.iter().all(|s| station.services.contains(s)) {
             return false;
         }
         if self.open_now {
@@ -166,7 +159,7 @@ mod tests {
             address: None,
             lng: g.lng,
             lat: g.lat,
-            services: services.iter().map(|s| s.to_string()).collect(),
+            services: services.iter().map(|s| Service::from_word(s)).collect(),
             hours: hours.map(str::to_string),
             phone: None,
             host: None,

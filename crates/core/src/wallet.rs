@@ -2,6 +2,7 @@
 //! for claiming (validity window and per-member limits in China time, stock).
 
 use crate::feed::Campaign;
+use crate::vocab::CampaignKind;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
@@ -63,7 +64,7 @@ pub struct Coupon {
     pub code: String,
     pub campaign_id: String,
     pub title: String,
-    pub kind: String,
+    pub kind: CampaignKind,
     #[serde(default)]
     pub venues: Vec<String>,
     /// China-local time of the claim.
@@ -142,7 +143,7 @@ impl Wallet {
     /// Whether a claim may go ahead now; the first reason that stops it otherwise.
     /// `wallet.may_claim(&campaign, today)`.
     pub fn may_claim(&self, campaign: &Campaign, today: NaiveDate) -> Result<(), ClaimRefusal> {
-        if campaign.kind == "medical" {
+        if campaign.kind == CampaignKind::Medical {
             return Err(ClaimRefusal::ShowCardInstead);
         }
         if today < campaign.valid_from {
@@ -205,61 +206,6 @@ impl Wallet {
             _ => false,
         }
     }
-}
-
-// Crockford's base 32: no I, L, O, U, so a code read aloud is not misheard.
-const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-// Its check symbols: the 32 above and five more, for a value mod 37.
-const CHECK: &[u8; 37] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ*~$=U";
-
-/// A coupon code from 9 random bytes: 65 bits as 13 base-32 symbols plus a check
-/// symbol (mod 37), grouped in fours for reading aloud: `XXXX-XXXX-XXXX-XC`.
-pub fn coupon_code(random: [u8; 9]) -> String {
-    let mut value: u128 = 0;
-    for b in random {
-        value = (value << 8) | u128::from(b);
-    }
-    value &= (1u128 << 65) - 1;
-    let mut symbols = [0u8; 13];
-    let mut v = value;
-    for s in symbols.iter_mut().rev() {
-        *s = ALPHABET[(v % 32) as usize];
-        v /= 32;
-    }
-    let check = CHECK[(value % 37) as usize];
-    let mut out = String::with_capacity(17);
-    for (i, s) in symbols.iter().chain(std::iter::once(&check)).enumerate() {
-        if i > 0 && i % 4 == 0 {
-            out.push('-');
-        }
-        out.push(*s as char);
-    }
-    out
-}
-
-/// Whether a code (as typed or read aloud: any case, with or without dashes, O for 0,
-/// I and L for 1) has a correct check symbol: `code_is_valid("…")`.
-pub fn code_is_valid(code: &str) -> bool {
-    let cleaned: Vec<u8> = code
-        .chars()
-        .filter(|c| *c != '-' && !c.is_whitespace())
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => b'0',
-            'I' | 'L' => b'1',
-            c => c as u8,
-        })
-        .collect();
-    if cleaned.len() != 14 {
-        return false;
-    }
-    let mut value: u128 = 0;
-    for s in &cleaned[..13] {
-        match ALPHABET.iter().position(|a| a == s) {
-            Some(d) => value = value * 32 + d as u128,
-            None => return false,
-        }
-    }
-    CHECK[(value % 37) as usize] == cleaned[13]
 }
 
 #[cfg(test)]
@@ -411,30 +357,5 @@ mod tests {
             Err(vec![CardError::NameMissing, CardError::MemberNoInvalid])
         );
         assert!(MemberCard::from_form("李四", "3715-0020", None, None).is_err());
-    }
-
-    #[test]
-    fn coupon_codes_are_grouped_checked_and_catch_misreadings() {
-        let code = coupon_code([0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0x11]);
-        assert_eq!(code.len(), 17);
-        assert_eq!(code.matches('-').count(), 3);
-        assert!(code_is_valid(&code));
-        assert!(code_is_valid(&code.to_lowercase().replace('-', " ")));
-        // Any single changed symbol is caught by the check symbol.
-        let plain: Vec<char> = code.chars().filter(|c| *c != '-').collect();
-        for i in 0..13 {
-            for sub in ALPHABET.iter().map(|b| *b as char) {
-                if sub == plain[i] {
-                    continue;
-                }
-                let mut changed = plain.clone();
-                changed[i] = sub;
-                let s: String = changed.into_iter().collect();
-                assert!(!code_is_valid(&s), "{s} should fail");
-            }
-        }
-        // Different random bytes give different codes.
-        assert_ne!(coupon_code([0; 9]), coupon_code([1; 9]));
-        assert_eq!(coupon_code([0; 9]), "0000-0000-0000-00");
     }
 }

@@ -3,17 +3,17 @@
 
 use super::csv_import::Row;
 use super::Diagnostic;
+use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::io;
+use std::path::Path;
 use yizhan_core::feed::check::intake_url_allowed;
 use yizhan_core::feed::{
     sha256_hex, Campaigns, FileRef, Intake, Manifest, Publisher, RegionEntry, Shard, Statuses,
     Unions, FORMAT,
 };
 use yizhan_core::geo::Datum;
-use chrono::NaiveDate;
-use serde::de::DeserializeOwned;
-use std::collections::BTreeMap;
-use std::io;
-use std::path::Path;
 
 /// Everything a feed is made of, already read from disk.
 pub struct BuildInput {
@@ -197,8 +197,8 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use yizhan_core::feed::{check_file, check_manifest, parse_shard};
     use crate::csv_import::read_stations;
+    use yizhan_core::feed::{check_file, check_manifest, parse_shard};
 
     fn input(csv: &str) -> BuildInput {
         let (rows, diags) = read_stations("s.csv", csv);
@@ -225,8 +225,7 @@ c,370100,济南市,C,117.0,36.6\n";
     #[test]
     fn builds_shards_per_region_with_bboxes_and_hashes_the_app_accepts() {
         let feed = build_feed(input(CSV)).unwrap();
-        let m =
-            check_manifest(&feed.manifest_bytes, None, &[], None, "/feed/manifest.json").unwrap();
+        let m = check_manifest(&feed.manifest_bytes, None, &[], "/feed/manifest.json").unwrap();
         assert_eq!(m.regions.len(), 2);
         let lc = m.regions.iter().find(|r| r.code == "371500").unwrap();
         assert_eq!(lc.bbox, [115.9, 36.4, 116.0, 36.5]);

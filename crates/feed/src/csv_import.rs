@@ -4,10 +4,11 @@
 //! empty cells are absent). Every bad row is reported, not just the first.
 
 use super::Diagnostic;
-use yizhan_core::feed::{Station, ENTRY_RULES, SERVICES};
-use yizhan_core::hours::OpeningHours;
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use yizhan_core::feed::Station;
+use yizhan_core::hours::OpeningHours;
+use yizhan_core::vocab::{Entry, Service};
 
 /// A station with the region it belongs to.
 #[derive(Clone, Debug, PartialEq)]
@@ -131,14 +132,10 @@ pub fn read_stations(file: &str, text: &str) -> (Vec<Row>, Vec<Diagnostic>) {
                 cell("lat").unwrap_or_default()
             )),
         }
-        let entry = cell("entry");
-        if let Some(e) = &entry {
-            if !ENTRY_RULES.contains(&e.as_str()) {
-                error(format!(
-                    "unknown entry `{e}` (use {})",
-                    ENTRY_RULES.join(", ")
-                ));
-            }
+        let entry = cell("entry").map(|e| Entry::from_word(&e));
+        if let Some(e) = entry.as_ref().filter(|e| !e.is_known()) {
+            let known: Vec<&str> = Entry::KNOWN.iter().map(Entry::word).collect();
+            error(format!("unknown entry `{e}` (use {})", known.join(", ")));
         }
         let hours = cell("hours");
         if let Some(h) = &hours {
@@ -151,16 +148,17 @@ pub fn read_stations(file: &str, text: &str) -> (Vec<Row>, Vec<Diagnostic>) {
                 ));
             }
         }
-        let services: Vec<String> = cell("services")
+        let services: Vec<Service> = cell("services")
             .map(|s| {
                 s.split('|')
-                    .map(|w| w.trim().to_string())
+                    .map(str::trim)
                     .filter(|w| !w.is_empty())
+                    .map(Service::from_word)
                     .collect()
             })
             .unwrap_or_default();
         for word in &services {
-            if !SERVICES.contains(&word.as_str()) {
+            if !word.is_known() {
                 diags.push(diag(
                     file,
                     line,
@@ -242,7 +240,7 @@ mod tests {
         assert!(diags.is_empty(), "{diags:?}");
         let s = &rows[0].station;
         assert_eq!(s.address.as_deref(), Some("东昌府区黄山路12号, 一楼"));
-        assert_eq!(s.services, ["water", "microwave"]);
+        assert_eq!(s.services, [Service::Water, Service::Microwave]);
         assert_eq!(s.entry_note, None);
         assert_eq!(rows[0].region_name.as_deref(), Some("聊城市"));
     }

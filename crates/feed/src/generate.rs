@@ -201,9 +201,8 @@ pub fn generate_csv(n: usize, seed: u64, cities: &[String]) -> Result<String, St
             let (dx, dy) = (rng.gaussian() * 7.0, rng.gaussian() * 7.0);
             let wgs_lat = lat0 + dy / 111.2;
             let wgs_lng = lng0 + dx / (111.2 * lat0.to_radians().cos());
-            let g = yizhan_core::geo::wgs84_to_gcj02(yizhan_core::geo::LngLat::new(
-                wgs_lng, wgs_lat,
-            ));
+            let g =
+                yizhan_core::geo::wgs84_to_gcj02(yizhan_core::geo::LngLat::new(wgs_lng, wgs_lat));
             let services: Vec<&str> = SERVICE_MIX
                 .iter()
                 .filter(|(_, p)| rng.below(1000) < u64::from(*p))
@@ -273,7 +272,11 @@ mod tests {
         };
         let always = share(&|r| r.station.hours.as_deref() == Some("24/7"));
         assert!((0.04..0.09).contains(&always), "24 h share {always}");
-        let swap = share(&|r| r.station.services.iter().any(|s| s == "battery_swap"));
+        let swap = share(&|r| {
+            r.station
+                .services
+                .contains(&yizhan_core::vocab::Service::BatterySwap)
+        });
         assert!((0.003..0.025).contains(&swap), "battery swap share {swap}");
         // The unparsable free-text hours come back as warnings, as they should.
         assert!(diags.iter().all(|d| d.warning));

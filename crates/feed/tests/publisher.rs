@@ -93,7 +93,10 @@ fn a_good_csv_becomes_a_feed_and_strict_turns_warnings_into_errors() {
     assert_eq!(manifest["regions"].as_array().unwrap().len(), 2);
     // The independent checker agrees.
     let check = Command::new("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/check_feed.py"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/check_feed.py"
+        ))
         .arg(&out)
         .output()
         .unwrap();

@@ -3,39 +3,11 @@
 
 use super::model::{Manifest, Shard, FORMAT};
 use super::paths::resolve;
+use super::refusal::Refusal;
 use base64::Engine;
 use ed25519_dalek::{Signature, VerifyingKey};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-
-/// Why an update was refused. The user keeps the data they had and sees why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Refusal {
-    /// The app was built with publisher keys and the manifest carries no signature.
-    Unsigned,
-    /// The signature does not match any publisher key.
-    BadSignature,
-    /// `format` is not `yizhan-feed/1` (the value found is kept for the message).
-    UnknownFormat(String),
-    /// The JSON does not parse or lacks a required field.
-    Malformed(String),
-    /// The manifest's `sequence` is lower than the one already accepted.
-    Rollback { offered: u64, held: u64 },
-    /// A path points outside the feed's folder.
-    UnsafePath(String),
-    /// A file's bytes do not match the manifest's `sha256`.
-    HashMismatch(String),
-    /// `intake.url` is not `https:` (or `http:` on localhost).
-    InsecureIntake(String),
-    /// A bbox is not four finite numbers with min ≤ max.
-    BadBbox(String),
-    /// A shard names another region than the manifest says.
-    WrongRegion { expected: String, found: String },
-    /// The network failed or the server answered with an error.
-    Network(String),
-    /// A file is larger than the app accepts.
-    TooLarge(String),
-}
 
 /// The largest file the app downloads (a city shard is well under 2 MB).
 pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
@@ -65,13 +37,13 @@ struct FormatOnly {
 }
 
 /// Checks a manifest's bytes, in order: signature (when `keys` is not empty), format,
-/// shape, rollback against `held_sequence`, paths, bboxes and intake.
-/// `manifest_path` is where it was fetched from (to check the paths it names).
+/// shape, paths, bboxes and intake. `manifest_path` is where it was fetched from (to
+/// check the paths it names). Rollback is judged against what the device holds, by
+/// [`super::sync::decide`].
 pub fn check_manifest(
     bytes: &[u8],
     signature_b64: Option<&str>,
     keys: &[[u8; 32]],
-    held_sequence: Option<u64>,
     manifest_path: &str,
 ) -> Result<Manifest, Refusal> {
     if bytes.len() > MAX_FILE_BYTES {
@@ -96,14 +68,6 @@ pub fn check_manifest(
     }
     let manifest: Manifest =
         serde_json::from_slice(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
-    if let Some(held) = held_sequence {
-        if manifest.sequence < held {
-            return Err(Refusal::Rollback {
-                offered: manifest.sequence,
-                held,
-            });
-        }
-    }
     let files = manifest.regions.iter().map(|r| (&r.path, &r.sha256)).chain(
         [&manifest.campaigns, &manifest.unions, &manifest.statuses]
             .into_iter()
@@ -198,24 +162,15 @@ mod tests {
 
     #[test]
     fn a_good_manifest_is_accepted() {
-        let m = check_manifest(manifest(42).as_bytes(), None, &[], Some(41), M).unwrap();
+        let m = check_manifest(manifest(42).as_bytes(), None, &[], M).unwrap();
         assert_eq!(m.sequence, 42);
         assert_eq!(m.regions[0].code, "371500");
         assert_eq!(m.holidays.len(), 1);
-        // Equal sequence is accepted (it means nothing changed).
-        assert!(check_manifest(manifest(42).as_bytes(), None, &[], Some(42), M).is_ok());
     }
 
     #[test]
     fn refusals_are_named() {
-        let check = |s: &str| check_manifest(s.as_bytes(), None, &[], Some(10), M);
-        assert_eq!(
-            check(&manifest(9)),
-            Err(Refusal::Rollback {
-                offered: 9,
-                held: 10
-            })
-        );
+        let check = |s: &str| check_manifest(s.as_bytes(), None, &[], M);
         assert_eq!(
             check(r#"{"format":"yizhan-feed/2","sequence":99}"#),
             Err(Refusal::UnknownFormat("yizhan-feed/2".into()))
@@ -264,22 +219,22 @@ mod tests {
         let bytes = manifest(5);
         let sig =
             base64::engine::general_purpose::STANDARD.encode(key.sign(bytes.as_bytes()).to_bytes());
-        assert!(check_manifest(bytes.as_bytes(), Some(&sig), &[public], None, M).is_ok());
+        assert!(check_manifest(bytes.as_bytes(), Some(&sig), &[public], M).is_ok());
         assert_eq!(
-            check_manifest(bytes.as_bytes(), None, &[public], None, M),
+            check_manifest(bytes.as_bytes(), None, &[public], M),
             Err(Refusal::Unsigned)
         );
         let tampered = bytes.replace("\"sequence\":5", "\"sequence\":6");
         assert_eq!(
-            check_manifest(tampered.as_bytes(), Some(&sig), &[public], None, M),
+            check_manifest(tampered.as_bytes(), Some(&sig), &[public], M),
             Err(Refusal::BadSignature)
         );
         assert_eq!(
-            check_manifest(bytes.as_bytes(), Some("not base64!"), &[public], None, M),
+            check_manifest(bytes.as_bytes(), Some("not base64!"), &[public], M),
             Err(Refusal::BadSignature)
         );
         // Without keys, the signature is not required.
-        assert!(check_manifest(bytes.as_bytes(), None, &[], None, M).is_ok());
+        assert!(check_manifest(bytes.as_bytes(), None, &[], M).is_ok());
     }
 
     #[test]

@@ -4,7 +4,11 @@
 pub mod check;
 pub mod model;
 pub mod paths;
+pub mod refusal;
+pub mod sync;
 
-pub use check::{check_file, check_manifest, parse_shard, sha256_hex, Refusal};
+pub use check::{check_file, check_manifest, parse_shard, sha256_hex};
 pub use model::*;
 pub use paths::{feed_path_from_param, resolve, FeedUrlError};
+pub use refusal::Refusal;
+pub use sync::{decide, Decision};

@@ -1,6 +1,7 @@
 //! Feed data types. Unknown fields are ignored; optional fields may be absent.
 
-use crate::geo::{distance_to_bbox_m, Datum, LngLat};
+use crate::geo::{distance_to_bbox_m, to_wgs84, Datum, LngLat};
+use crate::vocab::{CampaignKind, Entry, RequestState, Service};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -82,7 +83,7 @@ pub struct Station {
     pub lat: f64,
     /// Service words; an unknown word is kept and shown as it is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub services: Vec<String>,
+    pub services: Vec<Service>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,7 +92,7 @@ pub struct Station {
     pub host: Option<String>,
     /// `open`, `outdoor_workers` or `members`; anything else is shown as unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entry: Option<String>,
+    pub entry: Option<Entry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -105,30 +106,13 @@ impl Station {
     pub fn position(&self) -> LngLat {
         LngLat::new(self.lng, self.lat)
     }
+
+    /// The station's position in WGS-84 (what the device's GPS and distances use),
+    /// from a feed in `datum`: the one place a station point changes datum.
+    pub fn wgs84(&self, datum: Datum) -> LngLat {
+        to_wgs84(self.position(), datum)
+    }
 }
-
-/// The service words FEED.md defines, in the order the filters show them.
-pub const SERVICES: [&str; 16] = [
-    "water",
-    "microwave",
-    "charging",
-    "toilet",
-    "rest",
-    "ac",
-    "first_aid",
-    "pump",
-    "umbrella",
-    "books",
-    "wifi",
-    "shower",
-    "accessible",
-    "battery_swap",
-    "meals",
-    "fridge",
-];
-
-/// The entry rules FEED.md defines.
-pub const ENTRY_RULES: [&str; 3] = ["open", "outdoor_workers", "members"];
 
 /// `campaigns.<hash>.json`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -140,7 +124,7 @@ pub struct Campaigns {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Campaign {
     pub id: String,
-    pub kind: String,
+    pub kind: CampaignKind,
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,
@@ -208,7 +192,7 @@ pub struct RequestStatus {
     /// SHA-256 (lower-case hex) of the request's id.
     #[serde(rename = "ref")]
     pub reference: String,
-    pub state: String,
+    pub state: RequestState,
     #[serde(default)]
     pub member_no: Option<String>,
     #[serde(default)]
@@ -284,7 +268,10 @@ mod tests {
             r#"{"id":"a","name":"n","lng":1.0,"lat":2.0,"services":["water","hot_tea"],"future":{"x":1}}"#,
         )
         .unwrap();
-        assert_eq!(s.services, ["water", "hot_tea"]);
+        assert_eq!(
+            s.services,
+            [Service::Water, Service::Other("hot_tea".into())]
+        );
         assert!(serde_json::from_str::<Station>(r#"{"id":"a","lng":1.0,"lat":2.0}"#).is_err());
     }
 }

@@ -1,6 +1,6 @@
 //! Where feed files live: the manifest's own path, and paths relative to it.
 
-use super::check::Refusal;
+use super::refusal::Refusal;
 
 /// Why a `?feed=` value was not taken.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -5,19 +5,19 @@
 //! hash and shape); then its files are stored and, last, the manifest record. A refused
 //! or failed update leaves the data the user had, and says why.
 
-use crate::adapters::{clock, file_store, net, perf, storage};
-use yizhan_core::feed::{
-    check_file, check_manifest, parse_shard, resolve, Campaigns, FileRef, Manifest, Refusal,
-    RegionEntry, Statuses, Unions,
-};
-use yizhan_core::geo::LngLat;
-use yizhan_core::stations::{Region, SEARCH_RADIUS_M};
-use base64::Engine;
+mod files;
+
+use crate::adapters::{clock, file_store, storage};
+use files::{device_region, fetch_json, fetch_manifest, fetch_region, files_of, stored_json};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use yizhan_core::feed::{
+    decide, resolve, Campaigns, Decision, Manifest, Refusal, RegionEntry, Statuses, Unions,
+};
+use yizhan_core::geo::{to_gcj02, Datum, LngLat};
+use yizhan_core::stations::{Region, SEARCH_RADIUS_M};
 
 /// Where the manifest is unless `?feed=` says otherwise.
 pub const DEFAULT_MANIFEST: &str = "/feed/manifest.json";
@@ -111,21 +111,6 @@ pub fn use_feed() -> Feed {
     expect_context::<Feed>()
 }
 
-/// Publisher keys built into the app: `YIZHAN_PUBLISHER_KEYS` (base64 Ed25519 public
-/// keys, comma-separated) at build time. With none, signatures are not required.
-fn publisher_keys() -> Vec<[u8; 32]> {
-    option_env!("YIZHAN_PUBLISHER_KEYS")
-        .unwrap_or("")
-        .split(',')
-        .filter_map(|k| {
-            base64::engine::general_purpose::STANDARD
-                .decode(k.trim())
-                .ok()
-        })
-        .filter_map(|k| k.try_into().ok())
-        .collect()
-}
-
 impl Feed {
     /// Creates the feed state for `path` and provides it: `Feed::provide(path)`.
     pub fn provide(path: String) -> Feed {
@@ -192,22 +177,18 @@ impl Feed {
         }
         if check_server {
             self.info.update(|i| i.status = SyncStatus::Checking);
-            let held_sequence = held.as_ref().map(|h| h.manifest.sequence);
-            match fetch_manifest(&path, held_sequence).await {
-                Ok(manifest)
-                    if device_complete
-                        && held
-                            .as_ref()
-                            .is_some_and(|h| h.manifest.sequence == manifest.sequence) =>
-                {
-                    // An equal sequence means nothing changed.
-                    self.mark_checked(held.expect("checked above"));
+            let offered = fetch_manifest(&path).await;
+            let held_manifest = held.as_ref().map(|h| &h.manifest);
+            match (decide(held_manifest, device_complete, offered), held) {
+                (Decision::Unchanged, Some(held)) => self.mark_checked(held),
+                (Decision::Unchanged, None) => {}
+                (Decision::Adopt(manifest), _) => {
+                    if let Err(refusal) = self.adopt(&path, *manifest).await {
+                        self.set_problem(refusal);
+                    }
                 }
-                Ok(manifest) => match self.adopt(&path, manifest).await {
-                    Ok(()) => {}
-                    Err(refusal) => self.set_problem(refusal),
-                },
-                Err(refusal) => self.set_problem(refusal),
+                (Decision::Offline(detail), _) => self.set_problem(Refusal::Network(detail)),
+                (Decision::Refuse(refusal), _) => self.set_problem(refusal),
             }
         }
         if let Err(refusal) = self.load_regions_near().await {
@@ -340,10 +321,9 @@ impl Feed {
         let Some(user) = self.user.get_untracked().map(|u| u.at) else {
             return Vec::new();
         };
-        let near = yizhan_core::geo::to_gcj02(user, yizhan_core::geo::Datum::Wgs84);
         let near = match manifest.datum {
-            yizhan_core::geo::Datum::Gcj02 => near,
-            yizhan_core::geo::Datum::Wgs84 => user,
+            Datum::Gcj02 => to_gcj02(user, Datum::Wgs84),
+            Datum::Wgs84 => user,
         };
         manifest
             .regions_near(near, SEARCH_RADIUS_M)
@@ -453,123 +433,6 @@ impl Feed {
             self.info.update(|i| i.loading_regions = false);
         });
     }
-}
-
-async fn fetch_manifest(path: &str, held_sequence: Option<u64>) -> Result<Manifest, Refusal> {
-    let bytes = net::fetch_bytes(path, true)
-        .await
-        .map_err(|e| Refusal::Network(e.to_string()))?;
-    let keys = publisher_keys();
-    let signature = if keys.is_empty() {
-        None
-    } else {
-        net::fetch_optional(&format!("{path}.sig"))
-            .await
-            .map_err(|e| Refusal::Network(e.to_string()))?
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-    };
-    check_manifest(&bytes, signature.as_deref(), &keys, held_sequence, path)
-}
-
-/// A checked, parsed JSON file and its `(path, bytes)` to store.
-type Fetched<T> = (T, Option<(String, Vec<u8>)>);
-
-async fn fetch_json<T: DeserializeOwned + Default>(
-    manifest_path: &str,
-    file: Option<&FileRef>,
-) -> Result<Fetched<T>, Refusal> {
-    let Some(file) = file else {
-        return Ok((T::default(), None));
-    };
-    let path = resolve(manifest_path, &file.path)?;
-    let bytes = match file_store::get(&path).await {
-        Ok(Some(b)) if check_file(&b, &file.sha256, &file.path).is_ok() => b,
-        _ => {
-            let b = net::fetch_bytes(&path, false)
-                .await
-                .map_err(|e| Refusal::Network(e.to_string()))?;
-            check_file(&b, &file.sha256, &file.path)?;
-            b
-        }
-    };
-    let value = serde_json::from_slice(&bytes)
-        .map_err(|e| Refusal::Malformed(format!("{}: {e}", file.path)))?;
-    Ok((value, Some((path, bytes))))
-}
-
-async fn stored_json<T: DeserializeOwned>(
-    manifest_path: &str,
-    file: Option<&FileRef>,
-) -> Option<T> {
-    let file = file?;
-    let path = resolve(manifest_path, &file.path).ok()?;
-    let bytes = file_store::get(&path).await.ok()??;
-    check_file(&bytes, &file.sha256, &file.path).ok()?;
-    serde_json::from_slice(&bytes).ok()
-}
-
-/// The shard for `entry` that the device holds, checked by hash again; `None` when it
-/// holds none, or a damaged one (then the network is asked).
-async fn device_region(
-    file_path: &str,
-    manifest: &Manifest,
-    entry: &RegionEntry,
-) -> Option<Result<Region, Refusal>> {
-    let t0 = perf::now();
-    let bytes = file_store::get(file_path).await.ok()??;
-    check_file(&bytes, &entry.sha256, &entry.path).ok()?;
-    let region = parse_shard(&bytes, &entry.code).map(|shard| region_of(shard, manifest, entry));
-    perf::measure(&format!("yizhan:load-device {}", entry.code), t0);
-    Some(region)
-}
-
-async fn fetch_region(
-    manifest_path: &str,
-    manifest: &Manifest,
-    entry: &RegionEntry,
-) -> Result<(Region, Vec<u8>), Refusal> {
-    let t0 = perf::now();
-    let path = resolve(manifest_path, &entry.path)?;
-    let bytes = net::fetch_bytes(&path, false)
-        .await
-        .map_err(|e| Refusal::Network(e.to_string()))?;
-    check_file(&bytes, &entry.sha256, &entry.path)?;
-    let shard = parse_shard(&bytes, &entry.code)?;
-    let region = region_of(shard, manifest, entry);
-    perf::measure(&format!("yizhan:sync-network {}", entry.code), t0);
-    Ok((region, bytes))
-}
-
-fn region_of(
-    shard: yizhan_core::feed::Shard,
-    manifest: &Manifest,
-    entry: &RegionEntry,
-) -> Region {
-    let t0 = perf::now();
-    let region = Region::new(
-        shard,
-        entry.name.clone(),
-        entry.bbox,
-        entry.sha256.clone(),
-        manifest.datum,
-    );
-    perf::measure(&format!("yizhan:index {}", entry.code), t0);
-    region
-}
-
-/// Every file path a manifest names (to keep in the store; the rest is removed).
-fn files_of(manifest_path: &str, m: &Manifest) -> Vec<String> {
-    m.regions
-        .iter()
-        .map(|r| &r.path)
-        .chain(
-            [&m.campaigns, &m.unions, &m.statuses]
-                .into_iter()
-                .flatten()
-                .map(|f| &f.path),
-        )
-        .filter_map(|p| resolve(manifest_path, p).ok())
-        .collect()
 }
 
 /// Forgets the held feed and its stored files (the user's "delete all").

@@ -1,0 +1,141 @@
+//! Fetching and reading feed files: from the network or the device's store, each
+//! checked by hash (and the manifest by signature) before it is used.
+
+use crate::adapters::{file_store, net, perf};
+use base64::Engine;
+use serde::de::DeserializeOwned;
+use yizhan_core::feed::{
+    check_file, check_manifest, parse_shard, resolve, FileRef, Manifest, Refusal, RegionEntry,
+    Shard,
+};
+use yizhan_core::stations::Region;
+
+/// Publisher keys built into the app: `YIZHAN_PUBLISHER_KEYS` (base64 Ed25519 public
+/// keys, comma-separated) at build time. With none, signatures are not required.
+fn publisher_keys() -> Vec<[u8; 32]> {
+    option_env!("YIZHAN_PUBLISHER_KEYS")
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|k| {
+            base64::engine::general_purpose::STANDARD
+                .decode(k.trim())
+                .ok()
+        })
+        .filter_map(|k| k.try_into().ok())
+        .collect()
+}
+
+/// The server's manifest for `path`, checked (signature when keys are built in,
+/// format, shape, paths, intake): `fetch_manifest("/feed/manifest.json").await`.
+pub(super) async fn fetch_manifest(path: &str) -> Result<Manifest, Refusal> {
+    let bytes = net::fetch_bytes(path, true)
+        .await
+        .map_err(|e| Refusal::Network(e.to_string()))?;
+    let keys = publisher_keys();
+    let signature = if keys.is_empty() {
+        None
+    } else {
+        net::fetch_optional(&format!("{path}.sig"))
+            .await
+            .map_err(|e| Refusal::Network(e.to_string()))?
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    };
+    check_manifest(&bytes, signature.as_deref(), &keys, path)
+}
+
+/// A checked, parsed JSON file and its `(path, bytes)` to store.
+pub(super) type Fetched<T> = (T, Option<(String, Vec<u8>)>);
+
+pub(super) async fn fetch_json<T: DeserializeOwned + Default>(
+    manifest_path: &str,
+    file: Option<&FileRef>,
+) -> Result<Fetched<T>, Refusal> {
+    let Some(file) = file else {
+        return Ok((T::default(), None));
+    };
+    let path = resolve(manifest_path, &file.path)?;
+    let bytes = match file_store::get(&path).await {
+        Ok(Some(b)) if check_file(&b, &file.sha256, &file.path).is_ok() => b,
+        _ => {
+            let b = net::fetch_bytes(&path, false)
+                .await
+                .map_err(|e| Refusal::Network(e.to_string()))?;
+            check_file(&b, &file.sha256, &file.path)?;
+            b
+        }
+    };
+    let value = serde_json::from_slice(&bytes)
+        .map_err(|e| Refusal::Malformed(format!("{}: {e}", file.path)))?;
+    Ok((value, Some((path, bytes))))
+}
+
+pub(super) async fn stored_json<T: DeserializeOwned>(
+    manifest_path: &str,
+    file: Option<&FileRef>,
+) -> Option<T> {
+    let file = file?;
+    let path = resolve(manifest_path, &file.path).ok()?;
+    let bytes = file_store::get(&path).await.ok()??;
+    check_file(&bytes, &file.sha256, &file.path).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// The shard for `entry` that the device holds, checked by hash again; `None` when it
+/// holds none, or a damaged one (then the network is asked).
+pub(super) async fn device_region(
+    file_path: &str,
+    manifest: &Manifest,
+    entry: &RegionEntry,
+) -> Option<Result<Region, Refusal>> {
+    let t0 = perf::now();
+    let bytes = file_store::get(file_path).await.ok()??;
+    check_file(&bytes, &entry.sha256, &entry.path).ok()?;
+    let region = parse_shard(&bytes, &entry.code).map(|shard| region_of(shard, manifest, entry));
+    perf::measure(&format!("yizhan:load-device {}", entry.code), t0);
+    Some(region)
+}
+
+pub(super) async fn fetch_region(
+    manifest_path: &str,
+    manifest: &Manifest,
+    entry: &RegionEntry,
+) -> Result<(Region, Vec<u8>), Refusal> {
+    let t0 = perf::now();
+    let path = resolve(manifest_path, &entry.path)?;
+    let bytes = net::fetch_bytes(&path, false)
+        .await
+        .map_err(|e| Refusal::Network(e.to_string()))?;
+    check_file(&bytes, &entry.sha256, &entry.path)?;
+    let shard = parse_shard(&bytes, &entry.code)?;
+    let region = region_of(shard, manifest, entry);
+    perf::measure(&format!("yizhan:sync-network {}", entry.code), t0);
+    Ok((region, bytes))
+}
+
+fn region_of(shard: Shard, manifest: &Manifest, entry: &RegionEntry) -> Region {
+    let t0 = perf::now();
+    let region = Region::new(
+        shard,
+        entry.name.clone(),
+        entry.bbox,
+        entry.sha256.clone(),
+        manifest.datum,
+    );
+    perf::measure(&format!("yizhan:index {}", entry.code), t0);
+    region
+}
+
+/// Every file path a manifest names (to keep in the store; the rest is removed).
+pub(super) fn files_of(manifest_path: &str, m: &Manifest) -> Vec<String> {
+    m.regions
+        .iter()
+        .map(|r| &r.path)
+        .chain(
+            [&m.campaigns, &m.unions, &m.statuses]
+                .into_iter()
+                .flatten()
+                .map(|f| &f.path),
+        )
+        .filter_map(|p| resolve(manifest_path, p).ok())
+        .collect()
+}
