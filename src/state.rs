@@ -86,3 +86,22 @@ pub fn use_strings() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'st
     let lang = use_lang();
     move || strings(lang.get())
 }
+
+/// A signal kept on the device under `key`: loaded once, saved on every change, a
+/// failed save shown in the storage banner. `let filter = stored_signal::<StationFilter>(StationFilter::STORAGE_KEY);`
+pub fn stored_signal<T>(key: &'static str) -> RwSignal<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + Default + Clone + Send + Sync + 'static,
+{
+    let state = use_app_state();
+    let value = RwSignal::new(storage::load::<T>(key).ok().flatten().unwrap_or_default());
+    Effect::new(move |first: Option<()>| {
+        let v = value.get();
+        if first.is_some() {
+            if let Err(problem) = storage::save(key, &v) {
+                state.storage_problem.set(Some(problem));
+            }
+        }
+    });
+    value
+}

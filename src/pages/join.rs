@@ -5,7 +5,7 @@ use crate::components::QrCodeView;
 use crate::feed_sync::use_feed;
 use crate::i18n::{fill, Occupation, Strings, Words};
 use crate::outbox::use_outbox;
-use crate::state::use_strings;
+use crate::state::{stored_signal, use_strings};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::HashSet;
@@ -20,19 +20,8 @@ use yizhan_core::vocab::RequestState;
 pub fn JoinPage() -> impl IntoView {
     let t = use_strings();
     let feed = use_feed();
-    let form = RwSignal::new(
-        storage::load::<JoinForm>(JoinForm::DRAFT_KEY)
-            .ok()
-            .flatten()
-            .unwrap_or_default(),
-    );
-    // Keep the draft as the user types (the rules are checked only on leaving a field).
-    Effect::new(move |first: Option<()>| {
-        let f = form.get();
-        if first.is_some() {
-            let _ = storage::save(JoinForm::DRAFT_KEY, &f);
-        }
-    });
+    // The draft is kept as the user types (the rules are checked only on leaving a field).
+    let form = stored_signal::<JoinForm>(JoinForm::DRAFT_KEY);
     let shown_errors = RwSignal::new(Vec::<(Field, FieldError)>::new());
     let touched = RwSignal::new(HashSet::<Field>::new());
     let consent = RwSignal::new(false);

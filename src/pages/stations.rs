@@ -1,11 +1,11 @@
 //! `/stations`: where am I, what do I need, and the nearest stations that have it.
 
-use crate::adapters::{clock, geolocation, storage};
+use crate::adapters::{clock, geolocation};
 use crate::components::station_bits::{distance_text, open_text, ServiceList, StationRow};
 use crate::components::StationMap;
 use crate::feed_sync::{use_feed, PointSource, UserPoint};
 use crate::i18n::{fill, service_badge, strings, Lang, Words};
-use crate::state::{use_lang, use_strings};
+use crate::state::{stored_signal, use_lang, use_strings};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -27,18 +27,7 @@ pub fn StationsPage() -> impl IntoView {
     let feed = use_feed();
 
     // The filter is kept on the device so it survives a reload.
-    let filter = RwSignal::new(
-        storage::load::<StationFilter>(StationFilter::STORAGE_KEY)
-            .ok()
-            .flatten()
-            .unwrap_or_default(),
-    );
-    Effect::new(move |first: Option<()>| {
-        let f = filter.get();
-        if first.is_some() {
-            let _ = storage::save(StationFilter::STORAGE_KEY, &f);
-        }
-    });
+    let filter = stored_signal::<StationFilter>(StationFilter::STORAGE_KEY);
     let shown = RwSignal::new(PAGE);
     let view_map = RwSignal::new(false);
 

@@ -151,3 +151,43 @@ test('without an intake the request stays on the device with a QR code to hand o
   assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1')).length), 0);
   await context.close();
 });
+
+test('a submitted request turns from "waiting to send" to "sent" on screen when its POST succeeds, without a reload', async () => {
+  // The intake holds its answer until the test releases it, so the waiting state is seen.
+  let release;
+  const answered = new Promise((resolve) => { release = resolve; });
+  const posts = [];
+  server.routes.set('/intake-live', (req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', async () => {
+      posts.push(JSON.parse(body));
+      await answered;
+      res.writeHead(202);
+      res.end();
+    });
+  });
+  publish(server, 'j4', makeFeed({ sequence: 1, unions: UNIONS, intake: `${server.url}/intake-live` }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/join?feed=/j4/manifest.json`);
+  await appReady(page);
+  await page.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
+  // A mark on this document: a reload or navigation would lose it.
+  await page.evaluate(() => { window.__sameDocument = true; });
+  await fill(page);
+  await page.locator('input[name=consent]').check();
+  await page.locator('.join-form button[type=submit]').click();
+  const row = page.locator('li[data-request-id]');
+  await row.waitFor();
+  assert.match(await row.locator('[data-testid=delivery]').innerText(), /等待发送/);
+  // The POST is in flight; release the intake's 202.
+  while (posts.length === 0) await page.waitForTimeout(50);
+  assert.equal(posts[0].kind, 'join');
+  release();
+  await page.waitForFunction(
+    () => document.querySelector('li[data-request-id] [data-testid=delivery]')?.innerText.includes('已送达工会'),
+    null, { timeout: 10000 });
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload happened');
+  assert.equal(posts.length, 1);
+  await context.close();
+});

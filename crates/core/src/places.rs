@@ -59,16 +59,11 @@ pub fn find_place(regions: &[impl AsRef<Region>], query: &str) -> Option<LngLat>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feed::{RegionEntry, Shard, Station, FORMAT};
+    use crate::feed::{RegionEntry, Shard, Station};
     use crate::geo::{distance_m, Datum};
 
     fn manifest(datum: Datum) -> Manifest {
         Manifest {
-            format: FORMAT.into(),
-            sequence: 1,
-            published_at: None,
-            publisher: None,
-            datum,
             regions: vec![
                 RegionEntry {
                     code: "371500".into(),
@@ -87,11 +82,7 @@ mod tests {
                     sha256: "0".repeat(64),
                 },
             ],
-            campaigns: None,
-            unions: None,
-            statuses: None,
-            holidays: vec![],
-            intake: None,
+            ..Manifest::new(1, datum)
         }
     }
 

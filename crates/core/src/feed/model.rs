@@ -202,6 +202,24 @@ pub struct RequestStatus {
 }
 
 impl Manifest {
+    /// A manifest with nothing in it yet (the publisher fills it; tests build on it):
+    /// `Manifest::new(1, Datum::Gcj02)`.
+    pub fn new(sequence: u64, datum: Datum) -> Manifest {
+        Manifest {
+            format: FORMAT.to_string(),
+            sequence,
+            published_at: None,
+            publisher: None,
+            datum,
+            regions: Vec::new(),
+            campaigns: None,
+            unions: None,
+            statuses: None,
+            holidays: Vec::new(),
+            intake: None,
+        }
+    }
+
     /// The regions whose bbox lies within `radius_m` of `near` (in the feed's datum):
     /// `manifest.regions_near(p, 25_000.0)` names the shards a device must fetch.
     pub fn regions_near(&self, near: LngLat, radius_m: f64) -> Vec<&RegionEntry> {
@@ -230,21 +248,12 @@ mod tests {
     #[test]
     fn only_regions_within_the_radius_are_near() {
         let m = Manifest {
-            format: FORMAT.into(),
-            sequence: 1,
-            published_at: None,
-            publisher: None,
-            datum: Datum::Gcj02,
             regions: vec![
                 region("371500", [115.27, 35.78, 116.54, 37.04]), // Liaocheng
                 region("370100", [116.6, 36.2, 117.6, 37.2]),     // Jinan, ~10 km east
                 region("310000", [120.85, 30.68, 122.0, 31.88]),  // Shanghai
             ],
-            campaigns: None,
-            unions: None,
-            statuses: None,
-            holidays: vec![],
-            intake: None,
+            ..Manifest::new(1, Datum::Gcj02)
         };
         let liaocheng = LngLat::new(115.98, 36.45);
         let codes: Vec<_> = m

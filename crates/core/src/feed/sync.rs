@@ -52,23 +52,10 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feed::FORMAT;
     use crate::geo::Datum;
 
     fn manifest(sequence: u64) -> Manifest {
-        Manifest {
-            format: FORMAT.into(),
-            sequence,
-            published_at: None,
-            publisher: None,
-            datum: Datum::Gcj02,
-            regions: vec![],
-            campaigns: None,
-            unions: None,
-            statuses: None,
-            holidays: vec![],
-            intake: None,
-        }
+        Manifest::new(sequence, Datum::Gcj02)
     }
 
     #[test]

@@ -1,22 +1,23 @@
 //! `/stations/:id`: everything the feed says about one station, and the way there.
 
+mod hours;
+mod report;
+
 use crate::adapters::clock;
 use crate::components::station_bits::{distance_text, open_text, ServiceList};
 use crate::feed_sync::use_feed;
-use crate::i18n::{fill, Strings, Words};
-use crate::outbox::use_outbox;
+use crate::i18n::{fill, Words};
 use crate::state::{use_lang, use_strings};
+use hours::{spans_words, HoursTable};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use report::ReportForm;
 use std::collections::BTreeSet;
 use yizhan_core::geo::distance_m;
-use yizhan_core::hours::{day_runs, OpeningHours, Span, WeekTable};
 use yizhan_core::navigation::nav_links;
-use yizhan_core::request::{Report, Request};
-use yizhan_core::vocab::ReportProblem;
 
 #[component]
 pub fn StationDetailPage() -> impl IntoView {
@@ -134,101 +135,12 @@ pub fn StationDetailPage() -> impl IntoView {
                         </section>
                         <ShareButton path=share_url.clone() title=station.name.clone() />
                         <crate::components::SendToPhone path=share_url />
-                        <ReportProblem station_id=station.id.clone() />
+                        <ReportForm station_id=station.id.clone() />
                     }.into_any()
                 }
             }}
         </section>
     }
-}
-
-/// The weekly timetable; the feed's own text beside it when the table cannot say it
-/// exactly (hours outside the subset, or an unusual holiday rule).
-#[component]
-fn HoursTable(
-    t: &'static Strings,
-    hours: Option<OpeningHours>,
-    published: Option<String>,
-) -> impl IntoView {
-    let table = hours.as_ref().map(OpeningHours::week_table);
-    let exact = table.as_ref().is_some_and(|t| t.exact);
-    let published = published
-        .filter(|_| !exact)
-        .map(|text| view! { <p class="muted hours-note">{fill(t.hours_as_published, &[("text", &text)])}</p> });
-    view! {
-        {match table {
-            None => view! { <span>{t.hours_unknown}</span> }.into_any(),
-            Some(table) => view! {
-                <table class="week-hours" data-testid="week-hours">
-                    <tbody>
-                        {week_lines(t, &table)
-                            .into_iter()
-                            .map(|(days, spans)| view! { <tr><th scope="row">{days}</th><td>{spans}</td></tr> })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            }.into_any(),
-        }}
-        {published}
-    }
-}
-
-/// The timetable in words, a `(days, hours)` pair a line, holidays last: for
-/// "Mo-Sa 07:00-19:00; Su off", `[("周一至周六", "07:00–19:00"), ("周日", "休息")]`.
-fn week_lines(t: &Strings, table: &WeekTable) -> Vec<(String, String)> {
-    let day = |w: usize| {
-        t.weekdays
-            .split(',')
-            .nth(w)
-            .unwrap_or("")
-            .trim()
-            .to_string()
-    };
-    let days_text = |mask: u8| {
-        if mask == 0x7f {
-            return t.hours_every_day.to_string();
-        }
-        let runs: Vec<String> = day_runs(mask)
-            .into_iter()
-            .map(|(a, b)| match b - a {
-                0 => day(a),
-                1 => format!("{}{}{}", day(a), t.hours_list_sep, day(b)),
-                _ => fill(t.hours_day_range, &[("a", &day(a)), ("b", &day(b))]),
-            })
-            .collect();
-        runs.join(t.hours_list_sep)
-    };
-    let mut lines: Vec<(String, String)> = table
-        .lines
-        .iter()
-        .map(|l| (days_text(l.days), spans_words(t, &l.spans)))
-        .collect();
-    if let Some(spans) = &table.holidays {
-        lines.push((t.hours_holidays.to_string(), spans_words(t, spans)));
-    }
-    lines
-}
-
-/// Opening spans in words: "06:00–09:00、17:00–20:00", "22:00–次日06:00", "休息", "24小时".
-fn spans_words(t: &Strings, spans: &[Span]) -> String {
-    if spans.is_empty() {
-        return t.hours_closed_day.to_string();
-    }
-    if spans.iter().any(Span::whole_day) {
-        return t.open_24h.to_string();
-    }
-    let parts: Vec<String> = spans
-        .iter()
-        .map(|s| {
-            let end = if s.overnight() {
-                fill(t.hours_next_day, &[("time", &s.end_text())])
-            } else {
-                s.end_text()
-            };
-            format!("{}–{end}", s.start_text())
-        })
-        .collect();
-    parts.join(t.hours_list_sep)
 }
 
 /// Web Share where the browser has it; otherwise copies the link.
@@ -270,134 +182,5 @@ fn ShareButton(path: String, title: String) -> impl IntoView {
     view! {
         <button type="button" class="big" data-action="share" on:click=share>{move || t().share}</button>
         {move || message.get().map(|m| view! { <p class="notice notice-info" role="status">{m}</p> })}
-    }
-}
-
-/// "This station is wrong": kept on the device, queued for the feed's intake.
-#[component]
-fn ReportProblem(station_id: String) -> impl IntoView {
-    let t = use_strings();
-    let feed = use_feed();
-    let outbox = use_outbox();
-    let choice = RwSignal::new(None::<&'static ReportProblem>);
-    let note = NodeRef::<leptos::html::Textarea>::new();
-    let result = RwSignal::new(None::<(&'static str, &'static str)>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let t = t();
-        let Some(problem) = choice.get_untracked() else {
-            result.set(Some(("notice notice-warn", t.report_pick)));
-            return;
-        };
-        let text = note.get().map(|n| n.value()).unwrap_or_default();
-        let report = Request::Report(Report {
-            station_id: station_id.clone(),
-            problem: problem.clone(),
-            note: text,
-        });
-        match outbox.enqueue(report) {
-            Ok(_) => {
-                let has_intake = feed
-                    .data
-                    .with_untracked(|d| d.manifest.as_ref().is_some_and(|m| m.intake.is_some()));
-                result.set(Some((
-                    "notice notice-ok",
-                    if has_intake {
-                        t.report_saved_intake
-                    } else {
-                        t.report_saved_local
-                    },
-                )));
-                choice.set(None);
-                if let Some(n) = note.get() {
-                    n.set_value("");
-                }
-            }
-            Err(_) => result.set(Some(("notice notice-warn", t.storage_full))),
-        }
-    };
-    let option = move |problem: &'static ReportProblem| {
-        view! {
-            <label class="radio">
-                <input type="radio" name="problem" value=problem.word()
-                    prop:checked=move || choice.get() == Some(problem)
-                    on:change=move |_| choice.set(Some(problem)) />
-                <span>{move || problem.words(t())}</span>
-            </label>
-        }
-    };
-    view! {
-        <form class="card report" on:submit=submit aria-labelledby="report-heading">
-            <h2 id="report-heading">{move || t().report_heading}</h2>
-            <p class="muted">{move || t().report_intro}</p>
-            <fieldset>
-                <legend class="visually-hidden">{move || t().report_heading}</legend>
-                {ReportProblem::KNOWN.iter().map(option).collect_view()}
-            </fieldset>
-            <label class="field">
-                <span>{move || t().report_note}</span>
-                <textarea name="note" rows="3" maxlength="500" node_ref=note></textarea>
-            </label>
-            <button type="submit" class="primary">{move || t().report_submit}</button>
-            {move || result.get().map(|(class, m)| view! { <p class=class role="status">{m}</p> })}
-        </form>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::i18n::{strings, Lang};
-
-    fn lines(lang: Lang, hours: &str) -> Vec<(String, String)> {
-        let table = OpeningHours::parse(hours).unwrap().week_table();
-        week_lines(strings(lang), &table)
-    }
-    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn the_timetable_reads_as_words() {
-        use Lang::*;
-        type Case<'a> = (Lang, &'a str, &'a [(&'a str, &'a str)]);
-        let cases: &[Case] = &[
-            (
-                Zh,
-                "Mo-Sa 07:00-19:00; Su off",
-                &[("周一至周六", "07:00–19:00"), ("周日", "休息")],
-            ),
-            (
-                En,
-                "Mo-Sa 07:00-19:00; Su off",
-                &[("Mon–Sat", "07:00–19:00"), ("Sun", "Closed")],
-            ),
-            (Zh, "24/7", &[("每天", "24小时")]),
-            (Zh, "Mo-Su 00:00-24:00", &[("每天", "24小时")]),
-            (
-                Zh,
-                "Mo-Fr 06:00-09:00,17:00-20:00; Sa,Su 22:00-06:00; PH off",
-                &[
-                    ("周一至周五", "06:00–09:00、17:00–20:00"),
-                    ("周六、周日", "22:00–次日06:00"),
-                    ("法定节假日", "休息"),
-                ],
-            ),
-            (
-                En,
-                "Mo,We,Fr-Su 08:00-18:00",
-                &[("Mon, Wed, Fri–Sun", "08:00–18:00"), ("Tue, Thu", "Closed")],
-            ),
-            (
-                En,
-                "Fr 22:00-24:00",
-                &[("Mon–Thu, Sat, Sun", "Closed"), ("Fri", "22:00–24:00")],
-            ),
-        ];
-        for (lang, hours, expected) in cases {
-            assert_eq!(lines(*lang, hours), pairs(expected), "{hours}");
-        }
     }
 }

@@ -1,0 +1,65 @@
+//! What the sync shows: the data, where the last sync stands, and the point the
+//! station list is sorted from.
+
+use std::sync::Arc;
+use yizhan_core::feed::{Campaigns, Manifest, Refusal, Statuses, Unions};
+use yizhan_core::geo::LngLat;
+use yizhan_core::stations::Region;
+
+/// The feed data the app shows.
+#[derive(Clone, Debug, Default)]
+pub struct FeedData {
+    pub manifest: Option<Arc<Manifest>>,
+    pub regions: Vec<Arc<Region>>,
+    pub campaigns: Arc<Campaigns>,
+    pub unions: Arc<Unions>,
+    pub statuses: Arc<Statuses>,
+}
+
+/// Where the last sync stands.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum SyncStatus {
+    #[default]
+    Idle,
+    Checking,
+    /// The server was reached and the data is current.
+    Current,
+    /// The server could not be reached; the device's data is shown.
+    Offline,
+    /// The last update was refused, for this reason; the previous data stays.
+    Refused(Refusal),
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SyncInfo {
+    pub status: SyncStatus,
+    /// When the server last answered with a usable manifest (ms since epoch).
+    pub checked_ms: Option<f64>,
+    /// A file could not be stored for lack of space: data lives in memory only.
+    pub storage_full: bool,
+    /// This browser has no Cache API here (not a secure context): data lives in
+    /// memory only, so nothing shows without signal.
+    pub storage_unavailable: bool,
+    /// Region shards near the user are being fetched.
+    pub loading_regions: bool,
+}
+
+/// Where the list is sorted from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserPoint {
+    pub at: LngLat,
+    pub source: PointSource,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PointSource {
+    Gps,
+    /// `?near=` in the link (kiosks, shared links).
+    Link,
+    /// The centre of a city the user picked (its name).
+    City(String),
+    /// A station address matching what the user typed.
+    Address(String),
+    /// A point the user tapped on the map.
+    Map,
+}

@@ -1,0 +1,81 @@
+//! "This station is wrong": a problem report, kept on the device and queued for the
+//! feed's intake.
+
+use crate::feed_sync::use_feed;
+use crate::i18n::Words;
+use crate::outbox::use_outbox;
+use crate::state::use_strings;
+use leptos::prelude::*;
+use yizhan_core::request::{Report, Request};
+use yizhan_core::vocab::ReportProblem;
+
+/// "This station is wrong": kept on the device, queued for the feed's intake.
+#[component]
+pub(super) fn ReportForm(station_id: String) -> impl IntoView {
+    let t = use_strings();
+    let feed = use_feed();
+    let outbox = use_outbox();
+    let choice = RwSignal::new(None::<&'static ReportProblem>);
+    let note = NodeRef::<leptos::html::Textarea>::new();
+    let result = RwSignal::new(None::<(&'static str, &'static str)>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let t = t();
+        let Some(problem) = choice.get_untracked() else {
+            result.set(Some(("notice notice-warn", t.report_pick)));
+            return;
+        };
+        let text = note.get().map(|n| n.value()).unwrap_or_default();
+        let report = Request::Report(Report {
+            station_id: station_id.clone(),
+            problem: problem.clone(),
+            note: text,
+        });
+        match outbox.enqueue(report) {
+            Ok(_) => {
+                let has_intake = feed
+                    .data
+                    .with_untracked(|d| d.manifest.as_ref().is_some_and(|m| m.intake.is_some()));
+                result.set(Some((
+                    "notice notice-ok",
+                    if has_intake {
+                        t.report_saved_intake
+                    } else {
+                        t.report_saved_local
+                    },
+                )));
+                choice.set(None);
+                if let Some(n) = note.get() {
+                    n.set_value("");
+                }
+            }
+            Err(_) => result.set(Some(("notice notice-warn", t.storage_full))),
+        }
+    };
+    let option = move |problem: &'static ReportProblem| {
+        view! {
+            <label class="radio">
+                <input type="radio" name="problem" value=problem.word()
+                    prop:checked=move || choice.get() == Some(problem)
+                    on:change=move |_| choice.set(Some(problem)) />
+                <span>{move || problem.words(t())}</span>
+            </label>
+        }
+    };
+    view! {
+        <form class="card report" on:submit=submit aria-labelledby="report-heading">
+            <h2 id="report-heading">{move || t().report_heading}</h2>
+            <p class="muted">{move || t().report_intro}</p>
+            <fieldset>
+                <legend class="visually-hidden">{move || t().report_heading}</legend>
+                {ReportProblem::KNOWN.iter().map(option).collect_view()}
+            </fieldset>
+            <label class="field">
+                <span>{move || t().report_note}</span>
+                <textarea name="note" rows="3" maxlength="500" node_ref=note></textarea>
+            </label>
+            <button type="submit" class="primary">{move || t().report_submit}</button>
+            {move || result.get().map(|(class, m)| view! { <p class=class role="status">{m}</p> })}
+        </form>
+    }
+}
