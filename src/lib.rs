@@ -14,22 +14,22 @@ pub mod pages;
 pub mod state;
 pub mod wallet_store;
 
-use components::{AppHeader, BottomNav, FeedNotice, KioskMode, StorageNotice, UpdatedNotice};
+use components::{
+    use_document_root, AppHeader, BottomNav, FeedNotice, KioskMode, StorageNotice, UpdatedNotice,
+};
 use feed_sync::{Feed, PointSource, UserPoint, DEFAULT_MANIFEST, RESYNC_MS};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::hooks::use_query_map;
 use leptos_router::path;
 use pages::{
     CouponPage, CouponsPage, JoinPage, MePage, NotFoundPage, StationDetailPage, StationsPage,
 };
-use state::{use_app_state, use_lang, use_strings, AppState};
+use state::{use_app_state, use_strings, AppState};
 
 /// The root component: state, metadata, the router and the four tabs.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_meta_context();
     let state = AppState::provide();
     adapters::pwa::register();
     let feed_path = state.prefs.with_untracked(|p| p.feed_path.clone());
@@ -56,21 +56,10 @@ pub fn App() -> impl IntoView {
         outbox.flush();
     });
     std::mem::forget(online);
-    let lang = use_lang();
+    use_document_root();
     let t = use_strings();
 
     view! {
-        <Html {..} lang=move || lang.get().tag() class=move || {
-            state.prefs.with(|p| match (p.large, p.kiosk.is_some()) {
-                (true, true) => "large kiosk",
-                (true, false) => "large",
-                (false, true) => "kiosk",
-                (false, false) => "",
-            })
-        } />
-        <Title formatter=move |page: String| {
-            if page.is_empty() { t().app_name.to_string() } else { format!("{page} · {}", t().app_name) }
-        } />
         <Router>
             <QueryParams />
             <a class="skip-link" href="#main">{move || t().skip_to_content}</a>

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use yizhan_core::outbox::{uuid_v4, OutboxItem};
 use yizhan_core::request::Request;
+use yizhan_core::time::{china_local, rfc3339_china};
 
 /// How long a send may take before another flush may try the same item again.
 const LEASE_MS: f64 = 30_000.0;
@@ -62,9 +63,7 @@ impl OutboxStore {
     /// `outbox.enqueue(Request::Report(report))`. Returns the saved item, or the
     /// storage problem that kept it from being saved (then nothing was added).
     pub fn enqueue(self, request: Request) -> Result<OutboxItem, storage::StorageProblem> {
-        let created = yizhan_core::time::china_local(clock::now_ms())
-            .format("%Y-%m-%dT%H:%M:%S+08:00")
-            .to_string();
+        let created = rfc3339_china(china_local(clock::now_ms()));
         let item = OutboxItem::new(uuid_v4(intake::random_bytes()), created, request);
         let mut items = stored();
         items.push(item.clone());

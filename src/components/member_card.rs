@@ -22,7 +22,7 @@ pub fn MemberCardView(card: MemberCard) -> impl IntoView {
             <header>
                 <span class="member-card-title">{move || t().card_heading}</span>
                 <time class="member-card-clock" data-testid="card-clock">
-                    {move || now.get().format("%Y-%m-%d %H:%M:%S").to_string()}
+                    {move || yizhan_core::time::clock_text(now.get())}
                 </time>
             </header>
             <p class="member-card-name">{card.name.clone()}</p>

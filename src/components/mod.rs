@@ -1,5 +1,6 @@
 //! Pieces of UI shared by several pages.
 
+mod document;
 mod feed_notice;
 mod header;
 mod kiosk;
@@ -11,6 +12,7 @@ mod read_aloud;
 pub mod station_bits;
 mod station_map;
 
+pub use document::{use_document_root, use_title};
 pub use feed_notice::FeedNotice;
 pub use header::AppHeader;
 pub use kiosk::{KioskMode, SendToPhone};

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use std::collections::BTreeSet;
 use yizhan_core::geo::LngLat;
 use yizhan_core::hours::{OpenStatus, OpeningHours};
+use yizhan_core::time::hm_text;
 use yizhan_core::vocab::Service;
 
 /// One row of the station list (and one marker of the map), computed once per change
@@ -51,7 +52,7 @@ pub fn open_text(
     match hours.status(now, holidays) {
         OpenStatus::AlwaysOpen => (t.open_24h.into(), OpenState::Open),
         OpenStatus::OpenUntil(at) => (
-            fill(t.open_until, &[("time", &at.format("%H:%M").to_string())]),
+            fill(t.open_until, &[("time", &hm_text(at))]),
             OpenState::Open,
         ),
         OpenStatus::ClosedUntil(Some(at)) => {
@@ -67,10 +68,7 @@ pub fn open_text(
                     .to_string(),
             };
             (
-                fill(
-                    t.closed_until,
-                    &[("day", &day), ("time", &at.format("%H:%M").to_string())],
-                ),
+                fill(t.closed_until, &[("day", &day), ("time", &hm_text(at))]),
                 OpenState::Closed,
             )
         }

@@ -8,7 +8,6 @@ use crate::state::use_strings;
 use crate::wallet_store::use_wallet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use yizhan_core::wallet::CouponState;
@@ -25,8 +24,8 @@ pub fn CouponPage() -> impl IntoView {
             .with(|w| w.coupons.iter().find(|c| c.id == id).cloned())
     };
     let confirming = RwSignal::new(false);
+    crate::components::use_title(move || coupon().map(|c| c.title).unwrap_or_default());
     view! {
-        <Title text=move || coupon().map(|c| c.title).unwrap_or_default() />
         <section class="page coupon-page">
             <A href="/coupons" attr:class="back-link">{move || t().back_to_coupons}</A>
             {move || match coupon() {
@@ -41,7 +40,7 @@ pub fn CouponPage() -> impl IntoView {
                     view! {
                         <h1>{c.title.clone()}</h1>
                         <crate::components::ReadAloud text=spoken />
-                        <p class=format!("coupon-state big-state state-{state:?}").to_lowercase() data-testid="coupon-state">{state.words(t)}</p>
+                        <p class=format!("coupon-state big-state state-{}", state.word()) data-testid="coupon-state">{state.words(t)}</p>
                         <div class="coupon-ticket">
                             <p class="muted">{t.coupon_code_label}</p>
                             <p class="coupon-code" data-coupon-code=c.code.clone()>{c.code.clone()}</p>
@@ -50,7 +49,7 @@ pub fn CouponPage() -> impl IntoView {
                         <p>{t.coupon_show_hint}</p>
                         {(!c.venues.is_empty()).then(|| view! { <p><strong>{t.campaign_venues}</strong>" "{c.venues.join("、")}</p> })}
                         <p class="muted">{fill(t.campaign_valid, &[("from", &c.valid_from.to_string()), ("until", &c.valid_until.to_string())])}</p>
-                        {c.used_at.map(|u| view! { <p class="muted">{fill(t.coupon_used_at, &[("time", &u.format("%Y-%m-%d %H:%M").to_string())])}</p> })}
+                        {c.used_at.map(|u| view! { <p class="muted">{fill(t.coupon_used_at, &[("time", &yizhan_core::time::date_time_text(u))])}</p> })}
                         {(state == CouponState::Unused).then(|| view! {
                             <Show when=move || confirming.get() fallback=move || view! {
                                 <button type="button" class="big" data-action="staff-use" on:click=move |_| confirming.set(true)>

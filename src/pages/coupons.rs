@@ -8,7 +8,6 @@ use crate::state::use_strings;
 use crate::wallet_store::{use_wallet, ClaimError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use yizhan_core::feed::Campaign;
 use yizhan_core::vocab::CampaignKind;
@@ -46,8 +45,8 @@ pub fn CouponsPage() -> impl IntoView {
             </button>
         }
     };
+    crate::components::use_title(move || t().coupons_title.to_string());
     view! {
-        <Title text=move || t().coupons_title />
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || t().coupons_title}</h1>
             <p class="lead">{move || t().coupons_intro}</p>
@@ -188,7 +187,7 @@ fn MyCoupons() -> impl IntoView {
                             <A href=format!("/coupons/mine/{}", c.id) attr:class="coupon-link">
                                 <span class="coupon-title">{c.title.clone()}</span>
                                 <span class="coupon-code-small" data-coupon-code=c.code.clone()>{c.code.clone()}</span>
-                                <span class=format!("coupon-state state-{state:?}").to_lowercase()>{state.words(t())}</span>
+                                <span class=format!("coupon-state state-{}", state.word())>{state.words(t())}</span>
                             </A>
                         </li>
                     }

@@ -7,7 +7,6 @@ use crate::i18n::{fill, Occupation, Strings, Words};
 use crate::outbox::use_outbox;
 use crate::state::{stored_signal, use_strings};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use std::collections::HashSet;
 use yizhan_core::join::{Field, FieldError, JoinForm, RequestKind, OCCUPATIONS};
 use yizhan_core::outbox::{Delivery, OutboxItem};
@@ -133,8 +132,8 @@ pub fn JoinPage() -> impl IntoView {
         }
     };
 
+    crate::components::use_title(move || t().join_title.to_string());
     view! {
-        <Title text=move || t().join_title />
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || t().join_title}</h1>
             <p class="lead">{move || t().join_intro}</p>
@@ -226,9 +225,7 @@ fn MyRequests() -> impl IntoView {
             <h2 id="my-requests">{move || t().my_requests}</h2>
             {move || list().is_empty().then(|| view! { <p class="empty">{t().my_requests_empty}</p> })}
             <ul class="requests">
-                <For each=list key=|item| item.id.clone() let:item>
-                    <RequestRow item=item />
-                </For>
+                {move || list().into_iter().map(|item| view! { <RequestRow item=item /> }).collect_view()}
             </ul>
         </section>
     }

@@ -10,15 +10,14 @@ use crate::state::{use_app_state, use_lang, use_strings};
 use crate::wallet_store::use_wallet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 use yizhan_core::wallet::{CardError, MemberCard, Wallet};
 
 /// The `/me` tab.
 #[component]
 pub fn MePage() -> impl IntoView {
     let t = use_strings();
+    crate::components::use_title(move || t().me_title.to_string());
     view! {
-        <Title text=move || t().me_title />
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || t().me_title}</h1>
             <p class="lead">{move || t().me_intro}</p>

@@ -1,14 +1,13 @@
 use crate::state::use_strings;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// Shown for any unknown route, with a way back.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     let t = use_strings();
+    crate::components::use_title(move || t().not_found_title.to_string());
     view! {
-        <Title text=move || t().not_found_title />
         <section class="page not-found" aria-labelledby="page-title">
             <h1 id="page-title">{move || t().not_found_title}</h1>
             <p class="lead">{move || t().not_found_text}</p>

@@ -8,13 +8,13 @@ use crate::i18n::{fill, service_badge, strings, Lang, Words};
 use crate::state::{stored_signal, use_lang, use_strings};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use std::collections::BTreeSet;
 use std::time::Duration;
 use yizhan_core::geo::LngLat;
 use yizhan_core::places::{cities, find_place};
 use yizhan_core::stations::{nearest, StationFilter};
+use yizhan_core::time::{china_local, month_day_time_text, published_text};
 use yizhan_core::vocab::Service;
 
 /// How many stations one "page" of the list shows.
@@ -78,8 +78,8 @@ pub fn StationsPage() -> impl IntoView {
         })
     });
 
+    crate::components::use_title(move || t().stations_title.to_string());
     view! {
-        <Title text=move || t().stations_title />
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || t().stations_title}</h1>
             <LocationPanel />
@@ -348,16 +348,11 @@ pub fn FeedFooter() -> impl IntoView {
             let published = m
                 .published_at
                 .as_deref()
-                .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
-                .map(|p| p.format("%Y-%m-%d %H:%M").to_string())
+                .and_then(published_text)
                 .unwrap_or_default();
             let checked = info
                 .checked_ms
-                .map(|ms| {
-                    yizhan_core::time::china_local(ms)
-                        .format("%m-%d %H:%M")
-                        .to_string()
-                })
+                .map(|ms| month_day_time_text(china_local(ms)))
                 .unwrap_or_else(|| t.feed_never_checked.to_string());
             let mut line = fill(
                 t.feed_updated,

@@ -113,8 +113,12 @@ pub fn check_id_number(text: &str, today: NaiveDate) -> Result<String, FieldErro
     if id_check_char(&id[..17]) != id.chars().nth(17) {
         return Err(FieldError::IdCheck);
     }
-    let birth =
-        NaiveDate::parse_from_str(&id[6..14], "%Y%m%d").map_err(|_| FieldError::IdBirthDate)?;
+    let number = |range: std::ops::Range<usize>| id[range].parse::<u32>().ok();
+    let birth = match (number(6..10), number(10..12), number(12..14)) {
+        (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d),
+        _ => None,
+    }
+    .ok_or(FieldError::IdBirthDate)?;
     let age = today.year()
         - birth.year()
         - i32::from((today.month(), today.day()) < (birth.month(), birth.day()));

@@ -15,25 +15,51 @@ pub enum Delivery {
 }
 
 /// One request: what FEED.md's intake receives, and how its delivery stands.
-/// Stored as `{ id, kind, created_at, payload, delivery }`.
+/// Stored as `{ id, kind, created_at, payload, delivery }` (see [`Stored`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "Stored", try_from = "Stored")]
 pub struct OutboxItem {
     /// UUID v4, made on this device.
     pub id: String,
     pub created_at: String,
-    /// `kind` and `payload`.
-    #[serde(flatten)]
     pub request: Request,
     pub delivery: Delivery,
 }
 
-/// FEED.md's intake body: `{ id, kind, created_at, payload }`.
-#[derive(Serialize)]
-struct Envelope<'a> {
-    id: &'a str,
-    created_at: &'a str,
-    #[serde(flatten)]
-    request: &'a Request,
+/// How an item is stored: FEED.md's envelope plus its delivery.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    id: String,
+    kind: String,
+    created_at: String,
+    payload: serde_json::Value,
+    delivery: Delivery,
+}
+
+impl From<OutboxItem> for Stored {
+    fn from(item: OutboxItem) -> Stored {
+        Stored {
+            kind: item.request.kind().to_string(),
+            payload: item.request.payload(),
+            id: item.id,
+            created_at: item.created_at,
+            delivery: item.delivery,
+        }
+    }
+}
+
+impl TryFrom<Stored> for OutboxItem {
+    type Error = String;
+    fn try_from(s: Stored) -> Result<OutboxItem, String> {
+        let request = Request::from_parts(&s.kind, s.payload)
+            .ok_or_else(|| format!("a `{}` request without its fields", s.kind))?;
+        Ok(OutboxItem {
+            id: s.id,
+            created_at: s.created_at,
+            request,
+            delivery: s.delivery,
+        })
+    }
 }
 
 /// The first retry waits this long; each failure doubles it, up to [`MAX_BACKOFF_MS`].
@@ -94,12 +120,12 @@ impl OutboxItem {
 
     /// The JSON body FEED.md defines: `{ id, kind, created_at, payload }`.
     pub fn body(&self) -> serde_json::Value {
-        serde_json::to_value(Envelope {
-            id: &self.id,
-            created_at: &self.created_at,
-            request: &self.request,
+        serde_json::json!({
+            "id": self.id,
+            "kind": self.request.kind(),
+            "created_at": self.created_at,
+            "payload": self.request.payload(),
         })
-        .unwrap_or_default()
     }
 }
 

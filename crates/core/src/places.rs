@@ -35,10 +35,11 @@ pub fn cities(manifest: &Manifest) -> Vec<City> {
 }
 
 /// The position (WGS-84) of the first loaded station whose address or name contains
-/// `query` (trimmed; case-insensitive for Latin letters): `find_place(&regions, "黄山路")`.
+/// `query` (trimmed; ASCII letters in any case, so "depot" finds "Depot", without the
+/// Unicode case tables in the wasm): `find_place(&regions, "黄山路")`.
 /// `None` for an empty query or no match.
 pub fn find_place(regions: &[impl AsRef<Region>], query: &str) -> Option<LngLat> {
-    let q = query.trim().to_lowercase();
+    let q = query.trim().to_ascii_lowercase();
     if q.is_empty() {
         return None;
     }
@@ -49,8 +50,8 @@ pub fn find_place(regions: &[impl AsRef<Region>], query: &str) -> Option<LngLat>
             .find(|s| {
                 s.address
                     .as_deref()
-                    .is_some_and(|a| a.to_lowercase().contains(&q))
-                    || s.name.to_lowercase().contains(&q)
+                    .is_some_and(|a| a.to_ascii_lowercase().contains(&q))
+                    || s.name.to_ascii_lowercase().contains(&q)
             })
             .map(|s| s.wgs84(r.datum))
     })

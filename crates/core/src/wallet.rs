@@ -83,6 +83,17 @@ pub enum CouponState {
     Expired,
 }
 
+impl CouponState {
+    /// The state as a word for styles and tests: `CouponState::Used.word() == "used"`.
+    pub fn word(self) -> &'static str {
+        match self {
+            CouponState::Unused => "unused",
+            CouponState::Used => "used",
+            CouponState::Expired => "expired",
+        }
+    }
+}
+
 impl Coupon {
     /// Its state on China-local `today`: used stays used; else expired after
     /// `valid_until`.

@@ -11,7 +11,6 @@ use crate::state::{use_lang, use_strings};
 use hours::{spans_words, HoursTable};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use report::ReportForm;
@@ -67,8 +66,8 @@ pub fn StationDetailPage() -> impl IntoView {
         })
     };
 
+    crate::components::use_title(move || found.get().map(|(s, ..)| s.name).unwrap_or_default());
     view! {
-        <Title text=move || found.get().map(|(s, ..)| s.name).unwrap_or_default() />
         <section class="page station-detail">
             <A href="/stations" attr:class="back-link">{move || t().detail_back}</A>
             {move || match found.get() {
