@@ -4,6 +4,7 @@
 //! battery swap, about 1.3% with cheap meals). Deterministic for a given seed.
 
 use std::fmt::Write;
+use yizhan_core::vocab::Service;
 
 /// `(division code, name, centre lng, centre lat, telephone area code, weight)`.
 /// Centres are WGS-84, rounded; weight is the city's share of stations.
@@ -113,23 +114,23 @@ const HOSTS: [&str; 10] = [
     "{road}街道党群服务中心",
 ];
 /// `(service, chance in a thousand)`.
-const SERVICE_MIX: [(&str, u32); 16] = [
-    ("water", 970),
-    ("rest", 930),
-    ("charging", 760),
-    ("microwave", 700),
-    ("ac", 650),
-    ("toilet", 600),
-    ("first_aid", 550),
-    ("wifi", 500),
-    ("umbrella", 400),
-    ("pump", 300),
-    ("books", 250),
-    ("accessible", 200),
-    ("fridge", 150),
-    ("shower", 50),
-    ("meals", 13),
-    ("battery_swap", 11),
+const SERVICE_MIX: [(Service, u32); 16] = [
+    (Service::Water, 970),
+    (Service::Rest, 930),
+    (Service::Charging, 760),
+    (Service::Microwave, 700),
+    (Service::Ac, 650),
+    (Service::Toilet, 600),
+    (Service::FirstAid, 550),
+    (Service::Wifi, 500),
+    (Service::Umbrella, 400),
+    (Service::Pump, 300),
+    (Service::Books, 250),
+    (Service::Accessible, 200),
+    (Service::Fridge, 150),
+    (Service::Shower, 50),
+    (Service::Meals, 13),
+    (Service::BatterySwap, 11),
 ];
 /// `(hours, chance in a thousand)`: 24 h, bank and office hours with weekend rules,
 /// split shifts, overnight, extended hours, and a little free text nobody can parse.
@@ -206,7 +207,7 @@ pub fn generate_csv(n: usize, seed: u64, cities: &[String]) -> Result<String, St
             let services: Vec<&str> = SERVICE_MIX
                 .iter()
                 .filter(|(_, p)| rng.below(1000) < u64::from(*p))
-                .map(|(s, _)| *s)
+                .map(|(s, _)| s.word())
                 .collect();
             let mut roll = rng.below(1000) as u32;
             let hours = HOURS_MIX
@@ -295,5 +296,15 @@ mod tests {
         let only = generate_csv(30, 1, &["371500".into()]).unwrap();
         assert!(only.lines().skip(1).all(|l| l.starts_with("371500-")));
         assert!(generate_csv(1, 1, &["999999".into()]).is_err());
+    }
+
+    #[test]
+    fn every_service_word_is_generated() {
+        for service in Service::KNOWN {
+            assert!(
+                SERVICE_MIX.iter().any(|(s, _)| s == service),
+                "{service} missing from SERVICE_MIX"
+            );
+        }
     }
 }

@@ -272,6 +272,20 @@ mod tests {
     }
 
     #[test]
+    fn station_points_come_back_to_wgs84_from_either_datum() {
+        let wgs = LngLat::new(115.98, 36.45);
+        let gcj = crate::geo::wgs84_to_gcj02(wgs);
+        let station = |at: LngLat| Station {
+            lng: at.lng,
+            lat: at.lat,
+            ..serde_json::from_str(r#"{"id":"a","name":"n","lng":0,"lat":0}"#).unwrap()
+        };
+        assert_eq!(station(wgs).wgs84(Datum::Wgs84), wgs);
+        let back = station(gcj).wgs84(Datum::Gcj02);
+        assert!(crate::geo::distance_m(back, wgs) < 1.0, "{back:?}");
+    }
+
+    #[test]
     fn stations_keep_unknown_services_and_ignore_unknown_fields() {
         let s: Station = serde_json::from_str(
             r#"{"id":"a","name":"n","lng":1.0,"lat":2.0,"services":["water","hot_tea"],"future":{"x":1}}"#,
