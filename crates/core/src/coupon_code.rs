@@ -34,13 +34,14 @@ pub fn coupon_code(random: [u8; 9]) -> String {
 /// Whether a code (as typed or read aloud: any case, with or without dashes, O for 0,
 /// I and L for 1) has a correct check symbol: `code_is_valid("…")`.
 pub fn code_is_valid(code: &str) -> bool {
-    let cleaned: Vec<u8> = code
+    let cleaned: Vec<u8> = crate::text::normalize_width(code)
         .chars()
         .filter(|c| *c != '-' && !c.is_whitespace())
         .map(|c| match c.to_ascii_uppercase() {
             'O' => b'0',
             'I' | 'L' => b'1',
-            c => c as u8,
+            // Anything outside ASCII is no symbol of the code (never truncated into one).
+            c => u8::try_from(c).ok().filter(u8::is_ascii).unwrap_or(0),
         })
         .collect();
     if cleaned.len() != 14 {

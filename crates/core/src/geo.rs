@@ -32,6 +32,7 @@ pub enum Datum {
 /// Parses `?near=LAT,LNG` (WGS-84, latitude first as people write it):
 /// `parse_near("36.45,115.98") == Some(LngLat::new(115.98, 36.45))`.
 pub fn parse_near(text: &str) -> Option<LngLat> {
+    let text = crate::text::normalize_width(text);
     let (lat, lng) = text.split_once(',')?;
     let (lat, lng): (f64, f64) = (lat.trim().parse().ok()?, lng.trim().parse().ok()?);
     ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng))

@@ -2,6 +2,7 @@
 //! a request's outcome is found in the feed's `statuses` (by the SHA-256 of its id).
 
 use crate::request::{Application, Request};
+use crate::text::normalize_width;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -63,10 +64,14 @@ pub enum FieldError {
     IdBirthDate,
 }
 
-/// A mobile number: 11 digits, `1[3-9]…`, spaces and dashes ignored:
+/// A mobile number: 11 digits, `1[3-9]…`, full-width digits normalised, spaces and
+/// dashes ignored:
 /// `check_phone("139 1234 5678") == Ok("13912345678")`.
 pub fn check_phone(text: &str) -> Result<String, FieldError> {
-    let digits: String = text.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    let digits: String = normalize_width(text)
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-'))
+        .collect();
     let ok = digits.len() == 11
         && digits.bytes().all(|b| b.is_ascii_digit())
         && digits.as_bytes()[0] == b'1'
@@ -97,14 +102,22 @@ pub fn id_check_char(first17: &str) -> Option<char> {
 }
 
 /// A resident ID number (居民身份证号码): 18 characters, the last a check character
-/// ('X' for 10, a lower-case 'x' accepted and normalised), with a real birth date of
+/// ('X' for 10; a lower-case 'x', full-width digits and 'Ｘ', and spaces as a phone's
+/// keyboard types them are accepted and normalised), with a real birth date of
 /// someone 16 to 100 years old on `today`: `check_id_number("11010519491231002x", today)`.
 pub fn check_id_number(text: &str, today: NaiveDate) -> Result<String, FieldError> {
-    let id: String = text.trim().to_ascii_uppercase();
+    let id: String = normalize_width(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase();
     if id.is_empty() {
         return Err(FieldError::Required);
     }
-    let shape_ok = id.len() == 18
+    // ASCII first: the slices below are by byte, and one accented letter or CJK
+    // character would otherwise cut a character in half (a panic kills the app).
+    let shape_ok = id.is_ascii()
+        && id.len() == 18
         && id[..17].bytes().all(|b| b.is_ascii_digit())
         && matches!(id.as_bytes()[17], b'0'..=b'9' | b'X');
     if !shape_ok {
@@ -262,6 +275,37 @@ mod tests {
         assert_eq!(
             check_id_number(&almost, today()),
             Err(FieldError::IdBirthDate)
+        );
+    }
+
+    #[test]
+    fn what_a_phone_keyboard_types_is_normalised_not_a_crash() {
+        // Full-width digits and Ｘ, as a Chinese IME in full-width mode types them.
+        assert_eq!(
+            check_id_number("１１０１０５１９４９１２３１００２Ｘ", today()),
+            Ok("11010519491231002X".into())
+        );
+        assert_eq!(
+            check_id_number("110105 1949 1231 002ｘ", today()),
+            Ok("11010519491231002X".into())
+        );
+        // One full-width digit among ASCII ones, and an accented letter: an answer.
+        assert_eq!(
+            check_id_number("510422197701202２", today()),
+            check_id_number("5104221977012022", today())
+        );
+        assert_eq!(
+            check_id_number("11010519491231002é", today()),
+            Err(FieldError::IdShape)
+        );
+        // 15 digits and one CJK character are 18 bytes: the byte length alone is no guard.
+        assert_eq!(
+            check_id_number("510422197701202黄", today()),
+            Err(FieldError::IdShape)
+        );
+        assert_eq!(
+            check_phone("１３９　１２３４　５６７８"),
+            Ok("13912345678".into())
         );
     }
 

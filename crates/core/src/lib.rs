@@ -19,6 +19,7 @@ pub mod prefs;
 pub mod request;
 pub mod spatial;
 pub mod stations;
+pub mod text;
 pub mod time;
 pub mod unions;
 pub mod vocab;

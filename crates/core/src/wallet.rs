@@ -34,7 +34,10 @@ impl MemberCard {
         union_name: Option<String>,
     ) -> Result<MemberCard, Vec<CardError>> {
         let name = name.trim();
-        let member_no: String = member_no.chars().filter(|c| !c.is_whitespace()).collect();
+        let member_no: String = crate::text::normalize_width(member_no)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let mut errors = Vec::new();
         if name.is_empty() {
             errors.push(CardError::NameMissing);

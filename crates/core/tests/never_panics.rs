@@ -1,0 +1,158 @@
+//! Every parser and check of input from a person, a URL or a feed returns, whatever
+//! it is given, and never panics: in the release wasm a panic aborts the whole app.
+//! 10,000 cases per property (set `PROPTEST_CASES` to change it).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use proptest::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use yizhan_core::coupon_code::code_is_valid;
+use yizhan_core::feed::{
+    check_manifest, feed_path_from_param, parse_shard, resolve, Campaigns, Statuses, Unions,
+};
+use yizhan_core::geo::parse_near;
+use yizhan_core::hours::OpeningHours;
+use yizhan_core::join::{check_id_number, check_phone};
+use yizhan_core::prefs::{query_pairs, Prefs};
+use yizhan_core::text::normalize_width;
+use yizhan_core::wallet::MemberCard;
+
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(10_000);
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// Text as people and links type it: ASCII, full-width forms, CJK, accents, emoji,
+/// spaces of every width, percent signs and the grammar's own punctuation.
+fn typed() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "[0-9]{1,18}",
+        "[０-９Ｘｘ]{1,4}",
+        "[a-zA-Z]{1,4}",
+        Just("Mo-Fr 07:00-21:00".to_string()),
+        Just("24:00".to_string()),
+        "[ \u{3000},;:%+&=?#/\\-.]{1,3}",
+        "[黄山路驿站éüß😀]{1,2}",
+        any::<String>(),
+    ];
+    proptest::collection::vec(piece, 0..6).prop_map(|v| v.concat())
+}
+
+/// Any JSON value, a few levels deep.
+fn json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        typed().prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            proptest::collection::btree_map(
+                prop_oneof![
+                    typed(),
+                    Just("format".to_string()),
+                    Just("sequence".to_string()),
+                    Just("datum".to_string()),
+                    Just("regions".to_string()),
+                    Just("stations".to_string()),
+                    Just("campaigns".to_string()),
+                    Just("statuses".to_string()),
+                ],
+                inner,
+                0..8
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn a_time() -> impl Strategy<Value = NaiveDateTime> {
+    (0i64..4_000_000_000).prop_map(|s| {
+        chrono::DateTime::from_timestamp(s, 0)
+            .unwrap_or_default()
+            .naive_utc()
+    })
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn person_input_parsers_return(text in typed(), other in typed()) {
+        let _ = check_phone(&text);
+        let _ = check_id_number(&text, today());
+        let _ = MemberCard::from_form(&text, &other, None, None);
+        let _ = code_is_valid(&text);
+        let n = normalize_width(&text);
+        prop_assert!(n.chars().count() == text.chars().count());
+    }
+
+    #[test]
+    fn full_width_input_means_the_same_as_ascii(digits in "[0-9]{11,18}", x in prop::bool::ANY) {
+        let ascii = if x { format!("{digits}X") } else { digits.clone() };
+        let wide: String = ascii
+            .chars()
+            .map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap())
+            .collect();
+        prop_assert_eq!(check_phone(&wide), check_phone(&ascii));
+        prop_assert_eq!(check_id_number(&wide, today()), check_id_number(&ascii, today()));
+    }
+
+    #[test]
+    fn url_parameters_return(text in typed(), origin in typed()) {
+        let _ = parse_near(&text);
+        let _ = query_pairs(&text);
+        let mut prefs = Prefs::default();
+        let _ = prefs.apply_mode_params(&text);
+        let _ = prefs.apply_lang_param(Some(&text));
+        if let Some(kiosk) = &prefs.kiosk {
+            prop_assert!((10..=3600).contains(&kiosk.idle_secs));
+            let _ = kiosk.start_url();
+        }
+        let _ = feed_path_from_param(&text, &origin);
+        let _ = resolve(&origin, &text);
+    }
+
+    #[test]
+    fn hours_parse_and_evaluate(text in typed(), at in a_time()) {
+        let holidays: BTreeSet<NaiveDate> = [at.date()].into_iter().collect();
+        if let Ok(hours) = OpeningHours::parse(&text) {
+            let _ = hours.is_open(at, &holidays);
+            let _ = hours.status(at, &holidays);
+            let _ = hours.spans_for(at.date(), &holidays);
+            let _ = hours.week_table();
+        }
+    }
+
+    #[test]
+    fn feed_files_of_any_shape_are_checked_not_crashed_on(value in json(), text in typed()) {
+        let bytes = serde_json::to_vec(&value).unwrap();
+        let _ = check_manifest(&bytes, Some(&text), &[[7u8; 32]], "/feed/manifest.json");
+        let _ = check_manifest(&bytes, None, &[], "/feed/manifest.json");
+        let _ = parse_shard(&bytes, &text);
+        let _ = serde_json::from_slice::<Campaigns>(&bytes);
+        let _ = serde_json::from_slice::<Unions>(&bytes);
+        let _ = serde_json::from_slice::<Statuses>(&bytes);
+    }
+
+    #[test]
+    fn feed_bytes_of_any_kind_are_checked_not_crashed_on(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let _ = check_manifest(&bytes, None, &[], "/feed/manifest.json");
+        let _ = parse_shard(&bytes, "371500");
+    }
+}
