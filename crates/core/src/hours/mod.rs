@@ -86,18 +86,24 @@ impl OpeningHours {
         Ok(OpeningHours::Rules(rules))
     }
 
-    /// The spans of the rule that governs `date` (the last rule naming it), or none.
-    fn spans_on(&self, date: NaiveDate, holidays: &BTreeSet<NaiveDate>) -> &[Span] {
+    /// The rule that governs `date` (the last rule naming it) and its position, or none.
+    fn rule_on(&self, date: NaiveDate, holidays: &BTreeSet<NaiveDate>) -> Option<(usize, &Rule)> {
         let OpeningHours::Rules(rules) = self else {
-            return &[];
+            return None;
         };
         let weekday_bit = 1u8 << date.weekday().num_days_from_monday();
         let is_holiday = holidays.contains(&date);
         rules
             .iter()
+            .enumerate()
             .rev()
-            .find(|r| r.weekdays & weekday_bit != 0 || (r.holidays && is_holiday))
-            .map(|r| r.spans.as_slice())
+            .find(|(_, r)| r.weekdays & weekday_bit != 0 || (r.holidays && is_holiday))
+    }
+
+    /// The spans of the rule that governs `date`, or none.
+    fn spans_on(&self, date: NaiveDate, holidays: &BTreeSet<NaiveDate>) -> &[Span] {
+        self.rule_on(date, holidays)
+            .map(|(_, r)| r.spans.as_slice())
             .unwrap_or(&[])
     }
 
@@ -113,10 +119,22 @@ impl OpeningHours {
         for offset in -1..days {
             let date = from + Duration::days(offset);
             let base = offset * DAY_MIN;
-            for s in self.spans_on(date, holidays) {
+            let Some((index, rule)) = self.rule_on(date, holidays) else {
+                continue;
+            };
+            // FEED.md, as OpenStreetMap reads it: a span runs past midnight into the
+            // next day unless a later rule names that day; then the door shuts at
+            // midnight (`Mo-Su 22:00-06:00; Sa off` is closed at 03:00 on Saturday).
+            let next_named_later = self
+                .rule_on(date + Duration::days(1), holidays)
+                .is_some_and(|(next, _)| next > index);
+            for s in &rule.spans {
                 let (start, mut end) = (i64::from(s.start), i64::from(s.end));
                 if end <= start {
                     end += DAY_MIN; // runs past midnight
+                }
+                if next_named_later {
+                    end = end.min(DAY_MIN);
                 }
                 out.push((base + start, base + end));
             }

@@ -73,6 +73,29 @@ fn open_now_table() {
             true,
         ),
         ("We off; Mo-Su 08:00-20:00", "2026-11-25 12:00", true), // order matters
+        // overrides meet midnight as FEED.md (and OpenStreetMap) read them:
+        // a later rule naming a day cuts off the earlier day's span at midnight…
+        ("Mo-Su 22:00-06:00; Sa off", "2026-11-28 03:00", false), // Saturday 03:00
+        ("Mo-Su 22:00-06:00; Sa off", "2026-11-27 23:00", true),  // Friday night
+        ("Mo-Su 22:00-06:00; Sa off", "2026-11-27 03:00", true),  // Thursday's night
+        // …and a span overridden on its own day does not run into the next day
+        ("Mo-Su 22:00-06:00; Sa off", "2026-11-29 03:00", false), // Sunday 03:00
+        ("Mo-Su 22:00-06:00; Sa off", "2026-11-29 23:00", true),  // Sunday night
+        ("Su 20:00-04:00; Mo 09:00-17:00", "2026-11-23 01:00", false), // Monday 01:00
+        ("Su 20:00-04:00; Mo 09:00-17:00", "2026-11-22 23:00", true), // Sunday night
+        ("Su 20:00-04:00; Mo 09:00-17:00", "2026-11-23 10:00", true),
+        // an earlier rule naming the next day does not cut a later rule's span
+        (
+            "Mo-Su 09:00-17:00; Sa 22:00-06:00",
+            "2026-11-29 03:00",
+            true,
+        ),
+        // the same rule on both days: the night runs on
+        ("Fr,Sa 22:00-04:00", "2026-11-28 03:00", true),
+        // a rule without DAYS after rules with DAYS overrides every day
+        ("Mo-Fr 08:00-12:00; 14:00-18:00", "2026-11-23 10:00", false),
+        ("Mo-Fr 08:00-12:00; 14:00-18:00", "2026-11-23 15:00", true),
+        ("Mo-Fr 08:00-12:00; 14:00-18:00", "2026-11-29 15:00", true), // Sunday too
         // lenient forms the subset implies
         ("mo-fr 07:00-21:00", "2026-11-23 12:00", true),
         ("Mo, We 08:00-10:00", "2026-11-25 09:00", true),
