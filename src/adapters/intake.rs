@@ -4,8 +4,13 @@ use gloo_net::http::Request;
 
 /// POSTs `body` as JSON to `url`; `Ok(true)` on any 2xx, `Ok(false)` on another
 /// status, `Err` when no answer came: `post_json(url, &item.body()).await`.
+///
+/// Redirects are not followed: fetch would re-issue a 301/302 as a GET without the
+/// body, and its 2xx would mark a request delivered that never arrived. Only a 2xx
+/// to the POST itself counts (a redirect answers with status 0, so it is retried).
 pub async fn post_json(url: &str, body: &serde_json::Value) -> Result<bool, String> {
     let request = Request::post(url)
+        .redirect(web_sys::RequestRedirect::Manual)
         .header("Content-Type", "application/json")
         .body(body.to_string())
         .map_err(|e| e.to_string())?;

@@ -191,3 +191,30 @@ test('a submitted request turns from "waiting to send" to "sent" on screen when 
   assert.equal(posts.length, 1);
   await context.close();
 });
+
+test('an intake answering with a redirect does not count as delivered: the request stays waiting', async () => {
+  // fetch would follow a 302 with a GET without the body; that GET's 200 once marked
+  // the request "sent" although the union never received it.
+  const seen = [];
+  server.routes.set('/intake-moved', (req, res) => {
+    seen.push(req.method);
+    res.writeHead(302, { location: '/intake-elsewhere' });
+    res.end();
+  });
+  server.routes.set('/intake-elsewhere', (req, res) => { seen.push(`followed ${req.method}`); res.writeHead(200); res.end(); });
+  publish(server, 'j5', makeFeed({ sequence: 1, unions: UNIONS, intake: `${server.url}/intake-moved` }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/join?feed=/j5/manifest.json`);
+  await appReady(page);
+  await page.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
+  await fill(page);
+  await page.locator('input[name=consent]').check();
+  await page.locator('.join-form button[type=submit]').click();
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1'))?.[0]?.delivery?.attempts === 1,
+    null, { timeout: 10000 });
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1'))[0].delivery);
+  assert.equal(stored.state, 'pending', 'a redirect is not an acceptance');
+  assert.deepEqual(seen, ['POST'], 'the redirect was not followed');
+  assert.match(await page.locator('[data-testid=delivery]').innerText(), /等待发送/);
+  await context.close();
+});

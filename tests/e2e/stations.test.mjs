@@ -300,3 +300,28 @@ test('two fingers pinch the map to zoom, around the fingers, and are not a tap',
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a station with a misplaced decimal point and a rare filter neither freeze the tab nor hide the rest', async () => {
+  // lng 1159.85 (for 115.985) and a saved filter no nearby station passes: the ring
+  // search once walked the grid out to that point, and every start froze.
+  const stations = [
+    gcjStation('near', offset(USER, 200, 0), { services: ['water'] }),
+    { ...gcjStation('typo', offset(USER, 0, 0), { services: ['meals'] }), lng: 1159.85 },
+  ];
+  publish(server, 'typo', makeFeed({ sequence: 1,
+    regions: [{ code: '371500', name: '聊城市', stations, bbox: [115.2, 35.7, 116.6, 37.1] }] }));
+  const { context, page } = await openPage(browser);
+  await page.addInitScript(() => localStorage.setItem('yizhan.station-filter.v1',
+    JSON.stringify({ open_now: false, services: ['meals'] })));
+  await page.goto(`${server.url}/stations?feed=/typo/manifest.json&near=${USER.lat},${USER.lng}`);
+  await appReady(page);
+  // The page answers (a frozen tab would time this out): nothing nearby has meals…
+  await page.locator('.station-list').waitFor({ state: 'attached', timeout: 10000 });
+  await page.locator('p.empty').waitFor({ timeout: 10000 });
+  // …and without the filter the good station is listed; the misplaced one is not.
+  await page.locator('button.chip[data-service=meals]').click();
+  await waitForCount(page, 1);
+  assert.deepEqual(await ids(page), ['near']);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

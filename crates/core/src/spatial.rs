@@ -45,12 +45,16 @@ impl GridIndex {
         self.points.is_empty()
     }
 
-    /// The `k` nearest points to `from` that `keep` accepts, nearest first, as
-    /// `(index, metres)`: `index.nearest(p, 20, |i| open[i])`.
+    /// The `k` nearest points to `from` within `within_m` metres that `keep` accepts,
+    /// nearest first, as `(index, metres)`: `index.nearest(p, 20, 25_000.0, |i| open[i])`.
+    ///
+    /// The radius also bounds the work: a filter that accepts nothing nearby never
+    /// walks the grid out to a far-off (or misplaced) point.
     pub fn nearest(
         &self,
         from: LngLat,
         k: usize,
+        within_m: f64,
         keep: impl Fn(usize) -> bool,
     ) -> Vec<(usize, f64)> {
         let mut best: Vec<(usize, f64)> = Vec::with_capacity(k + 1);
@@ -61,8 +65,12 @@ impl GridIndex {
         // A cell in ring r is at least (r - 1) cells away along one axis; a cell is
         // narrowest (in metres) at the highest latitude any point has.
         let lat_for_width = self.max_abs_lat.max(from.lat.abs()).min(89.0);
-        let cell_m = self.cell_deg * METRES_PER_DEGREE * lat_for_width.to_radians().cos();
-        let max_ring = self.max_ring(cx, cy);
+        let cell_m =
+            (self.cell_deg * METRES_PER_DEGREE * lat_for_width.to_radians().cos()).max(1.0);
+        // Cells of ring r are at least (r - 1) cells away: none beyond this ring can
+        // hold a point within the radius.
+        let radius_rings = (within_m / cell_m).ceil().min(f64::from(i32::MAX - 2)) as i32 + 1;
+        let max_ring = self.max_ring(cx, cy).min(radius_rings);
         for ring in 0..=max_ring {
             if best.len() == k {
                 let lower_bound = (ring as f64 - 1.0).max(0.0) * cell_m;
@@ -77,7 +85,7 @@ impl GridIndex {
                 for &i in ids {
                     let i = i as usize;
                     let d = distance_m(from, self.points[i]);
-                    if best.len() == k && d >= best[k - 1].1 {
+                    if d > within_m || (best.len() == k && d >= best[k - 1].1) {
                         continue;
                     }
                     if !keep(i) {
@@ -166,14 +174,14 @@ mod tests {
         let queries = points(300, 7);
         for (qi, q) in queries.iter().enumerate() {
             let got: Vec<usize> = index
-                .nearest(*q, 20, |_| true)
+                .nearest(*q, 20, f64::INFINITY, |_| true)
                 .into_iter()
                 .map(|(i, _)| i)
                 .collect();
             assert_eq!(got, brute(&pts, *q, 20, |_| true), "query {qi}");
             let sparse = |i: usize| i.is_multiple_of(97); // a scarce service
             let got: Vec<usize> = index
-                .nearest(*q, 10, sparse)
+                .nearest(*q, 10, f64::INFINITY, sparse)
                 .into_iter()
                 .map(|(i, _)| i)
                 .collect();
@@ -187,15 +195,30 @@ mod tests {
         let index = GridIndex::build(pts.clone(), 0.05);
         let far = LngLat::new(121.47, 31.23);
         let got: Vec<usize> = index
-            .nearest(far, 3, |_| true)
+            .nearest(far, 3, f64::INFINITY, |_| true)
             .into_iter()
             .map(|(i, _)| i)
             .collect();
         assert_eq!(got, brute(&pts, far, 3, |_| true));
         assert!(GridIndex::build(vec![], 0.05)
-            .nearest(far, 3, |_| true)
+            .nearest(far, 3, f64::INFINITY, |_| true)
             .is_empty());
-        assert!(index.nearest(far, 3, |_| false).is_empty());
-        assert_eq!(index.nearest(far, 500, |_| true).len(), 100);
+        assert!(index.nearest(far, 3, f64::INFINITY, |_| false).is_empty());
+        assert_eq!(index.nearest(far, 500, f64::INFINITY, |_| true).len(), 100);
+        // Within a radius: Liaocheng's points are ~600 km from Shanghai.
+        assert!(index.nearest(far, 3, 25_000.0, |_| true).is_empty());
+    }
+
+    #[test]
+    fn a_misplaced_point_and_a_filter_that_accepts_nothing_return_at_once() {
+        // A decimal point off (lng 1159.85): without the radius bound the ring search
+        // would walk ~50,000 rings of cells out to it, and the tab would hang.
+        let mut pts = points(100, 3);
+        pts.push(LngLat::new(1159.85, 36.45));
+        let index = GridIndex::build(pts, 0.02);
+        let from = LngLat::new(115.98, 36.45);
+        assert!(index.nearest(from, 20, 25_000.0, |_| false).is_empty());
+        let near = index.nearest(from, 5, 25_000.0, |_| true);
+        assert!(!near.is_empty() && near.iter().all(|(_, d)| *d <= 25_000.0));
     }
 }

@@ -116,8 +116,8 @@ pub struct Hit {
     pub distance_m: f64,
 }
 
-/// The `k` nearest stations to `user` (WGS-84) passing `filter`, nearest first, from
-/// the regions within [`SEARCH_RADIUS_M`]: `nearest(&regions, user, 20, &filter, now, &ph)`.
+/// The `k` nearest stations to `user` (WGS-84) passing `filter` within
+/// [`SEARCH_RADIUS_M`], nearest first, from the regions within that radius: `nearest(&regions, user, 20, &filter, now, &ph)`.
 pub fn nearest(
     regions: &[impl AsRef<Region>],
     user: LngLat,
@@ -132,9 +132,9 @@ pub fn nearest(
         if !region.is_near(user, SEARCH_RADIUS_M) {
             continue;
         }
-        let found = region
-            .index
-            .nearest(user, k, |i| filter.accepts(region, i, now, holidays));
+        let found = region.index.nearest(user, k, SEARCH_RADIUS_M, |i| {
+            filter.accepts(region, i, now, holidays)
+        });
         hits.extend(found.into_iter().map(|(i, d)| Hit {
             region: ri,
             station: i,

@@ -120,8 +120,10 @@ fn verify_signature(bytes: &[u8], signature_b64: &str, keys: &[[u8; 32]]) -> Res
 
 /// Parses a shard already checked by hash, refusing one that names another region:
 /// `parse_shard(&bytes, "371500")`.
+/// A station whose coordinates are not on Earth (a misplaced decimal point, `NaN`) is
+/// left out: it could not be shown or reached, and the rest of the shard is good.
 pub fn parse_shard(bytes: &[u8], region: &str) -> Result<Shard, Refusal> {
-    let shard: Shard =
+    let mut shard: Shard =
         serde_json::from_slice(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
     if shard.region != region {
         return Err(Refusal::WrongRegion {
@@ -129,6 +131,9 @@ pub fn parse_shard(bytes: &[u8], region: &str) -> Result<Shard, Refusal> {
             found: shard.region.chars().take(40).collect(),
         });
     }
+    shard
+        .stations
+        .retain(|s| (-180.0..=180.0).contains(&s.lng) && (-90.0..=90.0).contains(&s.lat));
     Ok(shard)
 }
 
@@ -251,6 +256,15 @@ mod tests {
         );
         let shard = parse_shard(body, "371500").unwrap();
         assert_eq!(shard.stations[0].name, "<b>x</b>");
+        let misplaced = br#"{"region":"371500","stations":[{"id":"1","name":"a","lng":1159.85,"lat":36.4},
+            {"id":"2","name":"b","lng":115.98,"lat":36.4},{"id":"3","name":"c","lng":115.98,"lat":-91}]}"#;
+        let ids: Vec<String> = parse_shard(misplaced, "371500")
+            .unwrap()
+            .stations
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(ids, ["2"], "stations off the Earth are left out");
         assert!(matches!(
             parse_shard(body, "370100"),
             Err(Refusal::WrongRegion { .. })
