@@ -26,6 +26,13 @@ pub fn FeedNotice() -> impl IntoView {
             SyncStatus::Offline => lines.push(("notice notice-warn", t.feed_offline_empty.into())),
             _ => {}
         }
+        let skipped = feed.data.with(|d| d.skipped_total());
+        if skipped > 0 {
+            lines.push((
+                "notice notice-info",
+                fill(t.feed_skipped, &[("n", &skipped.to_string())]),
+            ));
+        }
         if info.storage_full {
             lines.push(("notice notice-warn", t.feed_storage_full.into()));
         }

@@ -3,10 +3,9 @@
 
 use crate::adapters::{file_store, net, perf};
 use base64::Engine;
-use serde::de::DeserializeOwned;
 use yizhan_core::feed::{
-    check_file, check_manifest, parse_shard, resolve, FileRef, Manifest, Refusal, RegionEntry,
-    Shard,
+    check_file, check_manifest, parse_shard, read_list, resolve, FileRef, ListFile, Manifest,
+    Refusal, RegionEntry, Shard,
 };
 use yizhan_core::stations::Region;
 
@@ -43,15 +42,18 @@ pub(super) async fn fetch_manifest(path: &str) -> Result<Manifest, Refusal> {
     check_manifest(&bytes, signature.as_deref(), &keys, path)
 }
 
-/// A checked, parsed JSON file and its `(path, bytes)` to store.
-pub(super) type Fetched<T> = (T, Option<(String, Vec<u8>)>);
+/// A checked list file, how many of its items could not be read, and its
+/// `(path, bytes)` to store.
+pub(super) type Fetched<T> = (T, usize, Option<(String, Vec<u8>)>);
 
-pub(super) async fn fetch_json<T: DeserializeOwned + Default>(
+/// An optional list file the manifest names (campaigns, unions, statuses): from the
+/// device when it holds it, else the network; checked by hash, read item by item.
+pub(super) async fn fetch_json<T: ListFile>(
     manifest_path: &str,
     file: Option<&FileRef>,
 ) -> Result<Fetched<T>, Refusal> {
     let Some(file) = file else {
-        return Ok((T::default(), None));
+        return Ok((T::default(), 0, None));
     };
     let path = resolve(manifest_path, &file.path)?;
     let bytes = match file_store::get(&path).await {
@@ -64,20 +66,24 @@ pub(super) async fn fetch_json<T: DeserializeOwned + Default>(
             b
         }
     };
-    let value = serde_json::from_slice(&bytes)
-        .map_err(|e| Refusal::Malformed(format!("{}: {e}", file.path)))?;
-    Ok((value, Some((path, bytes))))
+    let (value, skipped) = read_list::<T>(&bytes).map_err(|e| match e {
+        Refusal::Malformed(why) => Refusal::Malformed(format!("{}: {why}", file.path)),
+        other => other,
+    })?;
+    Ok((value, skipped, Some((path, bytes))))
 }
 
-pub(super) async fn stored_json<T: DeserializeOwned>(
+/// The device's copy of an optional list file, checked by hash again, and how many
+/// of its items could not be read; `None` when the device lacks it.
+pub(super) async fn stored_json<T: ListFile>(
     manifest_path: &str,
     file: Option<&FileRef>,
-) -> Option<T> {
+) -> Option<(T, usize)> {
     let file = file?;
     let path = resolve(manifest_path, &file.path).ok()?;
     let bytes = file_store::get(&path).await.ok()??;
     check_file(&bytes, &file.sha256, &file.path).ok()?;
-    serde_json::from_slice(&bytes).ok()
+    read_list::<T>(&bytes).ok()
 }
 
 /// The shard for `entry` that the device holds, checked by hash again; `None` when it

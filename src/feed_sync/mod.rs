@@ -188,12 +188,16 @@ impl Feed {
         let complete = (manifest.campaigns.is_none() || campaigns.is_some())
             && (manifest.unions.is_none() || unions.is_some())
             && (manifest.statuses.is_none() || statuses.is_some());
+        let (campaigns, c) = campaigns.unwrap_or_default();
+        let (unions, u) = unions.unwrap_or_default();
+        let (statuses, s) = statuses.unwrap_or_default();
         self.data.set(FeedData {
             manifest: Some(manifest),
             regions: Vec::new(),
-            campaigns: Arc::new(campaigns.unwrap_or_default()),
-            unions: Arc::new(unions.unwrap_or_default()),
-            statuses: Arc::new(statuses.unwrap_or_default()),
+            campaigns: Arc::new(campaigns),
+            unions: Arc::new(unions),
+            statuses: Arc::new(statuses),
+            skipped: c + u + s,
         });
         self.info.update(|i| i.checked_ms = held.checked_ms);
         complete
@@ -227,7 +231,7 @@ impl Feed {
         }
         // Every check passed: store the files, then the manifest record, then show.
         new_files.extend(
-            [campaigns.1.clone(), unions.1.clone(), statuses.1.clone()]
+            [campaigns.2.clone(), unions.2.clone(), statuses.2.clone()]
                 .into_iter()
                 .flatten(),
         );
@@ -252,6 +256,7 @@ impl Feed {
             campaigns: Arc::new(campaigns.0),
             unions: Arc::new(unions.0),
             statuses: Arc::new(statuses.0),
+            skipped: campaigns.1 + unions.1 + statuses.1,
         });
         self.info.update(|i| {
             i.status = SyncStatus::Current;

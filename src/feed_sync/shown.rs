@@ -14,6 +14,16 @@ pub struct FeedData {
     pub campaigns: Arc<Campaigns>,
     pub unions: Arc<Unions>,
     pub statuses: Arc<Statuses>,
+    /// Items of the campaigns, unions and statuses files that could not be read and
+    /// are left out (the shards count theirs in `Region::skipped`).
+    pub skipped: usize,
+}
+
+impl FeedData {
+    /// Every item of the shown data left out because it could not be read.
+    pub fn skipped_total(&self) -> usize {
+        self.skipped + self.regions.iter().map(|r| r.skipped).sum::<usize>()
+    }
 }
 
 /// Where the last sync stands.

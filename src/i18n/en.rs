@@ -42,6 +42,7 @@ pub(super) const STRINGS: Strings = Strings {
     feed_offline: "No connection: showing the data saved on this device.",
     feed_offline_empty: "No connection, and no data on this device yet. It will download once you are online.",
     feed_refused: "The data update was refused: {reason}. You keep the data you had.",
+    feed_skipped: "{n} entries in the data could not be read and are not shown; the rest is as usual.",
     feed_storage_full: "The device is out of storage: data is kept for this visit only.",
     feed_storage_unavailable: "This browser cannot keep station data on the device (the address must be https): without signal, stations will not show.",
     feed_cross_origin: "Only data sources on this site can be used; the link's feed parameter was ignored.",

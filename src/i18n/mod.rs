@@ -53,6 +53,7 @@ pub struct Strings {
     pub feed_offline: &'static str,
     pub feed_offline_empty: &'static str,
     pub feed_refused: &'static str,
+    pub feed_skipped: &'static str,
     pub feed_storage_full: &'static str,
     pub feed_storage_unavailable: &'static str,
     pub feed_cross_origin: &'static str,

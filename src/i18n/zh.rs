@@ -42,6 +42,7 @@ pub(super) const STRINGS: Strings = Strings {
     feed_offline: "没有网络，正在使用本机保存的数据。",
     feed_offline_empty: "没有网络，本机也还没有数据。连上网络后会自动下载。",
     feed_refused: "数据更新被拒绝：{reason}。你仍在使用之前的数据。",
+    feed_skipped: "数据中有 {n} 条格式不对，没有显示；其余数据照常可用。",
     feed_storage_full: "设备存储空间不足，数据只能在本次使用中保留。",
     feed_storage_unavailable: "这个浏览器不能把驿站数据存在设备上（网址需要是 https），没有信号时将看不到驿站。",
     feed_cross_origin: "只能使用本网站上的数据源，链接里的 feed 参数已忽略。",

@@ -192,3 +192,23 @@ test('a browser that cannot keep files (no Cache API) says stations will not sho
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('one bad campaign (per_member -1) or one bad station costs that item only, and the user is told', async () => {
+  // A new phone once got no stations at all: the bad optional file refused the feed.
+  const good = { id: 'fit-ok', kind: 'fitness', title: '健身券', valid_from: '2026-11-01', valid_until: '2099-12-31', per_member: 2, period: 'month' };
+  const bad = { ...good, id: 'fit-bad', title: '坏的券', per_member: -1 };
+  const r = region(['b1', 'b2']);
+  r.stations.push({ ...gcjStation('b3', offset(USER, 500, 0)), lat: '三十六' });
+  publish(server, 'badc', makeFeed({ sequence: 1, regions: [r], campaigns: [good, bad] }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?feed=/badc/manifest.json&${NEAR}`);
+  await appReady(page);
+  await waitForRows(page, 2);
+  assert.deepEqual(await rowIds(page), ['b1', 'b2']);
+  await waitForNotice(page, /2 条格式不对/);
+  await page.goto(`${server.url}/coupons`);
+  await page.locator('li[data-campaign-id=fit-ok]').waitFor({ timeout: 15000 });
+  assert.equal(await page.locator('li[data-campaign-id=fit-bad]').count(), 0);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -114,6 +114,7 @@ mod tests {
                 station("1", "黄山路驿站", Some("东昌府区黄山路12号"), 115.98, 36.45),
                 station("2", "Depot East", None, 116.10, 36.50),
             ],
+            skipped: 0,
         };
         let regions = [Region::new(
             shard,

@@ -26,6 +26,8 @@ pub struct Region {
     pub stations: Vec<Station>,
     pub hours: Vec<Option<OpeningHours>>,
     pub index: GridIndex,
+    /// Stations of the shard left out because they could not be read.
+    pub skipped: usize,
 }
 
 impl Region {
@@ -52,6 +54,7 @@ impl Region {
             stations: shard.stations,
             hours,
             index: GridIndex::build(points, 0.02),
+            skipped: shard.skipped,
         }
     }
 
@@ -179,6 +182,7 @@ mod tests {
             Shard {
                 region: code.into(),
                 stations,
+                skipped: 0,
             },
             None,
             bbox,

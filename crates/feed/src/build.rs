@@ -96,6 +96,7 @@ pub fn build_feed(input: BuildInput) -> Result<FeedFiles, Vec<Diagnostic>> {
         let shard = Shard {
             region: code.clone(),
             stations,
+            skipped: 0,
         };
         let bytes = serde_json::to_vec(&shard).expect("a shard always serialises");
         let sha = sha256_hex(&bytes);

@@ -120,20 +120,25 @@ fn verify_signature(bytes: &[u8], signature_b64: &str, keys: &[[u8; 32]]) -> Res
 
 /// Parses a shard already checked by hash, refusing one that names another region:
 /// `parse_shard(&bytes, "371500")`.
-/// A station whose coordinates are not on Earth (a misplaced decimal point, `NaN`) is
-/// left out: it could not be shown or reached, and the rest of the shard is good.
+/// A station that does not parse, or whose coordinates are not on Earth (a misplaced
+/// decimal point), is left out and counted in `Shard::skipped`: it could not be shown
+/// or reached, and the rest of the shard is good.
 pub fn parse_shard(bytes: &[u8], region: &str) -> Result<Shard, Refusal> {
-    let mut shard: Shard =
-        serde_json::from_slice(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
+    let mut shard: Shard = match serde_json::from_slice(bytes) {
+        Ok(shard) => shard,
+        Err(_) => super::lenient::read_shard_items(bytes)?,
+    };
     if shard.region != region {
         return Err(Refusal::WrongRegion {
             expected: region.to_string(),
             found: shard.region.chars().take(40).collect(),
         });
     }
+    let before = shard.stations.len();
     shard
         .stations
         .retain(|s| (-180.0..=180.0).contains(&s.lng) && (-90.0..=90.0).contains(&s.lat));
+    shard.skipped += before - shard.stations.len();
     Ok(shard)
 }
 
@@ -265,6 +270,11 @@ mod tests {
             .map(|s| s.id)
             .collect();
         assert_eq!(ids, ["2"], "stations off the Earth are left out");
+        let one_bad =
+            br#"{"region":"371500","stations":[{"id":"1","name":"a","lng":"115.9","lat":36.4},
+            {"id":"2","name":"b","lng":115.98,"lat":36.4}]}"#;
+        let shard = parse_shard(one_bad, "371500").unwrap();
+        assert_eq!((shard.stations.len(), shard.skipped), (1, 1));
         assert!(matches!(
             parse_shard(body, "370100"),
             Err(Refusal::WrongRegion { .. })

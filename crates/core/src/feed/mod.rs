@@ -2,12 +2,14 @@
 //! shards a device needs. Pure: bytes in, typed data or a named refusal out.
 
 pub mod check;
+pub mod lenient;
 pub mod model;
 pub mod paths;
 pub mod refusal;
 pub mod sync;
 
 pub use check::{check_file, check_manifest, parse_shard, sha256_hex};
+pub use lenient::{read_list, ListFile};
 pub use model::*;
 pub use paths::{feed_path_from_param, resolve, FeedUrlError};
 pub use refusal::Refusal;

@@ -70,6 +70,9 @@ pub struct Intake {
 pub struct Shard {
     pub region: String,
     pub stations: Vec<Station>,
+    /// How many stations of the file were left out (not in the file; counted on read).
+    #[serde(skip)]
+    pub skipped: usize,
 }
 
 /// One rest station. `name`, `lng`, `lat` and `id` are required.
