@@ -199,6 +199,7 @@ test('one bad campaign (per_member -1) or one bad station costs that item only, 
   const bad = { ...good, id: 'fit-bad', title: '坏的券', per_member: -1 };
   const r = region(['b1', 'b2']);
   r.stations.push({ ...gcjStation('b3', offset(USER, 500, 0)), lat: '三十六' });
+  r.bbox = [115.2, 35.7, 116.6, 37.1];
   publish(server, 'badc', makeFeed({ sequence: 1, regions: [r], campaigns: [good, bad] }));
   const { context, page } = await openPage(browser);
   await page.goto(`${server.url}/stations?feed=/badc/manifest.json&${NEAR}`);
