@@ -2,6 +2,10 @@
 
 use gloo_net::http::Request;
 
+/// How long a POST may take before it is given up (a body is a few KB); shorter than
+/// the outbox lease, so no other sender starts while this one still waits.
+pub const POST_TIMEOUT_MS: u32 = 25_000;
+
 /// POSTs `body` as JSON to `url`; `Ok(true)` on any 2xx, `Ok(false)` on another
 /// status, `Err` when no answer came: `post_json(url, &item.body()).await`.
 ///
@@ -9,8 +13,12 @@ use gloo_net::http::Request;
 /// body, and its 2xx would mark a request delivered that never arrived. Only a 2xx
 /// to the POST itself counts (a redirect answers with status 0, so it is retried).
 pub async fn post_json(url: &str, body: &serde_json::Value) -> Result<bool, String> {
+    // An intake that never answers is given up and retried later with back-off.
+    let deadline = super::net::Deadline::after(POST_TIMEOUT_MS);
+    let signal = deadline.signal();
     let request = Request::post(url)
         .redirect(web_sys::RequestRedirect::Manual)
+        .abort_signal(signal.as_ref())
         .header("Content-Type", "application/json")
         .body(body.to_string())
         .map_err(|e| e.to_string())?;

@@ -213,3 +213,22 @@ test('one bad campaign (per_member -1) or one bad station costs that item only, 
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a manifest request that never answers is given up: "checking" ends and the user is told', async () => {
+  // The server accepts the connection and never answers.
+  const hung = [];
+  server.routes.set('/hung/manifest.json', (req, res) => { hung.push(res); });
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?feed=/hung/manifest.json&${NEAR}`);
+  await appReady(page);
+  await page.waitForFunction(() => document.querySelector('[data-testid=feed-updated]')?.textContent.includes('正在检查'),
+    null, { timeout: 10000 });
+  // The manifest's time limit is 20 s.
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=feed-notice]')]
+    .some((e) => e.textContent.includes('没有网络')), null, { timeout: 30000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid=feed-updated]')?.textContent.includes('正在检查'),
+    null, { timeout: 5000 });
+  assert.deepEqual(page.errors.filter((e) => !/abort|timeout|Failed to fetch/i.test(e)), []);
+  for (const res of hung) res.destroy();
+  await context.close();
+});
