@@ -145,7 +145,7 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
         .enumerate()
         .map(|(i, r)| {
             let pos = move || project(r.at);
-            let href = format!("/stations/{}", yizhan_core::navigation::encode(&r.id));
+            let href = format!("/stations/{}", yizhan_core::navigation::id_segment(&r.id));
             let class = if r.open_state == crate::components::station_bits::OpenState::Open {
                 "marker is-open"
             } else {

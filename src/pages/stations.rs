@@ -125,7 +125,7 @@ fn StationList(rows: Vec<StationRow>, shown: RwSignal<usize>) -> impl IntoView {
         })}
         <ol class="station-list">
             {rows.into_iter().map(|row| {
-                let href = format!("/stations/{}", yizhan_core::navigation::encode(&row.id));
+                let href = format!("/stations/{}", yizhan_core::navigation::id_segment(&row.id));
                 view! {
                     <li class="station-row" data-station-id=row.id.clone()>
                         <A href=href attr:class="station-link">

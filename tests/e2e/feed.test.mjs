@@ -232,3 +232,67 @@ test('a manifest request that never answers is given up: "checking" ends and the
   for (const res of hung) res.destroy();
   await context.close();
 });
+
+/** A feed whose manifest is changed after hashing: `edit(manifest)` alters it in place. */
+function editedManifest(files, edit) {
+  const manifest = JSON.parse(files['manifest.json']);
+  edit(manifest);
+  files['manifest.json'] = Buffer.from(JSON.stringify(manifest));
+  return files;
+}
+
+test('a percent-encoded path that climbs out of the feed folder is refused', async () => {
+  const files = editedManifest(makeFeed({ sequence: 1, regions: [region(['p1'])] }),
+    (m) => { m.regions[0].path = 'stations/%2e%2e/%2e%2e/x.json'; });
+  const seen = [];
+  server.routes.set('/x.json', (req, res) => { seen.push(req.url); res.writeHead(404); res.end(); });
+  publish(server, 'pct', files);
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?feed=/pct/manifest.json&${NEAR}`);
+  await appReady(page);
+  await waitForNotice(page, /数据指向了不允许的位置/);
+  assert.deepEqual(seen, [], 'nothing outside the feed folder was requested');
+  await context.close();
+});
+
+test('an intake URL whose real host is not this machine is refused (http://localhost:80@evil.example)', async () => {
+  publish(server, 'userinfo', makeFeed({ sequence: 1, regions: [region(['u1'])],
+    intake: 'http://localhost:80@evil.example/intake' }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?feed=/userinfo/manifest.json&${NEAR}`);
+  await appReady(page);
+  await waitForNotice(page, /申请提交地址不安全/);
+  await context.close();
+});
+
+test('repeated station ids: one row, and it opens the first station with that id', async () => {
+  const r = region(['d1', 'dup']);
+  r.stations.push({ ...gcjStation('dup', offset(USER, 250, 0)), name: '第二个同号驿站' });
+  r.stations[1].name = '第一个同号驿站';
+  publish(server, 'dupes', makeFeed({ sequence: 1, regions: [r] }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?feed=/dupes/manifest.json&${NEAR}`);
+  await appReady(page);
+  await waitForRows(page, 2);
+  assert.deepEqual(await rowIds(page), ['d1', 'dup']);
+  await page.locator('li[data-station-id=dup] a').click();
+  await page.locator('h1[data-station-id=dup]').waitFor();
+  assert.equal(await page.locator('h1[data-station-id=dup]').innerText(), '第一个同号驿站');
+  await context.close();
+});
+
+test('a station whose id holds % and spaces opens from the list and from its link', async () => {
+  const r = region(['ok']);
+  r.stations.push({ ...gcjStation('50% 折扣/站', offset(USER, 300, 0)), name: '百分号驿站' });
+  publish(server, 'pctid', makeFeed({ sequence: 1, regions: [r] }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?feed=/pctid/manifest.json&${NEAR}`);
+  await appReady(page);
+  await waitForRows(page, 2);
+  await page.locator('li[data-station-id="50% 折扣/站"] a').click();
+  await page.locator('h1').filter({ hasText: '百分号驿站' }).waitFor({ timeout: 10000 });
+  // The same page from its link, on a fresh load.
+  await page.reload();
+  await page.locator('h1').filter({ hasText: '百分号驿站' }).waitFor({ timeout: 15000 });
+  await context.close();
+});

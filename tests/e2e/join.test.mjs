@@ -218,3 +218,26 @@ test('an intake answering with a redirect does not count as delivered: the reque
   assert.match(await page.locator('[data-testid=delivery]').innerText(), /等待发送/);
   await context.close();
 });
+
+test('an approval whose member number is malformed shows the outcome but makes no card', async () => {
+  publish(server, 'j6', makeFeed({ sequence: 1, unions: UNIONS }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/join?feed=/j6/manifest.json`);
+  await appReady(page);
+  await page.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
+  await fill(page);
+  await page.locator('input[name=consent]').check();
+  await page.locator('.join-form button[type=submit]').click();
+  await page.locator('li[data-request-id]').waitFor();
+  const id = await page.locator('li[data-request-id]').getAttribute('data-request-id');
+  publish(server, 'j6', makeFeed({ sequence: 2, unions: UNIONS,
+    statuses: [{ ref: sha256(Buffer.from(id)), state: 'approved', member_no: '<img src=x>', updated: '2026-11-22T10:00:00+08:00' }] }));
+  await page.reload();
+  await page.locator('[data-testid=outcome][data-state=approved]').waitFor({ timeout: 15000 });
+  await page.goto(`${server.url}/me`);
+  await appReady(page);
+  await page.waitForTimeout(1000);
+  assert.equal(await page.locator('.member-card').count(), 0, 'no card from a malformed number');
+  assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('yizhan.wallet.v1') ?? '{}').card ?? null), null);
+  await context.close();
+});

@@ -64,6 +64,40 @@ pub fn encode(text: &str) -> String {
     out
 }
 
+/// A station id as one path segment of `/stations/…`, using only characters that no
+/// router or browser rewrites: letters, digits, `-`, `_`, `.`, and `~XX` for every
+/// other byte (`%` escapes are decoded once by the router on navigation, so an id
+/// holding `%` would not survive a reload). `id_segment("371500-0001") == "371500-0001"`.
+pub fn id_segment(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(b as char),
+            _ => out.push_str(&format!("~{b:02X}")),
+        }
+    }
+    out
+}
+
+/// The station id of a path segment made by [`id_segment`]; `None` when it is not one
+/// (an old link with the id as it is: compare it directly).
+pub fn id_from_segment(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'~' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +155,21 @@ mod tests {
         let (lng, lat) = number_after(&links.amap_walk, "to=");
         // The published GCJ-02 value for this point (eviltransform's test vector).
         assert!((lng - 116.384047).abs() < 2e-6 && (lat - 39.913345).abs() < 2e-6);
+    }
+
+    #[test]
+    fn station_ids_survive_a_path_segment() {
+        for id in ["371500-0001", "50% 折扣/站", "a~b", "~", "", "x%2Fy"] {
+            let seg = id_segment(id);
+            assert!(
+                seg.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b)),
+                "{seg}"
+            );
+            assert_eq!(id_from_segment(&seg).as_deref(), Some(id));
+        }
+        assert_eq!(id_segment("371500-0001"), "371500-0001");
+        assert_eq!(id_from_segment("~zz"), None);
+        assert_eq!(id_from_segment("a~4"), None);
     }
 }

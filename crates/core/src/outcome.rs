@@ -38,12 +38,14 @@ pub fn card_from_approved(
             return None;
         }
         let union = unions.unions.iter().find(|u| u.id == application.union);
-        Some(MemberCard {
-            name: application.name.clone(),
-            member_no,
-            union_id: Some(application.union.clone()),
-            union_name: union.map(|u| u.name.clone()),
-        })
+        // The same rules as a card typed in: a malformed number never becomes a card.
+        MemberCard::from_form(
+            &application.name,
+            &member_no,
+            Some(application.union.clone()),
+            union.map(|u| u.name.clone()),
+        )
+        .ok()
     })
 }
 

@@ -24,7 +24,11 @@ pub fn StationDetailPage() -> impl IntoView {
     let lang = use_lang();
     let feed = use_feed();
     let params = use_params_map();
-    let id = move || params.with(|p| p.get("id")).unwrap_or_default();
+    // `/stations/<id_segment(id)>`; an old link may carry the id as it is.
+    let id = move || {
+        let segment = params.with(|p| p.get("id")).unwrap_or_default();
+        yizhan_core::navigation::id_from_segment(&segment).unwrap_or(segment)
+    };
 
     let found = Memo::new(move |_| {
         let id = id();
@@ -86,7 +90,7 @@ pub fn StationDetailPage() -> impl IntoView {
                     let wgs = station.wgs84(datum);
                     let away = feed.user.get().map(|u| distance_text(t, distance_m(u.at, wgs)));
                     let share_url = format!("/stations/{}?near={:.6},{:.6}",
-                        yizhan_core::navigation::encode(&station.id), wgs.lat, wgs.lng);
+                        yizhan_core::navigation::id_segment(&station.id), wgs.lat, wgs.lng);
                     let spoken = format!(
                         "{}。{}。{}。{}",
                         station.name,

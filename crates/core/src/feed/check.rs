@@ -102,9 +102,19 @@ pub fn intake_url_allowed(url: &str) -> bool {
     let Some(rest) = url.strip_prefix("http://") else {
         return false;
     };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
-    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
+    // `http://localhost:80@evil.example/` is a request to evil.example: what comes
+    // before an `@` is user information, not the host.
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        Some(_) => return false,
+        None => host,
+    };
+    matches!(
+        host.to_ascii_lowercase().as_str(),
+        "localhost" | "127.0.0.1" | "[::1]"
+    )
 }
 
 fn verify_signature(bytes: &[u8], signature_b64: &str, keys: &[[u8; 32]]) -> Result<(), Refusal> {
@@ -120,8 +130,8 @@ fn verify_signature(bytes: &[u8], signature_b64: &str, keys: &[[u8; 32]]) -> Res
 
 /// Parses a shard already checked by hash, refusing one that names another region:
 /// `parse_shard(&bytes, "371500")`.
-/// A station that does not parse, or whose coordinates are not on Earth (a misplaced
-/// decimal point), is left out and counted in `Shard::skipped`: it could not be shown
+/// A station that does not parse, whose coordinates are not on Earth (a misplaced
+/// decimal point), or whose id repeats an earlier one, is left out and counted in `Shard::skipped`: it could not be shown
 /// or reached, and the rest of the shard is good.
 pub fn parse_shard(bytes: &[u8], region: &str) -> Result<Shard, Refusal> {
     let mut shard: Shard = match serde_json::from_slice(bytes) {
@@ -134,10 +144,15 @@ pub fn parse_shard(bytes: &[u8], region: &str) -> Result<Shard, Refusal> {
             found: shard.region.chars().take(40).collect(),
         });
     }
+    // Ids are unique across the feed; a repeated one would open the wrong station,
+    // so only its first station is kept.
     let before = shard.stations.len();
-    shard
-        .stations
-        .retain(|s| (-180.0..=180.0).contains(&s.lng) && (-90.0..=90.0).contains(&s.lat));
+    let mut seen = std::collections::HashSet::new();
+    shard.stations.retain(|s| {
+        (-180.0..=180.0).contains(&s.lng)
+            && (-90.0..=90.0).contains(&s.lat)
+            && seen.insert(s.id.clone())
+    });
     shard.skipped += before - shard.stations.len();
     Ok(shard)
 }
@@ -220,6 +235,13 @@ mod tests {
         assert!(!intake_url_allowed("http://union.example/intake"));
         assert!(!intake_url_allowed("http://localhost.evil.cn/intake"));
         assert!(!intake_url_allowed("ftp://x"));
+        assert!(!intake_url_allowed(
+            "http://localhost:80@evil.example/intake"
+        ));
+        assert!(!intake_url_allowed("http://localhost@evil.example"));
+        assert!(!intake_url_allowed("http://evil.example\\@localhost/"));
+        assert!(!intake_url_allowed("http://localhost:x@evil.example"));
+        assert!(intake_url_allowed("http://user@localhost:8787/intake"));
     }
 
     #[test]
@@ -275,6 +297,13 @@ mod tests {
             {"id":"2","name":"b","lng":115.98,"lat":36.4}]}"#;
         let shard = parse_shard(one_bad, "371500").unwrap();
         assert_eq!((shard.stations.len(), shard.skipped), (1, 1));
+        let twice =
+            br#"{"region":"371500","stations":[{"id":"1","name":"first","lng":115.9,"lat":36.4},
+            {"id":"1","name":"second","lng":115.98,"lat":36.4}]}"#;
+        let shard = parse_shard(twice, "371500").unwrap();
+        assert_eq!(shard.stations.len(), 1);
+        assert_eq!(shard.stations[0].name, "first");
+        assert_eq!(shard.skipped, 1);
         assert!(matches!(
             parse_shard(body, "370100"),
             Err(Refusal::WrongRegion { .. })

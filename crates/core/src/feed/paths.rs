@@ -38,6 +38,13 @@ pub fn feed_path_from_param(param: &str, origin: &str) -> Result<String, FeedUrl
 /// Absolute paths, other origins, schemes and `..` are refused: a manifest may only
 /// point below its own folder.
 pub fn resolve(manifest_path: &str, path: &str) -> Result<String, Refusal> {
+    // Checked as the server will read it too: `%2e%2e` is `..` to a web server.
+    let decoded = percent_decoded(path);
+    if path.contains('%')
+        && (decoded.is_none() || resolve(manifest_path, decoded.as_deref().unwrap_or("")).is_err())
+    {
+        return Err(Refusal::UnsafePath(path.to_string()));
+    }
     let unsafe_path = path.is_empty()
         || path.starts_with('/')
         || path.contains(':')
@@ -55,6 +62,26 @@ pub fn resolve(manifest_path: &str, path: &str) -> Result<String, Refusal> {
         None => "/",
     };
     Ok(format!("{dir}{path}"))
+}
+
+/// `path` with its `%XX` escapes decoded, or `None` when one is malformed or the result
+/// is not UTF-8.
+fn percent_decoded(path: &str) -> Option<String> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
@@ -96,6 +123,11 @@ mod tests {
             Ok("/feed/stations/371500.ab.json".into())
         );
         assert_eq!(resolve("/m.json", "c.json"), Ok("/c.json".into()));
+        assert_eq!(
+            resolve("/feed/manifest.json", "stations/%E8%81%8A.json"),
+            Ok("/feed/stations/%E8%81%8A.json".into()),
+            "an escaped name that stays below the folder is fine"
+        );
         for bad in [
             "/etc/passwd",
             "../secret.json",
@@ -105,6 +137,11 @@ mod tests {
             "a//b.json",
             "",
             "x.json?y",
+            "stations/%2e%2e/%2e%2e/x.json",
+            "stations/%2E%2E/x.json",
+            "%2fetc/passwd",
+            "stations/%5c..%5cx.json",
+            "stations/%zz.json",
         ] {
             assert!(resolve("/feed/manifest.json", bad).is_err(), "{bad}");
         }
