@@ -15,10 +15,20 @@ pub fn FeedNotice() -> impl IntoView {
         let has_data = feed.data.with(|d| d.manifest.is_some());
         let info = feed.info.get();
         let mut lines: Vec<(&'static str, String)> = Vec::new();
+        // "You keep the data you had" only when there is data to keep.
+        let (refused, server) = if has_data {
+            (t.feed_refused, t.feed_server_error)
+        } else {
+            (t.feed_refused_empty, t.feed_server_error_empty)
+        };
         match &info.status {
             SyncStatus::Refused(r) => lines.push((
                 "notice notice-warn",
-                fill(t.feed_refused, &[("reason", &r.words(t))]),
+                fill(refused, &[("reason", &r.words(t))]),
+            )),
+            SyncStatus::ServerError(status) => lines.push((
+                "notice notice-warn",
+                fill(server, &[("status", &status.to_string())]),
             )),
             SyncStatus::Offline if has_data => {
                 lines.push(("notice notice-info", t.feed_offline.into()))

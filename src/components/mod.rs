@@ -18,7 +18,7 @@ pub use header::AppHeader;
 pub use kiosk::{KioskMode, SendToPhone};
 pub use member_card::MemberCardView;
 pub use nav::BottomNav;
-pub use notice::{StorageNotice, UpdatedNotice};
+pub use notice::{storage_problem_text, StorageNotice, UpdatedNotice};
 pub use qr::{qr_svg, QrCodeView};
 pub use read_aloud::ReadAloud;
 pub use station_map::StationMap;

@@ -1,6 +1,16 @@
 use crate::adapters::storage::StorageProblem;
+use crate::i18n::Strings;
 use crate::state::{use_app_state, use_strings};
 use leptos::prelude::*;
+
+/// A storage problem in plain words: `storage_problem_text(t, StorageProblem::Full)`.
+pub fn storage_problem_text(t: &'static Strings, problem: StorageProblem) -> &'static str {
+    match problem {
+        StorageProblem::Unavailable => t.storage_unavailable,
+        StorageProblem::Full => t.storage_full,
+        StorageProblem::Corrupt => t.storage_corrupt,
+    }
+}
 
 /// A plain-language banner when the device could not keep or read what it should.
 #[component]
@@ -8,11 +18,10 @@ pub fn StorageNotice() -> impl IntoView {
     let state = use_app_state();
     let t = use_strings();
     let text = move || {
-        state.storage_problem.get().map(|p| match p {
-            StorageProblem::Unavailable => t().storage_unavailable,
-            StorageProblem::Full => t().storage_full,
-            StorageProblem::Corrupt => t().storage_corrupt,
-        })
+        state
+            .storage_problem
+            .get()
+            .map(|p| storage_problem_text(t(), p))
     };
     view! {
         <Show when=move || text().is_some()>

@@ -9,6 +9,15 @@ use yizhan_core::feed::{
 };
 use yizhan_core::stations::Region;
 
+/// A failed download as a refusal: no answer is "offline", an HTTP error status is
+/// the server failing (not the user's network).
+fn net_refusal(e: net::NetError) -> Refusal {
+    match e {
+        net::NetError::Status(status) => Refusal::Server(status),
+        other => Refusal::Network(other.to_string()),
+    }
+}
+
 /// Publisher keys built into the app: `YIZHAN_PUBLISHER_KEYS` (base64 Ed25519 public
 /// keys, comma-separated) at build time. With none, signatures are not required.
 fn publisher_keys() -> Vec<[u8; 32]> {
@@ -27,16 +36,14 @@ fn publisher_keys() -> Vec<[u8; 32]> {
 /// The server's manifest for `path`, checked (signature when keys are built in,
 /// format, shape, paths, intake): `fetch_manifest("/feed/manifest.json").await`.
 pub(super) async fn fetch_manifest(path: &str) -> Result<Manifest, Refusal> {
-    let bytes = net::fetch_bytes(path, true)
-        .await
-        .map_err(|e| Refusal::Network(e.to_string()))?;
+    let bytes = net::fetch_bytes(path, true).await.map_err(net_refusal)?;
     let keys = publisher_keys();
     let signature = if keys.is_empty() {
         None
     } else {
         net::fetch_optional(&format!("{path}.sig"))
             .await
-            .map_err(|e| Refusal::Network(e.to_string()))?
+            .map_err(net_refusal)?
             .map(|b| String::from_utf8_lossy(&b).into_owned())
     };
     check_manifest(&bytes, signature.as_deref(), &keys, path)
@@ -59,9 +66,7 @@ pub(super) async fn fetch_json<T: ListFile>(
     let bytes = match file_store::get(&path).await {
         Ok(Some(b)) if check_file(&b, &file.sha256, &file.path).is_ok() => b,
         _ => {
-            let b = net::fetch_bytes(&path, false)
-                .await
-                .map_err(|e| Refusal::Network(e.to_string()))?;
+            let b = net::fetch_bytes(&path, false).await.map_err(net_refusal)?;
             check_file(&b, &file.sha256, &file.path)?;
             b
         }
@@ -108,9 +113,7 @@ pub(super) async fn fetch_region(
 ) -> Result<(Region, Vec<u8>), Refusal> {
     let t0 = perf::now();
     let path = resolve(manifest_path, &entry.path)?;
-    let bytes = net::fetch_bytes(&path, false)
-        .await
-        .map_err(|e| Refusal::Network(e.to_string()))?;
+    let bytes = net::fetch_bytes(&path, false).await.map_err(net_refusal)?;
     check_file(&bytes, &entry.sha256, &entry.path)?;
     let shard = parse_shard(&bytes, &entry.code)?;
     let region = region_of(shard, manifest, entry);

@@ -152,6 +152,7 @@ impl Feed {
     fn set_problem(self, refusal: Refusal) {
         let status = match refusal {
             Refusal::Network(_) => SyncStatus::Offline,
+            Refusal::Server(status) => SyncStatus::ServerError(status),
             other => SyncStatus::Refused(other),
         };
         self.info.update(|i| i.status = status);

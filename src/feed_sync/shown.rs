@@ -36,6 +36,8 @@ pub enum SyncStatus {
     Current,
     /// The server could not be reached; the device's data is shown.
     Offline,
+    /// The server answered with an HTTP error; the device's data is shown.
+    ServerError(u16),
     /// The last update was refused, for this reason; the previous data stays.
     Refused(Refusal),
 }

@@ -34,7 +34,7 @@ pub(super) const STRINGS: Strings = Strings {
 
     storage_unavailable: "This device cannot save data (private mode?). You can go on, but settings will not be kept after you close the page.",
     storage_full: "The device storage is full, so your last change was not saved. Free some space and try again.",
-    storage_corrupt: "The settings saved on this device were damaged; the defaults are used instead.",
+    storage_corrupt: "Some data saved on this device (settings, card, coupons or requests) was damaged and cannot be read; a copy was set aside and everything else works as usual.",
 
     feed_checking: "Checking for new data…",
     feed_updated: "Data published {published}; checked {checked}",
@@ -42,6 +42,10 @@ pub(super) const STRINGS: Strings = Strings {
     feed_offline: "No connection: showing the data saved on this device.",
     feed_offline_empty: "No connection, and no data on this device yet. It will download once you are online.",
     feed_refused: "The data update was refused: {reason}. You keep the data you had.",
+    feed_refused_empty: "The data update was refused: {reason}. There is no data on this device yet; it will try again later.",
+    feed_server_error: "The station data server has a problem (HTTP {status}); it will try again later. You keep the data saved on this device.",
+    feed_server_error_empty: "The station data server has a problem (HTTP {status}), and there is no data on this device yet. It will try again later.",
+    refused_server: "the data server failed (HTTP {status})",
     feed_skipped: "{n} entries in the data could not be read and are not shown; the rest is as usual.",
     feed_storage_full: "The device is out of storage: data is kept for this visit only.",
     feed_storage_unavailable: "This browser cannot keep station data on the device (the address must be https): without signal, stations will not show.",

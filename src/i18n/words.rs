@@ -187,6 +187,9 @@ impl Words for Refusal {
             Refusal::BadBbox(code) => fill(t.refused_bad_bbox, &[("code", code)]).into(),
             Refusal::WrongRegion { .. } => t.refused_wrong_region.into(),
             Refusal::Network(detail) => fill(t.refused_network, &[("detail", detail)]).into(),
+            Refusal::Server(status) => {
+                fill(t.refused_server, &[("status", &status.to_string())]).into()
+            }
             Refusal::TooLarge(_) => t.refused_too_large.into(),
         }
     }

@@ -34,7 +34,7 @@ pub(super) const STRINGS: Strings = Strings {
 
     storage_unavailable: "这台设备不能保存数据（可能是隐私模式）。你可以继续使用，但关闭页面后设置不会保留。",
     storage_full: "设备存储空间已满，刚才的更改没能保存。请清理一些空间后再试。",
-    storage_corrupt: "本机保存的设置已损坏，已改用默认设置。",
+    storage_corrupt: "本机保存的部分数据（设置、会员证、福利券或申请记录）已损坏、无法读取；已另存一份副本，其余功能照常使用。",
 
     feed_checking: "正在检查数据更新…",
     feed_updated: "数据发布于 {published}，{checked} 检查过更新",
@@ -42,6 +42,10 @@ pub(super) const STRINGS: Strings = Strings {
     feed_offline: "没有网络，正在使用本机保存的数据。",
     feed_offline_empty: "没有网络，本机也还没有数据。连上网络后会自动下载。",
     feed_refused: "数据更新被拒绝：{reason}。你仍在使用之前的数据。",
+    feed_refused_empty: "数据更新被拒绝：{reason}。本机还没有可用的数据，稍后会自动再试。",
+    feed_server_error: "驿站数据服务器暂时出错（HTTP {status}），稍后会自动再试。你仍在使用本机保存的数据。",
+    feed_server_error_empty: "驿站数据服务器暂时出错（HTTP {status}），本机还没有数据。稍后会自动再试。",
+    refused_server: "数据服务器出错（HTTP {status}）",
     feed_skipped: "数据中有 {n} 条格式不对，没有显示；其余数据照常可用。",
     feed_storage_full: "设备存储空间不足，数据只能在本次使用中保留。",
     feed_storage_unavailable: "这个浏览器不能把驿站数据存在设备上（网址需要是 https），没有信号时将看不到驿站。",

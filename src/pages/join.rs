@@ -26,7 +26,11 @@ pub fn JoinPage() -> impl IntoView {
     let consent = RwSignal::new(false);
     let consent_error = RwSignal::new(false);
     let saved = RwSignal::new(false);
+    let submit_failed = RwSignal::new(None::<crate::adapters::storage::StorageProblem>);
     let outbox = use_outbox();
+    let kiosk = crate::state::use_app_state()
+        .prefs
+        .with_untracked(|p| p.kiosk.is_some());
 
     let today = move || clock::china_now().date();
     let check = move |field: Field| {
@@ -48,6 +52,7 @@ pub fn JoinPage() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
+        submit_failed.set(None);
         let f = form.get_untracked();
         let errors = f.errors(today());
         shown_errors.set(errors.clone());
@@ -74,7 +79,8 @@ pub fn JoinPage() -> impl IntoView {
                 touched.set(HashSet::new());
                 saved.set(true);
             }
-            Err(_) => shown_errors.set(Vec::new()),
+            // Not saved: say so where the worker is looking; the form stays as typed.
+            Err(problem) => submit_failed.set(Some(problem)),
         }
     };
 
@@ -101,6 +107,9 @@ pub fn JoinPage() -> impl IntoView {
                       label: fn(&Strings) -> &'static str,
                       attrs: (&'static str, &'static str, &'static str)| {
         let (kind, autocomplete, inputmode) = attrs;
+        // On a shared kiosk the browser must not remember (and offer the next person)
+        // this person's name, phone or employer.
+        let autocomplete = if kiosk { "off" } else { autocomplete };
         let get = move |f: &JoinForm| match field {
             Field::Name => f.name.clone(),
             Field::Phone => f.phone.clone(),
@@ -198,6 +207,9 @@ pub fn JoinPage() -> impl IntoView {
                 </section>
                 <button type="submit" class="primary big">{move || t().join_submit}</button>
                 {move || saved.get().then(|| view! { <p class="notice notice-ok" role="status">{t().join_saved}</p> })}
+                {move || submit_failed.get().map(|p| view! {
+                    <p class="notice notice-warn" role="alert" data-testid="submit-failed">{crate::components::storage_problem_text(t(), p)}</p>
+                })}
             </form>
             <MyRequests />
         </section>

@@ -39,10 +39,12 @@ test('a good feed loads, is remembered, and is kept on the device when the serve
   // The feed choice is remembered without the parameter.
   await page.goto(`${server.url}/stations?${NEAR}`);
   await waitForRows(page, 3);
-  // The server goes away: the device's copy is shown, with a plain message.
+  // The server fails: the device's copy is shown, with a plain message that says it
+  // is the server (HTTP 503), not the user's network.
   server.routes.set('/a/manifest.json', (req, res) => { res.writeHead(503); res.end(); });
   await page.reload();
-  await waitForNotice(page, /没有网络/);
+  await waitForNotice(page, /服务器暂时出错（HTTP 503）.*本机保存的数据/);
+  assert.doesNotMatch(await notices(page), /没有网络/);
   await waitForRows(page, 3);
   assert.deepEqual(await rowIds(page), ['a1', 'a2', 'a3']);
   await screenshot(page, 'feed-offline-kept');
@@ -113,6 +115,9 @@ test('a hostile feed on first visit is refused with a message and nothing breaks
   await page.goto(`${server.url}/stations?feed=/f/manifest.json&${NEAR}`);
   await appReady(page);
   await waitForNotice(page, /损坏或不完整/);
+  // Nothing was held before: no "you keep the data you had".
+  assert.doesNotMatch(await notices(page), /仍在使用之前的数据/);
+  assert.match(await notices(page), /本机还没有可用的数据/);
   assert.equal(await page.locator('li[data-station-id]').count(), 0);
   assert.deepEqual(page.errors, []);
   await context.close();

@@ -241,3 +241,37 @@ test('an approval whose member number is malformed shows the outcome but makes n
   assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('yizhan.wallet.v1') ?? '{}').card ?? null), null);
   await context.close();
 });
+
+test('storage problems are said: a corrupt request list, and a full device on submit (the form stays)', async () => {
+  publish(server, 'j7', makeFeed({ sequence: 1, unions: UNIONS }));
+  const { context, page } = await openPage(browser);
+  await page.addInitScript(() => {
+    if (!sessionStorage.getItem('seeded')) {
+      sessionStorage.setItem('seeded', '1');
+      localStorage.setItem('yizhan.outbox.v1', '[{"id":"x","kind":"join",');
+    }
+  });
+  await page.goto(`${server.url}/join?feed=/j7/manifest.json`);
+  await appReady(page);
+  await page.locator('p.notice[role=alert]').filter({ hasText: '已损坏' }).waitFor({ timeout: 10000 });
+  assert.equal(await page.evaluate(() => localStorage.getItem('yizhan.outbox.v1.corrupt')), '[{"id":"x","kind":"join",',
+    'the damaged list is kept aside, not dropped');
+  await page.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
+  await fill(page);
+  await page.locator('input[name=consent]').check();
+  // Fill the origin's storage to the brim, then submit.
+  await page.evaluate(() => {
+    let i = 0;
+    for (const size of [1 << 20, 1 << 16, 1 << 10, 16]) {
+      const chunk = 'x'.repeat(size);
+      try { for (;;) localStorage.setItem(`filler-${i++}`, chunk); } catch { /* full */ }
+    }
+  });
+  await page.locator('.join-form button[type=submit]').click();
+  await page.locator('[data-testid=submit-failed]').waitFor();
+  assert.match(await page.locator('[data-testid=submit-failed]').innerText(), /存储空间已满/);
+  assert.equal(await page.locator('input[name=name]').inputValue(), '王五', 'nothing typed is lost');
+  assert.equal(await page.locator('input[name=id_number]').inputValue(), VALID_ID.toLowerCase());
+  assert.equal(await page.locator('li[data-request-id]').count(), 0);
+  await context.close();
+});

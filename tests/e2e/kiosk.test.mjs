@@ -98,3 +98,35 @@ test('a station on a kiosk offers a QR code that opens it on the worker\'s own p
   await screenshot(page, 'kiosk-station-detail');
   await context.close();
 });
+
+test('on a kiosk the browser is told not to remember names, phones or employers', async () => {
+  const { context, page } = await openPage(browser, { viewport: KIOSK });
+  await page.goto(`${server.url}/join?kiosk=1`);
+  await appReady(page);
+  for (const name of ['name', 'phone', 'employer', 'id_number']) {
+    assert.equal(await page.locator(`input[name=${name}]`).getAttribute('autocomplete'), 'off', name);
+  }
+  // On a personal phone autofill stays helpful.
+  await page.goto(`${server.url}/join?kiosk=0`);
+  await appReady(page);
+  assert.equal(await page.locator('input[name=name]').getAttribute('autocomplete'), 'name');
+  assert.equal(await page.locator('input[name=phone]').getAttribute('autocomplete'), 'tel');
+  await context.close();
+});
+
+test('a kiosk start point smuggling a second parameter stays one value after the wipe', async () => {
+  const { context, page } = await openPage(browser, { viewport: KIOSK });
+  await page.clock.install();
+  const near = encodeURIComponent('36.457,115.985&feed=/evil/manifest.json');
+  await page.goto(`${server.url}/stations?kiosk=1&near=${near}&idle=10`);
+  await appReady(page);
+  await page.clock.runFor(12_000);
+  await page.waitForURL((u) => !u.searchParams.has('kiosk'), { waitUntil: 'commit' });
+  await appReady(page);
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('feed'), null, 'no feed parameter was made from near');
+  assert.equal(url.searchParams.get('near'), '36.457,115.985&feed=/evil/manifest.json');
+  const prefs = await page.evaluate(() => JSON.parse(localStorage.getItem('yizhan.prefs.v1')));
+  assert.equal(prefs.feed_path ?? null, null, 'the feed was not switched');
+  await context.close();
+});

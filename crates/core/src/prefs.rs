@@ -33,7 +33,12 @@ impl Kiosk {
     /// Where the kiosk returns after a wipe: `/stations` at its own place.
     pub fn start_url(&self) -> String {
         match &self.near {
-            Some(near) => format!("/stations?near={near}"),
+            // Encoded (a comma is safe as it is): a `near` holding `&feed=…` must not
+            // become another parameter.
+            Some(near) => format!(
+                "/stations?near={}",
+                crate::navigation::encode(near).replace("%2C", ",")
+            ),
             None => "/stations".to_string(),
         }
     }
@@ -156,6 +161,13 @@ mod tests {
         assert_eq!(k.place.as_deref(), Some("工人文化宫"));
         assert_eq!(k.idle_secs, 30);
         assert_eq!(k.start_url(), "/stations?near=36.45,115.98");
+        let mut p2 = Prefs::default();
+        p2.apply_mode_params("?kiosk=1&near=36.45%2C115.98%26feed%3D%2Fevil%2Fmanifest.json");
+        assert_eq!(
+            p2.kiosk.unwrap().start_url(),
+            "/stations?near=36.45,115.98%26feed%3D%2Fevil%2Fmanifest.json",
+            "the whole value stays one parameter"
+        );
         assert!(
             !p.apply_mode_params("?lang=en"),
             "other parameters change nothing"

@@ -24,8 +24,10 @@ pub enum Refusal {
     BadBbox(String),
     /// A shard names another region than the manifest says.
     WrongRegion { expected: String, found: String },
-    /// The network failed or the server answered with an error.
+    /// The network failed, or no answer came in time.
     Network(String),
+    /// The server answered with this HTTP error status (it is there, but failing).
+    Server(u16),
     /// A file is larger than the app accepts.
     TooLarge(String),
 }
