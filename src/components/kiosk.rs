@@ -41,12 +41,14 @@ pub fn KioskMode() -> impl IntoView {
     let t = use_strings();
     let state = use_app_state();
     let kiosk = move || state.prefs.with(|p| p.kiosk.clone());
-    let last_activity = StoredValue::new(clock::now_ms());
+    // None until the first touch since this page loaded: an untouched start screen
+    // holds nothing to wipe, and is not reloaded over and over.
+    let last_activity = StoredValue::new(None::<f64>);
     let remaining = RwSignal::new(None::<u32>);
 
     if let Some(window) = web_sys::window() {
         let on_activity = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-            last_activity.set_value(clock::now_ms());
+            last_activity.set_value(Some(clock::now_ms()));
             if remaining.get_untracked().is_some() {
                 remaining.set(None);
             }
@@ -60,12 +62,18 @@ pub fn KioskMode() -> impl IntoView {
     if let Ok(handle) = set_interval_with_handle(
         move || {
             let Some(k) = kiosk() else { return };
+            let Some(last) = last_activity.get_value() else {
+                return;
+            };
+            // As the README says: `idle` seconds without a touch, then a 20-second
+            // countdown, then the wipe.
             let idle_ms = f64::from(k.idle_secs) * 1000.0;
-            let left = ((idle_ms - (clock::now_ms() - last_activity.get_value())) / 1000.0).ceil();
-            if left <= 0.0 {
+            let wipe_at_ms = idle_ms + f64::from(WARNING_SECS) * 1000.0;
+            let elapsed = clock::now_ms() - last;
+            if elapsed >= wipe_at_ms {
                 wipe(&k);
-            } else if left <= f64::from(WARNING_SECS.min(k.idle_secs)) {
-                remaining.set(Some(left as u32));
+            } else if elapsed >= idle_ms {
+                remaining.set(Some(((wipe_at_ms - elapsed) / 1000.0).ceil() as u32));
             }
         },
         Duration::from_millis(500),
@@ -85,7 +93,7 @@ pub fn KioskMode() -> impl IntoView {
                 <div class="card">
                     <p id="countdown-text" data-testid="kiosk-countdown">{fill(t().kiosk_countdown, &[("n", &n.to_string())])}</p>
                     <button type="button" class="primary big" on:click=move |_| {
-                        last_activity.set_value(clock::now_ms());
+                        last_activity.set_value(Some(clock::now_ms()));
                         remaining.set(None);
                     }>{move || t().kiosk_continue}</button>
                 </div>
