@@ -62,12 +62,19 @@ impl OutboxStore {
     /// Adds a request, saves it, shows it, and tries to send it:
     /// `outbox.enqueue(Request::Report(report))`. Returns the saved item, or the
     /// storage problem that kept it from being saved (then nothing was added).
-    pub fn enqueue(self, request: Request) -> Result<OutboxItem, storage::StorageProblem> {
+    ///
+    /// The read-add-write holds the cross-tab lock and re-reads inside it, so two tabs
+    /// submitting at once both keep their request.
+    pub async fn enqueue(self, request: Request) -> Result<OutboxItem, storage::StorageProblem> {
         let created = rfc3339_china(china_local(clock::now_ms()));
         let item = OutboxItem::new(uuid_v4(intake::random_bytes()), created, request);
-        let mut items = stored();
-        items.push(item.clone());
-        storage::save(OutboxItem::STORAGE_KEY, &items)?;
+        let added = item.clone();
+        let items = locks::with_lock(LOCK, move || {
+            let mut items = stored();
+            items.push(added);
+            storage::save(OutboxItem::STORAGE_KEY, &items).map(|_| items)
+        })
+        .await?;
         self.items.set(items);
         self.flush();
         Ok(item)
@@ -75,13 +82,19 @@ impl OutboxStore {
 
     /// Deletes a request from the device: `outbox.remove(&id)`. A storage failure is
     /// shown in the storage banner, and the request stays listed.
-    pub fn remove(self, id: &str) {
-        let mut items = stored();
-        items.retain(|i| i.id != id);
-        match storage::save(OutboxItem::STORAGE_KEY, &items) {
-            Ok(()) => self.items.set(items),
-            Err(problem) => self.app.storage_problem.set(Some(problem)),
-        }
+    pub fn remove(self, id: String) {
+        spawn_local(async move {
+            let saved = locks::with_lock(LOCK, move || {
+                let mut items = stored();
+                items.retain(|i| i.id != id);
+                storage::save(OutboxItem::STORAGE_KEY, &items).map(|_| items)
+            })
+            .await;
+            match saved {
+                Ok(items) => self.items.set(items),
+                Err(problem) => self.app.storage_problem.set(Some(problem)),
+            }
+        });
     }
 
     /// Sends every due request to the intake, if the feed has one. Each item is leased

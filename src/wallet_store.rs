@@ -105,7 +105,7 @@ impl WalletStore {
         });
         // The coupon is on the device either way; a claim that cannot be queued is
         // reported (the storage banner) rather than dropped quietly.
-        if let Err(problem) = outbox.enqueue(claim) {
+        if let Err(problem) = outbox.enqueue(claim).await {
             self.app.storage_problem.set(Some(problem));
         }
         Ok(coupon)

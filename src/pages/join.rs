@@ -71,17 +71,19 @@ pub fn JoinPage() -> impl IntoView {
         let Some(request) = f.request(today()) else {
             return;
         };
-        match outbox.enqueue(request) {
-            Ok(_) => {
-                storage::remove(JoinForm::DRAFT_KEY);
-                form.set(JoinForm::default());
-                consent.set(false);
-                touched.set(HashSet::new());
-                saved.set(true);
+        leptos::task::spawn_local(async move {
+            match outbox.enqueue(request).await {
+                Ok(_) => {
+                    storage::remove(JoinForm::DRAFT_KEY);
+                    form.set(JoinForm::default());
+                    consent.set(false);
+                    touched.set(HashSet::new());
+                    saved.set(true);
+                }
+                // Not saved: say so where the worker is looking; the form stays as typed.
+                Err(problem) => submit_failed.set(Some(problem)),
             }
-            // Not saved: say so where the worker is looking; the form stays as typed.
-            Err(problem) => submit_failed.set(Some(problem)),
-        }
+        });
     };
 
     let unions = move || {
@@ -324,7 +326,7 @@ fn RequestRow(item: OutboxItem) -> impl IntoView {
                 </button>
                 <button type="button" data-action="delete-request" on:click=move |_| {
                     if confirm.get_untracked() {
-                        outbox.remove(&delete_id);
+                        outbox.remove(delete_id.clone());
                     } else {
                         confirm.set(true);
                     }

@@ -275,3 +275,26 @@ test('storage problems are said: a corrupt request list, and a full device on su
   assert.equal(await page.locator('li[data-request-id]').count(), 0);
   await context.close();
 });
+
+test('two tabs submitting at once both keep their request', async () => {
+  publish(server, 'j8', makeFeed({ sequence: 1, unions: UNIONS }));
+  const { context, page } = await openPage(browser);
+  const second = await context.newPage();
+  for (const p of [page, second]) {
+    await p.goto(`${server.url}/join?feed=/j8/manifest.json`);
+    await appReady(p);
+    await p.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
+    await fill(p);
+    await p.locator('input[name=consent]').check();
+  }
+  await Promise.all([page, second].map((p) => p.locator('.join-form button[type=submit]').click()));
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1') ?? '[]').length === 2,
+    null, { timeout: 10000 });
+  const ids = await page.evaluate(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1')).map((i) => i.id));
+  assert.equal(new Set(ids).size, 2, 'both requests kept');
+  // Each tab shows both (the other tab's through the storage event).
+  for (const p of [page, second]) {
+    await p.waitForFunction(() => document.querySelectorAll('li[data-request-id]').length === 2, null, { timeout: 10000 });
+  }
+  await context.close();
+});

@@ -31,26 +31,31 @@ pub(super) fn ReportForm(station_id: String) -> impl IntoView {
             problem: problem.clone(),
             note: text,
         });
-        match outbox.enqueue(report) {
-            Ok(_) => {
-                let has_intake = feed
-                    .data
-                    .with_untracked(|d| d.manifest.as_ref().is_some_and(|m| m.intake.is_some()));
-                result.set(Some((
-                    "notice notice-ok",
-                    if has_intake {
-                        t.report_saved_intake
-                    } else {
-                        t.report_saved_local
-                    },
-                )));
-                choice.set(None);
-                if let Some(n) = note.get() {
-                    n.set_value("");
+        leptos::task::spawn_local(async move {
+            match outbox.enqueue(report).await {
+                Ok(_) => {
+                    let has_intake = feed.data.with_untracked(|d| {
+                        d.manifest.as_ref().is_some_and(|m| m.intake.is_some())
+                    });
+                    result.set(Some((
+                        "notice notice-ok",
+                        if has_intake {
+                            t.report_saved_intake
+                        } else {
+                            t.report_saved_local
+                        },
+                    )));
+                    choice.set(None);
+                    if let Some(n) = note.get_untracked() {
+                        n.set_value("");
+                    }
                 }
+                Err(problem) => result.set(Some((
+                    "notice notice-warn",
+                    crate::components::storage_problem_text(t, problem),
+                ))),
             }
-            Err(_) => result.set(Some(("notice notice-warn", t.storage_full))),
-        }
+        });
     };
     let option = move |problem: &'static ReportProblem| {
         view! {
