@@ -22,6 +22,9 @@ pub struct AppState {
     pub storage_problem: RwSignal<Option<StorageProblem>>,
     /// A `?feed=` link pointed to another origin and was ignored.
     pub feed_link_refused: RwSignal<bool>,
+    /// A `?kiosk=1` link was ignored because this device holds someone's card,
+    /// coupons or requests.
+    pub kiosk_refused: RwSignal<bool>,
 }
 
 impl AppState {
@@ -38,7 +41,17 @@ impl AppState {
         let search = web_sys::window()
             .and_then(|w| w.location().search().ok())
             .unwrap_or_default();
+        let was_kiosk = prefs.kiosk.is_some();
+        let mut kiosk_refused = false;
         if prefs.apply_mode_params(&search) {
+            // A `?kiosk=1` link opened on a worker's own phone would wipe their card,
+            // coupons and requests: a device that holds any stays a personal device.
+            if !was_kiosk && prefs.kiosk.is_some() && holds_personal_data() {
+                prefs.kiosk = None;
+                kiosk_refused = true;
+            }
+            // A failed save only means the mode is not remembered; the banner would
+            // say "storage full" for a setting the user did not change by hand.
             let _ = storage::save(Prefs::STORAGE_KEY, &prefs);
         }
         if prefs.kiosk.is_some() {
@@ -48,6 +61,7 @@ impl AppState {
             prefs: RwSignal::new(prefs),
             storage_problem: RwSignal::new(problem),
             feed_link_refused: RwSignal::new(false),
+            kiosk_refused: RwSignal::new(kiosk_refused),
         };
         provide_context(state);
         state
@@ -68,6 +82,19 @@ impl AppState {
     pub fn set_lang(&self, lang: Lang) {
         self.update_prefs(|p| p.apply_lang_param(Some(lang.code())));
     }
+}
+
+/// Whether this device holds someone's card, coupons, requests or join draft.
+fn holds_personal_data() -> bool {
+    use yizhan_core::{join::JoinForm, outbox::OutboxItem, wallet::Wallet};
+    let wallet = storage::load::<Wallet>(Wallet::STORAGE_KEY);
+    let requests = storage::load::<Vec<OutboxItem>>(OutboxItem::STORAGE_KEY);
+    let draft = storage::load::<JoinForm>(JoinForm::DRAFT_KEY);
+    // Unreadable data is still someone's: it counts.
+    wallet.map_or(true, |w| {
+        w.is_some_and(|w| w.card.is_some() || !w.coupons.is_empty())
+    }) || requests.map_or(true, |r| r.is_some_and(|r| !r.is_empty()))
+        || draft.map_or(true, |d| d.is_some_and(|d| d != JoinForm::default()))
 }
 
 /// The app state provided by `App`: `let state = use_app_state();`.

@@ -49,6 +49,9 @@ pub fn FeedNotice() -> impl IntoView {
         if info.storage_unavailable {
             lines.push(("notice notice-warn", t.feed_storage_unavailable.into()));
         }
+        if state.kiosk_refused.get() {
+            lines.push(("notice notice-warn", t.kiosk_refused.into()));
+        }
         if state.feed_link_refused.get() {
             lines.push(("notice notice-warn", t.feed_cross_origin.into()));
         }

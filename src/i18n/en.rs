@@ -46,6 +46,8 @@ pub(super) const STRINGS: Strings = Strings {
     feed_server_error: "The station data server has a problem (HTTP {status}); it will try again later. You keep the data saved on this device.",
     feed_server_error_empty: "The station data server has a problem (HTTP {status}), and there is no data on this device yet. It will try again later.",
     refused_server: "the data server failed (HTTP {status})",
+    kiosk_refused: "This device holds your membership card, coupons or requests. Shared-kiosk mode would delete them, so it was not switched on. To make it a shared kiosk, first delete all data on the Me page.",
+    kiosk_unsent: "{n} request(s) have not reached the union yet and will be gone after the reset. Show the QR code to the staff first, or tap “I'm still here” until they are sent.",
     feed_skipped: "{n} entries in the data could not be read and are not shown; the rest is as usual.",
     feed_storage_full: "The device is out of storage: data is kept for this visit only.",
     feed_storage_unavailable: "This browser cannot keep station data on the device (the address must be https): without signal, stations will not show.",

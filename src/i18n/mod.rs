@@ -54,6 +54,8 @@ pub struct Strings {
     pub feed_offline_empty: &'static str,
     pub feed_refused: &'static str,
     pub feed_skipped: &'static str,
+    pub kiosk_refused: &'static str,
+    pub kiosk_unsent: &'static str,
     pub feed_refused_empty: &'static str,
     pub feed_server_error: &'static str,
     pub feed_server_error_empty: &'static str,

@@ -46,6 +46,8 @@ pub(super) const STRINGS: Strings = Strings {
     feed_server_error: "驿站数据服务器暂时出错（HTTP {status}），稍后会自动再试。你仍在使用本机保存的数据。",
     feed_server_error_empty: "驿站数据服务器暂时出错（HTTP {status}），本机还没有数据。稍后会自动再试。",
     refused_server: "数据服务器出错（HTTP {status}）",
+    kiosk_refused: "这台设备上保存着你的会员证、福利券或申请。公共设备模式会清除它们，所以没有切换。如确实要把它设为公共设备，请先在“我的”里删除全部数据。",
+    kiosk_unsent: "还有 {n} 个申请没有送到工会，清除后就没有了。请先出示二维码给工作人员，或点“我还在用”等它送出。",
     feed_skipped: "数据中有 {n} 条格式不对，没有显示；其余数据照常可用。",
     feed_storage_full: "设备存储空间不足，数据只能在本次使用中保留。",
     feed_storage_unavailable: "这个浏览器不能把驿站数据存在设备上（网址需要是 https），没有信号时将看不到驿站。",

@@ -149,3 +149,46 @@ test('an untouched kiosk start screen is not reloaded over and over', async () =
   assert.equal(await page.locator('[data-testid=kiosk-countdown]').count(), 0);
   await context.close();
 });
+
+test('a ?kiosk=1 link on a worker\'s own phone does not wipe their card: it stays a personal device and says why', async () => {
+  const { context, page } = await openPage(browser);
+  const wallet = { card: { name: '孙八', member_no: '3715002026000888' }, coupons: [] };
+  await page.addInitScript((w) => {
+    if (!sessionStorage.getItem('seeded')) {
+      sessionStorage.setItem('seeded', '1');
+      localStorage.setItem('yizhan.wallet.v1', JSON.stringify(w));
+    }
+  }, wallet);
+  await page.goto(`${server.url}/stations?kiosk=1&idle=10`);
+  await appReady(page);
+  await page.locator('[data-testid=feed-notice]').filter({ hasText: '没有切换' }).waitFor({ timeout: 10000 });
+  assert.equal(await page.locator('[data-testid=kiosk-banner]').count(), 0);
+  assert.deepEqual(JSON.parse(await page.evaluate(() => localStorage.getItem('yizhan.wallet.v1'))).card, wallet.card);
+  await page.goto(`${server.url}/me`);
+  await page.locator('.member-card[data-member-no="3715002026000888"]').waitFor({ timeout: 10000 });
+  await context.close();
+});
+
+test('before a kiosk wipes, it says which requests have not reached the union yet', async () => {
+  const { makeFeed, publish } = await import('./feeds.mjs');
+  server.routes.set('/kiosk-intake', (req, res) => { res.writeHead(503); res.end(); });
+  publish(server, 'kj', makeFeed({ sequence: 1, intake: `${server.url}/kiosk-intake`,
+    unions: [{ id: 'u1', name: '快递行业工会联合会', region: '371500', occupations: ['courier'] }] }));
+  const { context, page } = await openPage(browser, { viewport: KIOSK });
+  await page.clock.install();
+  await page.goto(`${server.url}/join?kiosk=1&idle=30&feed=/kj/manifest.json`);
+  await appReady(page);
+  await page.locator('select[name=union] option[value=u1]').waitFor({ state: 'attached' });
+  await page.locator('input[name=name]').fill('钱七');
+  await page.locator('input[name=phone]').fill(PHONE);
+  await page.locator('input[name=id_number]').fill('11010519491231002X');
+  await page.locator('select[name=occupation]').selectOption('courier');
+  await page.locator('select[name=union]').selectOption('u1');
+  await page.locator('input[name=consent]').check();
+  await page.locator('.join-form button[type=submit]').click();
+  await page.locator('li[data-request-id]').waitFor();
+  await page.clock.runFor(31_000);
+  await page.locator('[data-testid=kiosk-countdown]').waitFor();
+  assert.match(await page.locator('[data-testid=kiosk-unsent]').innerText(), /还有 1 个申请没有送到工会/);
+  await context.close();
+});
