@@ -5,7 +5,7 @@
 //! [`OutboxStore::items`], so a request's delivery state changes on screen as it
 //! changes here (and when another tab changes it).
 
-use crate::adapters::{clock, intake, locks, storage};
+use crate::adapters::{clock, intake, ledger, locks, storage};
 use crate::feed_sync::Feed;
 use crate::state::AppState;
 use leptos::prelude::*;
@@ -69,10 +69,12 @@ impl OutboxStore {
         let created = rfc3339_china(china_local(clock::now_ms()));
         let item = OutboxItem::new(uuid_v4(intake::random_bytes()), created, request);
         let added = item.clone();
-        let items = locks::with_lock(LOCK, move || {
-            let mut items = stored();
+        let items = locks::with_lock_async(LOCK, move || async move {
+            let mut items = stored().await;
             items.push(added);
-            storage::save(OutboxItem::STORAGE_KEY, &items).map(|_| items)
+            ledger::write(OutboxItem::STORAGE_KEY, &items)
+                .await
+                .map(|_| items)
         })
         .await?;
         self.items.set(items);
@@ -84,10 +86,12 @@ impl OutboxStore {
     /// shown in the storage banner, and the request stays listed.
     pub fn remove(self, id: String) {
         spawn_local(async move {
-            let saved = locks::with_lock(LOCK, move || {
-                let mut items = stored();
+            let saved = locks::with_lock_async(LOCK, move || async move {
+                let mut items = stored().await;
                 items.retain(|i| i.id != id);
-                storage::save(OutboxItem::STORAGE_KEY, &items).map(|_| items)
+                ledger::write(OutboxItem::STORAGE_KEY, &items)
+                    .await
+                    .map(|_| items)
             })
             .await;
             match saved {
@@ -111,22 +115,24 @@ impl OutboxStore {
         spawn_local(async move {
             loop {
                 let now = clock::now_ms();
-                let leased = locks::with_lock(LOCK, move || {
-                    let mut items = stored();
+                let leased = locks::with_lock_async(LOCK, move || async move {
+                    let mut items = stored().await;
                     let at = items.iter().position(|i| i.is_due(now))?;
                     items[at].lease(now, LEASE_MS);
                     let body = (items[at].id.clone(), items[at].body());
-                    storage::save(OutboxItem::STORAGE_KEY, &items).ok()?;
+                    ledger::write(OutboxItem::STORAGE_KEY, &items).await.ok()?;
                     Some(body)
                 })
                 .await;
                 let Some((id, body)) = leased else { break };
                 let accepted = intake::post_json(&url, &body).await.unwrap_or(false);
-                let items = locks::with_lock(LOCK, move || {
-                    let mut items = stored();
+                let items = locks::with_lock_async(LOCK, move || async move {
+                    let mut items = stored().await;
                     if let Some(item) = items.iter_mut().find(|i| i.id == id) {
                         item.record_attempt(accepted, clock::now_ms());
-                        storage::save(OutboxItem::STORAGE_KEY, &items).map(|_| items)
+                        ledger::write(OutboxItem::STORAGE_KEY, &items)
+                            .await
+                            .map(|_| items)
                     } else {
                         Ok(items)
                     }
@@ -141,9 +147,11 @@ impl OutboxStore {
     }
 }
 
-/// The requests as stored now (another tab may have changed them since the signal).
-fn stored() -> Vec<OutboxItem> {
-    storage::load(OutboxItem::STORAGE_KEY)
+/// The requests as every tab sees them now (another tab may have changed them since
+/// the signal): call it inside the lock.
+async fn stored() -> Vec<OutboxItem> {
+    ledger::read(OutboxItem::STORAGE_KEY)
+        .await
         .ok()
         .flatten()
         .unwrap_or_default()

@@ -56,6 +56,8 @@ impl AppState {
         }
         if prefs.kiosk.is_some() {
             storage::keep_in_memory(&PERSONAL_KEYS);
+            // Nothing personal may be read from the device on a kiosk.
+            leptos::task::spawn_local(crate::adapters::ledger::clear());
         }
         let state = AppState {
             prefs: RwSignal::new(prefs),

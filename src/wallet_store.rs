@@ -1,7 +1,7 @@
 //! The wallet service: the membership card and coupons, kept in localStorage, changed
 //! under a cross-tab lock, and refreshed when another tab changes them.
 
-use crate::adapters::{clock, intake, locks, storage};
+use crate::adapters::{clock, intake, ledger, locks, storage};
 use crate::feed_sync::FeedData;
 use crate::outbox::OutboxStore;
 use crate::state::AppState;
@@ -61,13 +61,16 @@ impl WalletStore {
         change: impl FnOnce(&mut Wallet) -> T + 'static,
     ) -> Result<T, storage::StorageProblem> {
         let app = self.app;
-        let (result, wallet) = locks::with_lock("yizhan-wallet", move || {
-            let mut wallet = storage::load::<Wallet>(Wallet::STORAGE_KEY)
+        // Read, change and write the ledger's copy (the one every tab reads the same)
+        // inside the lock: two tabs claiming the last coupon cannot both get it.
+        let (result, wallet) = locks::with_lock_async("yizhan-wallet", move || async move {
+            let mut wallet = ledger::read::<Wallet>(Wallet::STORAGE_KEY)
+                .await
                 .ok()
                 .flatten()
                 .unwrap_or_default();
             let out = change(&mut wallet);
-            let saved = storage::save(Wallet::STORAGE_KEY, &wallet);
+            let saved = ledger::write(Wallet::STORAGE_KEY, &wallet).await;
             (saved.map(|_| out), wallet)
         })
         .await;

@@ -31,6 +31,10 @@ fn js_error(e: JsValue) -> StoreError {
 }
 
 async fn open() -> Result<Cache, StoreError> {
+    open_named(CACHE_NAME).await
+}
+
+async fn open_named(name: &str) -> Result<Cache, StoreError> {
     let window = web_sys::window().ok_or(StoreError::Unavailable)?;
     // `caches` is absent outside secure contexts; web_sys would throw on the getter.
     let has_caches = js_sys::Reflect::has(&window, &"caches".into()).unwrap_or(false);
@@ -38,15 +42,18 @@ async fn open() -> Result<Cache, StoreError> {
         return Err(StoreError::Unavailable);
     }
     let storage = window.caches().map_err(|_| StoreError::Unavailable)?;
-    let cache = JsFuture::from(storage.open(CACHE_NAME))
-        .await
-        .map_err(js_error)?;
+    let cache = JsFuture::from(storage.open(name)).await.map_err(js_error)?;
     Ok(cache.unchecked_into())
 }
 
 /// Keeps `bytes` under `path`: `put("/feed/stations/a.json", &bytes).await`.
 pub async fn put(path: &str, bytes: &[u8]) -> Result<(), StoreError> {
-    let cache = open().await?;
+    put_in(CACHE_NAME, path, bytes).await
+}
+
+/// Keeps `bytes` under `path` in the cache `name` (another store than the feed's).
+pub async fn put_in(name: &str, path: &str, bytes: &[u8]) -> Result<(), StoreError> {
+    let cache = open_named(name).await?;
     let mut body = bytes.to_vec();
     let response = Response::new_with_opt_u8_array(Some(&mut body)).map_err(js_error)?;
     JsFuture::from(cache.put_with_str(path, &response))
@@ -57,7 +64,12 @@ pub async fn put(path: &str, bytes: &[u8]) -> Result<(), StoreError> {
 
 /// The bytes kept under `path`, if any: `get("/feed/stations/a.json").await`.
 pub async fn get(path: &str) -> Result<Option<Vec<u8>>, StoreError> {
-    let cache = open().await?;
+    get_from(CACHE_NAME, path).await
+}
+
+/// The bytes kept under `path` in the cache `name`, if any.
+pub async fn get_from(name: &str, path: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    let cache = open_named(name).await?;
     let found = JsFuture::from(cache.match_with_str(path))
         .await
         .map_err(js_error)?;
@@ -95,9 +107,26 @@ pub async fn retain(keep: &[String]) -> Result<(), StoreError> {
 
 /// Deletes every kept file (the user's "delete all data", or a kiosk wipe).
 pub async fn clear() {
-    if let Some(window) = web_sys::window() {
-        if let Ok(storage) = window.caches() {
-            let _ = JsFuture::from(storage.delete(CACHE_NAME)).await;
-        }
+    delete_cache(CACHE_NAME).await;
+}
+
+/// Deletes the cache `name` and all it holds. Best effort: where there is no Cache
+/// API there is nothing to delete.
+pub async fn delete_cache(name: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if !js_sys::Reflect::has(&window, &"caches".into()).unwrap_or(false) {
+        return;
+    }
+    if let Ok(storage) = window.caches() {
+        let _ = JsFuture::from(storage.delete(name)).await;
+    }
+}
+
+/// Deletes one entry of the cache `name`; best effort, like [`delete_cache`].
+pub async fn delete_in(name: &str, path: &str) {
+    if let Ok(cache) = open_named(name).await {
+        let _ = JsFuture::from(cache.delete_with_str(path)).await;
     }
 }

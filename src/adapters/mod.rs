@@ -6,6 +6,7 @@ pub mod download;
 pub mod file_store;
 pub mod geolocation;
 pub mod intake;
+pub mod ledger;
 pub mod locks;
 pub mod net;
 pub mod perf;

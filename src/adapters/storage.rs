@@ -34,7 +34,7 @@ pub fn keep_in_memory(keys: &[&'static str]) {
 }
 
 /// Whether `key` is kept in memory (kiosk mode).
-fn in_memory(key: &str) -> bool {
+pub fn is_in_memory(key: &str) -> bool {
     MEMORY.with(|m| {
         m.borrow()
             .as_ref()
@@ -57,7 +57,7 @@ pub enum StorageProblem {
 /// A value that does not parse is kept under `<key>.corrupt` (never silently dropped)
 /// and reported as [`StorageProblem::Corrupt`].
 pub fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, StorageProblem> {
-    if in_memory(key) {
+    if is_in_memory(key) {
         let text = MEMORY.with(|m| {
             m.borrow()
                 .as_ref()
@@ -85,7 +85,7 @@ pub fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, StorageProblem>
 
 /// Writes `value` as JSON under `key`: `save("yizhan.prefs.v1", &prefs)`.
 pub fn save<T: Serialize>(key: &str, value: &T) -> Result<(), StorageProblem> {
-    if in_memory(key) {
+    if is_in_memory(key) {
         let text = serde_json::to_string(value).map_err(|_| StorageProblem::Corrupt)?;
         MEMORY.with(|m| {
             if let Some(store) = m.borrow_mut().as_mut() {
@@ -99,7 +99,7 @@ pub fn save<T: Serialize>(key: &str, value: &T) -> Result<(), StorageProblem> {
 
 /// Removes `key`: `remove("yizhan.prefs.v1")`.
 pub fn remove(key: &str) {
-    if in_memory(key) {
+    if is_in_memory(key) {
         MEMORY.with(|m| {
             if let Some(store) = m.borrow_mut().as_mut() {
                 store.values.remove(key);

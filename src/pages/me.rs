@@ -177,6 +177,9 @@ fn MyData() -> impl IntoView {
         {
             storage::remove(key);
         }
+        // The cross-tab copy of the wallet and requests goes too, or it would bring
+        // them back on the next change.
+        spawn_local(crate::adapters::ledger::clear());
         wallet.wallet.set(Wallet::default());
         state.prefs.set(Default::default());
         outbox.reload();

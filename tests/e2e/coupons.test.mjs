@@ -200,3 +200,32 @@ test('corrupted wallet storage is reported and set aside; delete-all removes eve
   assert.match(await page.locator('[data-testid=data-summary]').innerText(), /会员证 0 张，券 0 张/);
   await context.close();
 });
+
+test('the last allowed coupon claimed in two tabs at once: exactly one tab gets it, and it is kept', async () => {
+  // Each tab's localStorage is a cached copy; under the lock a tab once read the value
+  // from before the other's write, both said "claimed", and one coupon was lost.
+  publish(server, 'last', makeFeed({ sequence: 1, regions: [], campaigns: [{ id: 'one', kind: 'fitness', title: '最后一张',
+    valid_from: day(-1), valid_until: day(30), per_member: 1, period: 'campaign', total: 10, remaining: 10 }] }));
+  for (let run = 0; run < 4; run++) {
+    const { context, page } = await openPage(browser);
+    await page.addInitScript(() => {
+      if (!localStorage.getItem('yizhan.wallet.v1')) {
+        localStorage.setItem('yizhan.wallet.v1', JSON.stringify({ card: { name: '张三', member_no: '3715002026000123' }, coupons: [] }));
+      }
+    });
+    const second = await context.newPage();
+    for (const p of [page, second]) {
+      await p.goto(`${server.url}/coupons?feed=/last/manifest.json`);
+      await p.locator('[data-campaign-id=one] button[data-action=claim]').waitFor();
+    }
+    await Promise.all([page, second].map((p) =>
+      p.locator('[data-campaign-id=one] button[data-action=claim]').click({ force: true, timeout: 2000 }).catch(() => {})));
+    await page.waitForTimeout(800);
+    let said = 0;
+    for (const p of [page, second]) said += await p.locator('[data-campaign-id=one] .notice-ok').count();
+    const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('yizhan.wallet.v1')).coupons.length);
+    assert.equal(kept, 1, `run ${run}: one coupon kept`);
+    assert.equal(said, 1, `run ${run}: exactly one tab said "claimed"`);
+    await context.close();
+  }
+});
