@@ -117,3 +117,33 @@ fn kept_in_memory_keys_never_reach_local_storage() {
     storage::remove(key);
     assert_eq!(storage::load::<String>(key), Ok(None));
 }
+
+#[wasm_bindgen_test]
+async fn the_ledger_is_read_back_and_wins_over_a_stale_local_copy() {
+    use yizhan::adapters::ledger;
+    let key = "test.ledger";
+    ledger::clear().await;
+    storage::remove(key);
+    assert_eq!(ledger::read::<Vec<u32>>(key).await, Ok(None));
+    // Data from before the ledger: read from localStorage.
+    storage::save(key, &vec![1u32]).unwrap();
+    assert_eq!(ledger::read::<Vec<u32>>(key).await, Ok(Some(vec![1])));
+    ledger::write(key, &vec![1u32, 2]).await.unwrap();
+    assert_eq!(storage::load::<Vec<u32>>(key), Ok(Some(vec![1, 2])), "both copies written");
+    // A stale local copy (as another tab's renderer may still hold) does not win.
+    storage::save(key, &vec![1u32]).unwrap();
+    assert_eq!(ledger::read::<Vec<u32>>(key).await, Ok(Some(vec![1, 2])));
+    // "Delete all": the ledger forgets, and only the local copy remains.
+    ledger::clear().await;
+    assert_eq!(ledger::read::<Vec<u32>>(key).await, Ok(Some(vec![1])));
+    storage::remove(key);
+}
+
+#[wasm_bindgen_test]
+async fn an_async_locked_section_runs_once_and_returns_its_value() {
+    use yizhan::adapters::locks;
+    let out = locks::with_lock_async("test-lock", || async { 40 + 2 }).await;
+    assert_eq!(out, 42);
+    let out = locks::with_lock("test-lock", || "sync").await;
+    assert_eq!(out, "sync");
+}
