@@ -129,7 +129,11 @@ async fn the_ledger_is_read_back_and_wins_over_a_stale_local_copy() {
     storage::save(key, &vec![1u32]).unwrap();
     assert_eq!(ledger::read::<Vec<u32>>(key).await, Ok(Some(vec![1])));
     ledger::write(key, &vec![1u32, 2]).await.unwrap();
-    assert_eq!(storage::load::<Vec<u32>>(key), Ok(Some(vec![1, 2])), "both copies written");
+    assert_eq!(
+        storage::load::<Vec<u32>>(key),
+        Ok(Some(vec![1, 2])),
+        "both copies written"
+    );
     // A stale local copy (as another tab's renderer may still hold) does not win.
     storage::save(key, &vec![1u32]).unwrap();
     assert_eq!(ledger::read::<Vec<u32>>(key).await, Ok(Some(vec![1, 2])));

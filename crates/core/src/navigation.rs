@@ -82,20 +82,7 @@ pub fn id_segment(id: &str) -> String {
 /// The station id of a path segment made by [`id_segment`]; `None` when it is not one
 /// (an old link with the id as it is: compare it directly).
 pub fn id_from_segment(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'~' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    crate::text::decode_escapes(segment, b'~')
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ pub fn feed_path_from_param(param: &str, origin: &str) -> Result<String, FeedUrl
 /// point below its own folder.
 pub fn resolve(manifest_path: &str, path: &str) -> Result<String, Refusal> {
     // Checked as the server will read it too: `%2e%2e` is `..` to a web server.
-    let decoded = percent_decoded(path);
+    let decoded = crate::text::decode_escapes(path, b'%');
     if path.contains('%')
         && (decoded.is_none() || resolve(manifest_path, decoded.as_deref().unwrap_or("")).is_err())
     {
@@ -62,26 +62,6 @@ pub fn resolve(manifest_path: &str, path: &str) -> Result<String, Refusal> {
         None => "/",
     };
     Ok(format!("{dir}{path}"))
-}
-
-/// `path` with its `%XX` escapes decoded, or `None` when one is malformed or the result
-/// is not UTF-8.
-fn percent_decoded(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
