@@ -1,6 +1,7 @@
 //! Every parser and check of input from a person, a URL or a feed returns, whatever
 //! it is given, and never panics: in the release wasm a panic aborts the whole app.
-//! 10,000 cases per property (set `PROPTEST_CASES` to change it).
+//! 10,000 cases per property (set `PROPTEST_CASES` to change it). Native only.
+#![cfg(not(target_arch = "wasm32"))]
 
 use chrono::{NaiveDate, NaiveDateTime};
 use proptest::prelude::*;
