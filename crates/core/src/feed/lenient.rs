@@ -61,13 +61,17 @@ pub fn read_list<F: ListFile>(bytes: &[u8]) -> Result<(F, usize), Refusal> {
 
 /// Every item of a JSON list that parses as `T`, and how many did not.
 fn read_items<T: DeserializeOwned>(list: &RawValue) -> Result<(Vec<T>, usize), Refusal> {
-    let raw: Vec<&RawValue> =
-        serde_json::from_str(list.get()).map_err(|e| Refusal::Malformed(e.to_string()))?;
+    // `from_slice`, not `from_str`: the same reader as the strict path, so the wasm
+    // carries one copy of each type's parser, not two.
+    let raw: Vec<&RawValue> = serde_json::from_slice(list.get().as_bytes())
+        .map_err(|e| Refusal::Malformed(e.to_string()))?;
     let total = raw.len();
-    let items: Vec<T> = raw
-        .into_iter()
-        .filter_map(|item| serde_json::from_str(item.get()).ok())
-        .collect();
+    let mut items: Vec<T> = Vec::with_capacity(total);
+    for item in raw {
+        if let Ok(value) = serde_json::from_slice(item.get().as_bytes()) {
+            items.push(value);
+        }
+    }
     let skipped = total - items.len();
     Ok((items, skipped))
 }
