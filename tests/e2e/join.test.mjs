@@ -14,6 +14,14 @@ const VALID_ID = '11010519491231002X'; // GB 11643-1999's own example
 before(async () => { server = await serveDist(); browser = await launchBrowser(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
+/** Waits for the unions, fills a valid form, consents and submits. */
+async function submitJoin(page) {
+  await page.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
+  await fill(page);
+  await page.locator('input[name=consent]').check();
+  await page.locator('.join-form button[type=submit]').click();
+}
+
 async function fill(page, { id = VALID_ID.toLowerCase(), phone = '139 1234 5678' } = {}) {
   await page.locator('input[name=name]').fill('王五');
   await page.locator('input[name=phone]').fill(phone);
@@ -78,10 +86,7 @@ test('a valid request is kept across reloads, POSTed exactly once after a failed
   const { context, page } = await openPage(browser);
   await page.goto(`${server.url}/join?feed=/j2/manifest.json`);
   await appReady(page);
-  await page.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
-  await fill(page);
-  await page.locator('input[name=consent]').check();
-  await page.locator('.join-form button[type=submit]').click();
+  await submitJoin(page);
   await page.locator('li[data-request-id]').waitFor();
   const id = await page.locator('li[data-request-id]').getAttribute('data-request-id');
   assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -206,10 +211,7 @@ test('an intake answering with a redirect does not count as delivered: the reque
   const { context, page } = await openPage(browser);
   await page.goto(`${server.url}/join?feed=/j5/manifest.json`);
   await appReady(page);
-  await page.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
-  await fill(page);
-  await page.locator('input[name=consent]').check();
-  await page.locator('.join-form button[type=submit]').click();
+  await submitJoin(page);
   await page.waitForFunction(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1'))?.[0]?.delivery?.attempts === 1,
     null, { timeout: 10000 });
   const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1'))[0].delivery);
@@ -224,10 +226,7 @@ test('an approval whose member number is malformed shows the outcome but makes n
   const { context, page } = await openPage(browser);
   await page.goto(`${server.url}/join?feed=/j6/manifest.json`);
   await appReady(page);
-  await page.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
-  await fill(page);
-  await page.locator('input[name=consent]').check();
-  await page.locator('.join-form button[type=submit]').click();
+  await submitJoin(page);
   await page.locator('li[data-request-id]').waitFor();
   const id = await page.locator('li[data-request-id]').getAttribute('data-request-id');
   publish(server, 'j6', makeFeed({ sequence: 2, unions: UNIONS,
