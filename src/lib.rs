@@ -56,6 +56,15 @@ pub fn App() -> impl IntoView {
         outbox.flush();
     });
     std::mem::forget(online);
+    // "Delete all" in another tab: start again from the emptied storage, so nothing
+    // this tab holds in memory (a join form being typed) is written back.
+    adapters::storage::on_deleted_elsewhere(&state::PUBLIC_KEYS, || {
+        if let Some(window) = web_sys::window() {
+            if window.location().reload().is_err() {
+                web_sys::console::warn_1(&"reload after delete-all refused".into());
+            }
+        }
+    });
     use_document_root();
     let t = use_strings();
 

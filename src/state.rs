@@ -14,6 +14,10 @@ pub const PERSONAL_KEYS: [&str; 4] = [
     yizhan_core::stations::StationFilter::STORAGE_KEY,
 ];
 
+/// The keys "delete all" keeps: the device copy's bookkeeping of the public feed and
+/// the last build seen. Neither says anything about the user.
+pub const PUBLIC_KEYS: [&str; 2] = [crate::feed_sync::HELD_KEY, crate::adapters::pwa::BUILD_KEY];
+
 /// What the app holds for the whole session.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -78,6 +82,12 @@ impl AppState {
             }
             self.prefs.set(prefs);
         }
+    }
+
+    /// Whether this is a shared kiosk (fixed for the page's life: set from the URL at
+    /// start): `if state.is_kiosk() { … }`.
+    pub fn is_kiosk(&self) -> bool {
+        self.prefs.with_untracked(|p| p.kiosk.is_some())
     }
 
     /// Switches the interface language and remembers it: `state.set_lang(Lang::En)`.

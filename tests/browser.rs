@@ -151,3 +151,50 @@ async fn an_async_locked_section_runs_once_and_returns_its_value() {
     let out = locks::with_lock("test-lock", || "sync").await;
     assert_eq!(out, "sync");
 }
+
+#[wasm_bindgen_test]
+fn the_crash_page_speaks_the_page_language_offers_a_reload_and_leaves_storage_alone() {
+    use yizhan::adapters::crash;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.document_element().unwrap();
+    local_storage()
+        .set_item("test.crash.kept", "{\"card\":1}")
+        .unwrap();
+    let before = local_storage().length().unwrap();
+    let saved_body = document.body().unwrap().inner_html();
+
+    root.set_attribute("lang", "en").unwrap();
+    crash::show_crash_message();
+    let shown = document
+        .query_selector("[data-testid=crash]")
+        .unwrap()
+        .unwrap();
+    let text = shown.text_content().unwrap();
+    assert!(text.contains("Something went wrong"), "{text}");
+    assert!(text.contains("is kept"), "{text}");
+    let reload = document
+        .query_selector("[data-testid=crash] a")
+        .unwrap()
+        .unwrap();
+    assert_eq!(reload.get_attribute("href").as_deref(), Some(""));
+    assert_eq!(shown.get_attribute("role").as_deref(), Some("alert"));
+
+    root.set_attribute("lang", "zh-CN").unwrap();
+    crash::show_crash_message();
+    let text = document.body().unwrap().text_content().unwrap();
+    assert!(
+        text.contains("出错了") && text.contains("重新打开驿站"),
+        "{text}"
+    );
+
+    assert_eq!(local_storage().length().unwrap(), before);
+    assert_eq!(
+        local_storage()
+            .get_item("test.crash.kept")
+            .unwrap()
+            .as_deref(),
+        Some("{\"card\":1}")
+    );
+    local_storage().remove_item("test.crash.kept").unwrap();
+    document.body().unwrap().set_inner_html(&saved_body);
+}

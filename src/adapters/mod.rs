@@ -2,6 +2,7 @@
 //! Each wraps one browser API and names its failures.
 
 pub mod clock;
+pub mod crash;
 pub mod download;
 pub mod file_store;
 pub mod geolocation;

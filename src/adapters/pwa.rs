@@ -30,6 +30,9 @@ pub fn register() {
     }
 }
 
+/// The last build this device ran (for the "updated" notice): nothing about the user.
+pub const BUILD_KEY: &str = "yizhan.build.v1";
+
 /// This build's identity: the content-hashed name of the app's JS module, which Trunk
 /// changes whenever the build does: `build_id() == Some("/yizhan-1b04….js")`.
 pub fn build_id() -> Option<String> {

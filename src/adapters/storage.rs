@@ -110,6 +110,78 @@ pub fn remove(key: &str) {
     LocalStorage::delete(key);
 }
 
+/// Every key this app writes starts with this.
+const APP_PREFIX: &str = "yizhan.";
+
+/// Set (then removed at once) by "delete all": other tabs hear it through the
+/// `storage` event and drop what they hold in memory.
+const WIPED_KEY: &str = "yizhan.wiped";
+
+/// Removes every key this app wrote, set-aside `.corrupt` copies included, except the
+/// ones in `keep` (public data, nothing about the user), from localStorage, this tab's
+/// sessionStorage and the kiosk's memory. `remove_all_except(&[HELD_KEY])`, then
+/// [`announce_deleted`] once the rest (the Cache API ledger) is gone too.
+pub fn remove_all_except(keep: &[&str]) -> Result<(), StorageProblem> {
+    let removed = remove_app_keys(keep);
+    MEMORY.with(|m| {
+        if let Some(store) = m.borrow_mut().as_mut() {
+            store.values.clear();
+        }
+    });
+    if let Some(session) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        // Per tab and only this origin's: nothing in it outlives "delete all".
+        if session.clear().is_err() {
+            web_sys::console::warn_1(&"sessionStorage could not be cleared".into());
+        }
+    }
+    if removed {
+        Ok(())
+    } else {
+        Err(StorageProblem::Unavailable)
+    }
+}
+
+/// Tells the other tabs that "delete all" happened (see [`on_deleted_elsewhere`]).
+pub fn announce_deleted() {
+    let raw = LocalStorage::raw();
+    if raw.set_item(WIPED_KEY, "1").is_ok() {
+        // If this fails, a "1" under a fixed name stays: it says nothing about anyone.
+        let _ = raw.remove_item(WIPED_KEY);
+    }
+}
+
+/// Calls `f` in every other tab after this origin's "delete all" (or a cleared
+/// storage), after removing the app's keys once more there: whatever that tab wrote
+/// between the deletion and hearing of it (a join draft being typed) goes too.
+/// `on_deleted_elsewhere(&[HELD_KEY], || location.reload())`.
+pub fn on_deleted_elsewhere(keep: &'static [&'static str], f: impl Fn() + 'static) {
+    on_event(move |key, new_value| {
+        let wiped = key.is_none() || (key.as_deref() == Some(WIPED_KEY) && new_value.is_some());
+        if wiped {
+            // A failure here is shown by the tab that asked for the deletion.
+            remove_app_keys(keep);
+            f();
+        }
+    });
+}
+
+/// Whether every app key not in `keep` is gone.
+fn remove_app_keys(keep: &[&str]) -> bool {
+    let raw = LocalStorage::raw();
+    let count = raw.length().unwrap_or(0);
+    // Collected first: removing while indexing would skip keys.
+    let keys: Vec<String> = (0..count)
+        .filter_map(|i| raw.key(i).ok().flatten())
+        .collect();
+    let mut removed = true;
+    for key in keys {
+        if key.starts_with(APP_PREFIX) && !keep.contains(&key.as_str()) {
+            removed &= raw.remove_item(&key).is_ok();
+        }
+    }
+    removed
+}
+
 fn classify(err: StorageError) -> StorageProblem {
     match err {
         StorageError::JsError(e) if e.name == "QuotaExceededError" => StorageProblem::Full,
@@ -122,16 +194,21 @@ fn classify(err: StorageError) -> StorageProblem {
 /// `storage` event, which never fires in the tab that wrote. Lives as long as the page.
 /// `on_change(Wallet::STORAGE_KEY, move || store.reload())`.
 pub fn on_change(key: &'static str, f: impl Fn() + 'static) {
+    on_event(move |changed, _| {
+        if changed.is_none() || changed.as_deref() == Some(key) {
+            f();
+        }
+    });
+}
+
+/// Calls `f(key, new_value)` on every `storage` event from another tab.
+fn on_event(f: impl Fn(Option<String>, Option<String>) + 'static) {
     use wasm_bindgen::JsCast;
     let Some(window) = web_sys::window() else {
         return;
     };
     let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::StorageEvent)>::new(
-        move |ev: web_sys::StorageEvent| {
-            if ev.key().is_none() || ev.key().as_deref() == Some(key) {
-                f();
-            }
-        },
+        move |ev: web_sys::StorageEvent| f(ev.key(), ev.new_value()),
     );
     // Registration can only fail on a detached window; then other tabs' changes are
     // seen on the next start instead.

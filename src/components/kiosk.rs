@@ -85,10 +85,18 @@ pub fn KioskMode() -> impl IntoView {
 
     view! {
         <Show when=move || kiosk().is_some()>
-            <p class="kiosk-banner" data-testid="kiosk-banner">
-                {move || kiosk().and_then(|k| k.place).map(|p| format!("{p} · "))}
-                {move || t().kiosk_banner}
-            </p>
+            <div class="kiosk-banner" data-testid="kiosk-banner">
+                <p>
+                    {move || kiosk().and_then(|k| k.place).map(|p| format!("{p} · "))}
+                    {move || t().kiosk_banner}
+                </p>
+                // On every screen: the next person never waits out the idle time to
+                // find the last one's form.
+                <button type="button" class="primary kiosk-done" data-action="kiosk-done"
+                    on:click=move |_| if let Some(k) = kiosk() { wipe(&k) }>
+                    {move || t().kiosk_done}
+                </button>
+            </div>
         </Show>
         {move || remaining.get().map(|n| view! {
             <div class="kiosk-countdown" role="alertdialog" aria-modal="true" aria-labelledby="countdown-text">
@@ -113,6 +121,13 @@ pub fn KioskMode() -> impl IntoView {
     }
 }
 
+/// The full address of `path` on this origin, for a QR code a phone scans:
+/// `phone_url("/stations/x")` is `https://host/stations/x`.
+pub fn phone_url(path: &str) -> String {
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok());
+    format!("{}{path}", origin.unwrap_or_default())
+}
+
 /// On a kiosk: a QR code that opens the same page on the worker's own phone. The
 /// link carries only the page (and a station's place), never personal data.
 #[component]
@@ -120,11 +135,7 @@ pub fn SendToPhone(#[prop(into)] path: String) -> impl IntoView {
     let t = use_strings();
     let state = use_app_state();
     let open = RwSignal::new(false);
-    let url = web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .map(|o| format!("{o}{path}"))
-        .unwrap_or(path);
-    let url = StoredValue::new(url);
+    let url = StoredValue::new(phone_url(&path));
     view! {
         <Show when=move || state.prefs.with(|p| p.kiosk.is_some())>
             <button type="button" class="big" data-action="send-to-phone" on:click=move |_| open.update(|o| *o = !*o)>

@@ -26,10 +26,37 @@ pub fn MemberCardView(card: MemberCard) -> impl IntoView {
                 </time>
             </header>
             <p class="member-card-name">{card.name.clone()}</p>
-            <p class="member-card-no">{card.member_no.clone()}</p>
+            <p class="member-card-no" data-testid="card-no">{grouped(&card.member_no)}</p>
             {card.union_name.clone().map(|u| view! { <p class="member-card-union">{u}</p> })}
             <QrCodeView text=card.member_no.clone() label=card.member_no.clone() />
             <p class="member-card-hint">{move || t().card_live_hint}</p>
         </article>
+    }
+}
+
+/// The member number in groups of four, as a clerk reads it aloud and as a line may
+/// wrap between groups, never inside one: `grouped("3715002026") == "3715 0020 26"`.
+pub fn grouped(number: &str) -> String {
+    let chars: Vec<char> = number.chars().collect();
+    chars
+        .chunks(4)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grouped;
+
+    #[test]
+    fn member_numbers_read_in_groups_of_four() {
+        assert_eq!(grouped("3715002026000456"), "3715 0020 2600 0456");
+        assert_eq!(
+            grouped("371500202600045678ABCDEF"),
+            "3715 0020 2600 0456 78AB CDEF"
+        );
+        assert_eq!(grouped("AB123"), "AB12 3");
+        assert_eq!(grouped(""), "");
     }
 }

@@ -15,7 +15,7 @@ mod station_map;
 pub use document::{use_document_root, use_title};
 pub use feed_notice::FeedNotice;
 pub use header::AppHeader;
-pub use kiosk::{KioskMode, SendToPhone};
+pub use kiosk::{phone_url, KioskMode, SendToPhone};
 pub use member_card::MemberCardView;
 pub use nav::BottomNav;
 pub use notice::{storage_problem_text, StorageNotice, UpdatedNotice};

@@ -34,7 +34,7 @@ pub fn StorageNotice() -> impl IntoView {
 #[component]
 pub fn UpdatedNotice() -> impl IntoView {
     let t = use_strings();
-    const KEY: &str = "yizhan.build.v1";
+    const KEY: &str = crate::adapters::pwa::BUILD_KEY;
     let current = crate::adapters::pwa::build_id();
     let previous = crate::adapters::storage::load::<String>(KEY).ok().flatten();
     if let Some(current) = &current {

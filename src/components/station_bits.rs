@@ -1,5 +1,6 @@
 //! Small pieces every station view shares: distance, open state, entry rule, services.
 
+use crate::feed_sync::PointSource;
 use crate::i18n::{fill, service_badge, strings, Lang, Strings, Words};
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use leptos::prelude::*;
@@ -35,6 +36,31 @@ pub fn distance_text(t: &Strings, metres: f64) -> String {
         fill(t.kilometres, &[("n", &format!("{:.1}", metres / 1000.0))])
     } else {
         fill(t.kilometres, &[("n", &format!("{:.0}", metres / 1000.0))])
+    }
+}
+
+/// The point distances are measured from, in words, unless it is where the phone
+/// is (then `None`: "离你"): `point_words(t, &PointSource::Link) == Some("链接里的位置")`.
+pub fn point_words(t: &Strings, source: &PointSource) -> Option<String> {
+    match source {
+        PointSource::Gps => None,
+        PointSource::Link => Some(t.point_link.to_string()),
+        PointSource::City(name) => Some(fill(t.point_city, &[("name", name)])),
+        PointSource::Address(name) => Some(fill(t.point_address, &[("name", name)])),
+        PointSource::Map => Some(t.point_map.to_string()),
+    }
+}
+
+/// "离你 300 米" only when measured from the phone's own position; otherwise from
+/// the named point: `distance_from(t, &PointSource::Map, "300 米")` is
+/// "离地图上选的点 300 米". A shared link's point is not the person reading it.
+pub fn distance_from(t: &Strings, source: &PointSource, distance: &str) -> String {
+    match point_words(t, source) {
+        None => fill(t.detail_distance, &[("d", distance)]),
+        Some(place) => fill(
+            t.detail_distance_from,
+            &[("d", distance), ("place", &place)],
+        ),
     }
 }
 
@@ -122,6 +148,36 @@ mod tests {
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn distance_is_from_you_only_when_measured_from_the_phone() {
+        let zh = strings(Lang::Zh);
+        assert_eq!(
+            distance_from(zh, &PointSource::Gps, "300 米"),
+            "离你 300 米"
+        );
+        assert_eq!(
+            distance_from(zh, &PointSource::Link, "10 米"),
+            "离链接里的位置 10 米"
+        );
+        assert_eq!(
+            distance_from(zh, &PointSource::City("聊城市".into()), "1.2 公里"),
+            "离聊城市中心 1.2 公里"
+        );
+        assert_eq!(
+            distance_from(zh, &PointSource::Map, "10 米"),
+            "离地图上选的点 10 米"
+        );
+        let en = strings(Lang::En);
+        assert_eq!(
+            distance_from(en, &PointSource::Gps, "1.2 km"),
+            "1.2 km from you"
+        );
+        assert_eq!(
+            distance_from(en, &PointSource::Address("黄山路".into()), "10 m"),
+            "10 m from “黄山路”"
+        );
     }
 
     #[test]

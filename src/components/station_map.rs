@@ -115,6 +115,38 @@ fn current_svg(ev: &leptos::ev::PointerEvent) -> Option<web_sys::Element> {
         .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
 }
 
+/// Screen offsets that keep markers from hiding each other: in list order, a marker
+/// closer than `gap` to one placed before it moves out around its true point (rings
+/// of positions `gap` apart), so number 1 never moves. Points and offsets in map
+/// units: `spread(&[(0.0, 0.0), (1.0, 0.0)], 24.0)[1]` lies 24 units from the first.
+pub fn spread(points: &[(f64, f64)], gap: f64) -> Vec<(f64, f64)> {
+    use std::f64::consts::{FRAC_PI_2, TAU};
+    let mut placed: Vec<(f64, f64)> = Vec::with_capacity(points.len());
+    let mut offsets = Vec::with_capacity(points.len());
+    for &(x, y) in points {
+        let free = |p: (f64, f64)| placed.iter().all(|q| (p.0 - q.0).hypot(p.1 - q.1) >= gap);
+        // Beyond six rings (a crowd of 100+ at one spot) the marker stays on its point.
+        let chosen = (0..6usize)
+            .flat_map(|ring| {
+                let steps = (8 * ring).max(1);
+                (0..steps).map(move |s| {
+                    let angle = s as f64 * TAU / steps as f64 - FRAC_PI_2;
+                    let r = ring as f64 * gap;
+                    (r * angle.cos(), r * angle.sin())
+                })
+            })
+            .find(|off| free((x + off.0, y + off.1)))
+            .unwrap_or((0.0, 0.0));
+        placed.push((x + chosen.0, y + chosen.1));
+        offsets.push(chosen);
+    }
+    offsets
+}
+
+/// Marker circles' radius and the least distance between two markers' centres.
+const MARKER_R: f64 = 12.0;
+const MARKER_GAP: f64 = 2.0 * MARKER_R + 3.0;
+
 #[component]
 pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
     let t = use_strings();
@@ -140,11 +172,24 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
             SIZE / 2.0 + y / mpp.get() + py,
         )
     };
+    // Where each marker moves so none hides another: depends on the zoom only (a pan
+    // moves them all alike).
+    let true_points: Vec<(f64, f64)> = rows.iter().map(|r| to_metres(centre, r.at)).collect();
+    let offsets = Memo::new(move |_| {
+        let m = mpp.get();
+        let points: Vec<(f64, f64)> = true_points.iter().map(|(x, y)| (x / m, y / m)).collect();
+        spread(&points, MARKER_GAP)
+    });
     let markers = rows
         .into_iter()
         .enumerate()
         .map(|(i, r)| {
-            let pos = move || project(r.at);
+            let at = move || project(r.at);
+            let pos = move || {
+                let ((x, y), (dx, dy)) = (at(), offsets.with(|o| o[i]));
+                (x + dx, y + dy)
+            };
+            let moved = move || offsets.with(|o| o[i] != (0.0, 0.0));
             let href = format!("/stations/{}", yizhan_core::navigation::id_segment(&r.id));
             let class = if r.open_state == crate::components::station_bits::OpenState::Open {
                 "marker is-open"
@@ -164,13 +209,29 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
                     on:click=move |_| go()
                     on:keydown=move |ev| if ev.key() == "Enter" { go_key() }>
                     <title>{label.clone()}</title>
-                    <circle cx=move || pos().0 cy=move || pos().1 r="12" />
+                    // A moved marker keeps a line to its true point.
+                    <Show when=moved>
+                        <line class="leader" x1=move || at().0 y1=move || at().1 x2=move || pos().0 y2=move || pos().1 />
+                    </Show>
+                    <circle cx=move || pos().0 cy=move || pos().1 r=MARKER_R />
                     <text x=move || pos().0 y=move || pos().1 + 4.5 text-anchor="middle">{(i + 1).to_string()}</text>
                 </g>
             }
         })
         .collect_view();
     let user = move || project(centre);
+    // "你" only where the phone is; a link's, a city's or a tapped point is not the person.
+    let from_phone = move || {
+        feed.user
+            .with(|u| u.as_ref().is_none_or(|u| u.source == PointSource::Gps))
+    };
+    let you = move || {
+        if from_phone() {
+            t().map_you
+        } else {
+            t().map_point
+        }
+    };
     let bar = move || scale_bar(mpp.get(), 110.0);
 
     // One finger pans (or taps); two fingers pinch to zoom. After a pinch, lifting
@@ -277,13 +338,17 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
                 {markers}
                 <g class="you">
                     <circle cx=move || user().0 cy=move || user().1 r="9" />
-                    <text x=move || user().0 y=move || user().1 - 14.0 text-anchor="middle">{move || t().map_you}</text>
+                    <text x=move || user().0 y=move || user().1 - 14.0 text-anchor="middle">{you}</text>
                 </g>
+                // North and the scale on opaque panels drawn last: a marker dragged
+                // under them never covers them.
                 <g class="north" transform="translate(330 34)">
+                    <rect class="map-panel" x="-18" y="-26" width="36" height="54" rx="6" />
                     <path d="M0 -18 L8 6 L0 1 L-8 6 Z" />
                     <text y="20" text-anchor="middle">{move || t().map_north}</text>
                 </g>
                 <g class="scale" transform="translate(14 340)">
+                    <rect class="map-panel" x="-8" y="-26" width="128" height="38" rx="6" />
                     <line x1="0" y1="0" x2=move || bar().1 y2="0" />
                     <line x1="0" y1="-5" x2="0" y2="5" />
                     <line x1=move || bar().1 y1="-5" x2=move || bar().1 y2="5" />
@@ -298,12 +363,46 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
                 <button type="button" aria-label=move || t().map_zoom_out on:click=move |_| mpp.update(|m| *m = (*m * 2.0).min(MAX_MPP))>"−"</button>
             </div>
         </div>
+        <ul class="map-legend" data-testid="map-legend">
+            <li><span class="swatch swatch-open" aria-hidden="true"></span>{move || t().map_legend_open}</li>
+            <li><span class="swatch swatch-closed" aria-hidden="true"></span>{move || t().map_legend_closed}</li>
+            <li><span class="swatch swatch-you" aria-hidden="true"></span>{you}</li>
+            <li>{move || t().map_legend_numbers}</li>
+        </ul>
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spread_markers_never_overlap_and_the_first_never_moves() {
+        // Ten stations at one spot, and one apart from them.
+        let mut points = vec![(100.0, 100.0); 10];
+        points.push((300.0, 300.0));
+        let offsets = spread(&points, MARKER_GAP);
+        assert_eq!(offsets[0], (0.0, 0.0));
+        assert_eq!(
+            offsets[10],
+            (0.0, 0.0),
+            "a marker with room stays on its point"
+        );
+        let placed: Vec<(f64, f64)> = points
+            .iter()
+            .zip(&offsets)
+            .map(|(p, o)| (p.0 + o.0, p.1 + o.1))
+            .collect();
+        for (i, a) in placed.iter().enumerate() {
+            for b in &placed[i + 1..] {
+                assert!(
+                    (a.0 - b.0).hypot(a.1 - b.1) >= MARKER_GAP - 1e-9,
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+        assert!(spread(&[], MARKER_GAP).is_empty());
+    }
 
     #[test]
     fn scale_bar_picks_round_lengths_that_fit() {

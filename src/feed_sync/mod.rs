@@ -26,7 +26,8 @@ use yizhan_core::stations::{Region, SEARCH_RADIUS_M};
 pub const DEFAULT_MANIFEST: &str = "/feed/manifest.json";
 /// How often to check for a new publication while the app is open and online.
 pub const RESYNC_MS: u32 = 5 * 60 * 1000;
-const HELD_KEY: &str = "yizhan.feed.v1";
+/// Which feed sequence the device copy holds: public data, kept by "delete all".
+pub const HELD_KEY: &str = "yizhan.feed.v1";
 
 /// The accepted manifest, kept in localStorage (it is small); its files are in the
 /// Cache API (see `adapters::file_store`).
@@ -353,36 +354,68 @@ impl Feed {
         });
     }
 
-    /// Loads every shard the device already holds for the current manifest, wherever
-    /// they are: a station page reloaded or opened from a bookmark (the position is
-    /// never stored) still finds its station, offline too. Never uses the network;
-    /// the list stays limited to the search radius.
-    pub fn load_device_regions(self) {
+    /// Looks for station `id`, not among the shards shown: first in every shard the
+    /// device holds (a page reloaded or opened from a bookmark, offline too: the
+    /// position is never stored), then from the network in the shard its id names (a
+    /// bare station link opened on a new device). The list stays limited to the
+    /// search radius. `feed.find_station(id)`.
+    pub fn find_station(self, id: String) {
         let path = self.path.get_untracked();
         let Some(manifest) = self.data.with_untracked(|d| d.manifest.clone()) else {
             return;
         };
         spawn_local(async move {
             self.info.update(|i| i.loading_regions = true);
-            for entry in &manifest.regions {
-                if !self.is_current(&path) {
-                    break;
-                }
-                let loaded = self
-                    .data
-                    .with_untracked(|d| d.regions.iter().any(|r| r.sha256 == entry.sha256));
-                if loaded {
-                    continue;
-                }
-                let Ok(file_path) = resolve(&path, &entry.path) else {
-                    continue;
-                };
-                if let Some(Ok(region)) = device_region(&file_path, &manifest, entry).await {
-                    self.add_region(&path, manifest.sequence, region);
+            self.load_device_shards(&path, &manifest).await;
+            let holds = |d: &FeedData| {
+                d.regions
+                    .iter()
+                    .any(|r| r.stations.iter().any(|s| s.id == id))
+            };
+            if !self.data.with_untracked(holds) {
+                for entry in manifest.regions_named_by(&id) {
+                    let loaded = self
+                        .data
+                        .with_untracked(|d| d.regions.iter().any(|r| r.sha256 == entry.sha256));
+                    if loaded || !self.is_current(&path) {
+                        continue;
+                    }
+                    match fetch_region(&path, &manifest, entry).await {
+                        Ok((region, bytes)) => {
+                            if let Ok(file_path) = resolve(&path, &entry.path) {
+                                let kept = file_store::put(&file_path, &bytes).await;
+                                self.note_not_kept(&kept);
+                            }
+                            self.add_region(&path, manifest.sequence, region);
+                        }
+                        // Said in the feed notice (offline, server error, bad file).
+                        Err(refusal) => self.set_problem(refusal),
+                    }
                 }
             }
             self.info.update(|i| i.loading_regions = false);
         });
+    }
+
+    /// Loads every shard the device holds for `manifest`, checked by hash again.
+    async fn load_device_shards(self, path: &str, manifest: &Manifest) {
+        for entry in &manifest.regions {
+            if !self.is_current(path) {
+                break;
+            }
+            let loaded = self
+                .data
+                .with_untracked(|d| d.regions.iter().any(|r| r.sha256 == entry.sha256));
+            if loaded {
+                continue;
+            }
+            let Ok(file_path) = resolve(path, &entry.path) else {
+                continue;
+            };
+            if let Some(Ok(region)) = device_region(&file_path, manifest, entry).await {
+                self.add_region(path, manifest.sequence, region);
+            }
+        }
     }
 }
 

@@ -28,9 +28,7 @@ pub fn JoinPage() -> impl IntoView {
     let saved = RwSignal::new(false);
     let submit_failed = RwSignal::new(None::<crate::adapters::storage::StorageProblem>);
     let outbox = use_outbox();
-    let kiosk = crate::state::use_app_state()
-        .prefs
-        .with_untracked(|p| p.kiosk.is_some());
+    let kiosk = crate::state::use_app_state().is_kiosk();
 
     let today = move || clock::china_now().date();
     let check = move |field: Field| {
@@ -168,11 +166,13 @@ pub fn JoinPage() -> impl IntoView {
                     <span>{move || t().join_occupation}</span>
                     <select name="occupation" aria-invalid=move || error_of(Field::Occupation).is_some().to_string()
                         aria-describedby="occupation-error"
-                        prop:value=move || form.with(|f| f.occupation.clone())
                         on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.occupation = v); check(Field::Occupation); }>
-                        <option value="">{move || t().join_occupation_pick}</option>
+                        // Selection as a property on every option, the empty one included:
+                        // a `selected` attribute does not move a choice the user made, so
+                        // the screen kept the last request's choice after a reset.
+                        <option value="" prop:selected=move || form.with(|f| f.occupation.is_empty())>{move || t().join_occupation_pick}</option>
                         {OCCUPATIONS.into_iter().map(|o| view! {
-                            <option value=o selected=move || form.with(|f| f.occupation == o)>{move || Occupation(o).words(t())}</option>
+                            <option value=o prop:selected=move || form.with(|f| f.occupation == o)>{move || Occupation(o).words(t())}</option>
                         }).collect_view()}
                     </select>
                     <span id="occupation-error" class="field-error">{move || error_of(Field::Occupation).map(|e| e.words(t()))}</span>
@@ -183,11 +183,11 @@ pub fn JoinPage() -> impl IntoView {
                     <select name="union" aria-invalid=move || error_of(Field::Union).is_some().to_string()
                         aria-describedby="union-error"
                         on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.union_id = v); check(Field::Union); }>
-                        <option value="">{move || t().join_union_pick}</option>
+                        <option value="" prop:selected=move || form.with(|f| f.union_id.is_empty())>{move || t().join_union_pick}</option>
                         {move || unions().into_iter().map(|(u, suggested)| {
                             let id = u.id.clone();
                             let label = if suggested { format!("{} · {}", u.name, t().join_union_suggested) } else { u.name.clone() };
-                            view! { <option value=u.id.clone() selected=move || form.with(|f| f.union_id == id)>{label}</option> }
+                            view! { <option value=u.id.clone() prop:selected=move || form.with(|f| f.union_id == id)>{label}</option> }
                         }).collect_view()}
                     </select>
                     <span id="union-error" class="field-error">{move || error_of(Field::Union).map(|e| e.words(t()))}</span>
@@ -252,6 +252,9 @@ fn RequestRow(item: OutboxItem) -> impl IntoView {
     let outbox = use_outbox();
     let show_qr = RwSignal::new(false);
     let confirm = RwSignal::new(false);
+    // No file is ever written on a shared kiosk: no wipe reaches its downloads folder.
+    // The QR hand-over stays, and goes with the rest of the page.
+    let can_save_file = !crate::state::use_app_state().is_kiosk();
     let has_intake = move || {
         feed.data
             .with(|d| d.manifest.as_ref().is_some_and(|m| m.intake.is_some()))
@@ -321,9 +324,11 @@ fn RequestRow(item: OutboxItem) -> impl IntoView {
                 <button type="button" data-action="show-qr" on:click=move |_| show_qr.update(|s| *s = !*s)>
                     {move || if show_qr.get() { t().req_hide_qr } else { t().req_show_qr }}
                 </button>
-                <button type="button" data-action="save-file" on:click=move |_| crate::adapters::download::offer("yizhan-request.json", &file_body)>
-                    {move || t().req_save_file}
-                </button>
+                {can_save_file.then(|| view! {
+                    <button type="button" data-action="save-file" on:click=move |_| crate::adapters::download::offer("yizhan-request.json", &file_body)>
+                        {move || t().req_save_file}
+                    </button>
+                })}
                 <button type="button" data-action="delete-request" on:click=move |_| {
                     if confirm.get_untracked() {
                         outbox.remove(delete_id.clone());

@@ -141,6 +141,7 @@ fn MyData() -> impl IntoView {
     let state = use_app_state();
     let confirm = RwSignal::new(false);
     let done = RwSignal::new(false);
+    let failed = RwSignal::new(false);
     let outbox = use_outbox();
     let summary = move || {
         let (card, coupons) = wallet
@@ -171,31 +172,36 @@ fn MyData() -> impl IntoView {
             confirm.set(true);
             return;
         }
-        for key in crate::state::PERSONAL_KEYS
-            .into_iter()
-            .chain([yizhan_core::prefs::Prefs::STORAGE_KEY])
-        {
-            storage::remove(key);
-        }
+        // Every key the app wrote (set-aside copies and other tabs' drafts included),
+        // except the public feed's bookkeeping.
+        let removed = storage::remove_all_except(&crate::state::PUBLIC_KEYS);
         // The cross-tab copy of the wallet and requests goes too, or it would bring
         // them back on the next change.
-        spawn_local(crate::adapters::ledger::clear());
+        spawn_local(async {
+            crate::adapters::ledger::clear().await;
+            storage::announce_deleted();
+        });
         wallet.wallet.set(Wallet::default());
         state.prefs.set(Default::default());
         outbox.reload();
         confirm.set(false);
         done.set(true);
+        failed.set(removed.is_err());
     };
     view! {
         <section class="card" aria-labelledby="data-heading">
             <h2 id="data-heading">{move || t().data_heading}</h2>
             <p data-testid="data-summary">{summary}</p>
             <div class="choices">
-                <button type="button" data-action="export" on:click=export>{move || t().data_export}</button>
+                // No file is ever written on a shared kiosk.
+                {(!state.is_kiosk()).then(|| view! {
+                    <button type="button" data-action="export" on:click=export>{move || t().data_export}</button>
+                })}
                 <button type="button" data-action="delete-all" on:click=delete_all>{move || t().data_delete_all}</button>
             </div>
             {move || confirm.get().then(|| view! { <p class="notice notice-warn" role="alert">{t().data_delete_confirm}</p> })}
-            {move || done.get().then(|| view! { <p class="notice notice-ok" role="status">{t().data_deleted}</p> })}
+            {move || (done.get() && !failed.get()).then(|| view! { <p class="notice notice-ok" role="status">{t().data_deleted}</p> })}
+            {move || failed.get().then(|| view! { <p class="notice notice-warn" role="alert">{t().data_delete_failed}</p> })}
         </section>
     }
 }

@@ -1,7 +1,9 @@
 //! `/stations`: where am I, what do I need, and the nearest stations that have it.
 
 use crate::adapters::{clock, geolocation};
-use crate::components::station_bits::{distance_text, open_text, ServiceList, StationRow};
+use crate::components::station_bits::{
+    distance_text, open_text, point_words, ServiceList, StationRow,
+};
 use crate::components::StationMap;
 use crate::feed_sync::{use_feed, PointSource, UserPoint};
 use crate::i18n::{fill, service_badge, strings, Lang, Words};
@@ -119,7 +121,13 @@ fn StationList(rows: Vec<StationRow>, shown: RwSignal<usize>) -> impl IntoView {
     let empty = rows.is_empty();
     let no_data = feed.data.with_untracked(|d| d.regions.is_empty());
     view! {
-        <h2 class="visually-hidden">{move || t().list_heading}</h2>
+        <h2 class="visually-hidden">{move || {
+            let source = feed.user.with(|u| u.as_ref().map(|u| u.source.clone()));
+            match source.as_ref().and_then(|s| point_words(t(), s)) {
+                Some(place) => fill(t().list_heading_from, &[("place", &place)]),
+                None => t().list_heading.to_string(),
+            }
+        }}</h2>
         {empty.then(|| view! {
             <p class="empty">{move || if no_data { t().list_no_data } else { t().list_empty }}</p>
         })}

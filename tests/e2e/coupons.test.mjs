@@ -78,7 +78,7 @@ test('add a card: it shows name, number, union, a live clock and a QR code that 
   await addCard(page);
   const text = await page.locator('.member-card').innerText();
   assert.match(text, /张三/);
-  assert.match(text, /3715002026000123/);
+  assert.match(text, /3715 0020 2600 0123/);
   assert.match(text, /聊城市快递行业工会联合会/);
   const t1 = await page.locator('[data-testid=card-clock]').innerText();
   await page.waitForTimeout(1100);
@@ -228,4 +228,30 @@ test('the last allowed coupon claimed in two tabs at once: exactly one tab gets 
     assert.equal(said, 1, `run ${run}: exactly one tab said "claimed"`);
     await context.close();
   }
+});
+
+test('a long member number is shown whole on the card in large text on a narrow phone', async () => {
+  // Before: "3715002026000456…" ran past the card's edge and was cut by its rounded
+  // clip; a hospital clerk would copy a wrong number.
+  const { context, page } = await openPage(browser, { viewport: { width: 360, height: 780 } });
+  const long = '371500202600045678ABCDEF';
+  await page.goto(`${server.url}/me?large=1&feed=/k/manifest.json`);
+  await appReady(page);
+  await addCard(page, '欧阳娜娜', long);
+  const box = await page.locator('.member-card-no').evaluate((el) => {
+    const card = el.closest('.member-card').getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const text = [...range.getClientRects()];
+    return {
+      text: el.innerText,
+      fits: text.every((r) => r.left >= card.left && r.right <= card.right),
+      overflow: el.scrollWidth - el.clientWidth,
+    };
+  });
+  assert.equal(box.text.replace(/\s/g, ''), long, 'every character is on the card');
+  assert.ok(box.fits, 'no line of the number runs past the card');
+  assert.ok(box.overflow <= 0, `nothing scrolls out of sight (${box.overflow} px)`);
+  await screenshot(page, 'me-card-long-number-large');
+  await context.close();
 });

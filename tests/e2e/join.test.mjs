@@ -297,3 +297,90 @@ test('two tabs submitting at once both keep their request', async () => {
   }
   await context.close();
 });
+
+test('after a submit the form shows what it holds: no union, no occupation; an error under the union means none is shown', async () => {
+  // Before: the select kept showing the union picked for the last request, while the
+  // form held none, so the next submit said "please choose" under a visibly chosen union.
+  publish(server, 'j9', makeFeed({ sequence: 1, unions: UNIONS }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/join?feed=/j9/manifest.json`);
+  await appReady(page);
+  await submitJoin(page);
+  await page.locator('li[data-request-id]').waitFor();
+  assert.equal(await page.locator('select[name=union]').inputValue(), '', 'no union shown after the submit');
+  assert.equal(await page.locator('select[name=occupation]').inputValue(), '', 'no occupation shown after the submit');
+  // The next worker fills everything but the union: the error and the screen agree.
+  await page.locator('input[name=name]').fill('赵六');
+  await page.locator('input[name=phone]').fill('13912345678');
+  await page.locator('input[name=id_number]').fill(VALID_ID);
+  await page.locator('select[name=occupation]').selectOption('sanitation');
+  await page.locator('input[name=employer]').fill('环卫所');
+  await page.locator('input[name=consent]').check();
+  await page.locator('.join-form button[type=submit]').click();
+  assert.equal(await page.locator('select[name=union]').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('select[name=union]').inputValue(), '', 'the union said to be missing is not shown as chosen');
+  // Choosing it now is accepted.
+  await page.locator('select[name=union]').selectOption('u-sanitation');
+  await page.locator('.join-form button[type=submit]').click();
+  await page.waitForFunction(() => document.querySelectorAll('li[data-request-id]').length === 2);
+  await context.close();
+});
+
+test('delete all leaves nothing personal in any storage, set-aside copies and another tab’s draft included', async () => {
+  publish(server, 'j10', makeFeed({ sequence: 1, unions: UNIONS }));
+  const { context, page } = await openPage(browser);
+  // A damaged wallet (it held a name and a member number) is set aside as *.corrupt.
+  await page.addInitScript(() => {
+    if (!sessionStorage.getItem('seeded')) {
+      sessionStorage.setItem('seeded', '1');
+      localStorage.setItem('yizhan.wallet.v1', '{"card": {"name": "张三", "member_no": "3715');
+    }
+  });
+  await page.goto(`${server.url}/join?feed=/j10/manifest.json`);
+  await appReady(page);
+  await submitJoin(page);
+  await page.locator('li[data-request-id]').waitFor();
+  const other = await context.newPage();
+  await other.goto(`${server.url}/join`);
+  await appReady(other);
+  await other.locator('input[name=name]').fill('另一个标签页');
+  await other.locator('input[name=phone]').fill('13800000000');
+  const before = await page.evaluate(() => Object.keys(localStorage).sort());
+  for (const key of ['yizhan.wallet.v1.corrupt', 'yizhan.outbox.v1', 'yizhan.join-draft.v1', 'yizhan.prefs.v1']) {
+    assert.ok(before.includes(key), `${key} was written before (${before})`);
+  }
+  assert.ok((await page.evaluate(() => caches.keys())).includes('yizhan-ledger-v1'));
+
+  await page.goto(`${server.url}/me`);
+  await appReady(page);
+  await page.locator('button[data-action=delete-all]').click();
+  await page.locator('button[data-action=delete-all]').click();
+  await page.getByText('数据已全部删除').waitFor();
+  // The other tab starts again from the emptied storage: its form is empty, and typing
+  // there no longer brings back what the last person typed.
+  await other.waitForFunction(() => document.querySelector('input[name=name]')?.value === '', null, { timeout: 10000 });
+  await appReady(other);
+  await page.waitForTimeout(300);
+
+  const left = async (p) => p.evaluate(async () => ({
+    local: Object.keys(localStorage).sort(),
+    session: Object.keys(sessionStorage).filter((k) => k !== 'seeded'),
+    caches: (await caches.keys()).sort(),
+    feedCache: await (async () => {
+      const c = await caches.open('yizhan-feed-v1');
+      return (await c.keys()).map((r) => new URL(r.url).pathname);
+    })(),
+    databases: (await indexedDB.databases()).map((d) => d.name),
+  }));
+  for (const p of [page, other]) {
+    const { local, session, caches: names, feedCache, databases } = await left(p);
+    assert.deepEqual(local.filter((k) => !['yizhan.feed.v1', 'yizhan.build.v1'].includes(k)), [],
+      `localStorage keeps only the public feed's bookkeeping and the build id: ${local}`);
+    assert.deepEqual(session, [], 'sessionStorage is empty');
+    assert.deepEqual(names.filter((n) => n !== 'yizhan-feed-v1' && !n.startsWith('yizhan-shell-')), [],
+      `caches: only the public feed copy and the app's own files: ${names}`);
+    assert.ok(feedCache.every((path) => path.startsWith('/j10/')), `the feed cache holds feed files only: ${feedCache}`);
+    assert.deepEqual(databases, [], 'no IndexedDB');
+  }
+  await context.close();
+});

@@ -90,14 +90,68 @@ test('a card added on a kiosk lives in memory only; ?kiosk=0 ends kiosk mode', a
   await context.close();
 });
 
-test('a station on a kiosk offers a QR code that opens it on the worker\'s own phone', async () => {
+test('a station on a kiosk sends the way to the worker\'s phone as a QR code; no outside page opens on the kiosk', async () => {
   const { context, page } = await openPage(browser, { viewport: KIOSK });
   await page.goto(`${server.url}/stations?kiosk=1&near=36.457,115.985`);
   await page.locator('li[data-station-id] a').first().click();
-  await page.locator('button[data-action=send-to-phone]').click();
-  const url = await page.locator('.send-to-phone [data-qr]').getAttribute('data-qr');
+  await page.locator('#nav-heading').waitFor();
+  // Before: Amap and Baidu links opened in the kiosk's own tab and left it on their site.
+  assert.equal(await page.locator('[data-nav]').count(), 0, 'no map-app links on a kiosk');
+  const hrefs = await page.locator('a[href]').evaluateAll((links) => links.map((a) => a.href));
+  const outside = hrefs.filter((h) => !h.startsWith(location.origin) && !h.startsWith('tel:'));
+  assert.deepEqual(outside, [], 'every link stays on the kiosk\'s own pages');
+  const url = await page.locator('section[aria-labelledby=nav-heading] [data-qr]').getAttribute('data-qr');
   assert.match(url, new RegExp(`^${server.url}/stations/371500-\\d+\\?near=`));
+  assert.match(await page.locator('section[aria-labelledby=nav-heading]').innerText(), /用手机扫这个码/);
   await screenshot(page, 'kiosk-station-detail');
+  await context.close();
+});
+
+test('"结束使用" on every screen wipes at once; a kiosk never writes a file', async () => {
+  const { makeFeed, publish } = await import('./feeds.mjs');
+  publish(server, 'kd', makeFeed({ sequence: 1,
+    unions: [{ id: 'u1', name: '快递行业工会联合会', region: '371500', occupations: ['courier'] }] }));
+  const { context, page } = await openPage(browser, { viewport: KIOSK });
+  const downloads = [];
+  page.on('download', (d) => downloads.push(d.suggestedFilename()));
+  await page.goto(`${server.url}/stations?kiosk=1&near=36.457,115.985&feed=/kd/manifest.json`);
+  await appReady(page);
+  for (const path of ['/stations', '/coupons', '/join', '/me']) {
+    await page.locator(`nav.bottom-nav a[href="${path}"]`).click();
+    await page.waitForURL(new RegExp(path));
+    assert.equal(await page.getByRole('button', { name: '结束使用' }).count(), 1, `${path} has the button`);
+  }
+  // No intake in this feed: the request stays on the kiosk with a QR hand-over, and
+  // nothing offers to save it as a file (it would hold a name, a phone and an ID).
+  await page.locator('nav.bottom-nav a[href="/join"]').click();
+  await page.locator('select[name=union] option[value=u1]').waitFor({ state: 'attached' });
+  await page.locator('input[name=name]').fill('钱七');
+  await page.locator('input[name=phone]').fill(PHONE);
+  await page.locator('input[name=id_number]').fill('11010519491231002X');
+  await page.locator('select[name=occupation]').selectOption('courier');
+  await page.locator('select[name=union]').selectOption('u1');
+  await page.locator('input[name=consent]').check();
+  await page.locator('.join-form button[type=submit]').click();
+  await page.locator('li[data-request-id]').waitFor();
+  assert.equal(await page.locator('[data-action=save-file]').count(), 0, 'no "save as file" on a kiosk');
+  await page.locator('button[data-action=show-qr]').click();
+  await page.locator('li[data-request-id] .qr svg').waitFor();
+  await page.locator('input[name=name]').fill('下一位');
+  await page.locator('nav.bottom-nav a[href="/me"]').click();
+  await page.locator('[data-testid=data-summary]').waitFor();
+  assert.equal(await page.locator('[data-action=export]').count(), 0, 'no data export file on a kiosk');
+  await screenshot(page, 'kiosk-done-button');
+  // One touch, no waiting: back to the start, nothing of the last person anywhere.
+  await page.getByRole('button', { name: '结束使用' }).click();
+  await page.waitForURL(/\/stations\?near=36\.457,115\.985$/);
+  await appReady(page);
+  await page.locator('nav.bottom-nav a[href="/join"]').click();
+  await page.locator('input[name=name]').waitFor();
+  assert.equal(await page.locator('input[name=name]').inputValue(), '');
+  assert.equal(await page.locator('li[data-request-id]').count(), 0, 'the request went with the wipe');
+  const stored = await allStorage(page);
+  for (const trace of [PHONE, '钱七', '下一位', '11010519491231002X']) assert.ok(!stored.includes(trace), trace);
+  assert.deepEqual(downloads, []);
   await context.close();
 });
 

@@ -30,6 +30,20 @@ const FEED = 'feed=/s/manifest.json';
 async function ids(page) {
   return page.locator('li[data-station-id]').evaluateAll((els) => els.map((e) => e.dataset.stationId));
 }
+/** The id of the listed station nearest the sorting point (open ones are listed first,
+ * so this is not always the first row). */
+async function nearestId(page) {
+  const rows = await page.locator('li[data-station-id]').evaluateAll((els) => els.map((e) => {
+    const [n, unit] = e.querySelector('.distance').innerText.split(' ');
+    return { id: e.dataset.stationId, m: Number(n) * (unit === '公里' ? 1000 : 1) };
+  }));
+  return rows.sort((a, b) => a.m - b.m)[0].id;
+}
+/** Open now first, then unknown hours, then closed: each row's group, in list order. */
+async function groups(page) {
+  return page.locator('li[data-station-id] .open-state').evaluateAll((els) => els.map((e) =>
+    e.classList.contains('is-open') ? 0 : e.classList.contains('is-unknown') ? 1 : 2));
+}
 async function waitForCount(page, n) {
   await page.waitForFunction((n) => document.querySelectorAll('li[data-station-id]').length === n, n, { timeout: 15000 });
 }
@@ -42,8 +56,13 @@ test('the order matches true distance on a GCJ-02 feed (with ?near=)', async () 
   const trueOrder = [...STATIONS].sort((a, b) => trueDistance(a) - trueDistance(b)).map((s) => s.id);
   const naiveOrder = [...STATIONS].sort((a, b) => metres(USER, a) - metres(USER, b)).map((s) => s.id);
   assert.notDeepEqual(trueOrder, naiveOrder, 'the fixture must tell the datums apart');
-  assert.deepEqual(await ids(page), trueOrder);
   assert.deepEqual(trueOrder, ['e300', 'n450', 'w500', 's700']);
+  // Listed open first, then unknown hours, then closed; within each, by true distance.
+  const shown = await ids(page);
+  const group = await groups(page);
+  const rank = (id) => group[shown.indexOf(id)] * 1e6 + trueOrder.indexOf(id);
+  assert.deepEqual(shown, [...trueOrder].sort((a, b) => rank(a) - rank(b)));
+  assert.deepEqual(group, [...group].sort());
   assert.equal(await page.locator('li[data-station-id=e300] .distance').innerText(), '300 米');
   // The station name holding HTML is shown as text.
   assert.equal(await page.locator('li[data-station-id=e300] .station-name').innerText(), '东边<b>换电</b>驿站');
@@ -100,7 +119,7 @@ test('emulated geolocation sorts from the device position', async () => {
   await page.goto(`${server.url}/stations?${FEED}`);
   await appReady(page);
   await waitForCount(page, 4);
-  assert.equal((await ids(page))[0], 's700');
+  assert.equal(await nearestId(page), 's700');
   assert.match(await page.locator('[data-testid=location-source]').innerText(), /按你的位置排序/);
   await context.close();
 });
@@ -265,7 +284,7 @@ test('a tap on the map sorts from that point', async () => {
   await page.locator('[data-testid=location-source]', { hasText: '按地图上选的位置排序' }).waitFor();
   await page.getByRole('button', { name: '列表' }).click();
   await waitForCount(page, 4);
-  assert.equal((await ids(page))[0], 's700');
+  assert.equal(await nearestId(page), 's700');
   await context.close();
 });
 
@@ -323,5 +342,97 @@ test('a station with a misplaced decimal point and a rare filter neither freeze 
   await waitForCount(page, 1);
   assert.deepEqual(await ids(page), ['near']);
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('at night the open station is listed first, ahead of nearer closed ones', async () => {
+  // Before: the three nearest were listed first although all were shut at 02:00.
+  const dayOnly = { hours: 'Mo-Su 08:00-20:00' };
+  publish(server, 'night', makeFeed({ sequence: 1, regions: [{ code: '371500', name: '聊城市', stations: [
+    gcjStation('shut1', offset(USER, 100, 0), dayOnly),
+    gcjStation('shut2', offset(USER, 200, 0), dayOnly),
+    gcjStation('shut3', offset(USER, 300, 0), dayOnly),
+    gcjStation('nightowl', offset(USER, 3000, 0), { hours: 'Mo-Su 20:00-08:00' }),
+  ] }] }));
+  const { context, page } = await openPage(browser);
+  await page.clock.setFixedTime(new Date('2026-11-24T02:00:00+08:00'));
+  await page.goto(`${server.url}/stations?feed=/night/manifest.json&near=${USER.lat},${USER.lng}`);
+  await waitForCount(page, 4);
+  assert.deepEqual(await ids(page), ['nightowl', 'shut1', 'shut2', 'shut3']);
+  assert.match(await page.locator('li[data-station-id=nightowl] .open-state').innerText(), /营业中/);
+  assert.equal(await nearestId(page), 'shut1', 'the distances still say which is nearest');
+  await screenshot(page, 'stations-night-open-first');
+  await context.close();
+});
+
+test('"离你" only for the phone\'s own position: a link\'s point is named as such', async () => {
+  // Before: a station opened from a shared link said "离你 300 米", measured from the
+  // point in the link, not from the person holding the phone.
+  const { context, page } = await openPage(browser, {
+    geolocation: { latitude: USER.lat, longitude: USER.lng }, permissions: ['geolocation'] });
+  await page.goto(`${server.url}/stations/e300?${FEED}&near=${USER.lat},${USER.lng}`);
+  await appReady(page);
+  await page.locator('[data-testid=distance]').waitFor({ timeout: 15000 });
+  assert.match(await page.locator('[data-testid=distance]').innerText(), /^离链接里的位置 300 米$/);
+  // From the phone's own position (geolocation), it is "离你".
+  await page.goto(`${server.url}/stations?${FEED}`);
+  await appReady(page);
+  await waitForCount(page, 4);
+  await page.locator('li[data-station-id=e300] a').click();
+  await page.locator('[data-testid=distance]').waitFor();
+  assert.match(await page.locator('[data-testid=distance]').innerText(), /^离你 300 米$/);
+  await context.close();
+});
+
+test('a bare station link opened on a new device fetches the shard that holds the station', async () => {
+  // Before: "not found", for good: only shards near a position or already on the
+  // device were looked in, and a bare link carries no position.
+  publish(server, 'bare', makeFeed({ sequence: 1, regions: [
+    { code: '371500', name: '聊城市', stations: [gcjStation('371500-0042', USER, { name: '黄山路驿站' })] },
+    { code: '370100', name: '济南市', stations: [gcjStation('370100-0001', { lat: 36.65, lng: 117.0 })] },
+  ] }));
+  const { context, page } = await openPage(browser);
+  const fetched = [];
+  page.on('request', (r) => { if (r.url().includes('/bare/stations/')) fetched.push(new URL(r.url()).pathname); });
+  await page.goto(`${server.url}/stations/371500-0042?feed=/bare/manifest.json`);
+  await appReady(page);
+  await page.locator('h1[data-station-id="371500-0042"]').waitFor({ timeout: 15000 });
+  assert.equal(await page.locator('h1').innerText(), '黄山路驿站');
+  assert.deepEqual(fetched.map((p) => p.split('/').pop().split('.')[0]), ['371500'], 'only the shard the id names');
+  await context.close();
+});
+
+test('the map has a legend, markers at one spot do not hide each other, and the scale and north stay on top', async () => {
+  publish(server, 'crowd', makeFeed({ sequence: 1, regions: [{ code: '371500', name: '聊城市', stations: [
+    gcjStation('a', offset(USER, 200, 0)), gcjStation('b', offset(USER, 202, 1)),
+    gcjStation('c', offset(USER, 201, -1), { hours: 'Mo-Su 00:00-00:01' }),
+  ] }] }));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?feed=/crowd/manifest.json&near=${USER.lat},${USER.lng}`);
+  await waitForCount(page, 3);
+  await page.getByRole('button', { name: '地图' }).click();
+  const map = page.locator('svg.station-map');
+  await map.waitFor();
+  await map.evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  const legend = await page.locator('[data-testid=map-legend]').innerText();
+  for (const words of ['现在开门', '关门或时间未知', '所选位置']) assert.ok(legend.includes(words), `${words} in ${legend}`);
+  const circles = async () => page.locator('svg.station-map [data-marker-id] circle').evaluateAll((cs) =>
+    cs.map((c) => { const r = c.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2, r: r.width / 2 }; }));
+  const apart = (cs) => cs.every((a, i) => cs.slice(i + 1).every((b) => Math.hypot(a.x - b.x, a.y - b.y) >= a.r + b.r));
+  assert.ok(apart(await circles()), 'no marker covers another');
+  // Drag the markers onto the scale bar's corner: the scale stays drawn over them.
+  const scale = await page.locator('svg.station-map .scale').boundingBox();
+  const [first] = await circles();
+  await page.mouse.move(first.x - 40, first.y - 40);
+  await page.mouse.down();
+  await page.mouse.move(scale.x + scale.width / 2 - 40, scale.y + scale.height / 2 - 40, { steps: 8 });
+  await page.mouse.up();
+  await page.mouse.move(first.x - 40, first.y - 40);
+  const moved = await circles();
+  const corner = { x: scale.x + 4, y: scale.y + scale.height / 2 };
+  assert.ok(moved.some((c) => Math.hypot(c.x - scale.x - scale.width / 2, c.y - scale.y - scale.height / 2) < 70), 'a marker now lies under the scale');
+  const onTop = await page.evaluate(({ x, y }) => !!document.elementFromPoint(x, y)?.closest('.scale, .north'), corner);
+  assert.ok(onTop, 'the scale is drawn over the markers');
+  await screenshot(page, 'stations-map-legend');
   await context.close();
 });

@@ -119,8 +119,34 @@ pub struct Hit {
     pub distance_m: f64,
 }
 
-/// The `k` nearest stations to `user` (WGS-84) passing `filter` within
-/// [`SEARCH_RADIUS_M`], nearest first, from the regions within that radius: `nearest(&regions, user, 20, &filter, now, &ph)`.
+/// When a station can be used, in the order the list shows them: a worker at night
+/// needs the open door, not the nearest shut one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Availability {
+    Open,
+    /// No usable `hours`: maybe open, so before the surely closed.
+    Unknown,
+    Closed,
+}
+
+fn availability(
+    region: &Region,
+    i: usize,
+    now: NaiveDateTime,
+    holidays: &BTreeSet<NaiveDate>,
+) -> Availability {
+    match &region.hours[i] {
+        None => Availability::Unknown,
+        Some(h) if h.is_open(now, holidays) => Availability::Open,
+        Some(_) => Availability::Closed,
+    }
+}
+
+/// The `k` stations to list for `user` (WGS-84), passing `filter` within
+/// [`SEARCH_RADIUS_M`]: the open ones first, then those with unknown hours, then the
+/// closed, each group nearest first. Each group is searched on its own, so closed
+/// stations nearby never push an open one further out off the list:
+/// `nearest(&regions, user, 20, &filter, now, &ph)`.
 pub fn nearest(
     regions: &[impl AsRef<Region>],
     user: LngLat,
@@ -129,15 +155,40 @@ pub fn nearest(
     now: NaiveDateTime,
     holidays: &BTreeSet<NaiveDate>,
 ) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for group in [
+        Availability::Open,
+        Availability::Unknown,
+        Availability::Closed,
+    ] {
+        if hits.len() >= k {
+            break;
+        }
+        let mut found = nearest_where(regions, user, k - hits.len(), |region, i| {
+            filter.accepts(region, i, now, holidays)
+                && availability(region, i, now, holidays) == group
+        });
+        hits.append(&mut found);
+    }
+    hits
+}
+
+/// The `k` nearest stations to `user` for which `keep(region, i)` holds, nearest first.
+fn nearest_where(
+    regions: &[impl AsRef<Region>],
+    user: LngLat,
+    k: usize,
+    keep: impl Fn(&Region, usize) -> bool,
+) -> Vec<Hit> {
     let mut hits: Vec<Hit> = Vec::new();
     for (ri, region) in regions.iter().enumerate() {
         let region = region.as_ref();
         if !region.is_near(user, SEARCH_RADIUS_M) {
             continue;
         }
-        let found = region.index.nearest(user, k, SEARCH_RADIUS_M, |i| {
-            filter.accepts(region, i, now, holidays)
-        });
+        let found = region
+            .index
+            .nearest(user, k, SEARCH_RADIUS_M, |i| keep(region, i));
         hits.extend(found.into_iter().map(|(i, d)| Hit {
             region: ri,
             station: i,
@@ -281,14 +332,54 @@ mod tests {
                 .collect()
         };
         let mut f = StationFilter::default();
-        assert_eq!(ids(&f, "2026-11-23 22:00"), ["a", "b", "c", "d"]);
+        // At 22:00 the open one first, then unknown hours, then the closed.
+        assert_eq!(ids(&f, "2026-11-23 22:00"), ["d", "c", "a", "b"]);
+        assert_eq!(ids(&f, "2026-11-23 12:00"), ["a", "b", "d", "c"]);
         f.services.insert("battery_swap".into());
-        assert_eq!(ids(&f, "2026-11-23 22:00"), ["b", "c", "d"]);
+        assert_eq!(ids(&f, "2026-11-23 22:00"), ["d", "c", "b"]);
         f.open_now = true;
         assert_eq!(ids(&f, "2026-11-23 22:00"), ["d"]);
         assert_eq!(ids(&f, "2026-11-23 12:00"), ["b", "d"]);
         f.services.insert("meals".into());
         assert_eq!(ids(&f, "2026-11-23 12:00"), ["d"]);
+    }
+
+    #[test]
+    fn at_night_the_open_stations_come_first_even_beyond_the_closed_nearest_k() {
+        // Three shut stations within 300 m; the one open at 02:00 is 3 km away. The
+        // list of three must still hold it, first.
+        let base = LngLat::new(116.0, 36.5);
+        let day_only = Some("Mo-Su 08:00-20:00");
+        let r = region(
+            "371500",
+            vec![
+                station("shut1", LngLat::new(116.001, 36.5), &[], day_only),
+                station("shut2", LngLat::new(116.002, 36.5), &[], day_only),
+                station("shut3", LngLat::new(116.003, 36.5), &[], day_only),
+                station(
+                    "night",
+                    LngLat::new(116.033, 36.5),
+                    &[],
+                    Some("Mo-Su 20:00-08:00"),
+                ),
+            ],
+        );
+        let ids = |when: &str, k: usize| -> Vec<String> {
+            nearest(
+                &[&r],
+                base,
+                k,
+                &StationFilter::default(),
+                at(when),
+                &BTreeSet::new(),
+            )
+            .iter()
+            .map(|h| r.stations[h.station].id.clone())
+            .collect()
+        };
+        assert_eq!(ids("2026-11-24 02:00", 3), ["night", "shut1", "shut2"]);
+        assert_eq!(ids("2026-11-24 12:00", 3), ["shut1", "shut2", "shut3"]);
+        assert_eq!(ids("2026-11-24 12:00", 0), Vec::<String>::new());
     }
 
     #[test]

@@ -4,7 +4,7 @@ mod hours;
 mod report;
 
 use crate::adapters::clock;
-use crate::components::station_bits::{distance_text, open_text, ServiceList};
+use crate::components::station_bits::{distance_from, distance_text, open_text, ServiceList};
 use crate::feed_sync::use_feed;
 use crate::i18n::{fill, Words};
 use crate::state::{use_lang, use_strings};
@@ -24,6 +24,7 @@ pub fn StationDetailPage() -> impl IntoView {
     let lang = use_lang();
     let feed = use_feed();
     let params = use_params_map();
+    let kiosk = crate::state::use_app_state().is_kiosk();
     // `/stations/<id_segment(id)>`; an old link may carry the id as it is.
     let id = move || {
         let segment = params.with(|p| p.get("id")).unwrap_or_default();
@@ -58,7 +59,7 @@ pub fn StationDetailPage() -> impl IntoView {
         if let Some(sequence) = sequence {
             if found.with(Option::is_none) && searched.get_value() != Some(sequence) {
                 searched.set_value(Some(sequence));
-                feed.load_device_regions();
+                feed.find_station(id());
             }
         }
     });
@@ -88,7 +89,7 @@ pub fn StationDetailPage() -> impl IntoView {
                     let today = hours.as_ref().map(|h| spans_words(t, &h.spans_for(now.date(), &holidays())));
                     let links = nav_links(station.position(), datum, &station.name);
                     let wgs = station.wgs84(datum);
-                    let away = feed.user.get().map(|u| distance_text(t, distance_m(u.at, wgs)));
+                    let away = feed.user.get().map(|u| distance_from(t, &u.source, &distance_text(t, distance_m(u.at, wgs))));
                     let share_url = format!("/stations/{}?near={:.6},{:.6}",
                         yizhan_core::navigation::id_segment(&station.id), wgs.lat, wgs.lng);
                     let spoken = format!(
@@ -102,7 +103,7 @@ pub fn StationDetailPage() -> impl IntoView {
                         <h1 data-station-id=station.id.clone()>{station.name.clone()}</h1>
                         <p class=state.class()>{open}</p>
                         <crate::components::ReadAloud text=spoken />
-                        {away.map(|d| view! { <p class="muted">{fill(t.detail_distance, &[("d", &d)])}</p> })}
+                        {away.map(|d| view! { <p class="muted" data-testid="distance">{d}</p> })}
                         <dl class="facts card">
                             {station.address.clone().map(|a| view! { <dt>{t.detail_address}</dt><dd>{a}</dd> })}
                             <dt>{t.detail_hours}</dt>
@@ -127,6 +128,16 @@ pub fn StationDetailPage() -> impl IntoView {
                         </p>
                         <section class="card" aria-labelledby="nav-heading">
                             <h2 id="nav-heading">{t.navigate_heading}</h2>
+                            {if kiosk {
+                                // A map app opened on a shared kiosk would leave it on an
+                                // outside page no wipe reaches: the way goes to the
+                                // worker's own phone instead.
+                                let url = crate::components::phone_url(&share_url);
+                                view! {
+                                    <p>{t.navigate_on_phone}</p>
+                                    <crate::components::QrCodeView text=url label=t.send_to_phone />
+                                }.into_any()
+                            } else { view! {
                             <div class="nav-buttons">
                                 <a class="button primary" data-nav="amap" href=links.amap_walk>{format!("{} · {}", t.navigate_amap, t.navigate_walk)}</a>
                                 <a class="button" data-nav="amap-ride" href=links.amap_ride>{format!("{} · {}", t.navigate_amap, t.navigate_ride)}</a>
@@ -135,9 +146,9 @@ pub fn StationDetailPage() -> impl IntoView {
                                 <a class="button" data-nav="apple" href=links.apple_walk>{t.navigate_apple}</a>
                                 <a class="button" data-nav="geo" href=links.geo>{t.navigate_geo}</a>
                             </div>
+                            }.into_any() }}
                         </section>
                         <ShareButton path=share_url.clone() title=station.name.clone() />
-                        <crate::components::SendToPhone path=share_url />
                         <ReportForm station_id=station.id.clone() />
                     }.into_any()
                 }

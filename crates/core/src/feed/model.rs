@@ -231,6 +231,22 @@ impl Manifest {
             .filter(|r| distance_to_bbox_m(near, r.bbox) <= radius_m)
             .collect()
     }
+
+    /// The regions whose code starts station `id` (`371500` for `371500-0001`, not for
+    /// `3715001`): where a station opened by its bare link most likely is. FEED.md
+    /// does not promise ids shaped so; this only chooses what to fetch first.
+    /// `manifest.regions_named_by("371500-0001")`.
+    pub fn regions_named_by(&self, id: &str) -> Vec<&RegionEntry> {
+        self.regions
+            .iter()
+            .filter(|r| {
+                !r.code.is_empty()
+                    && id
+                        .strip_prefix(r.code.as_str())
+                        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_digit()))
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -246,6 +262,32 @@ mod tests {
             path: format!("stations/{code}.x.json"),
             sha256: "0".repeat(64),
         }
+    }
+
+    #[test]
+    fn a_station_id_names_the_region_its_code_starts() {
+        let m = Manifest {
+            regions: vec![
+                region("371500", [115.27, 35.78, 116.54, 37.04]),
+                region("37150", [0.0, 0.0, 1.0, 1.0]),
+                region("", [0.0, 0.0, 1.0, 1.0]),
+            ],
+            ..Manifest::new(1, Datum::Gcj02)
+        };
+        let codes = |id: &str| -> Vec<String> {
+            m.regions_named_by(id)
+                .iter()
+                .map(|r| r.code.clone())
+                .collect()
+        };
+        assert_eq!(codes("371500-0001"), ["371500"]);
+        assert_eq!(codes("371500"), ["371500"]);
+        assert!(
+            codes("3715001").is_empty(),
+            "a longer number is another code"
+        );
+        assert!(codes("x-1").is_empty());
+        assert!(codes("").is_empty());
     }
 
     #[test]
