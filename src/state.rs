@@ -61,7 +61,13 @@ impl AppState {
         if prefs.kiosk.is_some() {
             storage::keep_in_memory(&PERSONAL_KEYS);
             // Nothing personal may be read from the device on a kiosk.
-            leptos::task::spawn_local(crate::adapters::ledger::clear());
+            leptos::task::spawn_local(async {
+                if !crate::adapters::ledger::clear().await {
+                    web_sys::console::error_1(
+                        &"kiosk: the cross-tab ledger could not be cleared".into(),
+                    );
+                }
+            });
         }
         let state = AppState {
             prefs: RwSignal::new(prefs),

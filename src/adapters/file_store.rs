@@ -112,15 +112,17 @@ pub async fn clear() {
 
 /// Deletes the cache `name` and all it holds. Best effort: where there is no Cache
 /// API there is nothing to delete.
-pub async fn delete_cache(name: &str) {
+/// Returns whether the cache is gone (or there never was a Cache API to hold it).
+pub async fn delete_cache(name: &str) -> bool {
     let Some(window) = web_sys::window() else {
-        return;
+        return true;
     };
     if !js_sys::Reflect::has(&window, &"caches".into()).unwrap_or(false) {
-        return;
+        return true;
     }
-    if let Ok(storage) = window.caches() {
-        let _ = JsFuture::from(storage.delete(name)).await;
+    match window.caches() {
+        Ok(storage) => JsFuture::from(storage.delete(name)).await.is_ok(),
+        Err(_) => false,
     }
 }
 

@@ -29,8 +29,13 @@ pub async fn post_json(url: &str, body: &serde_json::Value) -> Result<bool, Stri
 /// 16 random bytes from the browser's `crypto.getRandomValues`.
 pub fn random_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];
-    // getrandom's "js" backend; failing here means no crypto at all, which every
-    // browser that runs wasm has.
-    getrandom::getrandom(&mut bytes).expect("crypto.getRandomValues is available");
+    // getrandom's "js" backend. Every browser that runs wasm has crypto; should it be
+    // missing, Math.random still makes request ids that do not collide in practice
+    // (they need to be unique, not secret), instead of a panic.
+    if getrandom::getrandom(&mut bytes).is_err() {
+        for b in &mut bytes {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
     bytes
 }

@@ -57,6 +57,6 @@ pub async fn write<T: Serialize>(key: &str, value: &T) -> Result<(), StorageProb
 }
 
 /// Forgets everything the ledger holds (the user's "delete all").
-pub async fn clear() {
-    file_store::delete_cache(LEDGER).await;
+pub async fn clear() -> bool {
+    file_store::delete_cache(LEDGER).await
 }

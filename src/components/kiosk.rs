@@ -29,10 +29,15 @@ pub fn wipe(kiosk: &Kiosk) {
     }
     crate::adapters::storage::keep_in_memory(&PERSONAL_KEYS);
     if let Some(window) = web_sys::window() {
+        // The app writes nothing there; cleared in case a page of this origin did.
         if let Ok(Some(session)) = window.session_storage() {
             let _ = session.clear();
         }
-        let _ = window.location().replace(&kiosk.start_url());
+        if window.location().replace(&kiosk.start_url()).is_err() {
+            // Not navigated: the next idle tick (or touch of the button) tries again.
+            WIPING.store(false, Ordering::SeqCst);
+            web_sys::console::error_1(&"kiosk wipe: navigation refused".into());
+        }
     }
 }
 

@@ -177,8 +177,10 @@ fn MyData() -> impl IntoView {
         let removed = storage::remove_all_except(&crate::state::PUBLIC_KEYS);
         // The cross-tab copy of the wallet and requests goes too, or it would bring
         // them back on the next change.
-        spawn_local(async {
-            crate::adapters::ledger::clear().await;
+        spawn_local(async move {
+            if !crate::adapters::ledger::clear().await {
+                failed.set(true);
+            }
             storage::announce_deleted();
         });
         wallet.wallet.set(Wallet::default());

@@ -140,7 +140,11 @@ test('a denied geolocation leads to the city and address fallback', async () => 
   await page.getByRole('button', { name: '换个位置' }).click();
   await page.locator('input[name=address]').fill('黄山路');
   await page.locator('form.address-search button[type=submit]').click();
-  await page.waitForFunction(() => document.querySelector('li[data-station-id]')?.dataset.stationId === 's700');
+  // Sorted from the station matching the address: it is the nearest (open ones are
+  // listed first, so not always the first row).
+  await page.locator('[data-testid=location-source]', { hasText: '黄山路' }).waitFor();
+  await waitForCount(page, 4);
+  assert.equal(await nearestId(page), 's700');
   await context.close();
 });
 

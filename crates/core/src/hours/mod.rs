@@ -240,10 +240,24 @@ impl OpeningHours {
         let governing: Vec<Option<usize>> = (0..7)
             .map(|w| rules.iter().rposition(|r| r.weekdays & (1 << w) != 0))
             .collect();
+        // As `intervals` reads midnight: a night span stops at 24:00 when a later rule
+        // names the next day (`Mo-Su 22:00-06:00; Sa off`: Friday 22:00-24:00).
         let spans_of = |w: usize| {
-            governing[w]
-                .map(|i| rules[i].spans.clone())
-                .unwrap_or_default()
+            let Some(i) = governing[w] else {
+                return Vec::new();
+            };
+            let cut = governing[(w + 1) % 7].is_some_and(|next| next > i);
+            rules[i]
+                .spans
+                .iter()
+                .map(|s| match cut && s.end <= s.start {
+                    true => Span {
+                        start: s.start,
+                        end: DAY_MIN as u16,
+                    },
+                    false => s.clone(),
+                })
+                .collect::<Vec<_>>()
         };
         let mut lines: Vec<WeekLine> = Vec::new();
         for w in 0..7 {

@@ -252,6 +252,27 @@ fn week_table_groups_days_with_the_same_hours() {
     let cases: &[Case] = &[
         ("24/7", &[(0x7f, "00:00-24:00")], None, true),
         ("07:00-21:00", &[(0x7f, "07:00-21:00")], None, true),
+        // the timetable says what the evaluator reads: Friday's night ends at midnight
+        (
+            "Mo-Su 22:00-06:00; Sa off",
+            &[
+                (0b100_1111, "22:00-06:00"),
+                (0b001_0000, "22:00-24:00"),
+                (0b010_0000, "off"),
+            ],
+            None,
+            true,
+        ),
+        (
+            "Su 20:00-04:00; Mo 09:00-17:00",
+            &[
+                (0b000_0001, "09:00-17:00"),
+                (0b011_1110, "off"),
+                (0b100_0000, "20:00-24:00"),
+            ],
+            None,
+            true,
+        ),
         (
             "Mo-Sa 07:00-19:00; Su off",
             &[(0b011_1111, "07:00-19:00"), (0b100_0000, "off")],
