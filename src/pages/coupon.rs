@@ -64,6 +64,7 @@ pub fn CouponPage() -> impl IntoView {
                                             move |_| {
                                                 let id = id.clone();
                                                 spawn_local(async move {
+                                                    // A failed change is shown by the storage banner.
                                                     let _ = wallet.mark_used(id).await;
                                                     confirming.set(false);
                                                 });

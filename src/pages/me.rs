@@ -55,6 +55,7 @@ fn CardSection() -> impl IntoView {
                         <button type="button" data-action="delete-card" on:click=move |_| {
                             if confirm_delete.get_untracked() {
                                 confirm_delete.set(false);
+                                // A failed change is shown by the storage banner (`WalletStore::change`).
                                 spawn_local(async move { let _ = wallet.delete_card().await; });
                             } else {
                                 confirm_delete.set(true);

@@ -144,7 +144,10 @@ proptest! {
     fn feed_files_of_any_shape_are_checked_not_crashed_on(value in json(), text in typed()) {
         let bytes = serde_json::to_vec(&value).unwrap();
         let _ = check_manifest(&bytes, Some(&text), &[[7u8; 32]], "/feed/manifest.json");
-        let _ = check_manifest(&bytes, None, &[], "/feed/manifest.json");
+        if let Ok(manifest) = check_manifest(&bytes, None, &[], "/feed/manifest.json") {
+            // A station id from a link picks the shard to fetch.
+            let _ = manifest.regions_named_by(&text);
+        }
         let _ = parse_shard(&bytes, &text);
         let _ = serde_json::from_slice::<Campaigns>(&bytes);
         let _ = serde_json::from_slice::<Unions>(&bytes);
