@@ -38,10 +38,17 @@ need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -x /usr/bin/chromedriver ] || need_apt+=(chromium-driver)
 [ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto | grep -q CJK || need_apt+=(fonts-noto-cjk)
+# The end-to-end tests serve the build with real nginx and deploy/nginx.conf.
+[ -x /usr/sbin/nginx ] || need_apt+=(nginx)
+[ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || need_apt+=(libnginx-mod-http-brotli-static)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} from apt"
   $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "${need_apt[@]}"
+fi
+# Debian starts nginx's own service on port 80 at install; the tests run their own.
+if command -v service >/dev/null && service nginx status >/dev/null 2>&1; then
+  $SUDO service nginx stop >/dev/null 2>&1 || true
 fi
 
 # Node tools (playwright-core, axe-core, binaryen's wasm-opt) come from package-lock.json.

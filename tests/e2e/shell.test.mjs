@@ -161,7 +161,8 @@ test('a content security policy lets the app run and blocks injected scripts', a
   await page.goto(server.url + '/stations');
   await appReady(page);
   const policy = await page.locator('meta[http-equiv=Content-Security-Policy]').getAttribute('content');
-  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/]+=*'/);
+  // No inline script is left (the loader is a file), so no per-build hash either.
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval';/);
   assert.match(policy, /object-src 'none'/);
   // What a hostile feed's text would try if it ever reached the DOM as markup.
   const blocked = await page.evaluate(() => new Promise((resolve) => {

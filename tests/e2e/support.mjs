@@ -1,51 +1,124 @@
-// Shared end-to-end plumbing: a static server for the release build in dist/ (with the
-// SPA fallback any static host is configured with) and Debian's headless Chromium.
+// Shared end-to-end plumbing: the release build in dist/ served by real nginx with the
+// project's own deploy/nginx.conf, and Debian's headless Chromium.
+//
+// Tests also need answers no static host gives (hostile feeds, a test intake that
+// fails on purpose). For those, a small Node server sits in front: it answers the
+// paths a test registered in `routes` and passes every other request to nginx
+// untouched (status, headers and body as nginx sent them). `nginxUrl` is nginx itself,
+// with nothing in front, for the specs on what the server sends.
 import http from 'node:http';
 import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const DIST = path.join(ROOT, 'dist');
 export const SHOTS = path.join(ROOT, 'test-results', 'screenshots');
+const NGINX = process.env.NGINX ?? '/usr/sbin/nginx';
+// Debian's libnginx-mod-http-brotli-static (scripts/setup.sh installs it).
+const BROTLI = '/usr/lib/nginx/modules/ngx_http_brotli_static_module.so';
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.webmanifest': 'application/manifest+json',
-  '.sig': 'text/plain', '.txt': 'text/plain',
-};
+async function freePort() {
+  const probe = net.createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 /**
- * Serves `dist/` on 127.0.0.1 at a free port. `routes` maps a URL path to a handler
- * `(req, res) => void` that takes precedence (hostile feeds, a test intake...).
- * Returns `{ url, routes, close }`.
+ * Starts nginx on 127.0.0.1 with deploy/nginx.conf, only `listen` and `root` replaced.
+ * Returns `{ url, stop }`.
+ */
+export async function startNginx(root = DIST) {
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yizhan-nginx-'));
+  const site = fs.readFileSync(path.join(ROOT, 'deploy', 'nginx.conf'), 'utf8');
+  const ours = site
+    .replace(/^\s*listen \[::\]:80;\n/m, '')
+    .replace(/^(\s*)listen 80;/m, `$1listen 127.0.0.1:${port};`)
+    .replace(/^(\s*)root \/srv\/yizhan;/m, `$1root ${root};`);
+  if (ours === site || !ours.includes(`root ${root};`)) throw new Error('deploy/nginx.conf: listen/root lines not found');
+  fs.writeFileSync(path.join(dir, 'nginx.conf'), `
+daemon off;
+master_process on;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+${fs.existsSync(BROTLI) ? `load_module ${BROTLI};` : ''}
+events { worker_connections 512; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+  sendfile on;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+${ours}
+}
+`);
+  const child = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`nginx exited (${child.exitCode}); see ${dir}/error.log: ${fs.existsSync(path.join(dir, 'error.log')) ? fs.readFileSync(path.join(dir, 'error.log'), 'utf8') : ''}`);
+    const up = await new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    });
+    if (up) break;
+    if (i > 100) throw new Error('nginx did not start listening');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.on('exit', () => { fs.rmSync(dir, { recursive: true, force: true }); resolve(); });
+      child.kill('SIGQUIT');
+    }),
+  };
+}
+
+/**
+ * Serves `dist/` through nginx, with the test's own `routes` in front: a map from a URL
+ * path to a handler `(req, res) => void` (hostile feeds, a test intake...).
+ * Returns `{ url, nginxUrl, routes, close }`.
  */
 export async function serveDist({ routes = new Map() } = {}) {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) {
     throw new Error('dist/index.html is missing: run `trunk build --release` first');
   }
+  const nginx = await startNginx();
+  const upstream = new URL(nginx.url);
+  const agent = new http.Agent({ keepAlive: true });
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1');
-    const handler = routes.get(url.pathname);
+    const handler = routes.get(new URL(req.url, 'http://127.0.0.1').pathname);
     if (handler) return handler(req, res);
-    let file = path.normalize(path.join(DIST, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(DIST)) { res.writeHead(403); return res.end(); }
-    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (!fs.existsSync(file)) {
-      // SPA fallback: an app route (no file extension) gets index.html; a missing file 404s.
-      if (path.extname(url.pathname)) { res.writeHead(404); return res.end('not found'); }
-      file = path.join(DIST, 'index.html');
-    }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
+    const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method,
+      path: req.url, headers: req.headers, agent }, (answer) => {
+      res.writeHead(answer.statusCode, answer.rawHeaders);
+      answer.pipe(res);
+    });
+    forward.on('error', (e) => { res.writeHead(502); res.end(String(e)); });
+    req.pipe(forward);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}`,
+    nginxUrl: nginx.url,
     routes,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }),
+    close: async () => {
+      await new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); });
+      agent.destroy();
+      await nginx.stop();
+    },
   };
 }
 

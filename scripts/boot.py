@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Trunk post-build hook (release builds): Trunk's inline loader becomes a file, and
+index.html gets the Content-Security-Policy as a <meta>.
+
+- The loader file imports the app and, if its code or wasm cannot be loaded, turns the
+  static boot frame in index.html into a message with a retry button.
+- No inline script is left, so the policy needs no per-build hash: it is one static
+  string, kept in deploy/nginx.conf (the header a server sends) and copied here for
+  hosts that cannot set headers (minus frame-ancestors, which a <meta> cannot carry).
+"""
+import hashlib, os, re, sys
+from pathlib import Path
+
+if os.environ.get("TRUNK_PROFILE", "release") != "release":
+    # `trunk serve` injects its live-reload script after this hook; the loader and the
+    # policy are for what gets deployed.
+    print("boot loader and content security policy: skipped in a debug build")
+    sys.exit(0)
+
+root = Path(__file__).resolve().parent.parent
+staging = Path(os.environ.get("TRUNK_STAGING_DIR", sys.argv[1] if len(sys.argv) > 1 else "dist"))
+index = staging / "index.html"
+html = index.read_text(encoding="utf-8")
+
+# The one policy, from the nginx config.
+nginx = (root / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+found = re.search(r'add_header Content-Security-Policy "([^"]+)"', nginx)
+if not found:
+    sys.exit("deploy/nginx.conf has no Content-Security-Policy header")
+policy = "; ".join(p for p in found.group(1).split("; ") if not p.startswith("frame-ancestors"))
+
+inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", html, flags=re.S)
+if len(inline) != 1:
+    sys.exit(f"expected Trunk's one inline loader, found {len(inline)} inline scripts")
+js = re.search(r"from '(/[^']+\.js)'", inline[0])
+wasm = re.search(r"module_or_path: '(/[^']+\.wasm)'", inline[0])
+if not (js and wasm):
+    sys.exit("Trunk's loader changed shape: no JS module or wasm path found")
+
+loader = f"""// Yizhan's loader, written by scripts/boot.py from Trunk's: starts the app; if its
+// code cannot be loaded, the boot frame in index.html says so and offers a retry.
+document.getElementById('boot-retry')?.addEventListener('click', () => location.reload());
+try {{
+  const bindings = await import('{js.group(1)}');
+  const wasm = await bindings.default({{ module_or_path: '{wasm.group(1)}' }});
+  window.wasmBindings = bindings;
+  dispatchEvent(new CustomEvent('TrunkApplicationStarted', {{ detail: {{ wasm }} }}));
+}} catch (error) {{
+  console.error('Yizhan could not start:', error);
+  document.getElementById('boot')?.classList.add('boot-failed');
+}}
+"""
+name = f"boot-{hashlib.sha256(loader.encode()).hexdigest()[:16]}.js"
+(staging / name).write_text(loader, encoding="utf-8")
+html = re.sub(r"<script(?![^>]*\bsrc=)[^>]*>.*?</script>",
+              lambda _: f'<script type="module" src="/{name}"></script>', html, count=1, flags=re.S)
+
+if 'http-equiv="Content-Security-Policy"' in html:
+    sys.exit("index.html already has a Content-Security-Policy")
+meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}" />'
+html, n = re.subn(r'(<meta charset="utf-8"\s*/?>)', lambda m: m.group(1) + "\n    " + meta, html, count=1)
+if n != 1:
+    sys.exit("index.html has no <meta charset> to put the policy after")
+index.write_text(html, encoding="utf-8")
+print(f"boot loader {name}; content security policy from deploy/nginx.conf")

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Trunk's post-build step, in this order (each reads what the one before wrote):
+#  1. boot.py: the inline loader becomes a file (no inline script: the CSP needs no
+#     hash and can be a static header) that shows the boot frame's retry message when
+#     the wasm fails to load; the Content-Security-Policy <meta>.
+#  2. precache.py: the service worker's list of this build's files.
+#  3. precompress.mjs: a .gz and a .br beside every text file, for static hosts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 scripts/boot.py
+python3 scripts/precache.py
+node scripts/precompress.mjs

@@ -1,0 +1,112 @@
+// What the server sends: deploy/nginx.conf run by real nginx (headers, precompressed
+// files, caching, the SPA fallback), and the static boot frame in index.html before the
+// wasm has loaded, or when it cannot.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { serveDist, launchBrowser, openPage, appReady, screenshot, DIST } from './support.mjs';
+
+let server, browser;
+before(async () => { server = await serveDist(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** A raw GET straight to nginx: `{ status, headers, body }` with the body as sent. */
+function get(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+const built = (re) => fs.readdirSync(DIST).find((f) => re.test(f));
+
+test('nginx sends the security headers on every answer, the SPA fallback for routes, 404 for missing files', async () => {
+  for (const url of ['/', '/stations', '/stations/371500-0001', '/join', '/nope.js', '/feed/gone.json']) {
+    const { status, headers } = await get(server.nginxUrl + url);
+    assert.equal(status, /\.(js|json)$/.test(url) ? 404 : 200, url);
+    const csp = headers['content-security-policy'];
+    assert.match(csp, /frame-ancestors 'none'/, url);
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/, `${url}: no inline script allowed`);
+    assert.equal(headers['x-content-type-options'], 'nosniff', url);
+    assert.equal(headers['referrer-policy'], 'no-referrer', url);
+    assert.match(headers['permissions-policy'], /geolocation=\(self\)/);
+    assert.match(headers['permissions-policy'], /camera=\(self\)/);
+    assert.equal(headers.server, 'nginx', 'no version in the Server header');
+    if (status === 200) assert.equal(headers['content-type'], 'text/html; charset=utf-8', url);
+  }
+  // The policy in the <meta> is the header's, minus what a <meta> cannot carry.
+  const html = (await get(`${server.nginxUrl}/`)).body.toString();
+  assert.ok(!/<script(?![^>]*\bsrc=)[^>]*>/.test(html), 'no inline script in index.html');
+});
+
+test('hashed files are cached for a year, immutable; index.html, sw.js and the manifests are asked for each time', async () => {
+  const wasm = built(/_bg\.wasm$/);
+  const css = built(/^main-.*\.css$/);
+  const feed = JSON.parse(fs.readFileSync(path.join(DIST, 'feed', 'manifest.json'), 'utf8'));
+  const cases = [
+    ['/', 'no-cache'], ['/index.html', 'no-cache'], ['/sw.js', 'no-cache'],
+    ['/manifest.webmanifest', 'no-cache'], ['/feed/manifest.json', 'no-cache'],
+    [`/${wasm}`, 'public, max-age=31536000, immutable'], [`/${css}`, 'public, max-age=31536000, immutable'],
+    [`/${built(/^yizhan-.*\.js$/)}`, 'public, max-age=31536000, immutable'],
+    [`/${built(/^boot-.*\.js$/)}`, 'public, max-age=31536000, immutable'],
+    [`/feed/${feed.regions[0].path}`, 'public, max-age=31536000, immutable'],
+  ];
+  for (const [url, expected] of cases) {
+    assert.equal((await get(server.nginxUrl + url)).headers['cache-control'], expected, url);
+  }
+  assert.equal((await get(`${server.nginxUrl}/${wasm}`)).headers['content-type'], 'application/wasm');
+  assert.match((await get(`${server.nginxUrl}/manifest.webmanifest`)).headers['content-type'], /^application\/manifest\+json/);
+});
+
+test('every text file is served precompressed (brotli, gzip) exactly as built, and plain to a client that asks for neither', async () => {
+  for (const file of [built(/_bg\.wasm$/), built(/^yizhan-.*\.js$/), built(/^main-.*\.css$/), 'index.html', 'feed/manifest.json']) {
+    const raw = fs.readFileSync(path.join(DIST, file));
+    const br = await get(`${server.nginxUrl}/${file}`, { 'accept-encoding': 'br, gzip' });
+    assert.equal(br.headers['content-encoding'], 'br', file);
+    assert.match(br.headers.vary ?? '', /Accept-Encoding/i, file);
+    assert.deepEqual(zlib.brotliDecompressSync(br.body), raw, file);
+    const gz = await get(`${server.nginxUrl}/${file}`, { 'accept-encoding': 'gzip' });
+    assert.equal(gz.headers['content-encoding'], 'gzip', file);
+    assert.deepEqual(zlib.gunzipSync(gz.body), raw, file);
+    const plain = await get(`${server.nginxUrl}/${file}`);
+    assert.equal(plain.headers['content-encoding'], undefined, file);
+    assert.deepEqual(plain.body, raw, file);
+  }
+});
+
+test('the app frame and words are on screen before the wasm has loaded, then the app takes over', async () => {
+  const { context, page } = await openPage(browser);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/*_bg.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto(`${server.url}/stations`, { waitUntil: 'domcontentloaded' });
+  await page.locator('#boot .boot-loading').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#boot').innerText(), /驿站[\s\S]*正在打开驿站/);
+  assert.equal(await page.locator('nav.bottom-nav').count(), 0, 'the app has not started');
+  await screenshot(page, 'boot-frame-phone');
+  release();
+  await appReady(page);
+  assert.equal(await page.locator('#boot').count(), 0, 'the frame gave way to the app');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('when the wasm cannot be loaded the frame says so in words and a retry opens the app', async () => {
+  const { context, page } = await openPage(browser);
+  await page.route('**/*_bg.wasm', (route) => route.abort('internetdisconnected'));
+  await page.goto(`${server.url}/stations`);
+  await page.locator('#boot .boot-failure').waitFor({ state: 'visible', timeout: 15000 });
+  assert.match(await page.locator('#boot .boot-failure').innerText(), /驿站没能打开[\s\S]*重试/);
+  assert.equal(await page.locator('#boot .boot-loading').isVisible(), false);
+  await screenshot(page, 'boot-failed-phone');
+  await page.unroute('**/*_bg.wasm');
+  await page.getByRole('button', { name: /重试/ }).click();
+  await appReady(page);
+  await context.close();
+});
