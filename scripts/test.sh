@@ -23,6 +23,8 @@ step "wasm-bindgen tests in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test browser
 step "trunk build --release"
 trunk build --release
+step "size budget of the first visit's critical path (SIZE_BUDGET)"
+python3 scripts/size_budget.py
 step "independent check of the bundled sample feed against FEED.md"
 python3 tests/check_feed.py public/feed
 step "end-to-end tests in headless Chromium"

@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""Fails when the first visit's critical path grows past the budget in SIZE_BUDGET.
+
+The critical path is what a first visit must download before the first station row:
+index.html, the loader, the app's JS, its wasm and its CSS, counted as the gzip files
+the build wrote beside them (gzip -9: deterministic for the same build). Prints the
+brotli figures too. `python3 scripts/size_budget.py [dist]`."""
+import re, sys
+from pathlib import Path
+
+root = Path(__file__).resolve().parent.parent
+dist = Path(sys.argv[1]) if len(sys.argv) > 1 else root / "dist"
+budget = int((root / "SIZE_BUDGET").read_text().split()[0])
+
+html = (dist / "index.html").read_text(encoding="utf-8")
+# Everything index.html makes the browser fetch at once: scripts, preloads, stylesheets.
+named = re.findall(r'<(?:script[^>]*\bsrc|link[^>]*rel="(?:stylesheet|modulepreload|preload)"[^>]*\bhref)="/([^"]+)"', html)
+named += re.findall(r'<link[^>]*\bhref="/([^"]+)"[^>]*rel="(?:stylesheet|modulepreload|preload)"', html)
+files = ["index.html"] + sorted(set(named))
+total_gz = total_br = 0
+for name in files:
+    gz = (dist / f"{name}.gz").stat().st_size
+    br = (dist / f"{name}.br").stat().st_size
+    total_gz += gz
+    total_br += br
+    print(f"  {name:44} {(dist / name).stat().st_size:>9} raw {gz:>8} gzip {br:>8} brotli")
+print(f"critical path: {total_gz} bytes gzip ({total_gz / 1024:.1f} KiB), "
+      f"{total_br} brotli ({total_br / 1024:.1f} KiB); budget {budget} gzip")
+if total_gz > budget:
+    sys.exit(f"size budget exceeded by {total_gz - budget} bytes: make it smaller, or raise "
+             "SIZE_BUDGET in the same change and say why")
