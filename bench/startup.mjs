@@ -1,0 +1,114 @@
+// The first-visit benchmark (issue 13's table), for the current build and for a
+// minimal Leptos counter built in the same run:
+//   trunk build --release && node bench/startup.mjs        (RUNS=5 by default)
+// Both are served by real nginx with deploy/nginx.conf (precompressed files). For each:
+// the critical path's size (gzip and brotli), then in headless Chromium the medians of
+// several runs of a first visit (empty cache) and a repeat visit (same browser profile:
+// HTTP cache, service worker, the device's copy of the feed), under a cheap-phone
+// profile (CPU slowed ×4, 150 ms round trip, 1.6 Mbit/s down) and not slowed.
+// "frame" is the first contentful paint (the boot frame's words); "first row" is when the
+// first station row (the counter's button) is in the DOM. Never part of the tests.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startNginx, launchBrowser, ROOT, DIST } from '../tests/e2e/support.mjs';
+
+const RUNS = Number(process.env.RUNS ?? 5);
+const NEAR = '36.457,115.985'; // in the bundled sample feed (Liaocheng)
+const COUNTER_DIST = path.join(ROOT, 'target', 'bench', 'counter-dist');
+const SLOW = { cpu: 4, latency: 150, down: (1.6 * 1e6) / 8, up: (0.75 * 1e6) / 8 };
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
+const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+/** The critical path of a build: index.html and every file it loads at once. */
+function criticalPath(dist) {
+  const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const named = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*rel="(?:stylesheet|modulepreload|preload)"[^>]*\bhref)="\/([^"]+)"/g)].map((m) => m[1]);
+  let gz = 0, br = 0;
+  for (const f of ['index.html', ...new Set(named)]) {
+    gz += fs.statSync(path.join(dist, `${f}.gz`)).size;
+    br += fs.statSync(path.join(dist, `${f}.br`)).size;
+  }
+  return { gz, br };
+}
+
+function buildCounter() {
+  console.log('building the Leptos counter (bench/counter)...');
+  execFileSync('trunk', ['build', '--release'], {
+    cwd: path.join(ROOT, 'bench', 'counter'),
+    env: { ...process.env, CARGO_TARGET_DIR: path.join(ROOT, 'target', 'bench', 'counter-target') },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  execFileSync('node', [path.join(ROOT, 'scripts', 'precompress.mjs'), COUNTER_DIST], { stdio: 'ignore' });
+}
+
+/** One visit; returns { frame, ready } in ms from navigation start. */
+async function visit(page, url, selector) {
+  await page.goto(url, { waitUntil: 'commit' });
+  await page.locator(selector).first().waitFor({ state: 'attached', timeout: 120000 });
+  return page.evaluate((sel) => {
+    const paint = performance.getEntriesByName('first-contentful-paint')[0];
+    return { frame: paint ? paint.startTime : NaN, ready: window.__ready ?? performance.now() };
+  }, selector);
+}
+
+async function measure(browser, baseUrl, route, selector, slow) {
+  const first = [], firstFrame = [], repeat = [];
+  for (let run = 0; run < RUNS; run++) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    // The moment the selector first matches, recorded in the page itself.
+    await page.addInitScript((sel) => {
+      new MutationObserver((_, obs) => {
+        if (document.querySelector(sel)) { window.__ready = performance.now(); obs.disconnect(); }
+      }).observe(document, { childList: true, subtree: true });
+    }, selector);
+    const cdp = await context.newCDPSession(page);
+    if (slow) {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: SLOW.cpu });
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: SLOW.latency,
+        downloadThroughput: SLOW.down, uploadThroughput: SLOW.up });
+    }
+    const a = await visit(page, baseUrl + route, selector);
+    first.push(a.ready);
+    firstFrame.push(a.frame);
+    // Let the service worker install and the feed copy settle, as between two real visits.
+    await page.waitForTimeout(slow ? 4000 : 1500);
+    const b = await visit(page, baseUrl + route, selector);
+    repeat.push(b.ready);
+    await context.close();
+  }
+  return { first: median(first), frame: median(firstFrame), repeat: median(repeat) };
+}
+
+if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error('run `trunk build --release` first');
+if (!process.env.SKIP_COUNTER || !fs.existsSync(path.join(COUNTER_DIST, 'index.html'))) buildCounter();
+
+const browser = await launchBrowser();
+const rows = [];
+for (const [name, dist, route, selector] of [
+  ['yizhan', DIST, `/stations?near=${NEAR}`, 'li[data-station-id]'],
+  ['leptos counter', COUNTER_DIST, '/', 'button'],
+]) {
+  const server = await startNginx(dist);
+  const size = criticalPath(dist);
+  const slow = await measure(browser, server.url, route, selector, true);
+  const fast = await measure(browser, server.url, route, selector, false);
+  rows.push({ name, size, slow, fast });
+  await server.stop();
+}
+await browser.close();
+
+console.log(`\nmedians of ${RUNS} runs; slowed = CPU ×${SLOW.cpu}, ${SLOW.latency} ms latency, 1.6 Mbit/s down\n`);
+console.log('| | ' + rows.map((r) => r.name).join(' | ') + ' |');
+console.log('|---|' + rows.map(() => '---|').join(''));
+const line = (label, f) => console.log(`| ${label} | ${rows.map(f).join(' | ')} |`);
+line('critical path (html + js + wasm + css)', (r) => `${kib(r.size.gz)} gzip, ${kib(r.size.br)} brotli`);
+line('first visit → first contentful paint (slowed)', (r) => secs(r.slow.frame));
+line('first visit → first row (slowed)', (r) => secs(r.slow.first));
+line('repeat visit → first row (slowed)', (r) => secs(r.slow.repeat));
+line('first visit → first row (not slowed)', (r) => secs(r.fast.first));
+line('repeat visit → first row (not slowed)', (r) => secs(r.fast.repeat));
