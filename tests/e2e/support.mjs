@@ -31,17 +31,19 @@ async function freePort() {
 
 /**
  * Starts nginx on 127.0.0.1 with deploy/nginx.conf, only `listen` and `root` replaced.
- * Returns `{ url, stop }`.
+ * `withoutCsp` drops the policy header, only for benchmarking old builds whose loader
+ * was an inline script. Returns `{ url, stop }`.
  */
-export async function startNginx(root = DIST) {
+export async function startNginx(root = DIST, { withoutCsp = false } = {}) {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yizhan-nginx-'));
   const site = fs.readFileSync(path.join(ROOT, 'deploy', 'nginx.conf'), 'utf8');
-  const ours = site
+  const configured = withoutCsp ? site.replace(/^\s*add_header Content-Security-Policy .*$/m, '') : site;
+  const ours = configured
     .replace(/^\s*listen \[::\]:80;\n/m, '')
     .replace(/^(\s*)listen 80;/m, `$1listen 127.0.0.1:${port};`)
     .replace(/^(\s*)root \/srv\/yizhan;/m, `$1root ${root};`);
-  if (ours === site || !ours.includes(`root ${root};`)) throw new Error('deploy/nginx.conf: listen/root lines not found');
+  if (ours === configured || !ours.includes(`root ${root};`)) throw new Error('deploy/nginx.conf: listen/root lines not found');
   fs.writeFileSync(path.join(dir, 'nginx.conf'), `
 daemon off;
 master_process on;
