@@ -205,31 +205,31 @@ impl Feed {
         complete
     }
 
-    /// Fetches and checks every file a new manifest needs, then commits it.
+    /// Fetches and checks every file a new manifest needs, then commits it. The files
+    /// are asked for all at once: on a 150 ms mobile round trip, one after another
+    /// cost a round trip each before the first station row.
     async fn adopt(self, path: &str, manifest: Manifest) -> Result<(), Refusal> {
-        let campaigns = fetch_json::<Campaigns>(path, manifest.campaigns.as_ref()).await?;
-        let unions = fetch_json::<Unions>(path, manifest.unions.as_ref()).await?;
-        let statuses = fetch_json::<Statuses>(path, manifest.statuses.as_ref()).await?;
+        let wanted = self.regions_to_load(&manifest);
+        let (campaigns, unions, statuses, shards) = futures::join!(
+            fetch_json::<Campaigns>(path, manifest.campaigns.as_ref()),
+            fetch_json::<Unions>(path, manifest.unions.as_ref()),
+            fetch_json::<Statuses>(path, manifest.statuses.as_ref()),
+            futures::future::join_all(
+                wanted
+                    .iter()
+                    .map(|entry| self.shard_for(path, &manifest, entry))
+            ),
+        );
+        let (campaigns, unions, statuses) = (campaigns?, unions?, statuses?);
         if !self.is_current(path) {
             return Ok(());
         }
         let mut regions = Vec::new();
         let mut new_files: Vec<(String, Vec<u8>)> = Vec::new();
-        for entry in self.regions_to_load(&manifest) {
-            let reuse = self
-                .data
-                .with_untracked(|d| d.regions.iter().find(|r| r.sha256 == entry.sha256).cloned());
-            match reuse {
-                Some(region) => regions.push(region),
-                None => {
-                    let (region, bytes) = fetch_region(path, &manifest, &entry).await?;
-                    new_files.push((resolve(path, &entry.path)?, bytes));
-                    regions.push(Arc::new(region));
-                }
-            }
-        }
-        if !self.is_current(path) {
-            return Ok(());
+        for shard in shards {
+            let (region, file) = shard?;
+            regions.push(region);
+            new_files.extend(file);
         }
         // Every check passed: store the files, then the manifest record, then show.
         new_files.extend(
@@ -266,6 +266,24 @@ impl Feed {
             i.storage_full = full;
         });
         Ok(())
+    }
+
+    /// One shard a new manifest needs: the one shown when its hash is unchanged, else
+    /// fetched and checked, with its `(path, bytes)` to store.
+    async fn shard_for(
+        self,
+        path: &str,
+        manifest: &Manifest,
+        entry: &RegionEntry,
+    ) -> Result<(Arc<Region>, Option<(String, Vec<u8>)>), Refusal> {
+        let shown = self
+            .data
+            .with_untracked(|d| d.regions.iter().find(|r| r.sha256 == entry.sha256).cloned());
+        if let Some(region) = shown {
+            return Ok((region, None));
+        }
+        let (region, bytes) = fetch_region(path, manifest, entry).await?;
+        Ok((Arc::new(region), Some((resolve(path, &entry.path)?, bytes))))
     }
 
     /// The manifest's regions within the search radius of the user that are not loaded.
