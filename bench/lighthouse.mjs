@@ -7,10 +7,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startNginx } from '../tests/e2e/support.mjs';
+import { startNginx, DIST } from '../tests/e2e/support.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 3);
-const server = await startNginx();
+// As in startup.mjs: APP_DIST=path for another build, OLD_LOADER=1 if its loader is inline.
+const server = await startNginx(process.env.APP_DIST ?? DIST, { withoutCsp: !!process.env.OLD_LOADER });
 const url = `${server.url}/stations?near=36.457,115.985`;
 const results = [];
 try {

@@ -155,16 +155,21 @@ async fn an_async_locked_section_runs_once_and_returns_its_value() {
 #[wasm_bindgen_test]
 fn the_crash_page_speaks_the_page_language_offers_a_reload_and_leaves_storage_alone() {
     use yizhan::adapters::crash;
-    let document = web_sys::window().unwrap().document().unwrap();
+    // A document of its own: the test runner reports through this page's body.
+    let page = web_sys::window().unwrap().document().unwrap();
+    let document = page
+        .implementation()
+        .unwrap()
+        .create_html_document()
+        .unwrap();
     let root = document.document_element().unwrap();
     local_storage()
         .set_item("test.crash.kept", "{\"card\":1}")
         .unwrap();
     let before = local_storage().length().unwrap();
-    let saved_body = document.body().unwrap().inner_html();
 
     root.set_attribute("lang", "en").unwrap();
-    crash::show_crash_message();
+    crash::write_crash_page(&document);
     let shown = document
         .query_selector("[data-testid=crash]")
         .unwrap()
@@ -180,11 +185,18 @@ fn the_crash_page_speaks_the_page_language_offers_a_reload_and_leaves_storage_al
     assert_eq!(shown.get_attribute("role").as_deref(), Some("alert"));
 
     root.set_attribute("lang", "zh-CN").unwrap();
-    crash::show_crash_message();
+    crash::write_crash_page(&document);
     let text = document.body().unwrap().text_content().unwrap();
     assert!(
         text.contains("出错了") && text.contains("重新打开驿站"),
         "{text}"
+    );
+    assert_eq!(
+        document
+            .query_selector_all("[data-testid=crash]")
+            .unwrap()
+            .length(),
+        1
     );
 
     assert_eq!(local_storage().length().unwrap(), before);
@@ -196,5 +208,4 @@ fn the_crash_page_speaks_the_page_language_offers_a_reload_and_leaves_storage_al
         Some("{\"card\":1}")
     );
     local_storage().remove_item("test.crash.kept").unwrap();
-    document.body().unwrap().set_inner_html(&saved_body);
 }

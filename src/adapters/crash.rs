@@ -7,16 +7,15 @@
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        show_crash_message();
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            write_crash_page(&document);
+        }
     }));
 }
 
-/// Writes the crash page into `<body>` in the page's language (`<html lang>`, which the
-/// app keeps in step with the user's choice): `crash::show_crash_message()`.
-pub fn show_crash_message() {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
+/// Writes the crash page into `document`'s `<body>` in its language (`<html lang>`,
+/// which the app keeps in step with the user's choice): `write_crash_page(&document)`.
+pub fn write_crash_page(document: &web_sys::Document) {
     let english = document
         .document_element()
         .and_then(|root| root.get_attribute("lang"))

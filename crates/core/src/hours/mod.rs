@@ -250,12 +250,15 @@ impl OpeningHours {
             rules[i]
                 .spans
                 .iter()
-                .map(|s| match cut && s.end <= s.start {
-                    true => Span {
-                        start: s.start,
-                        end: DAY_MIN as u16,
-                    },
-                    false => s.clone(),
+                .map(|s| {
+                    if cut && s.end <= s.start {
+                        Span {
+                            start: s.start,
+                            end: DAY_MIN as u16,
+                        }
+                    } else {
+                        *s
+                    }
                 })
                 .collect::<Vec<_>>()
         };
