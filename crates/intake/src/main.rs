@@ -1,0 +1,106 @@
+//! `yizhan-intake serve --db intake.sqlite --listen 127.0.0.1:8787 --allow-origin ORIGIN…`
+//! (see the README's "Intake server").
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use yizhan_intake::{app, limit::Limiter, store::Store, Intake};
+
+const USAGE: &str = "usage: yizhan-intake serve --db FILE [--listen ADDR:PORT] [--allow-origin ORIGIN]... [--burst N] [--per-minute N]";
+
+struct Options {
+    db: PathBuf,
+    listen: SocketAddr,
+    origins: Vec<String>,
+    burst: u32,
+    per_minute: u32,
+}
+
+fn parse(args: &[String]) -> Result<Options, String> {
+    if args.first().map(String::as_str) != Some("serve") {
+        return Err(USAGE.into());
+    }
+    let mut options = Options {
+        db: PathBuf::new(),
+        listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
+        origins: Vec::new(),
+        burst: 30,
+        per_minute: 60,
+    };
+    let mut rest = args[1..].iter();
+    while let Some(flag) = rest.next() {
+        let value = rest
+            .next()
+            .ok_or(format!("{flag} needs a value\n{USAGE}"))?;
+        match flag.as_str() {
+            "--db" => options.db = PathBuf::from(value),
+            "--listen" => {
+                options.listen = value
+                    .parse()
+                    .map_err(|_| format!("--listen {value}: not ADDR:PORT"))?
+            }
+            "--allow-origin" => options
+                .origins
+                .push(value.trim_end_matches('/').to_string()),
+            "--burst" => {
+                options.burst = value
+                    .parse()
+                    .map_err(|_| format!("--burst {value}: not a number"))?
+            }
+            "--per-minute" => {
+                options.per_minute = value
+                    .parse()
+                    .map_err(|_| format!("--per-minute {value}: not a number"))?
+            }
+            other => return Err(format!("unknown option {other}\n{USAGE}")),
+        }
+    }
+    if options.db.as_os_str().is_empty() {
+        return Err(format!("--db is required\n{USAGE}"));
+    }
+    Ok(options)
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = match parse(&args) {
+        Ok(o) => o,
+        Err(message) => {
+            eprintln!("{message}");
+            std::process::exit(2);
+        }
+    };
+    let store = match Store::open(&options.db) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("cannot open {}: {e}", options.db.display());
+            std::process::exit(1);
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(options.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("cannot listen on {}: {e}", options.listen);
+            std::process::exit(1);
+        }
+    };
+    let intake = Arc::new(Intake {
+        store,
+        allowed_origins: options.origins,
+        limiter: Limiter::new(options.burst, options.per_minute),
+    });
+    println!("yizhan-intake listening on {}", options.listen);
+    let served = axum::serve(
+        listener,
+        app(intake).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    if let Err(e) = served {
+        eprintln!("server error: {e}");
+        std::process::exit(1);
+    }
+}
