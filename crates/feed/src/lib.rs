@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod csv_import;
+pub mod desk;
 pub mod generate;
 pub mod keys;
 

@@ -26,14 +26,38 @@ mod cli {
       Writes realistic synthetic stations (GCJ-02) over real cities.
   keygen --out KEYFILE
       Writes an Ed25519 secret key to KEYFILE and its public key to KEYFILE.pub.
+
+The union desk (DB is the intake server's --db file):
+  desk export --db DB --out pending.csv
+      The join, transfer and card requests awaiting a decision, as a CSV (UTF-8 with
+      BOM) to fill in WPS or Excel: decision (approved, needs_info, rejected),
+      member_no (for an approval), note.
+  desk import --db DB --file pending.csv
+      Records the filled decisions. Any bad row is reported as FILE:LINE: reason; then
+      nothing is recorded. A decision is never recorded twice.
+  desk statuses --db DB --out statuses.json
+      The statuses file for `build --statuses`: received, or the decision.
 ";
 
     /// Runs a command line; returns the process exit status.
     pub fn run(args: Vec<String>) -> i32 {
-        let Some((command, rest)) = args.split_first() else {
+        let Some((command, mut rest)) = args.split_first() else {
             eprint!("{HELP}");
             return 2;
         };
+        let mut action = "";
+        if command == "desk" {
+            match rest.split_first() {
+                Some((a, others)) => {
+                    action = a.as_str();
+                    rest = others;
+                }
+                None => {
+                    eprint!("{HELP}");
+                    return 2;
+                }
+            }
+        }
         let (opts, flags) = match parse_options(rest) {
             Ok(o) => o,
             Err(e) => {
@@ -45,6 +69,7 @@ mod cli {
             "build" => build(&opts, flags.contains(&"strict")),
             "generate" => generate_cmd(&opts),
             "keygen" => keygen(&opts),
+            "desk" => desk(action, &opts),
             "help" | "--help" | "-h" => {
                 print!("{HELP}");
                 Ok(())
@@ -172,6 +197,44 @@ mod cli {
             if signature.is_some() { ", signed" } else { "" }
         );
         Ok(())
+    }
+
+    fn desk(action: &str, opts: &Options) -> Result<(), String> {
+        use yizhan_feed::desk;
+        let db_path = required(opts, "db")?;
+        let mut db = desk::open(db_path)?;
+        match action {
+            "export" => {
+                let out = required(opts, "out")?;
+                let (bytes, rows) = desk::export(&db)?;
+                std::fs::write(out, bytes).map_err(|e| format!("writing {out}: {e}"))?;
+                println!("wrote {out}: {rows} request(s) awaiting a decision");
+                Ok(())
+            }
+            "import" => {
+                let file = required(opts, "file")?;
+                let decisions =
+                    desk::read_decisions(&db, file, &read(file)?).map_err(|errors| {
+                        report(&errors);
+                        format!("{} error(s) in {file}; nothing was recorded", errors.len())
+                    })?;
+                desk::record(&mut db, &decisions, &now_china())?;
+                println!("recorded {} decision(s) from {file}", decisions.len());
+                Ok(())
+            }
+            "statuses" => {
+                let out = required(opts, "out")?;
+                let statuses = desk::statuses(&db)?;
+                let n = statuses["statuses"].as_array().map_or(0, Vec::len);
+                let text = serde_json::to_vec_pretty(&statuses).map_err(|e| e.to_string())?;
+                std::fs::write(out, text).map_err(|e| format!("writing {out}: {e}"))?;
+                println!("wrote {out}: {n} status(es)");
+                Ok(())
+            }
+            other => Err(format!(
+                "unknown desk command `{other}` (export, import, statuses)"
+            )),
+        }
     }
 
     fn now_china() -> String {
