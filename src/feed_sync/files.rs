@@ -140,7 +140,7 @@ pub(super) fn files_of(manifest_path: &str, m: &Manifest) -> Vec<String> {
         .iter()
         .map(|r| &r.path)
         .chain(
-            [&m.campaigns, &m.unions, &m.statuses]
+            [&m.campaigns, &m.unions, &m.statuses, &m.coupons]
                 .into_iter()
                 .flatten()
                 .map(|f| &f.path),

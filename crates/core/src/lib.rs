@@ -5,6 +5,7 @@
 //! `cargo test -p yizhan-core`. The web app (`yizhan`) and the publisher's tool
 //! (`yizhan-feed`) both build on it.
 
+pub mod card;
 pub mod coupon_code;
 pub mod feed;
 pub mod geo;

@@ -67,6 +67,7 @@ mod tests {
                     member_no: None,
                     note: None,
                     updated: None,
+                    card: None,
                 },
                 RequestStatus {
                     reference: sha256_hex(id.as_bytes()),
@@ -74,6 +75,7 @@ mod tests {
                     member_no: None,
                     note: None,
                     updated: Some("2026-11-20T10:00:00+08:00".into()),
+                    card: None,
                 },
                 RequestStatus {
                     reference: sha256_hex(id.as_bytes()).to_uppercase(),
@@ -81,6 +83,7 @@ mod tests {
                     member_no: Some("3715002026000999".into()),
                     note: Some("欢迎".into()),
                     updated: Some("2026-11-21T10:00:00+08:00".into()),
+                    card: None,
                 },
             ],
         };
@@ -97,6 +100,7 @@ mod tests {
             member_no: member_no.map(str::to_string),
             note: None,
             updated: None,
+            card: None,
         }
     }
 

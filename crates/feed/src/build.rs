@@ -10,8 +10,8 @@ use std::io;
 use std::path::Path;
 use yizhan_core::feed::check::intake_url_allowed;
 use yizhan_core::feed::{
-    sha256_hex, Campaigns, FileRef, Intake, Manifest, Publisher, RegionEntry, Shard, Statuses,
-    Unions, FORMAT,
+    sha256_hex, Campaigns, Coupons, FileRef, Intake, Manifest, Publisher, RegionEntry, Shard,
+    Statuses, Unions, FORMAT,
 };
 use yizhan_core::geo::Datum;
 
@@ -26,6 +26,7 @@ pub struct BuildInput {
     pub campaigns: Option<(String, Vec<u8>)>,
     pub unions: Option<(String, Vec<u8>)>,
     pub statuses: Option<(String, Vec<u8>)>,
+    pub coupons: Option<(String, Vec<u8>)>,
     pub holidays: Vec<NaiveDate>,
     pub intake: Option<String>,
 }
@@ -48,6 +49,7 @@ pub fn build_feed(input: BuildInput) -> Result<FeedFiles, Vec<Diagnostic>> {
             let ok = match kind {
                 "campaigns" => check_json::<Campaigns>(name, bytes),
                 "unions" => check_json::<Unions>(name, bytes),
+                "coupons" => check_json::<Coupons>(name, bytes),
                 _ => check_json::<Statuses>(name, bytes),
             };
             if let Err(d) = ok {
@@ -62,6 +64,7 @@ pub fn build_feed(input: BuildInput) -> Result<FeedFiles, Vec<Diagnostic>> {
     let campaigns = add_json("campaigns", &input.campaigns, &mut errors);
     let unions = add_json("unions", &input.unions, &mut errors);
     let statuses = add_json("statuses", &input.statuses, &mut errors);
+    let coupons = add_json("coupons", &input.coupons, &mut errors);
     if let Some(url) = &input.intake {
         if !intake_url_allowed(url) {
             errors.push(Diagnostic {
@@ -121,6 +124,7 @@ pub fn build_feed(input: BuildInput) -> Result<FeedFiles, Vec<Diagnostic>> {
         campaigns,
         unions,
         statuses,
+        coupons,
         holidays: input.holidays,
         intake: input.intake.map(|url| Intake { url }),
     };
@@ -213,6 +217,7 @@ mod tests {
             campaigns: Some(("c.json".into(), br#"{"campaigns":[]}"#.to_vec())),
             unions: None,
             statuses: None,
+            coupons: None,
             holidays: vec![],
             intake: None,
         }

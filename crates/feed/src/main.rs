@@ -17,7 +17,8 @@ mod cli {
     const HELP: &str = "yizhan-feed: publish a Yizhan feed (format yizhan-feed/1)
 
   build --stations FILE.csv --datum gcj02|wgs84 --sequence N --out DIR
-        [--campaigns F.json] [--unions F.json] [--statuses F.json] [--holidays F.txt]
+        [--campaigns F.json] [--unions F.json] [--statuses F.json] [--coupons F.json]
+        [--holidays F.txt]
         [--intake URL] [--sign-key KEYFILE] [--publisher NAME] [--publisher-phone P]
         [--published-at RFC3339] [--strict]
       Writes content-hashed shards per region and manifest.json (and manifest.json.sig
@@ -35,8 +36,13 @@ The union desk (DB is the intake server's --db file):
   desk import --db DB --file pending.csv
       Records the filled decisions. Any bad row is reported as FILE:LINE: reason; then
       nothing is recorded. A decision is never recorded twice.
-  desk statuses --db DB --out statuses.json
-      The statuses file for `build --statuses`: received, or the decision.
+  desk publish --db DB --campaigns campaigns.json --out DIR
+        [--sign-key KEYFILE --card-valid-until YYYY-MM-DD]
+      Decides the coupon claims not decided yet by the campaigns' rules (first come,
+      within the total, per member per period, members only where asked), records the
+      venues' redemptions, and writes for `build`: DIR/statuses.json (with cards signed
+      by the key), DIR/coupons.json (issued and used) and DIR/campaigns.json (remaining
+      brought down).
 ";
 
     /// Runs a command line; returns the process exit status.
@@ -163,6 +169,7 @@ The union desk (DB is the intake server's --db file):
             campaigns: optional("campaigns")?,
             unions: optional("unions")?,
             statuses: optional("statuses")?,
+            coupons: optional("coupons")?,
             holidays,
             intake: opts.get("intake").cloned(),
         };
@@ -222,17 +229,50 @@ The union desk (DB is the intake server's --db file):
                 println!("recorded {} decision(s) from {file}", decisions.len());
                 Ok(())
             }
-            "statuses" => {
-                let out = required(opts, "out")?;
-                let statuses = desk::statuses(&db)?;
-                let n = statuses["statuses"].as_array().map_or(0, Vec::len);
-                let text = serde_json::to_vec_pretty(&statuses).map_err(|e| e.to_string())?;
-                std::fs::write(out, text).map_err(|e| format!("writing {out}: {e}"))?;
-                println!("wrote {out}: {n} status(es)");
+            "publish" => {
+                let campaigns_path = required(opts, "campaigns")?;
+                let out = Path::new(required(opts, "out")?);
+                let campaigns_file: serde_json::Value =
+                    serde_json::from_slice(&read(campaigns_path)?)
+                        .map_err(|e| format!("{campaigns_path}: {e}"))?;
+                let campaigns: yizhan_core::feed::Campaigns =
+                    serde_json::from_value(campaigns_file.clone())
+                        .map_err(|e| format!("{campaigns_path}: {e}"))?;
+                let key = opts.get("sign-key").map(|p| read(p)).transpose()?;
+                let key_text = key.map(|k| String::from_utf8_lossy(&k).into_owned());
+                let signing = match (&key_text, opts.get("card-valid-until")) {
+                    (Some(k), Some(until)) => Some(desk::CardSigning {
+                        key_file_text: k,
+                        valid_until: until,
+                    }),
+                    (None, None) => None,
+                    _ => return Err("--sign-key and --card-valid-until go together".into()),
+                };
+                let (granted, refused) =
+                    desk::decide_claims(&mut db, &campaigns.campaigns, &now_china())?;
+                let used = desk::record_redemptions(&db)?;
+                std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+                for (name, value) in [
+                    ("statuses.json", desk::statuses(&db, signing.as_ref())?),
+                    ("coupons.json", desk::coupons(&db, &campaigns.campaigns)?),
+                    (
+                        "campaigns.json",
+                        desk::campaigns_left(&db, &campaigns_file)?,
+                    ),
+                ] {
+                    let path = out.join(name);
+                    let text = serde_json::to_vec_pretty(&value).map_err(|e| e.to_string())?;
+                    std::fs::write(&path, text)
+                        .map_err(|e| format!("writing {}: {e}", path.display()))?;
+                }
+                println!(
+                    "claims: {granted} issued, {refused} turned down; {used} coupon(s) newly used; wrote {}/statuses.json, coupons.json, campaigns.json",
+                    out.display()
+                );
                 Ok(())
             }
             other => Err(format!(
-                "unknown desk command `{other}` (export, import, statuses)"
+                "unknown desk command `{other}` (export, import, publish)"
             )),
         }
     }

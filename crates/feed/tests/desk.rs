@@ -94,15 +94,36 @@ fn fill(exported: &str, rows: &[(&str, &str, &str, &str)]) -> String {
     String::from_utf8(out).unwrap()
 }
 
-fn statuses(db: &Path, dir: &Path) -> Statuses {
-    let out = dir.join("statuses.json");
-    let run = desk(&["statuses", "--out", out.to_str().unwrap()], db);
+const CAMPAIGNS: &str = r#"{"campaigns":[
+  {"id":"fit","kind":"fitness","title":"职工健身券","valid_from":"2026-11-01","valid_until":"2026-11-30",
+   "per_member":1,"period":"month","total":2,"remaining":2,"members_only":true},
+  {"id":"gloves","kind":"goods","title":"冬季手套","valid_from":"2026-11-01","valid_until":"2026-12-31",
+   "per_member":1,"period":"campaign","total":100,"remaining":100,"members_only":false}]}"#;
+
+/// Runs `desk publish` into `dir/out` and returns its statuses.
+fn publish(db: &Path, dir: &Path, extra: &[&str]) -> Statuses {
+    let campaigns = dir.join("campaigns-in.json");
+    std::fs::write(&campaigns, CAMPAIGNS).unwrap();
+    let out = dir.join("out");
+    let mut args = vec![
+        "publish",
+        "--campaigns",
+        campaigns.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let run = desk(&args, db);
     assert!(
         run.status.success(),
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap()
+    serde_json::from_slice(&std::fs::read(out.join("statuses.json")).unwrap()).unwrap()
+}
+
+fn statuses(db: &Path, dir: &Path) -> Statuses {
+    publish(db, dir, &[])
 }
 
 #[test]
@@ -141,7 +162,10 @@ fn a_round_at_the_desk_export_fill_import_statuses() {
         status_for(JOIN, &before).unwrap().state,
         RequestState::Received
     );
-    assert!(status_for(CLAIM, &before).is_none());
+    // The claim in this set names no campaign code: it is turned down, with the reason.
+    let claim = status_for(CLAIM, &before).unwrap();
+    assert_eq!(claim.state, RequestState::Rejected);
+    assert!(claim.note.is_some());
 
     // The clerk fills two rows (the member number typed full-width) and leaves one.
     let filled = fill(
@@ -178,7 +202,7 @@ fn a_round_at_the_desk_export_fill_import_statuses() {
         RequestState::Received
     );
     assert!(
-        !std::fs::read_to_string(dir.join("statuses.json"))
+        !std::fs::read_to_string(dir.join("out/statuses.json"))
             .unwrap()
             .contains(JOIN),
         "refs, never ids"
@@ -231,4 +255,230 @@ fn a_file_with_bad_rows_names_each_line_and_records_nothing() {
         status_for(JOIN, &statuses(&db, &dir)).unwrap().state,
         RequestState::Received
     );
+}
+
+fn claim(
+    store: &Store,
+    n: u32,
+    campaign: &str,
+    member_no: Option<&str>,
+    code: &str,
+    day: &str,
+) -> String {
+    let id = format!("00000000-0000-4000-8000-{n:012}");
+    let code_ref = yizhan_core::feed::sha256_hex(code.as_bytes());
+    let member = member_no.map_or("null".to_string(), |m| format!("\"{m}\""));
+    let body = format!(
+        r#"{{"id":"{id}","kind":"claim","created_at":"{day}T09:00:00+08:00","payload":{{"campaign":"{campaign}","member_no":{member},"code_ref":"{code_ref}"}}}}"#
+    );
+    store
+        .save(&id, "claim", &format!("{day}T09:00:00+08:00"), &body)
+        .unwrap();
+    id
+}
+
+#[test]
+fn claims_are_decided_by_the_campaign_rules_redemptions_recorded_and_cards_signed() {
+    let dir = temp_dir("claims");
+    let db = intake_with_requests(&dir);
+    let store = Store::open(&db).unwrap();
+    let a1 = claim(
+        &store,
+        1,
+        "fit",
+        Some("3715002026000001"),
+        "CODEA1",
+        "2026-11-05",
+    );
+    let a2 = claim(
+        &store,
+        2,
+        "fit",
+        Some("3715002026000001"),
+        "CODEA2",
+        "2026-11-06",
+    );
+    let none = claim(&store, 3, "fit", None, "CODEN", "2026-11-06");
+    let b1 = claim(
+        &store,
+        4,
+        "fit",
+        Some("3715002026000002"),
+        "CODEB1",
+        "2026-11-07",
+    );
+    let c1 = claim(
+        &store,
+        5,
+        "fit",
+        Some("3715002026000003"),
+        "CODEC1",
+        "2026-11-08",
+    );
+    let late = claim(&store, 6, "gloves", None, "CODEL", "2027-01-02");
+    let gloves = claim(&store, 7, "gloves", None, "CODEG", "2026-12-01");
+    let unknown = claim(
+        &store,
+        8,
+        "nope",
+        Some("3715002026000001"),
+        "CODEU",
+        "2026-11-05",
+    );
+    // A venue used A1 (twice: the first use counts) and tried a code never issued.
+    for (n, code) in [(90, "CODEA1"), (91, "CODEA1"), (92, "FORGED")] {
+        let id = format!("00000000-0000-4000-8000-{n:012}");
+        let body = format!(
+            r#"{{"id":"{id}","kind":"redeem","created_at":"2026-11-10T10:00:00+08:00","payload":{{"code_ref":"{}","campaign":"fit","venue":"健身馆","used_at":"2026-11-10T10:00:00+08:00"}}}}"#,
+            yizhan_core::feed::sha256_hex(code.as_bytes())
+        );
+        store
+            .save(&id, "redeem", "2026-11-10T10:00:00+08:00", &body)
+            .unwrap();
+    }
+    // The clerk approves the join request; the union signs cards.
+    let key = dir.join("union.key");
+    let run = Command::new(BIN)
+        .args(["keygen", "--out", key.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let filled = dir.join("filled.csv");
+    std::fs::write(
+        &filled,
+        format!("id,decision,member_no,note\n{JOIN},approved,3715002026000777,\n"),
+    )
+    .unwrap();
+    assert!(desk(&["import", "--file", filled.to_str().unwrap()], &db)
+        .status
+        .success());
+
+    let statuses = publish(
+        &db,
+        &dir,
+        &[
+            "--sign-key",
+            key.to_str().unwrap(),
+            "--card-valid-until",
+            "2027-12-31",
+        ],
+    );
+    let said = |id: &str| {
+        let s = status_for(id, &statuses).unwrap();
+        (s.state.clone(), s.note.clone().unwrap_or_default())
+    };
+    assert_eq!(said(&a1).0, RequestState::Approved);
+    assert_eq!(said(&a2), (RequestState::Rejected, "本月已领满".into()));
+    assert_eq!(
+        said(&none),
+        (RequestState::Rejected, "仅限工会会员领取".into())
+    );
+    assert_eq!(said(&b1).0, RequestState::Approved);
+    assert_eq!(
+        said(&c1),
+        (RequestState::Rejected, "已发完".into()),
+        "total 2: first come, first served"
+    );
+    assert_eq!(
+        said(&late),
+        (RequestState::Rejected, "领取时不在活动有效期内".into())
+    );
+    assert_eq!(said(&gloves).0, RequestState::Approved);
+    assert_eq!(
+        said(&unknown),
+        (RequestState::Rejected, "没有这个活动".into())
+    );
+
+    let out = dir.join("out");
+    let coupons: yizhan_core::feed::Coupons =
+        serde_json::from_slice(&std::fs::read(out.join("coupons.json")).unwrap()).unwrap();
+    assert_eq!(coupons.coupons.len(), 3, "A1, B1 and the gloves");
+    let used = |code: &str| {
+        let r = yizhan_core::feed::sha256_hex(code.as_bytes());
+        coupons
+            .coupons
+            .iter()
+            .find(|c| c.reference == r)
+            .map(|c| c.used.clone())
+    };
+    assert_eq!(used("CODEA1"), Some(Some("2026-11-10".into())));
+    assert_eq!(used("CODEB1"), Some(None));
+    assert_eq!(
+        used("FORGED"),
+        None,
+        "a code never issued is not in the list"
+    );
+    let campaigns: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("campaigns.json")).unwrap()).unwrap();
+    assert_eq!(campaigns["campaigns"][0]["remaining"], 0);
+    assert_eq!(campaigns["campaigns"][1]["remaining"], 99);
+
+    // The approved join carries a card signed with the union's key, and only that key.
+    let card = status_for(JOIN, &statuses)
+        .unwrap()
+        .card
+        .clone()
+        .expect("a signed card");
+    assert_eq!(
+        (card.member_no.as_str(), card.name.as_str()),
+        ("3715002026000777", "王五")
+    );
+    let public = std::fs::read_to_string(dir.join("union.key.pub")).unwrap();
+    let public: [u8; 32] =
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, public.trim())
+            .unwrap()
+            .try_into()
+            .unwrap();
+    assert!(yizhan_core::card::verify(&card, &[public]));
+    let forged = yizhan_core::feed::SignedCard {
+        name: "李四".into(),
+        ..card
+    };
+    assert!(!yizhan_core::card::verify(&forged, &[public]));
+
+    // What the desk wrote is what `build` publishes next.
+    let stations = dir.join("stations.csv");
+    std::fs::write(&stations, "id,region,region_name,name,address,lng,lat,services,hours,phone,host,entry,entry_note,checked,updated\n\
+         371500-0001,371500,聊城市,黄山路驿站,,115.98,36.45,water,24/7,,,open,,,\n").unwrap();
+    let feed = dir.join("feed");
+    let built = Command::new(BIN)
+        .args([
+            "build",
+            "--stations",
+            stations.to_str().unwrap(),
+            "--datum",
+            "gcj02",
+            "--sequence",
+            "2",
+            "--out",
+        ])
+        .arg(&feed)
+        .args(["--campaigns", out.join("campaigns.json").to_str().unwrap()])
+        .args(["--statuses", out.join("statuses.json").to_str().unwrap()])
+        .args(["--coupons", out.join("coupons.json").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let manifest = std::fs::read(feed.join("manifest.json")).unwrap();
+    let manifest =
+        yizhan_core::feed::check_manifest(&manifest, None, &[], "/feed/manifest.json").unwrap();
+    let coupons_ref = manifest
+        .coupons
+        .expect("the manifest names the coupons file");
+    let bytes = std::fs::read(feed.join(&coupons_ref.path)).unwrap();
+    assert!(yizhan_core::feed::check_file(&bytes, &coupons_ref.sha256, &coupons_ref.path).is_ok());
+
+    // Published again: nothing is decided twice, nothing counted twice.
+    let again = publish(&db, &dir, &[]);
+    assert_eq!(
+        status_for(&a1, &again).unwrap().state,
+        RequestState::Approved
+    );
+    let coupons_again: yizhan_core::feed::Coupons =
+        serde_json::from_slice(&std::fs::read(out.join("coupons.json")).unwrap()).unwrap();
+    assert_eq!(coupons_again.coupons.len(), 3);
 }

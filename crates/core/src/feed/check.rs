@@ -69,10 +69,15 @@ pub fn check_manifest(
     let manifest: Manifest =
         serde_json::from_slice(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
     let files = manifest.regions.iter().map(|r| (&r.path, &r.sha256)).chain(
-        [&manifest.campaigns, &manifest.unions, &manifest.statuses]
-            .into_iter()
-            .flatten()
-            .map(|f| (&f.path, &f.sha256)),
+        [
+            &manifest.campaigns,
+            &manifest.unions,
+            &manifest.statuses,
+            &manifest.coupons,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|f| (&f.path, &f.sha256)),
     );
     for (path, sha) in files {
         resolve(manifest_path, path)?;

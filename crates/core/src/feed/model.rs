@@ -26,6 +26,9 @@ pub struct Manifest {
     pub unions: Option<FileRef>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statuses: Option<FileRef>,
+    /// The coupons issued and used (FEED.md's union desk section).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupons: Option<FileRef>,
     #[serde(default)]
     pub holidays: Vec<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -202,6 +205,42 @@ pub struct RequestStatus {
     pub note: Option<String>,
     #[serde(default)]
     pub updated: Option<String>,
+    /// For an approved join, transfer or card request: the card, signed by the union.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<SignedCard>,
+}
+
+/// A membership card as the union signs it (see [`crate::card`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedCard {
+    pub member_no: String,
+    pub name: String,
+    pub union: String,
+    pub valid_until: String,
+    /// Base64 Ed25519 signature of [`crate::card::signed_text`].
+    pub sig: String,
+}
+
+/// `coupons.<hash>.json`: the coupons issued, and which are used. The codes themselves
+/// never appear: only `ref`, the SHA-256 of the code (upper-case, no dashes).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coupons {
+    #[serde(default)]
+    pub coupons: Vec<IssuedCoupon>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedCoupon {
+    #[serde(rename = "ref")]
+    pub reference: String,
+    pub campaign: String,
+    #[serde(default)]
+    pub valid_from: Option<NaiveDate>,
+    #[serde(default)]
+    pub valid_until: Option<NaiveDate>,
+    /// The date a venue recorded it as used.
+    #[serde(default)]
+    pub used: Option<String>,
 }
 
 impl Manifest {
@@ -218,6 +257,7 @@ impl Manifest {
             campaigns: None,
             unions: None,
             statuses: None,
+            coupons: None,
             holidays: Vec::new(),
             intake: None,
         }

@@ -1,0 +1,81 @@
+//! Membership cards signed by the union (FEED.md, union desk): the exact bytes signed,
+//! and the check a venue's device makes.
+
+use crate::feed::SignedCard;
+use base64::Engine;
+use ed25519_dalek::{Signature, VerifyingKey};
+
+/// The bytes a card's `sig` signs: `yizhan-card/1`, then `member_no`, `name`, `union`
+/// and `valid_until`, each on its own line after a `\n`:
+/// `signed_text("3715002026000123", "张三", "371500-express", "2027-12-31")`.
+pub fn signed_text(member_no: &str, name: &str, union: &str, valid_until: &str) -> String {
+    format!("yizhan-card/1\n{member_no}\n{name}\n{union}\n{valid_until}")
+}
+
+/// Whether `card`'s signature holds under one of `keys` (raw Ed25519 public keys).
+/// Never panics, whatever the card holds: `verify(&card, &keys)`.
+pub fn verify(card: &SignedCard, keys: &[[u8; 32]]) -> bool {
+    let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(card.sig.trim()) else {
+        return false;
+    };
+    let Ok(signature) = Signature::from_slice(&raw) else {
+        return false;
+    };
+    let text = signed_text(&card.member_no, &card.name, &card.union, &card.valid_until);
+    keys.iter().any(|k| {
+        VerifyingKey::from_bytes(k)
+            .is_ok_and(|vk| vk.verify_strict(text.as_bytes(), &signature).is_ok())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::{Signer, SigningKey};
+
+    #[test]
+    fn a_signed_card_verifies_and_any_changed_field_does_not() {
+        let key = SigningKey::from_bytes(&[7u8; 32]);
+        let public = key.verifying_key().to_bytes();
+        let text = signed_text("3715002026000123", "张三", "371500-express", "2027-12-31");
+        assert_eq!(
+            text,
+            "yizhan-card/1\n3715002026000123\n张三\n371500-express\n2027-12-31"
+        );
+        let card = SignedCard {
+            member_no: "3715002026000123".into(),
+            name: "张三".into(),
+            union: "371500-express".into(),
+            valid_until: "2027-12-31".into(),
+            sig: base64::engine::general_purpose::STANDARD
+                .encode(key.sign(text.as_bytes()).to_bytes()),
+        };
+        assert!(verify(&card, &[public]));
+        assert!(!verify(&card, &[[9u8; 32]]), "another key");
+        assert!(!verify(&card, &[]), "no trusted key");
+        for forged in [
+            SignedCard {
+                name: "李四".into(),
+                ..card.clone()
+            },
+            SignedCard {
+                member_no: "3715002026000124".into(),
+                ..card.clone()
+            },
+            SignedCard {
+                valid_until: "2099-12-31".into(),
+                ..card.clone()
+            },
+            SignedCard {
+                sig: "bm90IGEgc2lnbmF0dXJl".into(),
+                ..card.clone()
+            },
+            SignedCard {
+                sig: "%%%".into(),
+                ..card.clone()
+            },
+        ] {
+            assert!(!verify(&forged, &[public]), "{forged:?}");
+        }
+    }
+}
