@@ -11,7 +11,7 @@ use crate::Diagnostic;
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use yizhan_core::feed::check::sha256_hex;
 use yizhan_core::feed::Campaign;
 
@@ -386,10 +386,14 @@ pub struct Granted {
 
 /// Decides one claim by its campaign's rules, first come first served: `Ok(())` grants
 /// it, `Err(reason)` turns it down with the reason in words (shown to the worker).
+/// `granted` holds every coupon issued so far, this round's from index `this_round`
+/// on: a campaign's `remaining` (as last published) bounds this round, and its `total`
+/// bounds all rounds (so a stale campaigns file cannot issue more than the total).
 pub fn decide_claim(
     claim: &ClaimIn,
     campaigns: &[Campaign],
     granted: &[Granted],
+    this_round: usize,
 ) -> Result<(), String> {
     let Some(campaign) = campaigns.iter().find(|c| c.id == claim.campaign) else {
         return Err("没有这个活动".into());
@@ -403,10 +407,13 @@ pub fn decide_claim(
     if granted.iter().any(|g| g.code_ref == claim.code_ref) {
         return Err("券码重复，请重新领取".into());
     }
-    let issued = granted.iter().filter(|g| g.campaign == campaign.id);
+    let of_campaign =
+        |list: &[Granted]| list.iter().filter(|g| g.campaign == campaign.id).count() as u64;
+    let issued_now = of_campaign(granted.get(this_round..).unwrap_or_default());
     if campaign
         .total
-        .is_some_and(|total| issued.clone().count() as u64 >= total)
+        .is_some_and(|total| of_campaign(granted) >= total)
+        || campaign.remaining.is_some_and(|left| issued_now >= left)
     {
         return Err("已发完".into());
     }
@@ -415,8 +422,13 @@ pub fn decide_claim(
         let same_period = |day: NaiveDate| {
             !monthly || (day.year(), day.month()) == (claim.day.year(), claim.day.month())
         };
-        let mine = issued
-            .filter(|g| g.member_no.as_ref() == Some(member) && same_period(g.day))
+        let mine = granted
+            .iter()
+            .filter(|g| {
+                g.campaign == campaign.id
+                    && g.member_no.as_ref() == Some(member)
+                    && same_period(g.day)
+            })
             .count();
         if mine as u64 >= u64::from(limit) {
             return Err(if monthly {
@@ -477,12 +489,13 @@ fn ensure_coupon_tables(db: &Connection) -> rusqlite::Result<()> {
 }
 
 /// Decides every claim not decided yet, in the order received, by `campaigns`' rules;
-/// records all in one transaction. Returns `(granted, turned_down)`.
+/// records all in one transaction. Returns the coupons issued per campaign, and how
+/// many claims were turned down.
 pub fn decide_claims(
     db: &mut Connection,
     campaigns: &[Campaign],
     now: &str,
-) -> Result<(usize, usize), String> {
+) -> Result<(HashMap<String, u64>, usize), String> {
     ensure_coupon_tables(db).map_err(|e| e.to_string())?;
     let tx = db.transaction().map_err(|e| e.to_string())?;
     let mut granted: Vec<Granted> = {
@@ -514,11 +527,12 @@ pub fn decide_claims(
             .map_err(|e| e.to_string())?;
         rows.collect::<Result<_, _>>().map_err(|e| e.to_string())?
     };
-    let (mut yes, mut no) = (0, 0);
+    let (mut yes, mut no) = (HashMap::<String, u64>::new(), 0);
+    let this_round = granted.len();
     for (id, body, received_at) in claims {
         let decision = match claim_of(id.clone(), &body, &received_at) {
             None => Err("申请内容不完整".to_string()),
-            Some(claim) => decide_claim(&claim, campaigns, &granted).map(|()| claim),
+            Some(claim) => decide_claim(&claim, campaigns, &granted, this_round).map(|()| claim),
         };
         match decision {
             Ok(claim) => {
@@ -538,7 +552,13 @@ pub fn decide_claims(
                     member_no: claim.member_no,
                     day: claim.day,
                 });
-                yes += 1;
+                *yes.entry(
+                    granted
+                        .last()
+                        .map(|g| g.campaign.clone())
+                        .unwrap_or_default(),
+                )
+                .or_insert(0) += 1;
             }
             Err(reason) => {
                 tx.execute(
@@ -624,20 +644,22 @@ pub fn coupons(db: &Connection, campaigns: &[Campaign]) -> Result<Value, String>
     Ok(serde_json::json!({ "coupons": list }))
 }
 
-/// The campaigns with `remaining` brought down to what is left of `total` after the
-/// coupons issued.
-pub fn campaigns_left(db: &Connection, campaigns_file: &Value) -> Result<Value, String> {
+/// The campaigns with `remaining` brought down by the coupons issued this round
+/// (`issued_now`, per campaign id), and never above what is left of `total`.
+pub fn campaigns_left(
+    db: &Connection,
+    campaigns_file: &Value,
+    issued_now: &HashMap<String, u64>,
+) -> Result<Value, String> {
     ensure_coupon_tables(db).map_err(|e| e.to_string())?;
     let mut out = campaigns_file.clone();
     if let Some(list) = out.get_mut("campaigns").and_then(Value::as_array_mut) {
         for campaign in list {
-            let (Some(id), Some(total)) = (
-                campaign
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                campaign.get("total").and_then(Value::as_u64),
-            ) else {
+            let Some(id) = campaign
+                .get("id")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+            else {
                 continue;
             };
             let issued: u64 = db
@@ -647,7 +669,22 @@ pub fn campaigns_left(db: &Connection, campaigns_file: &Value) -> Result<Value, 
                     |r| r.get(0),
                 )
                 .map_err(|e| e.to_string())?;
-            campaign["remaining"] = Value::from(total.saturating_sub(issued));
+            let now = issued_now.get(&id).copied().unwrap_or(0);
+            let by_remaining = campaign
+                .get("remaining")
+                .and_then(Value::as_u64)
+                .map(|r| r.saturating_sub(now));
+            let by_total = campaign
+                .get("total")
+                .and_then(Value::as_u64)
+                .map(|t| t.saturating_sub(issued));
+            let left = match (by_remaining, by_total) {
+                (Some(r), Some(t)) => Some(r.min(t)),
+                (r, t) => r.or(t),
+            };
+            if let Some(left) = left {
+                campaign["remaining"] = Value::from(left);
+            }
         }
     }
     Ok(out)

@@ -248,8 +248,9 @@ The union desk (DB is the intake server's --db file):
                     (None, None) => None,
                     _ => return Err("--sign-key and --card-valid-until go together".into()),
                 };
-                let (granted, refused) =
+                let (issued_now, refused) =
                     desk::decide_claims(&mut db, &campaigns.campaigns, &now_china())?;
+                let granted: u64 = issued_now.values().sum();
                 let used = desk::record_redemptions(&db)?;
                 std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
                 for (name, value) in [
@@ -257,7 +258,7 @@ The union desk (DB is the intake server's --db file):
                     ("coupons.json", desk::coupons(&db, &campaigns.campaigns)?),
                     (
                         "campaigns.json",
-                        desk::campaigns_left(&db, &campaigns_file)?,
+                        desk::campaigns_left(&db, &campaigns_file, &issued_now)?,
                     ),
                 ] {
                     let path = out.join(name);

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# One round from the intake to a published feed, with the sample data (README, "The
+# union desk"). Runs in a scratch folder (default: target/desk-round) and prints each
+# step: intake server → a worker's join request and coupon claim → the desk's export →
+# the clerk's decision → import → publish → build the next feed sequence.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=${1:-target/desk-round}
+rm -rf "$work" && mkdir -p "$work"
+say() { printf '\n== %s\n' "$*"; }
+cargo build --quiet --release -p yizhan-intake -p yizhan-feed
+feed=target/release/yizhan-feed
+
+say "1. the intake server receives requests into $work/intake.sqlite"
+target/release/yizhan-intake serve --db "$work/intake.sqlite" --listen 127.0.0.1:8799 \
+  --allow-origin http://127.0.0.1:8080 > "$work/intake.log" &
+intake=$!
+trap 'kill $intake 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -sf http://127.0.0.1:8799/healthz >/dev/null && break; sleep 0.1; done
+
+say "2. a worker's app sends a join request and a coupon claim (as the app POSTs them)"
+join=6f1c1a2e-8a8b-4c3d-9e0f-112233445566
+claim=7a2d2b3f-9b9c-4d4e-8f10-223344556677
+curl -s -X POST http://127.0.0.1:8799/intake -H 'Content-Type: application/json' --data-binary @- <<JSON
+{"id":"$join","kind":"join","created_at":"2026-11-23T10:00:00+08:00","payload":{"name":"王五","phone":"13912345678","id_number":"11010519491231002X","occupation":"courier","employer":"某某快递","union":"371500-express"}}
+JSON
+echo
+code_ref=$(printf '%s' 'K7Q2M9X4P8R3TA' | sha256sum | cut -c1-64)
+curl -s -X POST http://127.0.0.1:8799/intake -H 'Content-Type: application/json' --data-binary @- <<JSON
+{"id":"$claim","kind":"claim","created_at":"2026-11-23T10:05:00+08:00","payload":{"campaign":"fit-2026-11","member_no":"3715002026000777","code_ref":"$code_ref"}}
+JSON
+echo
+
+say "3. the desk exports what awaits a decision (open it in WPS or Excel)"
+$feed desk export --db "$work/intake.sqlite" --out "$work/pending.csv"
+
+say "4. the clerk approves the join request with a member number, and saves the sheet"
+python3 - "$work/pending.csv" <<'PY'
+import csv, sys
+path = sys.argv[1]
+rows = list(csv.reader(open(path, encoding="utf-8-sig")))
+header = rows[0]
+for row in rows[1:]:
+    row[header.index("decision")] = "approved"
+    row[header.index("member_no")] = "3715002026000777"
+    row[header.index("note")] = "欢迎加入"
+with open(path, "w", encoding="utf-8-sig", newline="") as f:
+    csv.writer(f).writerows(rows)
+PY
+$feed desk import --db "$work/intake.sqlite" --file "$work/pending.csv"
+
+say "5. publish: claims decided by the campaigns' rules, cards signed (SAMPLE key)"
+$feed keygen --out "$work/union.key" >/dev/null
+$feed desk publish --db "$work/intake.sqlite" --campaigns sample/campaigns.json \
+  --out "$work/desk" --sign-key "$work/union.key" --card-valid-until 2027-12-31
+
+say "6. build the next feed sequence with what the desk wrote"
+$feed generate --stations 300 --seed 1 --cities 371500 --out "$work/stations.csv"
+$feed build --stations "$work/stations.csv" --datum gcj02 --sequence 2 \
+  --campaigns "$work/desk/campaigns.json" --unions sample/unions.json \
+  --statuses "$work/desk/statuses.json" --coupons "$work/desk/coupons.json" \
+  --sign-key "$work/union.key" --out "$work/feed" 2>/dev/null
+echo "the statuses the worker's app will read:"
+python3 -c "import json,sys; [print(' ', s['state'], s.get('member_no',''), s.get('note',''), 'signed card' if 'card' in s else '') for s in json.load(open(sys.argv[1]))['statuses']]" "$work/desk/statuses.json"
+echo "intake log (no payloads):"; sed 's/^/  /' "$work/intake.log"
