@@ -110,7 +110,7 @@ pub(super) const STRINGS: Strings = Strings {
     entry_members: "Union members: show your card",
     entry_unknown: "Entry rule not stated",
     services_label: "Services",
-    map_label: "Map of nearby stations: you are at the centre, north is up",
+    map_label: "Map of nearby stations: the point they are sorted from is at the centre, north is up",
     map_you: "You",
     map_point: "Chosen point",
     map_legend_open: "Open now",

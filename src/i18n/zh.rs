@@ -110,7 +110,7 @@ pub(super) const STRINGS: Strings = Strings {
     entry_members: "工会会员凭会员证进入",
     entry_unknown: "进入规则未说明",
     services_label: "服务",
-    map_label: "附近驿站地图：你在中心，向上为北",
+    map_label: "附近驿站地图：排序所用的位置在中心，向上为北",
     map_you: "你",
     map_point: "所选位置",
     map_legend_open: "现在开门",
