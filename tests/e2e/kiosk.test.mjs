@@ -11,6 +11,19 @@ after(async () => { await browser?.close(); await server?.close(); });
 const PHONE = '13912345678';
 const PLACE = encodeURIComponent('聊城市工人文化宫');
 
+/** Fills the join form as 钱七 for union u1, consents, submits, and waits for the request. */
+async function submitJoin(page) {
+  await page.locator('select[name=union] option[value=u1]').waitFor({ state: 'attached' });
+  await page.locator('input[name=name]').fill('钱七');
+  await page.locator('input[name=phone]').fill(PHONE);
+  await page.locator('input[name=id_number]').fill('11010519491231002X');
+  await page.locator('select[name=occupation]').selectOption('courier');
+  await page.locator('select[name=union]').selectOption('u1');
+  await page.locator('input[name=consent]').check();
+  await page.locator('.join-form button[type=submit]').click();
+  await page.locator('li[data-request-id]').waitFor();
+}
+
 /** Everything the page's origin holds in any kind of browser storage, as one string. */
 async function allStorage(page) {
   return page.evaluate(async () => {
@@ -124,15 +137,7 @@ test('"结束使用" on every screen wipes at once; a kiosk never writes a file'
   // No intake in this feed: the request stays on the kiosk with a QR hand-over, and
   // nothing offers to save it as a file (it would hold a name, a phone and an ID).
   await page.locator('nav.bottom-nav a[href="/join"]').click();
-  await page.locator('select[name=union] option[value=u1]').waitFor({ state: 'attached' });
-  await page.locator('input[name=name]').fill('钱七');
-  await page.locator('input[name=phone]').fill(PHONE);
-  await page.locator('input[name=id_number]').fill('11010519491231002X');
-  await page.locator('select[name=occupation]').selectOption('courier');
-  await page.locator('select[name=union]').selectOption('u1');
-  await page.locator('input[name=consent]').check();
-  await page.locator('.join-form button[type=submit]').click();
-  await page.locator('li[data-request-id]').waitFor();
+  await submitJoin(page);
   assert.equal(await page.locator('[data-action=save-file]').count(), 0, 'no "save as file" on a kiosk');
   await page.locator('button[data-action=show-qr]').click();
   await page.locator('li[data-request-id] .qr svg').waitFor();
@@ -234,15 +239,7 @@ test('before a kiosk wipes, it says which requests have not reached the union ye
   await page.clock.install();
   await page.goto(`${server.url}/join?kiosk=1&idle=30&feed=/kj/manifest.json`);
   await appReady(page);
-  await page.locator('select[name=union] option[value=u1]').waitFor({ state: 'attached' });
-  await page.locator('input[name=name]').fill('钱七');
-  await page.locator('input[name=phone]').fill(PHONE);
-  await page.locator('input[name=id_number]').fill('11010519491231002X');
-  await page.locator('select[name=occupation]').selectOption('courier');
-  await page.locator('select[name=union]').selectOption('u1');
-  await page.locator('input[name=consent]').check();
-  await page.locator('.join-form button[type=submit]').click();
-  await page.locator('li[data-request-id]').waitFor();
+  await submitJoin(page);
   await page.clock.runFor(31_000);
   await page.locator('[data-testid=kiosk-countdown]').waitFor();
   assert.match(await page.locator('[data-testid=kiosk-unsent]').innerText(), /还有 1 个申请没有送到工会/);

@@ -179,27 +179,13 @@ async fn answer(
         .store
         .save(&envelope.id, &envelope.kind, &envelope.created_at, &text)
     {
-        Ok(store::Saved::New) => {
-            let status = StatusCode::CREATED;
-            (
-                status,
-                kind,
-                with_cors(
-                    (status, Json(json!({ "status": "stored" }))).into_response(),
-                    origin,
-                ),
-            )
-        }
-        Ok(store::Saved::Repeat) => {
-            let status = StatusCode::OK;
-            (
-                status,
-                kind,
-                with_cors(
-                    (status, Json(json!({ "status": "already stored" }))).into_response(),
-                    origin,
-                ),
-            )
+        Ok(saved) => {
+            let (status, word) = match saved {
+                store::Saved::New => (StatusCode::CREATED, "stored"),
+                store::Saved::Repeat => (StatusCode::OK, "already stored"),
+            };
+            let body = (status, Json(json!({ "status": word }))).into_response();
+            (status, kind, with_cors(body, origin))
         }
         Err(e) => {
             eprintln!("store error: {e}");
