@@ -115,13 +115,14 @@ fn current_svg(ev: &leptos::ev::PointerEvent) -> Option<web_sys::Element> {
         .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
 }
 
-/// Screen offsets that keep markers from hiding each other: in list order, a marker
-/// closer than `gap` to one placed before it moves out around its true point (rings
-/// of positions `gap` apart), so number 1 never moves. Points and offsets in map
-/// units: `spread(&[(0.0, 0.0), (1.0, 0.0)], 24.0)[1]` lies 24 units from the first.
-pub fn spread(points: &[(f64, f64)], gap: f64) -> Vec<(f64, f64)> {
+/// Screen offsets that keep markers from hiding each other and what is `fixed` (the
+/// sorting point and its label): in list order, a marker closer than `gap` to one
+/// placed before it moves out around its true point (rings of positions `gap` apart).
+/// Points and offsets in map units:
+/// `spread(&[], &[(0.0, 0.0), (1.0, 0.0)], 24.0)[1]` lies 24 units from the first.
+pub fn spread(fixed: &[(f64, f64)], points: &[(f64, f64)], gap: f64) -> Vec<(f64, f64)> {
     use std::f64::consts::{FRAC_PI_2, TAU};
-    let mut placed: Vec<(f64, f64)> = Vec::with_capacity(points.len());
+    let mut placed: Vec<(f64, f64)> = fixed.to_vec();
     let mut offsets = Vec::with_capacity(points.len());
     for &(x, y) in points {
         let free = |p: (f64, f64)| placed.iter().all(|q| (p.0 - q.0).hypot(p.1 - q.1) >= gap);
@@ -178,7 +179,8 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
     let offsets = Memo::new(move |_| {
         let m = mpp.get();
         let points: Vec<(f64, f64)> = true_points.iter().map(|(x, y)| (x / m, y / m)).collect();
-        spread(&points, MARKER_GAP)
+        // The sorting point sits at the centre, its word just above it.
+        spread(&[(0.0, 0.0), (0.0, -22.0)], &points, MARKER_GAP)
     });
     let markers = rows
         .into_iter()
@@ -381,7 +383,7 @@ mod tests {
         // Ten stations at one spot, and one apart from them.
         let mut points = vec![(100.0, 100.0); 10];
         points.push((300.0, 300.0));
-        let offsets = spread(&points, MARKER_GAP);
+        let offsets = spread(&[], &points, MARKER_GAP);
         assert_eq!(offsets[0], (0.0, 0.0));
         assert_eq!(
             offsets[10],
@@ -401,7 +403,11 @@ mod tests {
                 );
             }
         }
-        assert!(spread(&[], MARKER_GAP).is_empty());
+        assert!(spread(&[], &[], MARKER_GAP).is_empty());
+        // Nothing covers the fixed sorting point: a marker on it moves off.
+        let off = spread(&[(0.0, 0.0)], &[(0.0, 0.0), (300.0, 0.0)], MARKER_GAP);
+        assert!(off[0].0.hypot(off[0].1) >= MARKER_GAP - 1e-9, "{off:?}");
+        assert_eq!(off[1], (0.0, 0.0));
     }
 
     #[test]

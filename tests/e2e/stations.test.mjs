@@ -410,10 +410,11 @@ test('the map has a legend, markers at one spot do not hide each other, and the 
   publish(server, 'crowd', makeFeed({ sequence: 1, regions: [{ code: '371500', name: '聊城市', stations: [
     gcjStation('a', offset(USER, 200, 0)), gcjStation('b', offset(USER, 202, 1)),
     gcjStation('c', offset(USER, 201, -1), { hours: 'Mo-Su 00:00-00:01' }),
+    gcjStation('here', offset(USER, 1, 1)),
   ] }] }));
   const { context, page } = await openPage(browser);
   await page.goto(`${server.url}/stations?feed=/crowd/manifest.json&near=${USER.lat},${USER.lng}`);
-  await waitForCount(page, 3);
+  await waitForCount(page, 4);
   await page.getByRole('button', { name: '地图' }).click();
   const map = page.locator('svg.station-map');
   await map.waitFor();
@@ -424,6 +425,11 @@ test('the map has a legend, markers at one spot do not hide each other, and the 
     cs.map((c) => { const r = c.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2, r: r.width / 2 }; }));
   const apart = (cs) => cs.every((a, i) => cs.slice(i + 1).every((b) => Math.hypot(a.x - b.x, a.y - b.y) >= a.r + b.r));
   assert.ok(apart(await circles()), 'no marker covers another');
+  // Nor the sorting point: before, marker 1 sat on the blue dot in a dense city.
+  const you = await page.locator('svg.station-map .you circle').evaluate((c) => {
+    const r = c.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2, r: r.width / 2 };
+  });
+  for (const c of await circles()) assert.ok(Math.hypot(c.x - you.x, c.y - you.y) >= c.r + you.r, 'no marker covers the sorting point');
   // Drag the markers onto the scale bar's corner: the scale stays drawn over them.
   const scale = await page.locator('svg.station-map .scale').boundingBox();
   const [first] = await circles();
