@@ -21,7 +21,8 @@ cargo run --quiet --release -p yizhan-feed -- build --stations "$tmp/stations.cs
   --datum gcj02 --sequence 1 --published-at 2026-11-20T08:00:00+08:00 \
   --publisher "驿站示例数据（非真实）" --publisher-phone 12351 \
   --campaigns sample/campaigns.json --unions sample/unions.json \
-  --statuses sample/statuses.json --holidays sample/holidays.txt --out "$out" 2> "$tmp/warnings"
+  --statuses sample/statuses.json --holidays sample/holidays.txt \
+  --sign-key sample/SAMPLE-ONLY-publisher.key --out "$out" 2> "$tmp/warnings"
 # The sample deliberately has some free-text hours (shown as "hours unknown" in the app).
 echo "sample feed: $(grep -c 'warning:' "$tmp/warnings" || true) warning(s), e.g. $(head -n1 "$tmp/warnings")"
 test -f "$out/manifest.json"

@@ -9,9 +9,11 @@ pub mod adapters;
 pub mod components;
 pub mod feed_sync;
 pub mod i18n;
+pub mod news;
 pub mod outbox;
 pub mod pages;
 pub mod state;
+pub mod trust;
 pub mod wallet_store;
 
 use components::{
@@ -36,6 +38,7 @@ pub fn App() -> impl IntoView {
     let feed = Feed::provide(feed_path.unwrap_or_else(|| DEFAULT_MANIFEST.to_string()));
     let wallet = wallet_store::WalletStore::provide(state);
     let outbox = outbox::OutboxStore::provide(state, feed);
+    news::News::provide(feed, outbox);
     // Whenever the feed's data changes: send what waits for its intake, and turn an
     // approved join request into the membership card.
     Effect::new(move |_| {

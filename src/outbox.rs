@@ -66,8 +66,20 @@ impl OutboxStore {
     /// The read-add-write holds the cross-tab lock and re-reads inside it, so two tabs
     /// submitting at once both keep their request.
     pub async fn enqueue(self, request: Request) -> Result<OutboxItem, storage::StorageProblem> {
+        self.enqueue_as(uuid_v4(intake::random_bytes()), request)
+            .await
+    }
+
+    /// Queues `request` under the id `id` (a UUID v4 made on this device), for a
+    /// request whose answer belongs to something that already has that id (a claimed
+    /// coupon): `outbox.enqueue_as(coupon.id.clone(), claim)`.
+    pub async fn enqueue_as(
+        self,
+        id: String,
+        request: Request,
+    ) -> Result<OutboxItem, storage::StorageProblem> {
         let created = rfc3339_china(china_local(clock::now_ms()));
-        let item = OutboxItem::new(uuid_v4(intake::random_bytes()), created, request);
+        let item = OutboxItem::new(id, created, request);
         let added = item.clone();
         let items = locks::with_lock_async(LOCK, move || async move {
             let mut items = stored().await;

@@ -7,16 +7,23 @@ use yizhan_core::prefs::Prefs;
 
 /// Every storage key that holds something about the user: deleted by "delete all",
 /// and kept in memory only on a kiosk.
-pub const PERSONAL_KEYS: [&str; 4] = [
+pub const PERSONAL_KEYS: [&str; 5] = [
+    yizhan_core::outcome::Seen::STORAGE_KEY,
     yizhan_core::wallet::Wallet::STORAGE_KEY,
     yizhan_core::outbox::OutboxItem::STORAGE_KEY,
     yizhan_core::join::JoinForm::DRAFT_KEY,
     yizhan_core::stations::StationFilter::STORAGE_KEY,
 ];
 
-/// The keys "delete all" keeps: the device copy's bookkeeping of the public feed and
-/// the last build seen. Neither says anything about the user.
-pub const PUBLIC_KEYS: [&str; 2] = [crate::feed_sync::HELD_KEY, crate::adapters::pwa::BUILD_KEY];
+/// The keys "delete all" keeps: the device copy's bookkeeping of the public feed, the
+/// last build seen, and a venue device's record of coupons it marked used (hashes of
+/// codes: forgetting them would let a used coupon pass again until the next
+/// publication). None says anything about the user.
+pub const PUBLIC_KEYS: [&str; 3] = [
+    crate::feed_sync::HELD_KEY,
+    crate::adapters::pwa::BUILD_KEY,
+    yizhan_core::venue::VenueLog::STORAGE_KEY,
+];
 
 /// What the app holds for the whole session.
 #[derive(Clone, Copy)]

@@ -6,7 +6,7 @@ use crate::feed_sync::FeedData;
 use crate::outbox::OutboxStore;
 use crate::state::AppState;
 use leptos::prelude::*;
-use yizhan_core::coupon_code::coupon_code;
+use yizhan_core::coupon_code::{code_ref, coupon_code};
 use yizhan_core::feed::Campaign;
 use yizhan_core::outbox::uuid_v4;
 use yizhan_core::outcome::card_from_approved;
@@ -103,12 +103,13 @@ impl WalletStore {
         let claim = Request::Claim(Claim {
             campaign_id: coupon.campaign_id.clone(),
             coupon_id: coupon.id.clone(),
-            code: coupon.code.clone(),
+            code_ref: code_ref(&coupon.code),
             member_no,
         });
-        // The coupon is on the device either way; a claim that cannot be queued is
-        // reported (the storage banner) rather than dropped quietly.
-        if let Err(problem) = outbox.enqueue(claim).await {
+        // The claim goes out under the coupon's own id, so the union's answer (found
+        // by that id) is the coupon's. The coupon is on the device either way; a claim
+        // that cannot be queued is reported rather than dropped quietly.
+        if let Err(problem) = outbox.enqueue_as(coupon.id.clone(), claim).await {
             self.app.storage_problem.set(Some(problem));
         }
         Ok(coupon)
@@ -124,25 +125,33 @@ impl WalletStore {
         self.change(|w| w.card = None).await
     }
 
-    /// An approved join or transfer request whose outcome carries a member number
-    /// becomes the membership card (once: a card with that number is left alone).
+    /// Brings the union's answers in: an approved join, transfer or card request
+    /// becomes the membership card (signed where the signature holds; once), and
+    /// claims become issued, turned down or used as the feed says.
     pub fn adopt_approved(self, data: &FeedData, outbox: OutboxStore) {
-        let card = outbox.items.with_untracked(|items| {
+        let keys = crate::trust::publisher_keys();
+        let (card, coupons_change) = outbox.items.with_untracked(|items| {
             self.wallet.with_untracked(|w| {
-                card_from_approved(items, &data.statuses, &data.unions, w.card.as_ref())
+                let card =
+                    card_from_approved(items, &data.statuses, &data.unions, w.card.as_ref(), &keys);
+                let coupons_change = w.clone().apply_feed(&data.statuses, &data.coupons);
+                (card, coupons_change)
             })
         });
-        if let Some(card) = card {
-            leptos::task::spawn_local(async move {
-                // A failed save is reported by `change` (the storage banner).
-                let _ = self.save_card(card).await;
-            });
+        if card.is_none() && !coupons_change {
+            return;
         }
-    }
-
-    /// Venue staff confirmed: the coupon is used, for good.
-    pub async fn mark_used(self, coupon_id: String) -> Result<bool, storage::StorageProblem> {
-        let now = clock::china_now();
-        self.change(move |w| w.mark_used(&coupon_id, now)).await
+        let (statuses, issued) = (data.statuses.clone(), data.coupons.clone());
+        leptos::task::spawn_local(async move {
+            // A failed save is reported by `change` (the storage banner).
+            let _ = self
+                .change(move |w| {
+                    if let Some(card) = card {
+                        w.card = Some(card);
+                    }
+                    w.apply_feed(&statuses, &issued);
+                })
+                .await;
+        });
     }
 }

@@ -2,7 +2,6 @@
 //! checked by hash (and the manifest by signature) before it is used.
 
 use crate::adapters::{file_store, net, perf};
-use base64::Engine;
 use yizhan_core::feed::{
     check_file, check_manifest, parse_shard, read_list, resolve, FileRef, ListFile, Manifest,
     Refusal, RegionEntry, Shard,
@@ -18,34 +17,15 @@ fn net_refusal(e: net::NetError) -> Refusal {
     }
 }
 
-/// Publisher keys built into the app: `YIZHAN_PUBLISHER_KEYS` (base64 Ed25519 public
-/// keys, comma-separated) at build time. With none, signatures are not required.
-fn publisher_keys() -> Vec<[u8; 32]> {
-    option_env!("YIZHAN_PUBLISHER_KEYS")
-        .unwrap_or("")
-        .split(',')
-        .filter_map(|k| {
-            base64::engine::general_purpose::STANDARD
-                .decode(k.trim())
-                .ok()
-        })
-        .filter_map(|k| k.try_into().ok())
-        .collect()
-}
-
 /// The server's manifest for `path`, checked (signature when keys are built in,
 /// format, shape, paths, intake): `fetch_manifest("/feed/manifest.json").await`.
 pub(super) async fn fetch_manifest(path: &str) -> Result<Manifest, Refusal> {
     let bytes = net::fetch_bytes(path, true).await.map_err(net_refusal)?;
-    let keys = publisher_keys();
-    let signature = if keys.is_empty() {
-        None
-    } else {
-        net::fetch_optional(&format!("{path}.sig"))
-            .await
-            .map_err(net_refusal)?
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-    };
+    let keys = crate::trust::publisher_keys();
+    let signature = net::fetch_optional(&format!("{path}.sig"))
+        .await
+        .map_err(net_refusal)?
+        .map(|b| String::from_utf8_lossy(&b).into_owned());
     check_manifest(&bytes, signature.as_deref(), &keys, path)
 }
 

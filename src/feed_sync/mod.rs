@@ -17,7 +17,7 @@ use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use yizhan_core::feed::{
-    decide, resolve, Campaigns, Decision, Manifest, Refusal, RegionEntry, Statuses, Unions,
+    decide, resolve, Campaigns, Coupons, Decision, Manifest, Refusal, RegionEntry, Statuses, Unions,
 };
 use yizhan_core::geo::{to_gcj02, Datum};
 use yizhan_core::stations::{Region, SEARCH_RADIUS_M};
@@ -179,27 +179,31 @@ impl Feed {
             return true;
         }
         let manifest = Arc::new(held.manifest.clone());
-        let (campaigns, unions, statuses) = (
+        let (campaigns, unions, statuses, coupons) = (
             stored_json::<Campaigns>(&held.path, manifest.campaigns.as_ref()).await,
             stored_json::<Unions>(&held.path, manifest.unions.as_ref()).await,
             stored_json::<Statuses>(&held.path, manifest.statuses.as_ref()).await,
+            stored_json::<Coupons>(&held.path, manifest.coupons.as_ref()).await,
         );
         if !self.is_current(&held.path) {
             return true;
         }
         let complete = (manifest.campaigns.is_none() || campaigns.is_some())
             && (manifest.unions.is_none() || unions.is_some())
-            && (manifest.statuses.is_none() || statuses.is_some());
+            && (manifest.statuses.is_none() || statuses.is_some())
+            && (manifest.coupons.is_none() || coupons.is_some());
         let (campaigns, c) = campaigns.unwrap_or_default();
         let (unions, u) = unions.unwrap_or_default();
         let (statuses, s) = statuses.unwrap_or_default();
+        let (coupons, k) = coupons.unwrap_or_default();
         self.data.set(FeedData {
             manifest: Some(manifest),
             regions: Vec::new(),
             campaigns: Arc::new(campaigns),
             unions: Arc::new(unions),
             statuses: Arc::new(statuses),
-            skipped: c + u + s,
+            coupons: Arc::new(coupons),
+            skipped: c + u + s + k,
         });
         self.info.update(|i| i.checked_ms = held.checked_ms);
         complete
@@ -210,17 +214,18 @@ impl Feed {
     /// cost a round trip each before the first station row.
     async fn adopt(self, path: &str, manifest: Manifest) -> Result<(), Refusal> {
         let wanted = self.regions_to_load(&manifest);
-        let (campaigns, unions, statuses, shards) = futures::join!(
+        let (campaigns, unions, statuses, coupons, shards) = futures::join!(
             fetch_json::<Campaigns>(path, manifest.campaigns.as_ref()),
             fetch_json::<Unions>(path, manifest.unions.as_ref()),
             fetch_json::<Statuses>(path, manifest.statuses.as_ref()),
+            fetch_json::<Coupons>(path, manifest.coupons.as_ref()),
             futures::future::join_all(
                 wanted
                     .iter()
                     .map(|entry| self.shard_for(path, &manifest, entry))
             ),
         );
-        let (campaigns, unions, statuses) = (campaigns?, unions?, statuses?);
+        let (campaigns, unions, statuses, coupons) = (campaigns?, unions?, statuses?, coupons?);
         if !self.is_current(path) {
             return Ok(());
         }
@@ -233,9 +238,14 @@ impl Feed {
         }
         // Every check passed: store the files, then the manifest record, then show.
         new_files.extend(
-            [campaigns.2.clone(), unions.2.clone(), statuses.2.clone()]
-                .into_iter()
-                .flatten(),
+            [
+                campaigns.2.clone(),
+                unions.2.clone(),
+                statuses.2.clone(),
+                coupons.2.clone(),
+            ]
+            .into_iter()
+            .flatten(),
         );
         let mut full = false;
         for (file_path, bytes) in &new_files {
@@ -258,7 +268,8 @@ impl Feed {
             campaigns: Arc::new(campaigns.0),
             unions: Arc::new(unions.0),
             statuses: Arc::new(statuses.0),
-            skipped: campaigns.1 + unions.1 + statuses.1,
+            coupons: Arc::new(coupons.0),
+            skipped: campaigns.1 + unions.1 + statuses.1 + coupons.1,
         });
         self.info.update(|i| {
             i.status = SyncStatus::Current;

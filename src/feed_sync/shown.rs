@@ -2,7 +2,7 @@
 //! station list is sorted from.
 
 use std::sync::Arc;
-use yizhan_core::feed::{Campaigns, Manifest, Refusal, Statuses, Unions};
+use yizhan_core::feed::{Campaigns, Coupons, Manifest, Refusal, Statuses, Unions};
 use yizhan_core::geo::LngLat;
 use yizhan_core::stations::Region;
 
@@ -14,7 +14,9 @@ pub struct FeedData {
     pub campaigns: Arc<Campaigns>,
     pub unions: Arc<Unions>,
     pub statuses: Arc<Statuses>,
-    /// Items of the campaigns, unions and statuses files that could not be read and
+    /// The coupons the union issued and which are used (for venues and claims).
+    pub coupons: Arc<Coupons>,
+    /// Items of the campaigns, unions, statuses and coupons files that could not be read and
     /// are left out (the shards count theirs in `Region::skipped`).
     pub skipped: usize,
 }

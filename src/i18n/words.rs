@@ -135,7 +135,9 @@ impl Words for Occupation<'_> {
 impl Words for CouponState {
     fn words(&self, t: &'static Strings) -> Cow<'static, str> {
         match self {
+            CouponState::Waiting => t.coupon_waiting,
             CouponState::Unused => t.coupon_unused,
+            CouponState::Refused => t.coupon_refused,
             CouponState::Used => t.coupon_used,
             CouponState::Expired => t.coupon_expired,
         }

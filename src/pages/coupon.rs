@@ -1,5 +1,5 @@
-//! `/coupons/mine/:id`: one coupon, shown large at the venue, and the staff's
-//! "used" confirmation.
+//! `/coupons/mine/:id`: one coupon, shown large at the venue once the union issued
+//! it. The venue marks it used on its own device (`/verify`), never on this phone.
 
 use crate::adapters::clock;
 use crate::components::QrCodeView;
@@ -7,7 +7,6 @@ use crate::i18n::{fill, Words};
 use crate::state::use_strings;
 use crate::wallet_store::use_wallet;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use yizhan_core::wallet::CouponState;
@@ -23,7 +22,6 @@ pub fn CouponPage() -> impl IntoView {
             .wallet
             .with(|w| w.coupons.iter().find(|c| c.id == id).cloned())
     };
-    let confirming = RwSignal::new(false);
     crate::components::use_title(move || coupon().map(|c| c.title).unwrap_or_default());
     view! {
         <section class="page coupon-page">
@@ -33,48 +31,36 @@ pub fn CouponPage() -> impl IntoView {
                 Some(c) => {
                     let t = t();
                     let state = c.state(clock::china_now().date());
-                    let id = c.id.clone();
                     // Read the code one character at a time, as staff would.
                     let spoken = format!("{}。{}。{}。{}", c.title, state.words(t), t.coupon_code_label,
                         c.code.chars().filter(|ch| *ch != '-').map(String::from).collect::<Vec<_>>().join(" "));
+                    let issued = matches!(state, CouponState::Unused | CouponState::Used);
                     view! {
                         <h1>{c.title.clone()}</h1>
                         <crate::components::ReadAloud text=spoken />
                         <p class=format!("coupon-state big-state state-{}", state.word()) data-testid="coupon-state">{state.words(t)}</p>
-                        <div class="coupon-ticket">
-                            <p class="muted">{t.coupon_code_label}</p>
-                            <p class="coupon-code" data-coupon-code=c.code.clone()>{c.code.clone()}</p>
-                            <QrCodeView text=c.code.clone() label=c.code.clone() />
-                        </div>
-                        <p>{t.coupon_show_hint}</p>
+                        {match state {
+                            CouponState::Waiting => view! {
+                                <p class="notice notice-info" role="status" data-testid="coupon-waiting">{t.coupon_waiting_hint}</p>
+                            }.into_any(),
+                            CouponState::Refused => view! {
+                                <p class="notice notice-warn" role="status" data-testid="coupon-refused">{fill(t.coupon_refused_reason,
+                                    &[("reason", c.refusal.as_deref().unwrap_or(t.coupon_no_reason))])}</p>
+                            }.into_any(),
+                            _ => ().into_any(),
+                        }}
+                        // The code and its QR exist only once the union issued the coupon.
+                        {issued.then(|| view! {
+                            <div class="coupon-ticket">
+                                <p class="muted">{t.coupon_code_label}</p>
+                                <p class="coupon-code" data-coupon-code=c.code.clone()>{c.code.clone()}</p>
+                                <QrCodeView text=c.code.clone() label=c.code.clone() />
+                            </div>
+                            <p>{t.coupon_show_hint}</p>
+                        })}
                         {(!c.venues.is_empty()).then(|| view! { <p><strong>{t.campaign_venues}</strong>" "{c.venues.join("、")}</p> })}
                         <p class="muted">{fill(t.campaign_valid, &[("from", &c.valid_from.to_string()), ("until", &c.valid_until.to_string())])}</p>
-                        {c.used_at.map(|u| view! { <p class="muted">{fill(t.coupon_used_at, &[("time", &yizhan_core::time::date_time_text(u))])}</p> })}
-                        {(state == CouponState::Unused).then(|| view! {
-                            <Show when=move || confirming.get() fallback=move || view! {
-                                <button type="button" class="big" data-action="staff-use" on:click=move |_| confirming.set(true)>
-                                    {move || use_strings()().staff_button}
-                                </button>
-                            }>
-                                <div class="card staff-confirm" role="alertdialog" aria-labelledby="staff-q">
-                                    <p id="staff-q">{move || use_strings()().staff_confirm}</p>
-                                    <div class="choices">
-                                        <button type="button" class="primary" data-action="staff-confirm" on:click={
-                                            let id = id.clone();
-                                            move |_| {
-                                                let id = id.clone();
-                                                spawn_local(async move {
-                                                    // A failed change is shown by the storage banner.
-                                                    let _ = wallet.mark_used(id).await;
-                                                    confirming.set(false);
-                                                });
-                                            }
-                                        }>{move || use_strings()().staff_yes}</button>
-                                        <button type="button" on:click=move |_| confirming.set(false)>{move || use_strings()().staff_no}</button>
-                                    </div>
-                                </div>
-                            </Show>
-                        })}
+                        {c.used_at.map(|u| view! { <p class="muted">{fill(t.coupon_used_on, &[("date", &u.date().to_string())])}</p> })}
                     }.into_any()
                 }
             }}

@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use yizhan_core::feed::Campaign;
 use yizhan_core::vocab::CampaignKind;
-use yizhan_core::wallet::ClaimRefusal;
+use yizhan_core::wallet::{ClaimRefusal, CouponState};
 
 #[component]
 pub fn CouponsPage() -> impl IntoView {
@@ -46,6 +46,7 @@ pub fn CouponsPage() -> impl IntoView {
         }
     };
     crate::components::use_title(move || t().coupons_title.to_string());
+    crate::news::use_news().follow_tab(yizhan_core::outcome::Tab::Coupons);
     view! {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || t().coupons_title}</h1>
@@ -186,7 +187,9 @@ fn MyCoupons() -> impl IntoView {
                         <li class="card coupon-row" data-coupon-id=c.id.clone()>
                             <A href=format!("/coupons/mine/{}", c.id) attr:class="coupon-link">
                                 <span class="coupon-title">{c.title.clone()}</span>
-                                <span class="coupon-code-small" data-coupon-code=c.code.clone()>{c.code.clone()}</span>
+                                {matches!(state, CouponState::Unused | CouponState::Used).then(|| view! {
+                                    <span class="coupon-code-small" data-coupon-code=c.code.clone()>{c.code.clone()}</span>
+                                })}
                                 <span class=format!("coupon-state state-{}", state.word())>{state.words(t())}</span>
                             </A>
                         </li>

@@ -11,7 +11,6 @@ use std::collections::HashSet;
 use yizhan_core::join::{Field, FieldError, JoinForm, RequestKind, OCCUPATIONS};
 use yizhan_core::outbox::{Delivery, OutboxItem};
 use yizhan_core::outcome::status_for;
-use yizhan_core::request::Request;
 use yizhan_core::unions::order_unions;
 use yizhan_core::vocab::RequestState;
 
@@ -142,6 +141,7 @@ pub fn JoinPage() -> impl IntoView {
     };
 
     crate::components::use_title(move || t().join_title.to_string());
+    crate::news::use_news().follow_tab(yizhan_core::outcome::Tab::Join);
     view! {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || t().join_title}</h1>
@@ -218,7 +218,7 @@ pub fn JoinPage() -> impl IntoView {
     }
 }
 
-/// "我的申请": each join or transfer request, how its delivery stands, and the
+/// "我的申请": each join, transfer or card request, how its delivery stands, and the
 /// union's answer. Follows the outbox: a request sent in the background changes here.
 #[component]
 fn MyRequests() -> impl IntoView {
@@ -229,7 +229,7 @@ fn MyRequests() -> impl IntoView {
             items
                 .iter()
                 .rev()
-                .filter(|i| i.request.application().is_some())
+                .filter(|i| i.request.union().is_some())
                 .cloned()
                 .collect::<Vec<_>>()
         })
@@ -276,11 +276,7 @@ fn RequestRow(item: OutboxItem) -> impl IntoView {
             })
         }
     };
-    let union_id = item
-        .request
-        .application()
-        .map(|a| a.union.clone())
-        .unwrap_or_default();
+    let union_id = item.request.union().unwrap_or_default().to_string();
     let union_name = move || {
         feed.data
             .with(|d| {
@@ -294,12 +290,12 @@ fn RequestRow(item: OutboxItem) -> impl IntoView {
     };
     let body = item.body().to_string();
     let file_body = body.clone();
-    let is_transfer = matches!(item.request, Request::Transfer(_));
+    let kind = item.request.kind();
     let delete_id = id.clone();
     view! {
         <li class="card request" data-request-id=id.clone()>
             <p class="request-head">
-                <strong>{move || if is_transfer { t().req_transfer } else { t().req_join }}</strong>
+                <strong>{move || crate::components::kind_words(kind, t())}</strong>
                 " · " {union_name}
             </p>
             <p class="muted">{fill(t().req_created, &[("time", &item.created_at.replace('T', " ").chars().take(16).collect::<String>())])}</p>

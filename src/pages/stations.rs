@@ -84,6 +84,7 @@ pub fn StationsPage() -> impl IntoView {
     view! {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{move || t().stations_title}</h1>
+            <crate::components::NewsNotice />
             <LocationPanel />
             <Filters filter=filter lang=lang />
             <Show when=move || feed.user.with(|u| u.is_some())>

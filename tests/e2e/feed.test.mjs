@@ -2,8 +2,9 @@
 // the data the user had stays, nothing crashes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import { serveDist, launchBrowser, openPage, appReady, screenshot } from './support.mjs';
-import { makeFeed, publish, recordRequests, gcjStation, offset } from './feeds.mjs';
+import { makeFeed, publish, recordRequests, gcjStation, offset, signManifest } from './feeds.mjs';
 
 let server, browser;
 before(async () => { server = await serveDist(); browser = await launchBrowser(); });
@@ -101,6 +102,7 @@ test('a lower sequence (rollback) is refused and the newer data stays', async ()
 test('a truncated manifest is refused without a crash', async () => {
   const good = makeFeed({ sequence: 2, regions: [region(['e9'])] });
   good['manifest.json'] = good['manifest.json'].subarray(0, 60);
+  signManifest(good); // the publisher's own tool wrote it truncated
   const { context, page } = await updateTo('e', good);
   await waitForNotice(page, /损坏或不完整/);
   await waitForRows(page, 2);
@@ -109,17 +111,29 @@ test('a truncated manifest is refused without a crash', async () => {
   await context.close();
 });
 
+test('a feed signed by a key the app does not trust is refused, the last good data stays', async () => {
+  const forged = makeFeed({ sequence: 2, regions: [region(['k9'])] });
+  const other = crypto.generateKeyPairSync('ed25519').privateKey;
+  forged['manifest.json.sig'] = Buffer.from(crypto.sign(null, forged['manifest.json'], other).toString('base64'));
+  const { context, page } = await updateTo('k', forged);
+  await waitForNotice(page, /发布者签名不对/);
+  await waitForRows(page, 2);
+  assert.deepEqual(await rowIds(page), ['k1', 'k2']);
+  await context.close();
+});
+
 test('a hostile feed on first visit is refused with a message and nothing breaks', async () => {
   publish(server, 'f', { 'manifest.json': Buffer.from('<html>not a feed</html>') });
   const { context, page } = await openPage(browser);
   await page.goto(`${server.url}/stations?feed=/f/manifest.json&${NEAR}`);
   await appReady(page);
-  await waitForNotice(page, /损坏或不完整/);
+  await waitForNotice(page, /数据没有发布者签名/);
   // Nothing was held before: no "you keep the data you had".
   assert.doesNotMatch(await notices(page), /仍在使用之前的数据/);
   assert.match(await notices(page), /本机还没有可用的数据/);
   assert.equal(await page.locator('li[data-station-id]').count(), 0);
-  assert.deepEqual(page.errors, []);
+  // The browser logs the missing manifest.json.sig (a 404); nothing else went wrong.
+  assert.deepEqual(page.errors.filter((e) => !/status of 404/.test(e)), []);
   await context.close();
 });
 
@@ -243,7 +257,7 @@ function editedManifest(files, edit) {
   const manifest = JSON.parse(files['manifest.json']);
   edit(manifest);
   files['manifest.json'] = Buffer.from(JSON.stringify(manifest));
-  return files;
+  return signManifest(files);
 }
 
 test('a percent-encoded path that climbs out of the feed folder is refused', async () => {

@@ -1,8 +1,21 @@
 // Test feeds written directly in JS, per shared/FEED.md, and served from the test
 // server's routes. Independent of the Rust publisher on purpose.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 
 export const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest('hex');
+
+// The SAMPLE publisher key (sample/README.md), which a build without
+// YIZHAN_PUBLISHER_KEYS trusts: test feeds are signed as a publisher signs them.
+const SAMPLE_SECRET = fs.readFileSync(new URL('../../sample/SAMPLE-ONLY-publisher.key', import.meta.url), 'utf8').trim();
+const SAMPLE_KEY = crypto.createPrivateKey({ format: 'der', type: 'pkcs8',
+  key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(SAMPLE_SECRET, 'base64')]) });
+
+/** Signs `files['manifest.json']` (again, after an edit) as `manifest.json.sig`. */
+export function signManifest(files) {
+  files['manifest.json.sig'] = Buffer.from(crypto.sign(null, files['manifest.json'], SAMPLE_KEY).toString('base64'));
+  return files;
+}
 
 /**
  * Builds a feed's files: `{ 'manifest.json': Buffer, 'stations/...': Buffer, ... }`.
@@ -34,7 +47,7 @@ export function makeFeed({ sequence = 1, format = 'yizhan-feed/1', datum = 'gcj0
   if (holidays) manifest.holidays = holidays;
   if (intake) manifest.intake = { url: intake };
   files['manifest.json'] = Buffer.from(JSON.stringify(manifest, null, 2));
-  return files;
+  return signManifest(files);
 }
 
 /** Serves `files` under `/prefix/` on the test server; returns the manifest path. */

@@ -28,6 +28,31 @@ pub fn verify(card: &SignedCard, keys: &[[u8; 32]]) -> bool {
     })
 }
 
+/// What a verified card's QR code holds: the signed text, then the signature on a
+/// line of its own, so a venue checks it with no network: `qr_text(&card)`.
+pub fn qr_text(card: &SignedCard) -> String {
+    let text = signed_text(&card.member_no, &card.name, &card.union, &card.valid_until);
+    format!("{text}\n{}", card.sig)
+}
+
+/// The signed card in a scanned QR text, if it is one (not yet checked): the inverse
+/// of [`qr_text`]; `None` for anything else, whatever it holds.
+pub fn from_qr_text(text: &str) -> Option<SignedCard> {
+    let mut lines = text.trim_end().split('\n');
+    if lines.next()? != "yizhan-card/1" {
+        return None;
+    }
+    let mut next = || lines.next().map(str::to_string);
+    let card = SignedCard {
+        member_no: next()?,
+        name: next()?,
+        union: next()?,
+        valid_until: next()?,
+        sig: next()?,
+    };
+    lines.next().is_none().then_some(card)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +76,9 @@ mod tests {
                 .encode(key.sign(text.as_bytes()).to_bytes()),
         };
         assert!(verify(&card, &[public]));
+        assert_eq!(from_qr_text(&qr_text(&card)), Some(card.clone()));
+        assert_eq!(from_qr_text("3715002026000123"), None);
+        assert_eq!(from_qr_text(&format!("{}\nextra", qr_text(&card))), None);
         assert!(!verify(&card, &[[9u8; 32]]), "another key");
         assert!(!verify(&card, &[]), "no trusted key");
         for forged in [

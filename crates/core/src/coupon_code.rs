@@ -31,18 +31,34 @@ pub fn coupon_code(random: [u8; 9]) -> String {
     out
 }
 
-/// Whether a code (as typed or read aloud: any case, with or without dashes, O for 0,
-/// I and L for 1) has a correct check symbol: `code_is_valid("…")`.
-pub fn code_is_valid(code: &str) -> bool {
-    let cleaned: Vec<u8> = crate::text::normalize_width(code)
+/// A code as typed or read aloud, in its one canonical form: full-width folded,
+/// dashes and spaces dropped, upper case, O read as 0, I and L as 1.
+fn canonical(code: &str) -> String {
+    crate::text::normalize_width(code)
         .chars()
         .filter(|c| *c != '-' && !c.is_whitespace())
         .map(|c| match c.to_ascii_uppercase() {
-            'O' => b'0',
-            'I' | 'L' => b'1',
-            // Anything outside ASCII is no symbol of the code (never truncated into one).
-            c => u8::try_from(c).ok().filter(u8::is_ascii).unwrap_or(0),
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
         })
+        .collect()
+}
+
+/// The code's reference in the feed and in requests (FEED.md, union desk): the
+/// SHA-256 hex of the canonical code, so the code itself never leaves the device:
+/// `code_ref("abcd-efgh-jkmn-pq5")` equals `code_ref("ABCDEFGHJKMNPQ5")`.
+pub fn code_ref(code: &str) -> String {
+    crate::feed::sha256_hex(canonical(code).as_bytes())
+}
+
+/// Whether a code (as typed or read aloud: any case, with or without dashes, O for 0,
+/// I and L for 1) has a correct check symbol: `code_is_valid("…")`.
+pub fn code_is_valid(code: &str) -> bool {
+    let cleaned: Vec<u8> = canonical(code)
+        .chars()
+        // Anything outside ASCII is no symbol of the code (never truncated into one).
+        .map(|c| u8::try_from(c).ok().filter(u8::is_ascii).unwrap_or(0))
         .collect();
     if cleaned.len() != 14 {
         return false;
@@ -84,5 +100,14 @@ mod tests {
         // Different random bytes give different codes.
         assert_ne!(coupon_code([0; 9]), coupon_code([1; 9]));
         assert_eq!(coupon_code([0; 9]), "0000-0000-0000-00");
+        // One reference however the code is written; the desk's hash of the bare code.
+        let bare: String = code.chars().filter(|c| *c != '-').collect();
+        assert_eq!(code_ref(&code), crate::feed::sha256_hex(bare.as_bytes()));
+        assert_eq!(
+            code_ref(&code.to_lowercase().replace('-', " ")),
+            code_ref(&code)
+        );
+        assert_eq!(code_ref("O0I1-L"), code_ref("0011-1"));
+        assert_ne!(code_ref(&code), code_ref(&coupon_code([1; 9])));
     }
 }

@@ -23,5 +23,6 @@ pub mod stations;
 pub mod text;
 pub mod time;
 pub mod unions;
+pub mod venue;
 pub mod vocab;
 pub mod wallet;

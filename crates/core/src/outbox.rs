@@ -212,7 +212,7 @@ mod tests {
             Request::Claim(Claim {
                 campaign_id: "fit".into(),
                 coupon_id: "c1".into(),
-                code: "ABCD".into(),
+                code_ref: "ab".repeat(32),
                 member_no: None,
             }),
         );

@@ -4,6 +4,7 @@
 
 use crate::feed::{sha256_hex, RequestStatus, Statuses, Unions};
 use crate::outbox::OutboxItem;
+use crate::request::Request;
 use crate::vocab::RequestState;
 use crate::wallet::MemberCard;
 
@@ -18,42 +19,147 @@ pub fn status_for<'a>(request_id: &str, statuses: &'a Statuses) -> Option<&'a Re
         .max_by(|a, b| a.updated.cmp(&b.updated))
 }
 
-/// The membership card an approved join or transfer request brings, if any: the first
-/// request whose outcome is `approved` with a member number that `current` does not
-/// already carry. `card_from_approved(&requests, &statuses, &unions, wallet.card.as_ref())`.
+/// The membership card the union's answers bring, if any: the first approved join,
+/// transfer or card request with a member number, as a card signed by the union
+/// where its signature holds under `keys`. A card `current` already is is left
+/// alone, unless the answer brings the signature it lacks.
+/// `card_from_approved(&requests, &statuses, &unions, wallet.card.as_ref(), &keys)`.
 pub fn card_from_approved(
     requests: &[OutboxItem],
     statuses: &Statuses,
     unions: &Unions,
     current: Option<&MemberCard>,
+    keys: &[[u8; 32]],
 ) -> Option<MemberCard> {
     requests.iter().find_map(|item| {
-        let application = item.request.application()?;
+        let (name, union_id) = match &item.request {
+            Request::Join(a) | Request::Transfer(a) => (&a.name, &a.union),
+            Request::Card(c) => (&c.name, &c.union),
+            _ => return None,
+        };
         let status = status_for(&item.id, statuses)?;
         if status.state != RequestState::Approved {
             return None;
         }
-        let member_no = status.member_no.clone()?;
-        if current.is_some_and(|c| c.member_no == member_no) {
-            return None;
-        }
-        let union = unions.unions.iter().find(|u| u.id == application.union);
+        let signed = status
+            .card
+            .clone()
+            .filter(|card| crate::card::verify(card, keys));
+        let (name, member_no, union_id) = match &signed {
+            Some(card) => (&card.name, card.member_no.clone(), &card.union),
+            None => (name, status.member_no.clone()?, union_id),
+        };
+        let union = unions.unions.iter().find(|u| &u.id == union_id);
         // The same rules as a card typed in: a malformed number never becomes a card.
-        MemberCard::from_form(
-            &application.name,
+        let mut card = MemberCard::from_form(
+            name,
             &member_no,
-            Some(application.union.clone()),
+            Some(union_id.clone()),
             union.map(|u| u.name.clone()),
         )
-        .ok()
+        .ok()?;
+        card.signed = signed;
+        let verified = card.verified(keys).is_some();
+        let same = current.is_some_and(|c| {
+            c.member_no == card.member_no && (c.verified(keys).is_some() || !verified)
+        });
+        (!same).then_some(card)
     })
+}
+
+/// Which tab shows a request's answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Coupons,
+    Join,
+}
+
+/// A request's answer as the latest feed has it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub id: String,
+    pub kind: &'static str,
+    pub state: RequestState,
+    pub tab: Tab,
+}
+
+/// Every answered request of this device (claims, joins, transfers, cards):
+/// `answers(&requests, &statuses)`.
+pub fn answers(requests: &[OutboxItem], statuses: &Statuses) -> Vec<Answer> {
+    requests
+        .iter()
+        .filter_map(|item| {
+            let tab = match item.request {
+                Request::Claim(_) => Tab::Coupons,
+                Request::Join(_) | Request::Transfer(_) | Request::Card(_) => Tab::Join,
+                _ => return None,
+            };
+            Some(Answer {
+                id: item.id.clone(),
+                kind: item.request.kind(),
+                state: status_for(&item.id, statuses)?.state.clone(),
+                tab,
+            })
+        })
+        .collect()
+}
+
+/// What the person has been told, stored under [`Seen::STORAGE_KEY`]: per request id,
+/// the state last announced on the start screen and the state last seen on its tab.
+/// A state that differs from both is news.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Seen {
+    pub announced: std::collections::BTreeMap<String, String>,
+    pub opened: std::collections::BTreeMap<String, String>,
+}
+
+impl Seen {
+    pub const STORAGE_KEY: &'static str = "yizhan.seen.v1";
+
+    /// The answers not yet announced on the start screen: `seen.to_announce(&all)`.
+    pub fn to_announce<'a>(&self, answers: &'a [Answer]) -> Vec<&'a Answer> {
+        answers
+            .iter()
+            .filter(|a| self.announced.get(&a.id).map(String::as_str) != Some(a.state.word()))
+            .filter(|a| self.opened.get(&a.id).map(String::as_str) != Some(a.state.word()))
+            .collect()
+    }
+
+    /// Whether `tab` holds an answer not seen there yet: `seen.marks(&all, Tab::Join)`.
+    pub fn marks(&self, answers: &[Answer], tab: Tab) -> bool {
+        answers.iter().any(|a| {
+            a.tab == tab && self.opened.get(&a.id).map(String::as_str) != Some(a.state.word())
+        })
+    }
+
+    /// Records that these answers were announced; returns whether anything changed.
+    pub fn announce<'a>(&mut self, answers: impl IntoIterator<Item = &'a Answer>) -> bool {
+        let mut changed = false;
+        for a in answers {
+            let word = a.state.word().to_string();
+            changed |= self.announced.insert(a.id.clone(), word.clone()) != Some(word);
+        }
+        changed
+    }
+
+    /// Records that `tab` was opened with these answers on it; returns whether
+    /// anything changed.
+    pub fn open(&mut self, answers: &[Answer], tab: Tab) -> bool {
+        let mut changed = false;
+        for a in answers.iter().filter(|a| a.tab == tab) {
+            let word = a.state.word().to_string();
+            changed |= self.opened.insert(a.id.clone(), word.clone()) != Some(word);
+        }
+        changed
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::feed::Union;
-    use crate::request::{Application, Report, Request};
+    use crate::request::{Application, CardRequest, Report};
     use crate::vocab::ReportProblem;
 
     #[test]
@@ -147,12 +253,12 @@ mod tests {
                 status("b", RequestState::Approved, Some("3715002026000123")),
             ],
         };
-        let card = card_from_approved(&requests, &statuses, &unions, None).unwrap();
+        let card = card_from_approved(&requests, &statuses, &unions, None, &[]).unwrap();
         assert_eq!(card.name, "赵六");
         assert_eq!(card.member_no, "3715002026000123");
         assert_eq!(card.union_name.as_deref(), Some("聊城市快递行业工会联合会"));
         assert_eq!(
-            card_from_approved(&requests, &statuses, &unions, Some(&card)),
+            card_from_approved(&requests, &statuses, &unions, Some(&card), &[]),
             None,
             "the card it already is"
         );
@@ -161,8 +267,120 @@ mod tests {
             statuses: vec![status("b", RequestState::Approved, None)],
         };
         assert_eq!(
-            card_from_approved(&requests, &no_number, &unions, None),
+            card_from_approved(&requests, &no_number, &unions, None, &[]),
             None
         );
+    }
+
+    #[test]
+    fn a_signed_card_replaces_the_typed_one_and_a_forged_signature_does_not() {
+        use base64::Engine;
+        use ed25519_dalek::{Signer, SigningKey};
+        let key = SigningKey::from_bytes(&[3u8; 32]);
+        let keys = [key.verifying_key().to_bytes()];
+        let sign = |member_no: &str, name: &str| crate::feed::SignedCard {
+            member_no: member_no.into(),
+            name: name.into(),
+            union: "u1".into(),
+            valid_until: "2027-12-31".into(),
+            sig: base64::engine::general_purpose::STANDARD.encode(
+                key.sign(crate::card::signed_text(member_no, name, "u1", "2027-12-31").as_bytes())
+                    .to_bytes(),
+            ),
+        };
+        let ask = OutboxItem::new(
+            "c".into(),
+            "t".into(),
+            Request::Card(CardRequest {
+                name: "张三".into(),
+                member_no: "3715002026000123".into(),
+                union: "u1".into(),
+                id_number: "11010519491231002X".into(),
+            }),
+        );
+        let typed = MemberCard::from_form("张三", "3715002026000123", None, None).unwrap();
+        let mut approved = status("c", RequestState::Approved, Some("3715002026000123"));
+        approved.card = Some(sign("3715002026000123", "张三"));
+        let statuses = Statuses {
+            statuses: vec![approved.clone()],
+        };
+        let unions = Unions::default();
+        let card = card_from_approved(
+            std::slice::from_ref(&ask),
+            &statuses,
+            &unions,
+            Some(&typed),
+            &keys,
+        )
+        .expect("the signed card replaces the typed one");
+        assert!(card.verified(&keys).is_some());
+        assert_eq!(card.union_id.as_deref(), Some("u1"));
+        assert_eq!(
+            card_from_approved(
+                std::slice::from_ref(&ask),
+                &statuses,
+                &unions,
+                Some(&card),
+                &keys
+            ),
+            None,
+            "once"
+        );
+        // A signature that does not hold: the number is taken, the card is not verified,
+        // and a typed card with that number is left alone.
+        let mut forged = approved;
+        forged.card = Some(crate::feed::SignedCard {
+            name: "李四".into(),
+            ..sign("3715002026000123", "张三")
+        });
+        let statuses = Statuses {
+            statuses: vec![forged],
+        };
+        assert_eq!(
+            card_from_approved(
+                std::slice::from_ref(&ask),
+                &statuses,
+                &unions,
+                Some(&typed),
+                &keys
+            ),
+            None
+        );
+        let fresh = card_from_approved(std::slice::from_ref(&ask), &statuses, &unions, None, &keys)
+            .unwrap();
+        assert_eq!((fresh.name.as_str(), fresh.verified(&keys)), ("张三", None));
+    }
+
+    #[test]
+    fn a_changed_answer_is_announced_once_and_marked_until_its_tab_is_opened() {
+        let requests = [join("a", "王五"), join("b", "赵六")];
+        let mut statuses = Statuses {
+            statuses: vec![status("a", RequestState::Received, None)],
+        };
+        let mut seen = Seen::default();
+        let all = answers(&requests, &statuses);
+        assert_eq!(all.len(), 1, "b has no answer yet");
+        assert_eq!(seen.to_announce(&all).len(), 1);
+        assert!(seen.marks(&all, Tab::Join));
+        assert!(!seen.marks(&all, Tab::Coupons));
+        let shown: Vec<Answer> = seen.to_announce(&all).into_iter().cloned().collect();
+        assert!(seen.announce(&shown));
+        assert!(seen.to_announce(&all).is_empty(), "announced once");
+        assert!(seen.marks(&all, Tab::Join), "still marked on its tab");
+        assert!(seen.open(&all, Tab::Join));
+        assert!(!seen.marks(&all, Tab::Join));
+        assert!(!seen.open(&all, Tab::Join), "nothing new");
+        // The union changes its answer: news again.
+        statuses.statuses.push(RequestStatus {
+            updated: Some("2026-11-22".into()),
+            ..status("a", RequestState::Approved, Some("3715002026000123"))
+        });
+        let all = answers(&requests, &statuses);
+        assert_eq!(all[0].state, RequestState::Approved);
+        assert_eq!(seen.to_announce(&all).len(), 1);
+        assert!(seen.marks(&all, Tab::Join));
+        // Seen on its tab before the start screen: not announced afterwards.
+        seen.open(&all, Tab::Join);
+        assert!(seen.to_announce(&all).is_empty());
     }
 }

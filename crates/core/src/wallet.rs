@@ -1,8 +1,9 @@
 //! The member's wallet: the electronic membership card, claimed coupons, and the rules
 //! for claiming (validity window and per-member limits in China time, stock).
 
-use crate::feed::Campaign;
+use crate::feed::{Campaign, Coupons, SignedCard, Statuses};
 use crate::vocab::CampaignKind;
+use crate::vocab::RequestState;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +16,10 @@ pub struct MemberCard {
     pub union_id: Option<String>,
     #[serde(default)]
     pub union_name: Option<String>,
+    /// The union's signature over this card, when it came through the feed; a card
+    /// typed in by hand has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<SignedCard>,
 }
 
 /// Why a card form is refused.
@@ -55,12 +60,31 @@ impl MemberCard {
             member_no: member_no.to_ascii_uppercase(),
             union_id,
             union_name,
+            signed: None,
+        })
+    }
+
+    /// The card the union signed, when its signature holds under `keys` and it is
+    /// the card shown (same number and name): `card.verified(&keys)`.
+    pub fn verified(&self, keys: &[[u8; 32]]) -> Option<&SignedCard> {
+        self.signed.as_ref().filter(|s| {
+            s.member_no == self.member_no && s.name == self.name && crate::card::verify(s, keys)
         })
     }
 }
 
+/// Where a claim stands with the union: sent and waiting, issued, or turned down.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Issue {
+    #[default]
+    Waiting,
+    Issued,
+    Refused,
+}
+
 /// A claimed coupon, with what it needs to be shown even after its campaign leaves
-/// the feed.
+/// the feed. Its `id` is also the id of the claim request sent for it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Coupon {
     pub id: String,
@@ -76,35 +100,48 @@ pub struct Coupon {
     pub valid_until: NaiveDate,
     #[serde(default)]
     pub used_at: Option<NaiveDateTime>,
+    #[serde(default)]
+    pub issue: Issue,
+    /// Why the union turned the claim down, in its words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<String>,
 }
 
-/// What a coupon shows: 未使用 / 已使用 / 已过期.
+/// What a coupon shows: 等待发放 / 未使用 / 已使用 / 已过期 / 未发放.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CouponState {
+    Waiting,
     Unused,
     Used,
     Expired,
+    Refused,
 }
 
 impl CouponState {
     /// The state as a word for styles and tests: `CouponState::Used.word() == "used"`.
     pub fn word(self) -> &'static str {
         match self {
+            CouponState::Waiting => "waiting",
             CouponState::Unused => "unused",
             CouponState::Used => "used",
             CouponState::Expired => "expired",
+            CouponState::Refused => "refused",
         }
     }
 }
 
 impl Coupon {
-    /// Its state on China-local `today`: used stays used; else expired after
-    /// `valid_until`.
+    /// Its state on China-local `today`: turned down stays so, used stays used; else
+    /// expired after `valid_until`; else waiting until the union issues it.
     pub fn state(&self, today: NaiveDate) -> CouponState {
-        if self.used_at.is_some() {
+        if self.issue == Issue::Refused {
+            CouponState::Refused
+        } else if self.used_at.is_some() {
             CouponState::Used
         } else if today > self.valid_until {
             CouponState::Expired
+        } else if self.issue == Issue::Waiting {
+            CouponState::Waiting
         } else {
             CouponState::Unused
         }
@@ -145,7 +182,7 @@ impl Wallet {
         let per_month = campaign.period.as_deref() == Some("month");
         self.coupons
             .iter()
-            .filter(|c| c.campaign_id == campaign.id)
+            .filter(|c| c.campaign_id == campaign.id && c.issue != Issue::Refused)
             .filter(|c| {
                 !per_month
                     || (c.claimed_at.date().year() == today.year()
@@ -204,21 +241,47 @@ impl Wallet {
             valid_from: campaign.valid_from,
             valid_until: campaign.valid_until,
             used_at: None,
+            issue: Issue::Waiting,
+            refusal: None,
         };
         self.coupons.push(coupon.clone());
         Ok(coupon)
     }
 
-    /// Marks a coupon used (venue staff confirmed). Used stays used; an expired
-    /// coupon cannot be used. Returns whether it changed.
-    pub fn mark_used(&mut self, coupon_id: &str, now: NaiveDateTime) -> bool {
-        match self.coupons.iter_mut().find(|c| c.id == coupon_id) {
-            Some(c) if c.state(now.date()) == CouponState::Unused => {
-                c.used_at = Some(now);
-                true
+    /// Brings the union's answers into the wallet: a claim the feed approved or lists
+    /// in `issued` is issued, one it rejected is turned down (with its note), and a
+    /// coupon the feed lists as used is used from that day. Returns whether anything
+    /// changed: `wallet.apply_feed(&statuses, &issued)`.
+    pub fn apply_feed(&mut self, statuses: &Statuses, issued: &Coupons) -> bool {
+        let mut changed = false;
+        for coupon in &mut self.coupons {
+            let reference = crate::coupon_code::code_ref(&coupon.code);
+            let listed = issued
+                .coupons
+                .iter()
+                .find(|i| i.reference.eq_ignore_ascii_case(&reference));
+            if coupon.issue == Issue::Waiting {
+                let status = crate::outcome::status_for(&coupon.id, statuses);
+                if listed.is_some() || status.is_some_and(|s| s.state == RequestState::Approved) {
+                    coupon.issue = Issue::Issued;
+                    changed = true;
+                } else if let Some(s) = status.filter(|s| s.state == RequestState::Rejected) {
+                    coupon.issue = Issue::Refused;
+                    coupon.refusal = s.note.clone();
+                    changed = true;
+                }
             }
-            _ => false,
+            let used_on = listed
+                .and_then(|i| i.used.as_deref()?.get(..10))
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            if let (Some(day), None) = (used_on, coupon.used_at) {
+                if coupon.issue == Issue::Issued {
+                    coupon.used_at = Some(day.and_time(chrono::NaiveTime::MIN));
+                    changed = true;
+                }
+            }
         }
+        changed
     }
 }
 
@@ -338,25 +401,107 @@ mod tests {
         );
     }
 
+    fn status(id: &str, state: RequestState, note: Option<&str>) -> crate::feed::RequestStatus {
+        crate::feed::RequestStatus {
+            reference: crate::feed::sha256_hex(id.as_bytes()),
+            state,
+            member_no: None,
+            note: note.map(str::to_string),
+            updated: None,
+            card: None,
+        }
+    }
+
     #[test]
-    fn used_sticks_and_expired_cannot_be_used() {
-        let c = campaign(None, "month");
+    fn a_claim_waits_until_the_feed_issues_it_or_turns_it_down() {
+        let c = campaign(Some(2), "month");
         let mut w = Wallet {
             card: Some(card()),
             coupons: vec![],
         };
-        let coupon = claim(&mut w, &c, "2026-11-05 10:00").unwrap();
-        assert_eq!(coupon.state(d("2026-11-06")), CouponState::Unused);
-        assert!(w.mark_used(&coupon.id, at("2026-11-06 09:00")));
-        assert!(
-            !w.mark_used(&coupon.id, at("2026-11-07 09:00")),
-            "used once only"
+        for _ in 0..2 {
+            claim(&mut w, &c, "2026-11-05 10:00").unwrap();
+        }
+        let today = d("2026-11-06");
+        assert!(w
+            .coupons
+            .iter()
+            .all(|c| c.state(today) == CouponState::Waiting));
+        assert!(matches!(
+            w.may_claim(&c, today),
+            Err(ClaimRefusal::LimitReached { .. })
+        ));
+        // Nothing about these requests: nothing changes.
+        assert!(!w.apply_feed(&Statuses::default(), &Coupons::default()));
+        // id0 is listed as issued in the coupons file; id1 is turned down with a reason.
+        let issued = Coupons {
+            coupons: vec![crate::feed::IssuedCoupon {
+                reference: crate::coupon_code::code_ref("code0").to_uppercase(),
+                campaign: "fit".into(),
+                valid_from: None,
+                valid_until: None,
+                used: None,
+            }],
+        };
+        let statuses = Statuses {
+            statuses: vec![status("id1", RequestState::Rejected, Some("本月已发完"))],
+        };
+        assert!(w.apply_feed(&statuses, &issued));
+        assert_eq!(w.coupons[0].state(today), CouponState::Unused);
+        assert_eq!(w.coupons[1].state(today), CouponState::Refused);
+        assert_eq!(w.coupons[1].refusal.as_deref(), Some("本月已发完"));
+        // A turned-down claim no longer counts against the monthly limit.
+        assert_eq!(w.claimed_in_period(&c, today), 1);
+        assert_eq!(w.may_claim(&c, today), Ok(()));
+        assert!(!w.apply_feed(&statuses, &issued), "applied once");
+        // An approved status issues it too, and a later "rejected" never takes it back.
+        claim(&mut w, &c, "2026-11-06 10:00").unwrap();
+        let approved = Statuses {
+            statuses: vec![status("id2", RequestState::Approved, None)],
+        };
+        assert!(w.apply_feed(&approved, &Coupons::default()));
+        assert_eq!(w.coupons[2].issue, Issue::Issued);
+        let rejected = Statuses {
+            statuses: vec![status("id2", RequestState::Rejected, None)],
+        };
+        assert!(!w.apply_feed(&rejected, &Coupons::default()));
+        // The feed says a venue used it: used from that day, and it stays used.
+        let mut used = issued.clone();
+        used.coupons[0].used = Some("2026-11-07".into());
+        assert!(w.apply_feed(&statuses, &used));
+        assert_eq!(w.coupons[0].state(today), CouponState::Used);
+        assert_eq!(w.coupons[0].used_at, Some(at("2026-11-07 00:00")));
+        assert!(!w.apply_feed(&statuses, &issued), "used stays used");
+        // Expired is shown once the campaign is over, issued or not.
+        assert_eq!(w.coupons[2].state(d("2027-01-01")), CouponState::Expired);
+    }
+
+    #[test]
+    fn a_card_is_verified_only_with_a_signature_that_holds_for_the_card_shown() {
+        use base64::Engine;
+        use ed25519_dalek::{Signer, SigningKey};
+        let key = SigningKey::from_bytes(&[5u8; 32]);
+        let keys = [key.verifying_key().to_bytes()];
+        let text = crate::card::signed_text("3715002026000123", "张三", "u1", "2027-12-31");
+        let signed = SignedCard {
+            member_no: "3715002026000123".into(),
+            name: "张三".into(),
+            union: "u1".into(),
+            valid_until: "2027-12-31".into(),
+            sig: base64::engine::general_purpose::STANDARD
+                .encode(key.sign(text.as_bytes()).to_bytes()),
+        };
+        let mut c = card();
+        assert_eq!(c.verified(&keys), None, "typed in");
+        c.signed = Some(signed.clone());
+        assert_eq!(c.verified(&keys), Some(&signed));
+        assert_eq!(
+            c.verified(&[[1u8; 32]]),
+            None,
+            "a key the app does not trust"
         );
-        assert_eq!(w.coupons[0].state(d("2026-11-06")), CouponState::Used);
-        assert_eq!(w.coupons[0].used_at, Some(at("2026-11-06 09:00")));
-        let other = claim(&mut w, &c, "2026-11-05 10:00").unwrap();
-        assert_eq!(other.state(d("2027-01-01")), CouponState::Expired);
-        assert!(!w.mark_used(&other.id, at("2027-01-01 09:00")));
+        c.name = "李四".into();
+        assert_eq!(c.verified(&keys), None, "a name edited on the device");
     }
 
     #[test]

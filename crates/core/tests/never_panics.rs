@@ -99,6 +99,19 @@ proptest! {
         let _ = check_id_number(&text, today());
         let _ = MemberCard::from_form(&text, &other, None, None);
         let _ = code_is_valid(&text);
+        let _ = yizhan_core::coupon_code::code_ref(&text);
+        // What a venue scans or types: any text, or a card QR with any fields.
+        let card_text = format!("yizhan-card/1\n{text}\n{other}\nu\n{other}\n{text}");
+        for scanned in [&text, &card_text] {
+            let _ = yizhan_core::venue::check(
+                scanned,
+                today(),
+                &Default::default(),
+                &Default::default(),
+                &Default::default(),
+                &[[7u8; 32]],
+            );
+        }
         let n = normalize_width(&text);
         prop_assert!(n.chars().count() == text.chars().count());
     }

@@ -452,7 +452,7 @@ fn claim_of(id: String, body: &str, received_at: &str) -> Option<ClaimIn> {
     };
     let code_ref = text("code_ref").or_else(|| {
         // An app from before the union desk sent the code itself.
-        text("code").map(|c| sha256_hex(c.replace('-', "").to_ascii_uppercase().as_bytes()))
+        text("code").map(|c| yizhan_core::coupon_code::code_ref(&c))
     })?;
     let when = value
         .get("created_at")

@@ -122,6 +122,19 @@ pub fn intake_url_allowed(url: &str) -> bool {
     )
 }
 
+/// The publisher keys in `text`: base64 Ed25519 public keys separated by commas or
+/// lines; anything else is skipped: `publisher_keys_from("key1,key2")`.
+pub fn publisher_keys_from(text: &str) -> Vec<[u8; 32]> {
+    text.split([',', '\n'])
+        .filter_map(|k| {
+            base64::engine::general_purpose::STANDARD
+                .decode(k.trim())
+                .ok()
+        })
+        .filter_map(|k| k.try_into().ok())
+        .collect()
+}
+
 fn verify_signature(bytes: &[u8], signature_b64: &str, keys: &[[u8; 32]]) -> Result<(), Refusal> {
     let raw = base64::engine::general_purpose::STANDARD
         .decode(signature_b64.trim())
@@ -247,6 +260,16 @@ mod tests {
         assert!(!intake_url_allowed("http://evil.example\\@localhost/"));
         assert!(!intake_url_allowed("http://localhost:x@evil.example"));
         assert!(intake_url_allowed("http://user@localhost:8787/intake"));
+    }
+
+    #[test]
+    fn publisher_keys_are_read_from_a_list_and_junk_is_skipped() {
+        let a = base64::engine::general_purpose::STANDARD.encode([1u8; 32]);
+        let b = base64::engine::general_purpose::STANDARD.encode([2u8; 32]);
+        let short = base64::engine::general_purpose::STANDARD.encode([3u8; 31]);
+        let keys = publisher_keys_from(&format!(" {a} ,%%%,{short}\n{b}\n"));
+        assert_eq!(keys, vec![[1u8; 32], [2u8; 32]]);
+        assert!(publisher_keys_from("").is_empty());
     }
 
     #[test]

@@ -3,7 +3,10 @@
 //! the whole file (and never the stations with it). How many were left out is counted,
 //! so the app can say so.
 
-use super::model::{Campaign, Campaigns, RequestStatus, Shard, Station, Statuses, Union, Unions};
+use super::model::{
+    Campaign, Campaigns, Coupons, IssuedCoupon, RequestStatus, Shard, Station, Statuses, Union,
+    Unions,
+};
 use super::refusal::Refusal;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -39,6 +42,14 @@ impl ListFile for Statuses {
     type Item = RequestStatus;
     fn from_items(statuses: Vec<RequestStatus>) -> Self {
         Statuses { statuses }
+    }
+}
+
+impl ListFile for Coupons {
+    const KEY: &'static str = "coupons";
+    type Item = IssuedCoupon;
+    fn from_items(coupons: Vec<IssuedCoupon>) -> Self {
+        Coupons { coupons }
     }
 }
 

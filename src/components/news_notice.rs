@@ -1,0 +1,50 @@
+use crate::i18n::Words;
+use crate::news::use_news;
+use crate::state::use_strings;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use yizhan_core::outcome::{Answer, Tab};
+
+/// "工会有新答复": the answers that arrived since the last announcement, each once,
+/// with a link to its tab. Kept on screen while the page is open.
+#[component]
+pub fn NewsNotice() -> impl IntoView {
+    let t = use_strings();
+    let news = use_news();
+    let shown = RwSignal::new(Vec::<Answer>::new());
+    Effect::new(move |_| {
+        news.answers.track();
+        let fresh = news.take_announcements();
+        if !fresh.is_empty() {
+            shown.update(|s| s.extend(fresh));
+        }
+    });
+    view! {
+        <Show when=move || shown.with(|s| !s.is_empty())>
+            <section class="notice notice-ok news" role="status" aria-labelledby="news-heading" data-testid="news">
+                <h2 id="news-heading">{move || t().news_heading}</h2>
+                <ul>
+                    {move || shown.get().into_iter().map(|a| {
+                        let href = match a.tab { Tab::Coupons => "/coupons#my-coupons", Tab::Join => "/join#my-requests" };
+                        let (kind, state) = (a.kind, a.state.clone());
+                        view! {
+                            <li data-request-id=a.id.clone() data-state=a.state.word().to_string()>
+                                <A href=href>{move || kind_words(kind, t())} "：" <strong>{move || state.words(t())}</strong></A>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </Show>
+    }
+}
+
+/// The word for a request kind: `kind_words("card", t)`.
+pub fn kind_words(kind: &str, t: &'static crate::i18n::Strings) -> &'static str {
+    match kind {
+        "transfer" => t.req_transfer,
+        "card" => t.req_card,
+        "claim" => t.req_claim,
+        _ => t.req_join,
+    }
+}
