@@ -24,6 +24,13 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
   // Feed files are the app's business (it checks hashes and keeps its own copy).
   if (url.pathname.startsWith('/feed/') || url.pathname.endsWith('manifest.json')) return;
+  // The venue's QR reader: not precached (only /verify needs it), kept once fetched
+  // so a venue's check works offline after one visit.
+  if (url.pathname.startsWith('/vendor/')) {
+    event.respondWith(caches.open(SHELL).then((c) => c.match(request).then((hit) => hit
+      || fetch(request).then((res) => { if (res.ok) c.put(request, res.clone()); return res; }))));
+    return;
+  }
   if (request.mode === 'navigate') {
     // Every app route is the same index.html of this version: one consistent shell.
     event.respondWith(caches.open(SHELL).then((c) => c.match('/index.html')).then((hit) => hit || fetch(request)));

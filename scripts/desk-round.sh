@@ -49,17 +49,18 @@ with open(path, "w", encoding="utf-8-sig", newline="") as f:
 PY
 $feed desk import --db "$work/intake.sqlite" --file "$work/pending.csv"
 
-say "5. publish: claims decided by the campaigns' rules, cards signed (SAMPLE key)"
-$feed keygen --out "$work/union.key" >/dev/null
+say "5. publish: claims decided by the campaigns' rules, cards signed (the SAMPLE key,
+   which an app built without YIZHAN_PUBLISHER_KEYS trusts; a union uses its own)"
+key=sample/SAMPLE-ONLY-publisher.key
 $feed desk publish --db "$work/intake.sqlite" --campaigns sample/campaigns.json \
-  --out "$work/desk" --sign-key "$work/union.key" --card-valid-until 2027-12-31
+  --out "$work/desk" --sign-key "$key" --card-valid-until 2027-12-31
 
 say "6. build the next feed sequence with what the desk wrote"
 $feed generate --stations 300 --seed 1 --cities 371500 --out "$work/stations.csv"
 $feed build --stations "$work/stations.csv" --datum gcj02 --sequence 2 \
   --campaigns "$work/desk/campaigns.json" --unions sample/unions.json \
   --statuses "$work/desk/statuses.json" --coupons "$work/desk/coupons.json" \
-  --sign-key "$work/union.key" --out "$work/feed" 2>/dev/null
+  --sign-key "$key" --out "$work/feed" 2>/dev/null
 echo "the statuses the worker's app will read:"
 python3 -c "import json,sys; [print(' ', s['state'], s.get('member_no',''), s.get('note',''), 'signed card' if 'card' in s else '') for s in json.load(open(sys.argv[1]))['statuses']]" "$work/desk/statuses.json"
 echo "intake log (no payloads):"; sed 's/^/  /' "$work/intake.log"

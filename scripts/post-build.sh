@@ -4,9 +4,11 @@
 #     hash and can be a static header) that shows the boot frame's retry message when
 #     the wasm fails to load; the Content-Security-Policy <meta>.
 #  2. precache.py: the service worker's list of this build's files.
-#  3. precompress.mjs: a .gz and a .br beside every text file, for static hosts.
+#  3. vendor.sh: the venue's QR reader (zxing-wasm) under /vendor/zxing/.
+#  4. precompress.mjs: a .gz and a .br beside every text file, for static hosts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 scripts/boot.py
 python3 scripts/precache.py
+bash scripts/vendor.sh
 node scripts/precompress.mjs

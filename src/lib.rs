@@ -26,6 +26,7 @@ use leptos_router::hooks::use_query_map;
 use leptos_router::path;
 use pages::{
     CouponPage, CouponsPage, JoinPage, MePage, NotFoundPage, StationDetailPage, StationsPage,
+    VerifyPage,
 };
 use state::{use_app_state, use_strings, AppState};
 
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/coupons/mine/:id") view=CouponPage />
                     <Route path=path!("/join") view=JoinPage />
                     <Route path=path!("/me") view=MePage />
+                    <Route path=path!("/verify") view=VerifyPage />
                 </Routes>
             </main>
             <BottomNav />

@@ -1,6 +1,7 @@
 //! Thin browser adapters: the only modules (with the UI) that touch `web_sys`.
 //! Each wraps one browser API and names its failures.
 
+pub mod camera;
 pub mod clock;
 pub mod crash;
 pub mod download;

@@ -5,8 +5,10 @@ use leptos::prelude::*;
 use std::time::Duration;
 use yizhan_core::wallet::MemberCard;
 
-/// The electronic membership card as venue staff see it: name, number, union, a QR
-/// code of the number, a running clock and a moving band (a screenshot shows neither).
+/// The electronic membership card as venue staff see it: name, number, union, whether
+/// the union signed it, a QR code (the signed card, which a venue checks offline, or
+/// the bare number of a card typed in), a running clock and a moving band (a
+/// screenshot shows neither).
 #[component]
 pub fn MemberCardView(card: MemberCard) -> impl IntoView {
     let t = use_strings();
@@ -16,8 +18,14 @@ pub fn MemberCardView(card: MemberCard) -> impl IntoView {
     {
         on_cleanup(move || handle.clear());
     }
+    let signed = card.verified(&crate::trust::publisher_keys()).cloned();
+    let qr = signed
+        .as_ref()
+        .map(yizhan_core::card::qr_text)
+        .unwrap_or_else(|| card.member_no.clone());
+    let verified = signed.is_some();
     view! {
-        <article class="member-card" id="card" data-member-no=card.member_no.clone()>
+        <article class="member-card" id="card" data-member-no=card.member_no.clone() data-verified=verified.to_string()>
             <div class="member-card-band" aria-hidden="true"></div>
             <header>
                 <span class="member-card-title">{move || t().card_heading}</span>
@@ -28,7 +36,13 @@ pub fn MemberCardView(card: MemberCard) -> impl IntoView {
             <p class="member-card-name">{card.name.clone()}</p>
             <p class="member-card-no" data-testid="card-no">{grouped(&card.member_no)}</p>
             {card.union_name.clone().map(|u| view! { <p class="member-card-union">{u}</p> })}
-            <QrCodeView text=card.member_no.clone() label=card.member_no.clone() />
+            <p class=if verified { "member-card-trust verified" } else { "member-card-trust typed" } data-testid="card-trust">
+                {move || if verified { t().card_verified } else { t().card_typed }}
+            </p>
+            {signed.map(|s| view! {
+                <p class="member-card-valid">{move || crate::i18n::fill(t().card_valid_until, &[("date", &s.valid_until)])}</p>
+            })}
+            <QrCodeView text=qr label=card.member_no.clone() />
             <p class="member-card-hint">{move || t().card_live_hint}</p>
         </article>
     }

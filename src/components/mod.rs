@@ -17,7 +17,7 @@ pub use document::{use_document_root, use_title};
 pub use feed_notice::FeedNotice;
 pub use header::AppHeader;
 pub use kiosk::{phone_url, KioskMode, SendToPhone};
-pub use member_card::MemberCardView;
+pub use member_card::{grouped, MemberCardView};
 pub use nav::BottomNav;
 pub use news_notice::{kind_words, NewsNotice};
 pub use notice::{storage_problem_text, StorageNotice, UpdatedNotice};

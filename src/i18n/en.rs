@@ -236,6 +236,7 @@ pub(super) const STRINGS: Strings = Strings {
     verify_wrong_venue: "Not for this venue; valid at: {venues}",
     verify_card_expired: "The card expired on {date}",
     verify_card_forged: "The card's signature does not hold: not issued by the union, or altered.",
+    verify_card_unverified: "This card was typed in by its holder and carries no union signature, so it cannot be verified. They can ask for a verified card under Me.",
     verify_mark_used: "Mark as used",
     verify_marked: "Recorded as used and sent to the union.",
     verify_data_none: "This device has no coupon data from the union yet; open it once online.",

@@ -252,6 +252,7 @@ pub struct Strings {
     pub verify_wrong_venue: &'static str,
     pub verify_card_expired: &'static str,
     pub verify_card_forged: &'static str,
+    pub verify_card_unverified: &'static str,
     pub verify_mark_used: &'static str,
     pub verify_marked: &'static str,
     pub verify_data_none: &'static str,

@@ -236,6 +236,7 @@ pub(super) const STRINGS: Strings = Strings {
     verify_wrong_venue: "不是本场馆的券，适用场馆：{venues}",
     verify_card_expired: "会员证已过期：{date} 截止",
     verify_card_forged: "会员证签名不对：不是工会发的，或者被改过。",
+    verify_card_unverified: "这张会员证是本人填写的，没有工会签名，不能凭它核验。请对方在“我的”里申请工会核验的会员证。",
     verify_mark_used: "标记为已使用",
     verify_marked: "已记录为使用，并发给工会。",
     verify_data_none: "这台设备还没有工会的发券数据，请联网打开一次。",

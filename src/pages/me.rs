@@ -4,12 +4,15 @@
 use crate::adapters::storage;
 use crate::components::MemberCardView;
 use crate::feed_sync::use_feed;
+use crate::i18n::Words;
 use crate::i18n::{fill, Lang};
 use crate::outbox::use_outbox;
 use crate::state::{use_app_state, use_lang, use_strings};
 use crate::wallet_store::use_wallet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use yizhan_core::join::{check_id_number, FieldError};
+use yizhan_core::request::{CardRequest, Request};
 use yizhan_core::wallet::{CardError, MemberCard, Wallet};
 
 /// The `/me` tab.
@@ -28,6 +31,7 @@ pub fn MePage() -> impl IntoView {
             <section class="card" aria-labelledby="about-heading">
                 <h2 id="about-heading">{move || t().about_heading}</h2>
                 <p>{move || t().about_text}</p>
+                <p><leptos_router::components::A href="/verify" attr:data-action="open-verify">{move || t().verify_link}</leptos_router::components::A></p>
                 <p class="muted" data-testid="about-feed">{move || {
                     use_feed().data.with(|d| d.manifest.as_ref().and_then(|m| m.publisher.as_ref()).map(|p| fill(t().feed_publisher, &[("name", &p.name)])))
                 }}</p>
@@ -49,7 +53,7 @@ fn CardSection() -> impl IntoView {
             <h2 id="card-heading">{move || t().card_heading}</h2>
             {move || match card() {
                 Some(c) if !editing.get() => view! {
-                    <MemberCardView card=c />
+                    <MemberCardView card=c.clone() />
                     <div class="choices">
                         <button type="button" data-action="edit-card" on:click=move |_| editing.set(true)>{move || t().card_edit}</button>
                         <button type="button" data-action="delete-card" on:click=move |_| {
@@ -63,6 +67,7 @@ fn CardSection() -> impl IntoView {
                         }>{move || t().card_delete}</button>
                     </div>
                     {move || confirm_delete.get().then(|| view! { <p class="notice notice-warn" role="alert">{t().card_delete_confirm}</p> })}
+                    {c.verified(&crate::trust::publisher_keys()).is_none().then(move || view! { <CardRequestForm card=c /> })}
                 }.into_any(),
                 existing => view! { <CardForm existing=existing editing=editing /> }.into_any(),
             }}
@@ -131,6 +136,85 @@ fn CardForm(existing: Option<MemberCard>, editing: RwSignal<bool>) -> impl IntoV
             </label>
             <button type="submit" class="primary big">{move || t().card_save}</button>
         </form>
+    }
+}
+
+/// A member whose card is only typed in asks the union for a signed one: the card's
+/// name and number, the union, and the ID number the union checks them against.
+#[component]
+fn CardRequestForm(card: MemberCard) -> impl IntoView {
+    let t = use_strings();
+    let feed = use_feed();
+    let outbox = use_outbox();
+    let unions = move || feed.data.with(|d| d.unions.unions.clone());
+    let union = RwSignal::new(card.union_id.clone().unwrap_or_default());
+    let id_number = RwSignal::new(String::new());
+    let id_error = RwSignal::new(None::<FieldError>);
+    let union_error = RwSignal::new(false);
+    let failed = RwSignal::new(None::<storage::StorageProblem>);
+    let member_no = card.member_no.clone();
+    let sent = move || {
+        outbox.items.with(|items| {
+            items
+                .iter()
+                .any(|i| matches!(&i.request, Request::Card(c) if c.member_no == member_no))
+        })
+    };
+    let card = StoredValue::new(card);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let today = crate::adapters::clock::china_now().date();
+        let checked = check_id_number(&id_number.get_untracked(), today);
+        id_error.set(checked.as_ref().err().copied());
+        union_error.set(union.with_untracked(String::is_empty));
+        let (Ok(id), false) = (checked, union_error.get_untracked()) else {
+            return;
+        };
+        let request = card.with_value(|c| {
+            Request::Card(CardRequest {
+                name: c.name.clone(),
+                member_no: c.member_no.clone(),
+                union: union.get_untracked(),
+                id_number: id,
+            })
+        });
+        spawn_local(async move {
+            match outbox.enqueue(request).await {
+                Ok(_) => id_number.set(String::new()),
+                Err(problem) => failed.set(Some(problem)),
+            }
+        });
+    };
+    view! {
+        <Show when=move || !sent() fallback=move || view! {
+            <p class="notice notice-info" role="status" data-testid="card-request-sent">{t().card_request_sent}</p>
+        }>
+            <form class="card" id="card-request" on:submit=submit novalidate>
+                <h3>{move || t().card_request_heading}</h3>
+                <p class="muted">{move || t().card_request_intro}</p>
+                <label class="field">
+                    <span>{move || t().card_union}</span>
+                    <select name="union" on:change=move |ev| { union.set(event_target_value(&ev)); union_error.set(false); }
+                        aria-invalid=move || union_error.get().to_string() aria-describedby="card-request-union-error">
+                        <option value="" prop:selected=move || union.with(String::is_empty)>{move || t().card_union_none}</option>
+                        {move || unions().into_iter().map(|u| {
+                            let id = u.id.clone();
+                            view! { <option value=u.id.clone() prop:selected=move || union.with(|v| *v == id)>{u.name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <span id="card-request-union-error" class="field-error">{move || union_error.get().then(|| t().card_request_need_union)}</span>
+                </label>
+                <label class="field">
+                    <span>{move || t().join_id_number}</span>
+                    <input name="id_number" autocomplete="off" prop:value=move || id_number.get()
+                        on:input=move |ev| id_number.set(event_target_value(&ev))
+                        aria-invalid=move || id_error.get().is_some().to_string() aria-describedby="card-request-id-error" />
+                    <span id="card-request-id-error" class="field-error">{move || id_error.get().map(|e| e.words(t()))}</span>
+                </label>
+                <button type="submit" class="primary big" data-action="request-card">{move || t().card_request_send}</button>
+                {move || failed.get().map(|p| view! { <p class="notice notice-warn" role="alert">{crate::components::storage_problem_text(t(), p)}</p> })}
+            </form>
+        </Show>
     }
 }
 

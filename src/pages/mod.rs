@@ -7,6 +7,7 @@ mod me;
 mod not_found;
 mod station_detail;
 mod stations;
+mod verify;
 
 pub use coupon::CouponPage;
 pub use coupons::CouponsPage;
@@ -15,3 +16,4 @@ pub use me::MePage;
 pub use not_found::NotFoundPage;
 pub use station_detail::StationDetailPage;
 pub use stations::StationsPage;
+pub use verify::VerifyPage;

@@ -1,11 +1,11 @@
 // Coupons and the membership card: add a card, claim within the rules (also from two
-// tabs at once), show a coupon, staff mark it used, QR codes that really decode.
+// tabs at once), wait for the union to issue it, QR codes that really decode.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { serveDist, launchBrowser, openPage, appReady, screenshot } from './support.mjs';
-import { makeFeed, publish } from './feeds.mjs';
+import { makeFeed, publish, codeRef, sha256 } from './feeds.mjs';
 
 let server, browser;
 const day = (offset) => new Date(Date.now() + 8 * 3600e3 + offset * 86400e3).toISOString().slice(0, 10); // China date
@@ -91,39 +91,70 @@ test('add a card: it shows name, number, union, a live clock and a QR code that 
   await context.close();
 });
 
-test('claim, reload, the monthly limit holds, and the coupon is shown with a decodable code', async () => {
+test('a claim waits to be issued, then the feed issues one and turns one down with its reason; the news is told once', async () => {
+  publish(server, 'kc', makeFeed({ sequence: 1, campaigns: CAMPAIGNS, unions: UNIONS, regions: [] }));
   const { context, page } = await openPage(browser);
-  await openCoupons(page);
+  await page.goto(`${server.url}/me?feed=/kc/manifest.json`);
   await addCard(page);
-  await page.goto(URL_COUPONS());
+  await page.goto(`${server.url}/coupons`);
   await card(page, 'fit').waitFor();
   assert.match(await card(page, 'fit').locator('[data-testid=claimed]').innerText(), /本月已领 0\/2/);
-  await card(page, 'fit').locator('button[data-action=claim]').click();
-  await page.waitForFunction(() => document.querySelectorAll('.my-coupons [data-coupon-code]').length === 1);
-  const code = await page.locator('.my-coupons [data-coupon-code]').getAttribute('data-coupon-code');
-  assert.match(code, /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z][0-9A-HJKMNP-TV-Z*~$=U]$/);
-  await page.reload();
-  await card(page, 'fit').waitFor();
-  assert.equal(await page.locator('.my-coupons [data-coupon-code]').getAttribute('data-coupon-code'), code);
-  assert.match(await card(page, 'fit').locator('[data-testid=claimed]').innerText(), /本月已领 1\/2/);
-  await card(page, 'fit').locator('button[data-action=claim]').click();
-  await page.waitForFunction(() => document.querySelectorAll('.my-coupons [data-coupon-code]').length === 2);
-  assert.equal(await card(page, 'fit').locator('button[data-action=claim]').isDisabled(), true);
+  for (let n = 1; n <= 2; n++) {
+    await card(page, 'fit').locator('button[data-action=claim]').click();
+    await page.waitForFunction((n) => document.querySelectorAll('.my-coupons li[data-coupon-id]').length === n, n);
+  }
+  assert.match(await card(page, 'fit').locator('[role=status]').innerText(), /已申请领取：职工健身券/);
   assert.match(await card(page, 'fit').locator('[data-testid=claim-reason]').innerText(), /本月已领满 2 张/);
-  // The coupon screen: the code large, its QR code, and the staff flow.
-  await page.locator(`.my-coupons a:has([data-coupon-code="${code}"])`).click();
-  await page.locator('.coupon-page [data-coupon-code]').waitFor();
-  assert.equal(await page.locator('.coupon-page [data-coupon-code]').innerText(), code);
-  assert.equal(await page.locator('[data-testid=coupon-state]').innerText(), '未使用');
-  assert.equal(await decodeQr(page.locator('.coupon-ticket .qr')), code);
-  await screenshot(page, 'coupon-phone');
-  await page.locator('button[data-action=staff-use]').click();
-  await page.locator('button[data-action=staff-confirm]').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid=coupon-state]')?.textContent === '已使用');
+  // Waiting: no code and no QR code until the union issues it.
+  assert.equal(await page.locator('.my-coupons [data-coupon-code]').count(), 0);
+  assert.deepEqual(await page.locator('.my-coupons .coupon-state').allInnerTexts(), ['等待发放', '等待发放']);
+  const wallet = await page.evaluate(() => JSON.parse(localStorage.getItem('yizhan.wallet.v1')));
+  const [first, second] = wallet.coupons;
+  await page.locator(`.my-coupons li[data-coupon-id="${first.id}"] a`).click();
+  await page.locator('[data-testid=coupon-waiting]').waitFor();
+  assert.equal(await page.locator('.coupon-ticket').count(), 0);
+  // The claim that went out carries the code's reference, never the code.
+  const outbox = await page.evaluate(() => localStorage.getItem('yizhan.outbox.v1'));
+  assert.ok(outbox.includes(codeRef(first.code)) && !outbox.includes(first.code), 'code_ref, not the code');
+
+  // The union's next publication: the first is in the coupons file, the second is
+  // turned down with a reason (by its claim's id).
+  publish(server, 'kc', makeFeed({ sequence: 2, campaigns: CAMPAIGNS, unions: UNIONS, regions: [],
+    coupons: [{ ref: codeRef(first.code), campaign: 'fit', valid_from: day(-5), valid_until: day(40), used: null }],
+    statuses: [{ ref: sha256(Buffer.from(second.id)), state: 'rejected', note: '本月已发完', updated: '2026-11-21T10:00:00+08:00' }] }));
+  await page.goto(`${server.url}/stations`);
+  await appReady(page);
+  const news = page.locator('[data-testid=news]');
+  await news.waitFor({ timeout: 15000 });
+  assert.match(await news.innerText(), /领券申请：\s*未通过/);
+  assert.equal(await page.locator('.bottom-nav a[href="/coupons"] [data-testid=news-dot]').count(), 1, 'marked on its tab');
+  await screenshot(page, 'news-phone');
   await page.reload();
-  await page.locator('[data-testid=coupon-state]').waitFor();
-  assert.equal(await page.locator('[data-testid=coupon-state]').innerText(), '已使用');
-  assert.equal(await page.locator('button[data-action=staff-use]').count(), 0, 'cannot be shown unused again');
+  await appReady(page);
+  await page.waitForTimeout(1500);
+  assert.equal(await news.count(), 0, 'announced once');
+  assert.equal(await page.locator('.bottom-nav a[href="/coupons"] [data-testid=news-dot]').count(), 1, 'still marked until the tab is opened');
+  await page.locator('.bottom-nav a[href="/coupons"]').click();
+  await card(page, 'fit').waitFor();
+  await page.waitForFunction(() => !document.querySelector('.bottom-nav [data-testid=news-dot]'));
+  const row = (c) => page.locator(`.my-coupons li[data-coupon-id="${c.id}"]`);
+  assert.equal(await row(first).locator('.coupon-state').innerText(), '未使用');
+  assert.equal(await row(first).locator('[data-coupon-code]').getAttribute('data-coupon-code'), first.code);
+  assert.equal(await row(second).locator('.coupon-state').innerText(), '未发放');
+  // The turned-down claim no longer counts: one more may be claimed this month.
+  assert.match(await card(page, 'fit').locator('[data-testid=claimed]').innerText(), /本月已领 1\/2/);
+  assert.equal(await card(page, 'fit').locator('button[data-action=claim]').isDisabled(), false);
+  await row(second).locator('a').click();
+  assert.match(await page.locator('[data-testid=coupon-refused]').innerText(), /本月已发完/);
+  await page.goBack();
+  // The issued one: the code large, its QR code decodes, and no "mark used" on the
+  // holder's own phone.
+  await row(first).locator('a').click();
+  await page.locator('.coupon-page [data-coupon-code]').waitFor();
+  assert.equal(await page.locator('[data-testid=coupon-state]').innerText(), '未使用');
+  assert.equal(await decodeQr(page.locator('.coupon-ticket .qr')), first.code);
+  assert.equal(await page.locator('.coupon-page button').filter({ hasText: /使用/ }).count(), 0);
+  await screenshot(page, 'coupon-phone');
   assert.deepEqual(page.errors, []);
   await context.close();
 });
@@ -154,7 +185,7 @@ test('two tabs claiming at once never exceed the limit', async () => {
   }
   assert.equal(await count(), 2);
   // The other tab follows the change.
-  await second.waitForFunction(() => document.querySelectorAll('.my-coupons [data-coupon-code]').length === 2);
+  await second.waitForFunction(() => document.querySelectorAll('.my-coupons li[data-coupon-id]').length === 2);
   await context.close();
 });
 

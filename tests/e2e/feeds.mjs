@@ -23,7 +23,7 @@ export function signManifest(files) {
  * `tamper(files)` may alter files after hashing (for hostile-feed tests).
  */
 export function makeFeed({ sequence = 1, format = 'yizhan-feed/1', datum = 'gcj02', regions = [],
-  campaigns, unions, statuses, holidays, intake, extra = {} } = {}) {
+  campaigns, unions, statuses, coupons, holidays, intake, extra = {} } = {}) {
   const files = {};
   const manifest = { format, sequence, published_at: '2026-11-20T08:00:00+08:00',
     publisher: { name: '测试工会' }, datum, regions: [], ...extra };
@@ -36,7 +36,7 @@ export function makeFeed({ sequence = 1, format = 'yizhan-feed/1', datum = 'gcj0
     manifest.regions.push({ code: r.code, name: r.name, count: r.stations.length, path, sha256: hash,
       bbox: r.bbox ?? [Math.min(...lng), Math.min(...lat), Math.max(...lng), Math.max(...lat)] });
   }
-  for (const [key, value] of Object.entries({ campaigns, unions, statuses })) {
+  for (const [key, value] of Object.entries({ campaigns, unions, statuses, coupons })) {
     if (!value) continue;
     const body = Buffer.from(JSON.stringify({ [key]: value }));
     const hash = sha256(body);
@@ -49,6 +49,9 @@ export function makeFeed({ sequence = 1, format = 'yizhan-feed/1', datum = 'gcj0
   files['manifest.json'] = Buffer.from(JSON.stringify(manifest, null, 2));
   return signManifest(files);
 }
+
+/** FEED.md's reference of a coupon code: SHA-256 hex of the code without dashes. */
+export const codeRef = (code) => sha256(Buffer.from(code.replace(/-/g, '').toUpperCase()));
 
 /** Serves `files` under `/prefix/` on the test server; returns the manifest path. */
 export function publish(server, prefix, files) {

@@ -125,13 +125,13 @@ export async function serveDist({ routes = new Map() } = {}) {
 }
 
 /** Launches Debian's Chromium headless with the flags this closed network needs. */
-export async function launchBrowser() {
+export async function launchBrowser({ args = [] } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-dev-shm-usage', ...(process.env.CHROMIUM_EXTRA_ARGS ?? '').split(' ').filter(Boolean)],
+      '--disable-dev-shm-usage', ...args, ...(process.env.CHROMIUM_EXTRA_ARGS ?? '').split(' ').filter(Boolean)],
   });
 }
 

@@ -70,6 +70,9 @@ pub enum Verdict {
     CardExpired(SignedCard),
     /// A card whose signature does not hold under any trusted key.
     CardForged,
+    /// A bare member number: the QR of a card typed in on the phone, which nothing
+    /// vouches for.
+    CardUnverified,
 }
 
 impl Verdict {
@@ -93,7 +96,16 @@ pub fn check(
         return check_card(card, today, keys);
     }
     if !code_is_valid(scanned) {
-        return Verdict::NotACode;
+        let bare = crate::text::normalize_width(scanned);
+        let bare = bare.trim();
+        let member_no = (6..=24).contains(&bare.len())
+            && bare.chars().all(|c| c.is_ascii_alphanumeric())
+            && bare.chars().any(|c| c.is_ascii_digit());
+        return if member_no && !bare.contains('-') {
+            Verdict::CardUnverified
+        } else {
+            Verdict::NotACode
+        };
     }
     let reference = code_ref(scanned);
     if let Some(local) = log.used.iter().find(|u| u.code_ref == reference) {
@@ -136,7 +148,7 @@ fn check_card(card: SignedCard, today: NaiveDate, keys: &[[u8; 32]]) -> Verdict 
     if !verify(&card, keys) {
         return Verdict::CardForged;
     }
-    match NaiveDate::parse_from_str(&card.valid_until, "%Y-%m-%d") {
+    match card.valid_until.parse::<NaiveDate>() {
         Ok(until) if today > until => Verdict::CardExpired(card),
         _ => Verdict::CardValid(card),
     }
@@ -205,6 +217,12 @@ mod tests {
         // Typed as staff might: lower case, spaces, O for 0.
         assert!(at(&code.to_lowercase().replace('-', " "), "2026-11-23", &log).is_valid());
         assert_eq!(at("1234-5678", "2026-11-23", &log), Verdict::NotACode);
+        assert_eq!(at("哈哈", "2026-11-23", &log), Verdict::NotACode);
+        // A typed-in card's QR (the bare number) is not a coupon, and not a verified card.
+        assert_eq!(
+            at("3715002026000123", "2026-11-23", &log),
+            Verdict::CardUnverified
+        );
         assert_eq!(
             at(&coupon_code([8; 9]), "2026-11-23", &log),
             Verdict::UnknownCode

@@ -273,7 +273,7 @@ impl Wallet {
             }
             let used_on = listed
                 .and_then(|i| i.used.as_deref()?.get(..10))
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                .and_then(|d| d.parse::<NaiveDate>().ok());
             if let (Some(day), None) = (used_on, coupon.used_at) {
                 if coupon.issue == Issue::Issued {
                     coupon.used_at = Some(day.and_time(chrono::NaiveTime::MIN));
