@@ -39,8 +39,25 @@ pub(super) async fn fetch_json<T: ListFile>(
     manifest_path: &str,
     file: Option<&FileRef>,
 ) -> Result<Fetched<T>, Refusal> {
-    let Some(file) = file else {
+    let Some((file, path, bytes)) = list_bytes(manifest_path, file).await? else {
         return Ok((T::default(), 0, None));
+    };
+    let (value, skipped) = read_list::<T>(&bytes).map_err(|e| match e {
+        Refusal::Malformed(why) => Refusal::Malformed(format!("{}: {why}", file.path)),
+        other => other,
+    })?;
+    Ok((value, skipped, Some((path, bytes))))
+}
+
+/// A list file's checked bytes (the device's copy, else the network's), with its
+/// resolved path. Not generic on purpose: one copy of this async code in the wasm,
+/// whatever the list.
+async fn list_bytes(
+    manifest_path: &str,
+    file: Option<&FileRef>,
+) -> Result<Option<(FileRef, String, Vec<u8>)>, Refusal> {
+    let Some(file) = file else {
+        return Ok(None);
     };
     let path = resolve(manifest_path, &file.path)?;
     let bytes = match file_store::get(&path).await {
@@ -51,11 +68,7 @@ pub(super) async fn fetch_json<T: ListFile>(
             b
         }
     };
-    let (value, skipped) = read_list::<T>(&bytes).map_err(|e| match e {
-        Refusal::Malformed(why) => Refusal::Malformed(format!("{}: {why}", file.path)),
-        other => other,
-    })?;
-    Ok((value, skipped, Some((path, bytes))))
+    Ok(Some((file.clone(), path, bytes)))
 }
 
 /// The device's copy of an optional list file, checked by hash again, and how many
@@ -64,11 +77,16 @@ pub(super) async fn stored_json<T: ListFile>(
     manifest_path: &str,
     file: Option<&FileRef>,
 ) -> Option<(T, usize)> {
-    let file = file?;
+    read_list::<T>(&stored_bytes(manifest_path, file?).await?).ok()
+}
+
+/// The device's copy of a list file, checked by hash again (not generic: see
+/// [`list_bytes`]).
+async fn stored_bytes(manifest_path: &str, file: &FileRef) -> Option<Vec<u8>> {
     let path = resolve(manifest_path, &file.path).ok()?;
     let bytes = file_store::get(&path).await.ok()??;
     check_file(&bytes, &file.sha256, &file.path).ok()?;
-    read_list::<T>(&bytes).ok()
+    Some(bytes)
 }
 
 /// The shard for `entry` that the device holds, checked by hash again; `None` when it

@@ -212,7 +212,7 @@ pub(super) const STRINGS: Strings = Strings {
     card_request_heading: "Ask for a verified card",
     card_request_intro: "Already a member? Send this to your union. Once it checks, it sends a signed card that venues can verify by scanning.",
     card_request_send: "Send the request",
-    card_request_sent: "Request sent; waiting for the union's answer.",
+    card_request_sent: "Request saved; it goes to the union when online. Follow it under My requests on the Join tab.",
     card_request_need_union: "Choose your union",
     verify_link: "Venue check (for staff)",
     verify_title: "Check a coupon or card",

@@ -212,7 +212,7 @@ pub(super) const STRINGS: Strings = Strings {
     card_request_heading: "申请工会核验的会员证",
     card_request_intro: "已经是会员？把申请发给工会。工会核对后会发来带签名的会员证，场馆扫码就能核验。",
     card_request_send: "发送核验申请",
-    card_request_sent: "核验申请已发送，等待工会答复。",
+    card_request_sent: "核验申请已保存，联网时会发给工会。进度和答复见“入会”页的“我的申请”。",
     card_request_need_union: "请选择所属工会",
     verify_link: "场馆核验（工作人员用）",
     verify_title: "核验券和会员证",

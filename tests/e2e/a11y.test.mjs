@@ -33,7 +33,7 @@ for (const lang of ['zh', 'en']) {
       await appReady(page);
       // Run axe on each screen as a user reaches it.
       const names = await visitAndCheck(page, lang, large);
-      assert.equal(names.length, 8);
+      assert.equal(names.length, 9);
       await context.close();
     });
   }
@@ -69,7 +69,7 @@ async function visitAndCheck(page, lang, large) {
   await page.locator('.my-coupons a').first().waitFor();
   await check('coupons');
   await page.locator('.my-coupons a').first().click();
-  await page.locator('.coupon-page [data-coupon-code]').waitFor();
+  await page.locator('.coupon-page [data-testid=coupon-waiting]').waitFor();
   await check('coupon');
   await page.goto(`${server.url}/join`);
   await page.locator('select[name=union] option').nth(1).waitFor({ state: 'attached' });
@@ -78,6 +78,11 @@ async function visitAndCheck(page, lang, large) {
   await page.goto(`${server.url}/me`);
   await page.locator('#card-form').waitFor();
   await check('me');
+  await page.locator('a[data-action=open-verify]').click();
+  await page.locator('.verify-form input[name=code]').fill('1234-5678');
+  await page.locator('.verify-form button[data-action=check]').click();
+  await page.locator('[data-testid=verdict]').waitFor();
+  await check('verify');
   await page.goto(`${server.url}/nowhere`);
   await appReady(page);
   await check('404');

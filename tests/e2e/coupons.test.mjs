@@ -34,6 +34,8 @@ const URL_COUPONS = () => `${server.url}/coupons?feed=/k/manifest.json`;
 const card = (page, id) => page.locator(`[data-campaign-id=${id}]`);
 
 async function decodeQr(locator) {
+  // Shown to staff as a person would: scrolled to the middle, clear of the bottom bar.
+  await locator.evaluate((e) => e.scrollIntoView({ block: 'center' }));
   const png = PNG.sync.read(await locator.screenshot());
   const found = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
   return found?.data;
@@ -80,6 +82,14 @@ test('add a card: it shows name, number, union, a live clock and a QR code that 
   assert.match(text, /张三/);
   assert.match(text, /3715 0020 2600 0123/);
   assert.match(text, /聊城市快递行业工会联合会/);
+  // Typed in on the phone: said so, and a verified card can be asked for.
+  assert.match(await page.locator('[data-testid=card-trust]').innerText(), /本人填写，未经工会核验/);
+  assert.equal(await page.locator('.member-card').getAttribute('data-verified'), 'false');
+  await page.locator('#card-request input[name=id_number]').fill('11010519491231002x');
+  await page.locator('#card-request button[data-action=request-card]').click();
+  await page.locator('[data-testid=card-request-sent]').waitFor();
+  const sent = await page.evaluate(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1')).find((i) => i.kind === 'card'));
+  assert.deepEqual(sent.payload, { name: '张三', member_no: '3715002026000123', union: 'u1', id_number: '11010519491231002X' });
   const t1 = await page.locator('[data-testid=card-clock]').innerText();
   await page.waitForTimeout(1100);
   assert.notEqual(await page.locator('[data-testid=card-clock]').innerText(), t1, 'the clock runs');
@@ -94,7 +104,9 @@ test('add a card: it shows name, number, union, a live clock and a QR code that 
 test('a claim waits to be issued, then the feed issues one and turns one down with its reason; the news is told once', async () => {
   publish(server, 'kc', makeFeed({ sequence: 1, campaigns: CAMPAIGNS, unions: UNIONS, regions: [] }));
   const { context, page } = await openPage(browser);
-  await page.goto(`${server.url}/me?feed=/kc/manifest.json`);
+  await page.goto(`${server.url}/coupons?feed=/kc/manifest.json`);
+  await appReady(page);
+  await card(page, 'fit').waitFor({ timeout: 15000 });
   await addCard(page);
   await page.goto(`${server.url}/coupons`);
   await card(page, 'fit').waitFor();

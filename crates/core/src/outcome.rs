@@ -106,12 +106,43 @@ pub fn answers(requests: &[OutboxItem], statuses: &Statuses) -> Vec<Answer> {
 
 /// What the person has been told, stored under [`Seen::STORAGE_KEY`]: per request id,
 /// the state last announced on the start screen and the state last seen on its tab.
-/// A state that differs from both is news.
+/// A state that differs from both is news. (Lists, not maps: a handful of requests,
+/// and a map's serde code costs the wasm about 7 KB.)
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct Seen {
-    pub announced: std::collections::BTreeMap<String, String>,
-    pub opened: std::collections::BTreeMap<String, String>,
+    pub announced: Vec<Told>,
+    pub opened: Vec<Told>,
+}
+
+/// One request's state as it was told.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Told {
+    pub id: String,
+    pub state: String,
+}
+
+/// The state `list` holds for `id`, if any.
+fn told<'a>(list: &'a [Told], id: &str) -> Option<&'a str> {
+    list.iter().find(|t| t.id == id).map(|t| t.state.as_str())
+}
+
+/// Sets `id`'s state in `list`; returns whether it changed.
+fn tell(list: &mut Vec<Told>, id: &str, state: &str) -> bool {
+    match list.iter_mut().find(|t| t.id == id) {
+        Some(t) if t.state == state => false,
+        Some(t) => {
+            t.state = state.to_string();
+            true
+        }
+        None => {
+            list.push(Told {
+                id: id.to_string(),
+                state: state.to_string(),
+            });
+            true
+        }
+    }
 }
 
 impl Seen {
@@ -121,24 +152,23 @@ impl Seen {
     pub fn to_announce<'a>(&self, answers: &'a [Answer]) -> Vec<&'a Answer> {
         answers
             .iter()
-            .filter(|a| self.announced.get(&a.id).map(String::as_str) != Some(a.state.word()))
-            .filter(|a| self.opened.get(&a.id).map(String::as_str) != Some(a.state.word()))
+            .filter(|a| told(&self.announced, &a.id) != Some(a.state.word()))
+            .filter(|a| told(&self.opened, &a.id) != Some(a.state.word()))
             .collect()
     }
 
     /// Whether `tab` holds an answer not seen there yet: `seen.marks(&all, Tab::Join)`.
     pub fn marks(&self, answers: &[Answer], tab: Tab) -> bool {
-        answers.iter().any(|a| {
-            a.tab == tab && self.opened.get(&a.id).map(String::as_str) != Some(a.state.word())
-        })
+        answers
+            .iter()
+            .any(|a| a.tab == tab && told(&self.opened, &a.id) != Some(a.state.word()))
     }
 
     /// Records that these answers were announced; returns whether anything changed.
     pub fn announce<'a>(&mut self, answers: impl IntoIterator<Item = &'a Answer>) -> bool {
         let mut changed = false;
         for a in answers {
-            let word = a.state.word().to_string();
-            changed |= self.announced.insert(a.id.clone(), word.clone()) != Some(word);
+            changed |= tell(&mut self.announced, &a.id, a.state.word());
         }
         changed
     }
@@ -148,8 +178,7 @@ impl Seen {
     pub fn open(&mut self, answers: &[Answer], tab: Tab) -> bool {
         let mut changed = false;
         for a in answers.iter().filter(|a| a.tab == tab) {
-            let word = a.state.word().to_string();
-            changed |= self.opened.insert(a.id.clone(), word.clone()) != Some(word);
+            changed |= tell(&mut self.opened, &a.id, a.state.word());
         }
         changed
     }
