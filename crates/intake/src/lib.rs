@@ -103,7 +103,7 @@ async fn receive(
 }
 
 async fn answer(
-    intake: &Intake,
+    intake: &Arc<Intake>,
     peer: SocketAddr,
     headers: &HeaderMap,
     body: Body,
@@ -174,11 +174,21 @@ async fn answer(
         .copied()
         .find(|k| *k == envelope.kind);
     // The text as received (valid JSON, at most 64 KiB): what the desk reads.
-    let text = String::from_utf8_lossy(&bytes);
-    match intake
-        .store
-        .save(&envelope.id, &envelope.kind, &envelope.created_at, &text)
-    {
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    // SQLite commits with an fsync: on the blocking pool, so the few async workers
+    // keep accepting and answering while a commit waits for the disk (with the commit
+    // on a worker, 400 connections at once overflowed the accept queue and some were
+    // reset).
+    let store = Arc::clone(intake);
+    let saved = tokio::task::spawn_blocking(move || {
+        store
+            .store
+            .save(&envelope.id, &envelope.kind, &envelope.created_at, &text)
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap_or_else(|e| Err(e.to_string()));
+    match saved {
         Ok(saved) => {
             let (status, word) = match saved {
                 store::Saved::New => (StatusCode::CREATED, "stored"),
@@ -203,7 +213,10 @@ async fn answer(
 }
 
 async fn health(State(intake): State<Arc<Intake>>) -> Response {
-    match intake.store.count() {
+    let count = tokio::task::spawn_blocking(move || intake.store.count().map_err(|_| ()))
+        .await
+        .unwrap_or(Err(()));
+    match count {
         Ok(n) => (StatusCode::OK, Json(json!({ "status": "ok", "stored": n }))).into_response(),
         Err(_) => error(
             StatusCode::SERVICE_UNAVAILABLE,

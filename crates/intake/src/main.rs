@@ -61,6 +61,20 @@ fn parse(args: &[String]) -> Result<Options, String> {
     Ok(options)
 }
 
+/// Listens with a queue of 1024 connections: tokio's `TcpListener::bind` asks for
+/// 128, and a burst of a few hundred phones coming back online at once overflowed it
+/// (the kernel then drops or resets some of them).
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(1024)
+}
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -78,7 +92,7 @@ async fn main() {
             std::process::exit(1);
         }
     };
-    let listener = match tokio::net::TcpListener::bind(options.listen).await {
+    let listener = match listen(options.listen) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("cannot listen on {}: {e}", options.listen);

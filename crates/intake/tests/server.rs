@@ -278,6 +278,16 @@ fn two_hundred_concurrent_posts_are_each_stored_once() {
         })
         .collect();
     let statuses: Vec<u16> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    let other: Vec<u16> = statuses
+        .iter()
+        .copied()
+        .filter(|s| *s != 200 && *s != 201)
+        .collect();
+    assert_eq!(
+        other,
+        Vec::<u16>::new(),
+        "every connection answered (0: reset)"
+    );
     assert_eq!(
         statuses.iter().filter(|s| **s == 201).count(),
         200,
