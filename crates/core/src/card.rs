@@ -53,6 +53,24 @@ pub fn from_qr_text(text: &str) -> Option<SignedCard> {
     lines.next().is_none().then_some(card)
 }
 
+/// A card signed by a test key made from `seed`, and that key's public half: what
+/// the union's desk would publish, for the tests of the modules that check cards.
+#[cfg(test)]
+pub(crate) fn signed_for_test(seed: u8, member_no: &str, name: &str) -> (SignedCard, [u8; 32]) {
+    use ed25519_dalek::{Signer, SigningKey};
+    let key = SigningKey::from_bytes(&[seed; 32]);
+    let (union, valid_until) = ("u1", "2027-12-31");
+    let text = signed_text(member_no, name, union, valid_until);
+    let card = SignedCard {
+        member_no: member_no.into(),
+        name: name.into(),
+        union: union.into(),
+        valid_until: valid_until.into(),
+        sig: base64::engine::general_purpose::STANDARD.encode(key.sign(text.as_bytes()).to_bytes()),
+    };
+    (card, key.verifying_key().to_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -303,20 +303,8 @@ mod tests {
 
     #[test]
     fn a_signed_card_replaces_the_typed_one_and_a_forged_signature_does_not() {
-        use base64::Engine;
-        use ed25519_dalek::{Signer, SigningKey};
-        let key = SigningKey::from_bytes(&[3u8; 32]);
-        let keys = [key.verifying_key().to_bytes()];
-        let sign = |member_no: &str, name: &str| crate::feed::SignedCard {
-            member_no: member_no.into(),
-            name: name.into(),
-            union: "u1".into(),
-            valid_until: "2027-12-31".into(),
-            sig: base64::engine::general_purpose::STANDARD.encode(
-                key.sign(crate::card::signed_text(member_no, name, "u1", "2027-12-31").as_bytes())
-                    .to_bytes(),
-            ),
-        };
+        let (signed, key) = crate::card::signed_for_test(3, "3715002026000123", "张三");
+        let keys = [key];
         let ask = OutboxItem::new(
             "c".into(),
             "t".into(),
@@ -329,7 +317,7 @@ mod tests {
         );
         let typed = MemberCard::from_form("张三", "3715002026000123", None, None).unwrap();
         let mut approved = status("c", RequestState::Approved, Some("3715002026000123"));
-        approved.card = Some(sign("3715002026000123", "张三"));
+        approved.card = Some(signed.clone());
         let statuses = Statuses {
             statuses: vec![approved.clone()],
         };
@@ -360,7 +348,7 @@ mod tests {
         let mut forged = approved;
         forged.card = Some(crate::feed::SignedCard {
             name: "李四".into(),
-            ..sign("3715002026000123", "张三")
+            ..signed
         });
         let statuses = Statuses {
             statuses: vec![forged],

@@ -157,11 +157,9 @@ fn check_card(card: SignedCard, today: NaiveDate, keys: &[[u8; 32]]) -> Verdict 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::card::{qr_text, signed_text};
+    use crate::card::qr_text;
     use crate::coupon_code::coupon_code;
     use crate::feed::{Campaign, IssuedCoupon, Venue};
-    use base64::Engine;
-    use ed25519_dalek::{Signer, SigningKey};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -259,17 +257,8 @@ mod tests {
 
     #[test]
     fn a_card_is_valid_only_when_its_signature_holds() {
-        let key = SigningKey::from_bytes(&[4u8; 32]);
-        let keys = [key.verifying_key().to_bytes()];
-        let text = signed_text("3715002026000123", "张三", "u1", "2027-12-31");
-        let card = SignedCard {
-            member_no: "3715002026000123".into(),
-            name: "张三".into(),
-            union: "u1".into(),
-            valid_until: "2027-12-31".into(),
-            sig: base64::engine::general_purpose::STANDARD
-                .encode(key.sign(text.as_bytes()).to_bytes()),
-        };
+        let (card, key) = crate::card::signed_for_test(4, "3715002026000123", "张三");
+        let keys = [key];
         let (issued, campaigns) = feed("x", None);
         let log = VenueLog::default();
         let at = |text: &str, day: &str| check(text, d(day), &issued, &campaigns, &log, &keys);

@@ -478,19 +478,8 @@ mod tests {
 
     #[test]
     fn a_card_is_verified_only_with_a_signature_that_holds_for_the_card_shown() {
-        use base64::Engine;
-        use ed25519_dalek::{Signer, SigningKey};
-        let key = SigningKey::from_bytes(&[5u8; 32]);
-        let keys = [key.verifying_key().to_bytes()];
-        let text = crate::card::signed_text("3715002026000123", "张三", "u1", "2027-12-31");
-        let signed = SignedCard {
-            member_no: "3715002026000123".into(),
-            name: "张三".into(),
-            union: "u1".into(),
-            valid_until: "2027-12-31".into(),
-            sig: base64::engine::general_purpose::STANDARD
-                .encode(key.sign(text.as_bytes()).to_bytes()),
-        };
+        let (signed, key) = crate::card::signed_for_test(5, "3715002026000123", "张三");
+        let keys = [key];
         let mut c = card();
         assert_eq!(c.verified(&keys), None, "typed in");
         c.signed = Some(signed.clone());
