@@ -20,12 +20,15 @@ fn net_refusal(e: net::NetError) -> Refusal {
 /// The server's manifest for `path`, checked (signature when keys are built in,
 /// format, shape, paths, intake): `fetch_manifest("/feed/manifest.json").await`.
 pub(super) async fn fetch_manifest(path: &str) -> Result<Manifest, Refusal> {
-    let bytes = net::fetch_bytes(path, true).await.map_err(net_refusal)?;
-    let keys = crate::trust::publisher_keys();
-    let signature = net::fetch_optional(&format!("{path}.sig"))
-        .await
+    // Both at once: one round trip, not two, before anything new can be shown.
+    let sig_path = format!("{path}.sig");
+    let (bytes, signature) =
+        futures::join!(net::fetch_bytes(path, true), net::fetch_optional(&sig_path));
+    let bytes = bytes.map_err(net_refusal)?;
+    let signature = signature
         .map_err(net_refusal)?
         .map(|b| String::from_utf8_lossy(&b).into_owned());
+    let keys = crate::trust::publisher_keys();
     check_manifest(&bytes, signature.as_deref(), &keys, path)
 }
 

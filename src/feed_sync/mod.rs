@@ -179,11 +179,11 @@ impl Feed {
             return true;
         }
         let manifest = Arc::new(held.manifest.clone());
-        let (campaigns, unions, statuses, coupons) = (
-            stored_json::<Campaigns>(&held.path, manifest.campaigns.as_ref()).await,
-            stored_json::<Unions>(&held.path, manifest.unions.as_ref()).await,
-            stored_json::<Statuses>(&held.path, manifest.statuses.as_ref()).await,
-            stored_json::<Coupons>(&held.path, manifest.coupons.as_ref()).await,
+        let (campaigns, unions, statuses, coupons) = futures::join!(
+            stored_json::<Campaigns>(&held.path, manifest.campaigns.as_ref()),
+            stored_json::<Unions>(&held.path, manifest.unions.as_ref()),
+            stored_json::<Statuses>(&held.path, manifest.statuses.as_ref()),
+            stored_json::<Coupons>(&held.path, manifest.coupons.as_ref()),
         );
         if !self.is_current(&held.path) {
             return true;
