@@ -23,7 +23,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
   // Feed files are the app's business (it checks hashes and keeps its own copy).
-  if (url.pathname.startsWith('/feed/') || url.pathname.endsWith('manifest.json')) return;
+  if (url.pathname.startsWith('/feed/') || /manifest\.json(\.sig)?$/.test(url.pathname)) return;
   // The venue's QR reader: not precached (only /verify needs it), kept once fetched
   // so a venue's check works offline after one visit.
   if (url.pathname.startsWith('/vendor/')) {

@@ -12,7 +12,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import net from 'node:net';
 import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
 import { serveDist, launchBrowser, openPage, appReady, screenshot, KIOSK } from './support.mjs';
@@ -28,12 +27,6 @@ const UNIONS = [{ id: 'u-express', name: '快递行业工会联合会', region: 
 
 let server, browser, intake, work, intakeUrl, feedBin;
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
 const run = (bin, args) => execFileSync(bin, args, { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const desk = (...args) => run(feedBin, ['desk', ...args, '--db', path.join(work, 'intake.sqlite')]);
 
@@ -42,14 +35,18 @@ before(async () => {
   feedBin = path.join(ROOT, 'target/release/yizhan-feed');
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'yizhan-desk-'));
   server = await serveDist();
-  const port = await freePort();
-  intakeUrl = `http://127.0.0.1:${port}`;
+  // The system picks the port (`127.0.0.1:0`); the server says which on its first line.
   intake = spawn(path.join(ROOT, 'target/release/yizhan-intake'), ['serve', '--db', path.join(work, 'intake.sqlite'),
-    '--listen', `127.0.0.1:${port}`, '--allow-origin', new URL(server.url).origin], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    if (await fetch(`${intakeUrl}/healthz`).then((r) => r.ok, () => false)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    '--listen', '127.0.0.1:0', '--allow-origin', new URL(server.url).origin], { stdio: ['ignore', 'pipe', 'inherit'] });
+  intakeUrl = await new Promise((resolve, reject) => {
+    let seen = '';
+    intake.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const m = seen.match(/listening on (\S+)/);
+      if (m) resolve(`http://${m[1]}`);
+    });
+    intake.on('exit', (code) => reject(new Error(`yizhan-intake exited (${code}): ${seen}`)));
+  });
   fs.writeFileSync(path.join(work, 'campaigns.json'), JSON.stringify({ campaigns: CAMPAIGNS }));
   fs.writeFileSync(path.join(work, 'unions.json'), JSON.stringify({ unions: UNIONS }));
   run(feedBin, ['generate', '--stations', '30', '--seed', '7', '--cities', '371500', '--out', path.join(work, 'stations.csv')]);

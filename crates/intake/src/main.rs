@@ -104,7 +104,10 @@ async fn main() {
         allowed_origins: options.origins,
         limiter: Limiter::new(options.burst, options.per_minute),
     });
-    println!("yizhan-intake listening on {}", options.listen);
+    // The address actually bound (`--listen 127.0.0.1:0` lets the system pick a port;
+    // the tests read it from this line).
+    let bound = listener.local_addr().unwrap_or(options.listen);
+    println!("yizhan-intake listening on {bound}");
     let served = axum::serve(
         listener,
         app(intake).into_make_service_with_connect_info::<SocketAddr>(),

@@ -1,35 +1,34 @@
 //! The intake as the real server over HTTP: the binary is started on a free port with
 //! its own database, and spoken to with plain HTTP/1.1 over TCP.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::Duration;
 
 const ORIGIN: &str = "https://yizhan.example.org";
 
 struct Server {
     child: Child,
+    /// The server's output after its first line ("listening on ADDR").
+    stdout: BufReader<ChildStdout>,
     addr: String,
     db: PathBuf,
 }
 
 impl Server {
+    /// Starts the server on a port the system picks (`--listen 127.0.0.1:0`) and reads
+    /// the port from its first line: picking a free port here and handing it over
+    /// raced with the hundreds of client connections the other tests open.
     fn start(db: PathBuf, extra: &[&str]) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let addr = format!("127.0.0.1:{port}");
-        let child = Command::new(env!("CARGO_BIN_EXE_yizhan-intake"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_yizhan-intake"))
             .args([
                 "serve",
                 "--db",
                 db.to_str().unwrap(),
                 "--listen",
-                &addr,
+                "127.0.0.1:0",
                 "--allow-origin",
                 ORIGIN,
             ])
@@ -38,12 +37,21 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(&addr).is_err() {
-            assert!(Instant::now() < deadline, "the server did not start");
-            std::thread::sleep(Duration::from_millis(20));
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        let addr = first
+            .trim()
+            .strip_prefix("yizhan-intake listening on ")
+            .unwrap_or_else(|| panic!("the server did not start: {first:?}"))
+            .to_string();
+        TcpStream::connect(&addr).expect("the server accepts connections");
+        Server {
+            child,
+            stdout,
+            addr,
+            db,
         }
-        Server { child, addr, db }
     }
 
     fn fresh(name: &str, extra: &[&str]) -> Server {
@@ -57,12 +65,7 @@ impl Server {
     fn kill(mut self) -> (PathBuf, String) {
         self.child.kill().unwrap();
         let mut out = String::new();
-        self.child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut out)
-            .unwrap();
+        self.stdout.read_to_string(&mut out).unwrap();
         self.child.wait().unwrap();
         (self.db.clone(), out)
     }
