@@ -30,6 +30,7 @@ pub fn VerifyPage() -> impl IntoView {
     let save_problem = RwSignal::new(None::<storage::StorageProblem>);
     let video = NodeRef::<leptos::html::Video>::new();
     let keys = StoredValue::new(crate::trust::publisher_keys());
+    let verdict_box = NodeRef::<leptos::html::Div>::new();
 
     let verdict = Memo::new(move |_| {
         let text = scanned.get()?;
@@ -37,6 +38,21 @@ pub fn VerifyPage() -> impl IntoView {
         Some(feed.data.with(|d| {
             log.with(|l| check(&text, today, &d.coupons, &d.campaigns, l, &keys.get_value()))
         }))
+    });
+    // The answer is for a glance: bring it on screen (on a phone, and in large text, it
+    // would otherwise sit below the fold, under the form).
+    Effect::new(move |_| {
+        if verdict.with(Option::is_some) {
+            // After the answer is drawn; `nearest` with the box's scroll margin keeps it
+            // clear of the bottom bar.
+            request_animation_frame(move || {
+                if let Some(el) = verdict_box.get_untracked() {
+                    let options = web_sys::ScrollIntoViewOptions::new();
+                    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                    el.scroll_into_view_with_scroll_into_view_options(&options);
+                }
+            });
+        }
     });
     let venues = move || {
         let mut names: Vec<String> = feed.data.with(|d| {
@@ -174,7 +190,7 @@ pub fn VerifyPage() -> impl IntoView {
                 </label>
                 <button type="submit" class="big" data-action="check">{move || t().verify_check}</button>
             </form>
-            <div aria-live="polite">
+            <div aria-live="polite" class="verdict-box" node_ref=verdict_box>
                 {move || verdict.get().map(|v| verdict_view(v, t(), marked.get()))}
             </div>
             {move || matches!(verdict.get(), Some(Verdict::CouponValid { .. })).then(|| view! {

@@ -82,6 +82,12 @@ async function visitAndCheck(page, lang, large) {
   await page.locator('.verify-form input[name=code]').fill('1234-5678');
   await page.locator('.verify-form button[data-action=check]').click();
   await page.locator('[data-testid=verdict]').waitFor();
+  // The answer is on screen, clear of the bottom bar, whatever the text size.
+  await page.waitForFunction(() => {
+    const r = document.querySelector('[data-testid=verdict] .verdict-word').getBoundingClientRect();
+    const bar = document.querySelector('nav.bottom-nav').getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= bar.top;
+  });
   await check('verify');
   await page.goto(`${server.url}/nowhere`);
   await appReady(page);
