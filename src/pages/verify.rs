@@ -43,13 +43,11 @@ pub fn VerifyPage() -> impl IntoView {
     // would otherwise sit below the fold, under the form).
     Effect::new(move |_| {
         if verdict.with(Option::is_some) {
-            // After the answer is drawn; `nearest` with the box's scroll margin keeps it
-            // clear of the bottom bar.
+            // After the answer is drawn; aligned to the bottom, where the box's scroll
+            // margin keeps it clear of the bottom bar.
             request_animation_frame(move || {
                 if let Some(el) = verdict_box.get_untracked() {
-                    let options = web_sys::ScrollIntoViewOptions::new();
-                    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                    el.scroll_into_view_with_scroll_into_view_options(&options);
+                    el.scroll_into_view_with_bool(false);
                 }
             });
         }
