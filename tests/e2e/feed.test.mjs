@@ -237,6 +237,7 @@ test('a manifest request that never answers is given up: "checking" ends and the
   // The server accepts the connection and never answers.
   const hung = [];
   server.routes.set('/hung/manifest.json', (req, res) => { hung.push(res); });
+  server.routes.set('/hung/manifest.json.sig', (req, res) => { hung.push(res); });
   const { context, page } = await openPage(browser);
   await page.goto(`${server.url}/stations?feed=/hung/manifest.json&${NEAR}`);
   await appReady(page);
