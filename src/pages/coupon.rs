@@ -31,10 +31,15 @@ pub fn CouponPage() -> impl IntoView {
                 Some(c) => {
                     let t = t();
                     let state = c.state(clock::china_now().date());
-                    // Read the code one character at a time, as staff would.
-                    let spoken = format!("{}。{}。{}。{}", c.title, state.words(t), t.coupon_code_label,
-                        c.code.chars().filter(|ch| *ch != '-').map(String::from).collect::<Vec<_>>().join(" "));
                     let issued = matches!(state, CouponState::Unused | CouponState::Used);
+                    // Read the code one character at a time, as staff would; only once the
+                    // union issued it (before that it is no coupon, and is not shown).
+                    let spoken = if issued {
+                        format!("{}。{}。{}。{}", c.title, state.words(t), t.coupon_code_label,
+                            c.code.chars().filter(|ch| *ch != '-').map(String::from).collect::<Vec<_>>().join(" "))
+                    } else {
+                        format!("{}。{}。", c.title, state.words(t))
+                    };
                     view! {
                         <h1>{c.title.clone()}</h1>
                         <crate::components::ReadAloud text=spoken />

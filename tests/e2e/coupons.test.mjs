@@ -125,6 +125,15 @@ test('a claim waits to be issued, then the feed issues one and turns one down wi
   await page.locator(`.my-coupons li[data-coupon-id="${first.id}"] a`).click();
   await page.locator('[data-testid=coupon-waiting]').waitFor();
   assert.equal(await page.locator('.coupon-ticket').count(), 0);
+  // Read aloud says it waits, and never reads out a code that is not issued yet.
+  await page.evaluate(() => {
+    window.__spoken = [];
+    speechSynthesis.speak = (u) => window.__spoken.push(u.text);
+  });
+  await page.locator('button[data-action=read-aloud]').click();
+  const spoken = (await page.evaluate(() => window.__spoken)).join(' ');
+  assert.match(spoken, /等待发放/);
+  assert.ok(!spoken.includes(first.code.slice(0, 4).split('').join(' ')), `no code read out: ${spoken}`);
   // The claim that went out carries the code's reference, never the code.
   const outbox = await page.evaluate(() => localStorage.getItem('yizhan.outbox.v1'));
   assert.ok(outbox.includes(codeRef(first.code)) && !outbox.includes(first.code), 'code_ref, not the code');
