@@ -1,6 +1,6 @@
 // Lighthouse 13's mobile performance score for the release build served by nginx with
 // deploy/nginx.conf (Lighthouse's own mobile profile: slow 4G, CPU ×4, simulated):
-//   trunk build --release && node bench/lighthouse.mjs      (RUNS=3 by default)
+//   scripts/build.sh && node bench/lighthouse.mjs      (RUNS=3 by default)
 // Lighthouse comes from npm at run time (`npx lighthouse@13`) and drives
 // /usr/bin/chromium. Never part of the tests.
 import { execFileSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 // Benchmark in headless Chromium with the 200,000-station national feed:
-//   node bench/national.mjs            (after `trunk build --release`)
+//   node bench/national.mjs            (after `scripts/build.sh`)
 // Builds the feed with yizhan-feed (into target/bench/), then measures, over several
 // fresh runs: syncing the user's city shard over HTTP (fetch + sha256 + parse + index),
 // loading it from the device's Cache API on the next start, building its index, the

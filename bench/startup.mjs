@@ -1,6 +1,6 @@
 // The first-visit benchmark (issue 13's table), for the current build and for a
 // minimal Leptos counter built in the same run:
-//   trunk build --release && node bench/startup.mjs        (RUNS=5 by default)
+//   scripts/build.sh && node bench/startup.mjs        (RUNS=5 by default)
 // Both are served by real nginx with deploy/nginx.conf (precompressed files). For each:
 // the critical path's size (gzip and brotli), then in headless Chromium the medians of
 // several runs of a first visit (empty cache) and a repeat visit (same browser profile:
@@ -40,7 +40,8 @@ function criticalPath(dist) {
 
 function buildCounter() {
   console.log('building the Leptos counter (bench/counter)...');
-  execFileSync('trunk', ['build', '--release'], {
+  // With the app's release options (scripts/release-env.sh), so the two compare fairly.
+  execFileSync('bash', ['-c', `source ${path.join(ROOT, 'scripts', 'release-env.sh')} && trunk build --release`], {
     cwd: path.join(ROOT, 'bench', 'counter'),
     env: { ...process.env, CARGO_TARGET_DIR: path.join(ROOT, 'target', 'bench', 'counter-target') },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -88,7 +89,7 @@ async function measure(browser, baseUrl, route, selector, slow) {
   return { first: median(first), frame: median(firstFrame), repeat: median(repeat) };
 }
 
-if (!fs.existsSync(path.join(APP_DIST, 'index.html'))) throw new Error('run `trunk build --release` first');
+if (!fs.existsSync(path.join(APP_DIST, 'index.html'))) throw new Error('run `scripts/build.sh` first');
 if (!process.env.SKIP_COUNTER || !fs.existsSync(path.join(COUNTER_DIST, 'index.html'))) buildCounter();
 
 const browser = await launchBrowser();

@@ -40,14 +40,43 @@ if not (js and wasm):
 loader = f"""// Yizhan's loader, written by scripts/boot.py from Trunk's: starts the app; if its
 // code cannot be loaded, the boot frame in index.html says so and offers a retry.
 document.getElementById('boot-retry')?.addEventListener('click', () => location.reload());
+// A panic in the app is a wasm trap (the release build aborts at once, with no message:
+// scripts/release-env.sh). The app is then gone, so the page says so itself, in the
+// page's language, and touches no stored data. The button reloads: a link would be
+// caught by the router's click handler, which belongs to the stopped app.
+const crashed = (error) => {{
+  if (!(error instanceof WebAssembly.RuntimeError) || document.querySelector('[data-testid=crash]')) return false;
+  console.error('Yizhan stopped:', error);
+  const en = (document.documentElement.lang || '').startsWith('en');
+  const words = en
+    ? ['Something went wrong', 'Yizhan stopped because of an error in the app. What you saved on this phone is kept. Open it again to go on.', 'Open Yizhan again']
+    : ['出错了', '驿站因程序错误停止了运行。本机已保存的数据都还在，重新打开即可继续使用。', '重新打开驿站'];
+  const page = document.createElement('main');
+  page.className = 'crash';
+  page.setAttribute('role', 'alert');
+  page.dataset.testid = 'crash';
+  const [title, text, again] = ['h1', 'p', 'button'].map((tag) => document.createElement(tag));
+  [title.textContent, text.textContent, again.textContent] = words;
+  again.className = 'primary big';
+  again.addEventListener('click', () => location.reload());
+  const p = document.createElement('p');
+  p.append(again);
+  page.append(title, text, p);
+  document.body.replaceChildren(page);
+  return true;
+}};
+addEventListener('error', (event) => crashed(event.error));
+addEventListener('unhandledrejection', (event) => crashed(event.reason));
 try {{
   const bindings = await import('{js.group(1)}');
   const wasm = await bindings.default({{ module_or_path: '{wasm.group(1)}' }});
   window.wasmBindings = bindings;
   dispatchEvent(new CustomEvent('TrunkApplicationStarted', {{ detail: {{ wasm }} }}));
 }} catch (error) {{
-  console.error('Yizhan could not start:', error);
-  document.getElementById('boot')?.classList.add('boot-failed');
+  if (!crashed(error)) {{
+    console.error('Yizhan could not start:', error);
+    document.getElementById('boot')?.classList.add('boot-failed');
+  }}
 }}
 """
 name = f"boot-{hashlib.sha256(loader.encode()).hexdigest()[:16]}.js"

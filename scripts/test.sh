@@ -21,8 +21,8 @@ step "native unit tests (every crate)"
 cargo test --workspace
 step "wasm-bindgen tests in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test browser
-step "trunk build --release"
-trunk build --release
+step "release build (scripts/build.sh: trunk build --release, size options)"
+scripts/build.sh
 step "size budget of the first visit's critical path (SIZE_BUDGET)"
 python3 scripts/size_budget.py
 step "independent check of the bundled sample feed against FEED.md"

@@ -3,7 +3,6 @@
 
 pub mod camera;
 pub mod clock;
-pub mod crash;
 pub mod download;
 pub mod file_store;
 pub mod geolocation;

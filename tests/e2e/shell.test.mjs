@@ -178,3 +178,43 @@ test('a content security policy lets the app run and blocks injected scripts', a
   assert.equal(violations.filter((v) => !/__injected|inline script/i.test(v)).length, 0, violations.join('\n'));
   await context.close();
 });
+
+// A real abort inside the app's wasm: asking its allocator for more than a wasm32
+// address space can hold aborts (the release build has no panic message, only the trap).
+async function abortTheApp(page) {
+  await page.evaluate(() => setTimeout(() => window.__yizhanWasm.__wbindgen_malloc(0xfffffff0, 1)));
+}
+
+test('if the app aborts, the page says so in its language, keeps stored data and reopens', async () => {
+  const { context, page } = await openPage(browser);
+  // The loader announces the started wasm; keep its exports to reach the allocator.
+  await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__yizhanWasm = e.detail.wasm; }));
+  await page.goto(server.url + '/stations');
+  await appReady(page);
+  // What the device holds once the first sync has stored the feed.
+  await page.waitForFunction(() => localStorage.getItem('yizhan.feed.v1'));
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+  await abortTheApp(page);
+  const crash = page.locator('[data-testid=crash]');
+  await crash.waitFor({ state: 'visible', timeout: 5000 });
+  assert.equal(await crash.getAttribute('role'), 'alert');
+  assert.equal(await crash.locator('h1').innerText(), '出错了');
+  assert.match(await crash.innerText(), /本机已保存的数据都还在/);
+  assert.equal(await page.locator('nav.bottom-nav').count(), 0, 'the stopped app is no longer on screen');
+  assert.equal(await page.evaluate(() => JSON.stringify({ ...localStorage })), stored);
+  assert.ok(page.errors.some((e) => /RuntimeError/.test(e)), page.errors.join('\n'));
+  await screenshot(page, 'crash-zh-phone');
+  // The button reopens the app where it was.
+  await crash.getByRole('button', { name: '重新打开驿站' }).click();
+  await appReady(page);
+  assert.equal(new URL(page.url()).pathname, '/stations');
+
+  // In English when the user chose English.
+  await page.goto(server.url + '/me?lang=en');
+  await appReady(page);
+  await abortTheApp(page);
+  await crash.waitFor({ state: 'visible', timeout: 5000 });
+  assert.equal(await crash.locator('h1').innerText(), 'Something went wrong');
+  assert.equal(await crash.getByRole('button').innerText(), 'Open Yizhan again');
+  await context.close();
+});

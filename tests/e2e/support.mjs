@@ -94,7 +94,7 @@ ${ours}
  */
 export async function serveDist({ routes = new Map() } = {}) {
   if (!fs.existsSync(path.join(DIST, 'index.html'))) {
-    throw new Error('dist/index.html is missing: run `trunk build --release` first');
+    throw new Error('dist/index.html is missing: run `scripts/build.sh` first');
   }
   const nginx = await startNginx();
   const upstream = new URL(nginx.url);
