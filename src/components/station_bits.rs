@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use std::collections::BTreeSet;
 use yizhan_core::geo::LngLat;
 use yizhan_core::hours::{OpenStatus, OpeningHours};
+use yizhan_core::text::fixed;
 use yizhan_core::time::hm_text;
 use yizhan_core::vocab::Service;
 
@@ -33,9 +34,9 @@ pub fn distance_text(t: &Strings, metres: f64) -> String {
         let n = ((metres / 10.0).round() * 10.0).max(10.0) as u32;
         fill(t.metres, &[("n", &n.to_string())])
     } else if metres < 100_000.0 {
-        fill(t.kilometres, &[("n", &format!("{:.1}", metres / 1000.0))])
+        fill(t.kilometres, &[("n", &fixed(metres / 1000.0, 1))])
     } else {
-        fill(t.kilometres, &[("n", &format!("{:.0}", metres / 1000.0))])
+        fill(t.kilometres, &[("n", &fixed(metres / 1000.0, 0))])
     }
 }
 

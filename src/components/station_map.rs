@@ -7,6 +7,7 @@ use crate::feed_sync::{use_feed, PointSource, UserPoint};
 use crate::state::use_strings;
 use leptos::prelude::*;
 use yizhan_core::geo::LngLat;
+use yizhan_core::text::decimal;
 
 const SIZE: f64 = 360.0;
 const METRES_PER_DEGREE: f64 = 111_195.0;
@@ -23,6 +24,13 @@ fn from_metres(centre: LngLat, x: f64, y: f64) -> LngLat {
         centre.lng + x / (METRES_PER_DEGREE * centre.lat.to_radians().cos()),
         centre.lat - y / METRES_PER_DEGREE,
     )
+}
+
+/// A coordinate or length as SVG and the scale label write it: one decimal at most
+/// (`num(180.0) == "180"`, `num(12.25) == "12.3"`), by our own formatter, which keeps
+/// the float formatter out of the wasm.
+pub fn num(x: f64) -> String {
+    decimal(x, 1)
 }
 
 /// The longest round distance (1-2-5 steps) whose bar fits in `max_px`:
@@ -213,10 +221,10 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
                     <title>{label.clone()}</title>
                     // A moved marker keeps a line to its true point.
                     <Show when=moved>
-                        <line class="leader" x1=move || at().0 y1=move || at().1 x2=move || pos().0 y2=move || pos().1 />
+                        <line class="leader" x1=move || num(at().0) y1=move || num(at().1) x2=move || num(pos().0) y2=move || num(pos().1) />
                     </Show>
-                    <circle cx=move || pos().0 cy=move || pos().1 r=MARKER_R />
-                    <text x=move || pos().0 y=move || pos().1 + 4.5 text-anchor="middle">{(i + 1).to_string()}</text>
+                    <circle cx=move || num(pos().0) cy=move || num(pos().1) r=num(MARKER_R) />
+                    <text x=move || num(pos().0) y=move || num(pos().1 + 4.5) text-anchor="middle">{(i + 1).to_string()}</text>
                 </g>
             }
         })
@@ -327,20 +335,20 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
 
     view! {
         <div class="map-wrap">
-            <svg class="station-map" viewBox=format!("0 0 {SIZE} {SIZE}") role="group"
+            <svg class="station-map" viewBox=format!("0 0 {0} {0}", num(SIZE)) role="group"
                 aria-label=move || t().map_label
                 on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel>
-                <rect width=SIZE height=SIZE class="map-bg" />
+                <rect width=num(SIZE) height=num(SIZE) class="map-bg" />
                 <g class="grid">
                     {(1..6).map(|i| {
-                        let v = i as f64 * SIZE / 6.0;
-                        view! { <line x1=v y1="0" x2=v y2=SIZE /><line x1="0" y1=v x2=SIZE y2=v /> }
+                        let (v, size) = (num(i as f64 * SIZE / 6.0), num(SIZE));
+                        view! { <line x1=v.clone() y1="0" x2=v.clone() y2=size.clone() /><line x1="0" y1=v.clone() x2=size y2=v /> }
                     }).collect_view()}
                 </g>
                 {markers}
                 <g class="you">
-                    <circle cx=move || user().0 cy=move || user().1 r="9" />
-                    <text x=move || user().0 y=move || user().1 - 14.0 text-anchor="middle">{you}</text>
+                    <circle cx=move || num(user().0) cy=move || num(user().1) r="9" />
+                    <text x=move || num(user().0) y=move || num(user().1 - 14.0) text-anchor="middle">{you}</text>
                 </g>
                 // North and the scale on opaque panels drawn last: a marker dragged
                 // under them never covers them.
@@ -351,12 +359,12 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
                 </g>
                 <g class="scale" transform="translate(14 340)">
                     <rect class="map-panel" x="-8" y="-26" width="128" height="38" rx="6" />
-                    <line x1="0" y1="0" x2=move || bar().1 y2="0" />
+                    <line x1="0" y1="0" x2=move || num(bar().1) y2="0" />
                     <line x1="0" y1="-5" x2="0" y2="5" />
-                    <line x1=move || bar().1 y1="-5" x2=move || bar().1 y2="5" />
+                    <line x1=move || num(bar().1) y1="-5" x2=move || num(bar().1) y2="5" />
                     <text x="2" y="-8" data-testid="scale-label">{move || {
                         let m = bar().0;
-                        if m >= 1000.0 { format!("{} km", m / 1000.0) } else { format!("{m} m") }
+                        if m >= 1000.0 { format!("{} km", num(m / 1000.0)) } else { format!("{} m", num(m)) }
                     }}</text>
                 </g>
             </svg>
@@ -377,6 +385,19 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn svg_numbers_have_one_decimal_at_most() {
+        assert_eq!(num(180.0), "180");
+        assert_eq!(num(12.25), "12.3");
+        assert_eq!(num(-14.04), "-14");
+        assert_eq!(num(0.04), "0");
+        assert_eq!(
+            num(2.0 * 1000.0 / 1000.0),
+            "2",
+            "the scale label's kilometres"
+        );
+    }
 
     #[test]
     fn spread_markers_never_overlap_and_the_first_never_moves() {

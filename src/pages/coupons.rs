@@ -135,7 +135,7 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
             {if medical {
                 view! {
                     {campaign.discount_percent.map(|p| view! {
-                        <p class="discount">{move || fill(t().medical_discount, &[("p", &p.to_string())])}</p>
+                        <p class="discount">{move || fill(t().medical_discount, &[("p", &yizhan_core::text::decimal(p, 2))])}</p>
                     })}
                     <A href="/me#card" attr:class="button primary" attr:data-action="show-card">{move || t().show_card}</A>
                 }.into_any()

@@ -3,6 +3,7 @@
 //! Chinese map data itself; `geo:` is WGS-84 by RFC 5870).
 
 use crate::geo::{gcj02_to_bd09, to_gcj02, to_wgs84, Datum, LngLat};
+use crate::text::fixed;
 
 /// The navigation links for one destination.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,16 +23,17 @@ pub fn nav_links(at: LngLat, datum: Datum, name: &str) -> NavLinks {
     let bd = gcj02_to_bd09(gcj);
     let wgs = to_wgs84(at, datum);
     let name = encode(name);
+    let (wgs_lat, wgs_lng) = (fixed(wgs.lat, 6), fixed(wgs.lng, 6));
     let amap = |mode: &str| {
         format!(
-            "https://uri.amap.com/navigation?to={:.6},{:.6},{name}&mode={mode}&coordinate=gaode&callnative=1&src=yizhan",
-            gcj.lng, gcj.lat
+            "https://uri.amap.com/navigation?to={},{},{name}&mode={mode}&coordinate=gaode&callnative=1&src=yizhan",
+            fixed(gcj.lng, 6), fixed(gcj.lat, 6)
         )
     };
     let baidu = |mode: &str| {
         format!(
-            "https://api.map.baidu.com/direction?destination=latlng:{:.6},{:.6}|name:{name}&mode={mode}&coord_type=bd09ll&output=html&src=yizhan",
-            bd.lat, bd.lng
+            "https://api.map.baidu.com/direction?destination=latlng:{},{}|name:{name}&mode={mode}&coord_type=bd09ll&output=html&src=yizhan",
+            fixed(bd.lat, 6), fixed(bd.lng, 6)
         )
     };
     NavLinks {
@@ -39,14 +41,8 @@ pub fn nav_links(at: LngLat, datum: Datum, name: &str) -> NavLinks {
         amap_ride: amap("ride"),
         baidu_walk: baidu("walking"),
         baidu_ride: baidu("riding"),
-        apple_walk: format!(
-            "https://maps.apple.com/?daddr={:.6},{:.6}&dirflg=w&q={name}",
-            wgs.lat, wgs.lng
-        ),
-        geo: format!(
-            "geo:{:.6},{:.6}?q={:.6},{:.6}({name})",
-            wgs.lat, wgs.lng, wgs.lat, wgs.lng
-        ),
+        apple_walk: format!("https://maps.apple.com/?daddr={wgs_lat},{wgs_lng}&dirflg=w&q={name}"),
+        geo: format!("geo:{wgs_lat},{wgs_lng}?q={wgs_lat},{wgs_lng}({name})"),
     }
 }
 

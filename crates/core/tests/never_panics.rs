@@ -15,7 +15,7 @@ use yizhan_core::geo::parse_near;
 use yizhan_core::hours::OpeningHours;
 use yizhan_core::join::{check_id_number, check_phone};
 use yizhan_core::prefs::{query_pairs, Prefs};
-use yizhan_core::text::normalize_width;
+use yizhan_core::text::{fixed, normalize_width};
 use yizhan_core::wallet::MemberCard;
 
 fn config() -> ProptestConfig {
@@ -88,6 +88,24 @@ fn a_time() -> impl Strategy<Value = NaiveDateTime> {
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `fixed` is `format!("{x:.N}")` but for the last digit at a tie: the two read back
+    /// within one unit of that digit, for coordinates, distances and any magnitude a
+    /// screen shows.
+    #[test]
+    fn fixed_matches_format_within_the_last_digit(x in -1.0e7f64..1.0e7, decimals in 0u8..=6) {
+        let ours = fixed(x, decimals);
+        let std = format!("{x:.*}", usize::from(decimals));
+        let (a, b): (f64, f64) = (ours.parse().unwrap(), std.parse().unwrap());
+        // One unit of the last digit, plus the reading back's own rounding.
+        let unit = 1.0 / 10f64.powi(i32::from(decimals));
+        prop_assert!((a - b).abs() <= unit + x.abs() * 1e-15, "{ours} vs {std}");
+        prop_assert_eq!(ours.split('.').nth(1).map_or(0, str::len), usize::from(decimals));
+    }
 }
 
 proptest! {

@@ -17,6 +17,7 @@ use report::ReportForm;
 use std::collections::BTreeSet;
 use yizhan_core::geo::distance_m;
 use yizhan_core::navigation::nav_links;
+use yizhan_core::text::fixed;
 
 #[component]
 pub fn StationDetailPage() -> impl IntoView {
@@ -90,8 +91,8 @@ pub fn StationDetailPage() -> impl IntoView {
                     let links = nav_links(station.position(), datum, &station.name);
                     let wgs = station.wgs84(datum);
                     let away = feed.user.get().map(|u| distance_from(t, &u.source, &distance_text(t, distance_m(u.at, wgs))));
-                    let share_url = format!("/stations/{}?near={:.6},{:.6}",
-                        yizhan_core::navigation::id_segment(&station.id), wgs.lat, wgs.lng);
+                    let share_url = format!("/stations/{}?near={},{}",
+                        yizhan_core::navigation::id_segment(&station.id), fixed(wgs.lat, 6), fixed(wgs.lng, 6));
                     let spoken = format!(
                         "{}。{}。{}。{}",
                         station.name,
