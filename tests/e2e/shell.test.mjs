@@ -216,5 +216,7 @@ test('if the app aborts, the page says so in its language, keeps stored data and
   await crash.waitFor({ state: 'visible', timeout: 5000 });
   assert.equal(await crash.locator('h1').innerText(), 'Something went wrong');
   assert.equal(await crash.getByRole('button').innerText(), 'Open Yizhan again');
+  await page.setViewportSize(KIOSK);
+  await screenshot(page, 'crash-en-kiosk');
   await context.close();
 });
