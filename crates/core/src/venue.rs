@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub struct LocalUse {
     pub code_ref: String,
     /// China-local time.
+    #[serde(deserialize_with = "crate::time::read::date_time")]
     pub used_at: NaiveDateTime,
 }
 
@@ -148,8 +149,8 @@ fn check_card(card: SignedCard, today: NaiveDate, keys: &[[u8; 32]]) -> Verdict 
     if !verify(&card, keys) {
         return Verdict::CardForged;
     }
-    match card.valid_until.parse::<NaiveDate>() {
-        Ok(until) if today > until => Verdict::CardExpired(card),
+    match crate::time::parse_date(&card.valid_until) {
+        Some(until) if today > until => Verdict::CardExpired(card),
         _ => Verdict::CardValid(card),
     }
 }

@@ -95,10 +95,13 @@ pub struct Coupon {
     #[serde(default)]
     pub venues: Vec<String>,
     /// China-local time of the claim.
+    #[serde(deserialize_with = "crate::time::read::date_time")]
     pub claimed_at: NaiveDateTime,
+    #[serde(deserialize_with = "crate::time::read::date")]
     pub valid_from: NaiveDate,
+    #[serde(deserialize_with = "crate::time::read::date")]
     pub valid_until: NaiveDate,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::time::read::opt_date_time")]
     pub used_at: Option<NaiveDateTime>,
     #[serde(default)]
     pub issue: Issue,
@@ -273,7 +276,7 @@ impl Wallet {
             }
             let used_on = listed
                 .and_then(|i| i.used.as_deref()?.get(..10))
-                .and_then(|d| d.parse::<NaiveDate>().ok());
+                .and_then(crate::time::parse_date);
             if let (Some(day), None) = (used_on, coupon.used_at) {
                 if coupon.issue == Issue::Issued {
                     coupon.used_at = Some(day.and_time(chrono::NaiveTime::MIN));

@@ -16,6 +16,7 @@ use yizhan_core::hours::OpeningHours;
 use yizhan_core::join::{check_id_number, check_phone};
 use yizhan_core::prefs::{query_pairs, Prefs};
 use yizhan_core::text::{fixed, normalize_width};
+use yizhan_core::time::{parse_date, parse_date_time, parse_rfc3339_utc};
 use yizhan_core::wallet::MemberCard;
 
 fn config() -> ProptestConfig {
@@ -92,6 +93,20 @@ fn today() -> NaiveDate {
 
 proptest! {
     #![proptest_config(config())]
+
+    /// The feed's and the device's dates: any text returns, and whatever chrono writes
+    /// reads back as the same value.
+    #[test]
+    fn dates_read_back_and_never_panic(text in typed(), days in -100_000i64..100_000, secs in 0u32..86_400, nanos in 0u32..1_000_000_000) {
+        let _ = (parse_date(&text), parse_date_time(&text), parse_rfc3339_utc(&text));
+        let day = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::TimeDelta::days(days);
+        let at = day.and_time(chrono::NaiveTime::from_num_seconds_from_midnight_opt(secs, nanos).unwrap());
+        if (1000..=9999).contains(&chrono::Datelike::year(&day)) {
+            prop_assert_eq!(parse_date(&day.to_string()), Some(day));
+            prop_assert_eq!(parse_date_time(serde_json::to_string(&at).unwrap().trim_matches('"')), Some(at));
+            prop_assert_eq!(parse_rfc3339_utc(&at.and_utc().to_rfc3339()), Some(at));
+        }
+    }
 
     /// `fixed` is `format!("{x:.N}")` but for the last digit at a tie: the two read back
     /// within one unit of that digit, for coordinates, distances and any magnitude a

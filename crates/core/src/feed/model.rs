@@ -29,7 +29,7 @@ pub struct Manifest {
     /// The coupons issued and used (FEED.md's union desk section).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupons: Option<FileRef>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::time::read::dates")]
     pub holidays: Vec<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intake: Option<Intake>,
@@ -136,7 +136,9 @@ pub struct Campaign {
     pub description: Option<String>,
     #[serde(default)]
     pub venues: Vec<Venue>,
+    #[serde(deserialize_with = "crate::time::read::date")]
     pub valid_from: NaiveDate,
+    #[serde(deserialize_with = "crate::time::read::date")]
     pub valid_until: NaiveDate,
     #[serde(default)]
     pub per_member: Option<u32>,
@@ -234,9 +236,9 @@ pub struct IssuedCoupon {
     #[serde(rename = "ref")]
     pub reference: String,
     pub campaign: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::time::read::opt_date")]
     pub valid_from: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::time::read::opt_date")]
     pub valid_until: Option<NaiveDate>,
     /// The date a venue recorded it as used.
     #[serde(default)]
