@@ -22,7 +22,8 @@ use yizhan_core::feed::{
 use yizhan_core::geo::{to_gcj02, Datum};
 use yizhan_core::stations::{Region, SEARCH_RADIUS_M};
 
-/// Where the manifest is unless `?feed=` says otherwise.
+/// Where the manifest is unless `?feed=` says otherwise. scripts/boot.py reads this
+/// line to have index.html preload it.
 pub const DEFAULT_MANIFEST: &str = "/feed/manifest.json";
 /// How often to check for a new publication while the app is open and online.
 pub const RESYNC_MS: u32 = 5 * 60 * 1000;
