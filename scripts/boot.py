@@ -86,8 +86,9 @@ html = re.sub(r"<script(?![^>]*\bsrc=)[^>]*>.*?</script>",
 
 # The default feed's manifest and signature are asked for with the page, after the app's
 # own files (so they never hold up the wasm on a host with few connections): the app
-# finds them already arrived when it starts, a round trip earlier (first station row on
-# a slow first visit: about -0.15 s, bench/startup.mjs). The path is the app's own
+# finds them already arrived when it starts (first station row on a slow first visit,
+# bench/startup.mjs, medians of 7: 3.11 -> 3.04 s; nothing changes on a repeat visit;
+# on HTTP/1.1 placed before the wasm they held it up). The path is the app's own
 # constant; a `?feed=` link elsewhere leaves these two small answers unused.
 manifest = re.search(r'pub const DEFAULT_MANIFEST: &str = "(/[^"]+)";',
                      (root / "src" / "feed_sync" / "mod.rs").read_text(encoding="utf-8"))
