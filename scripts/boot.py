@@ -48,9 +48,15 @@ const crashed = (error) => {{
   if (!(error instanceof WebAssembly.RuntimeError) || document.querySelector('[data-testid=crash]')) return false;
   console.error('Yizhan stopped:', error);
   const en = (document.documentElement.lang || '').startsWith('en');
+  // A kiosk (a shared device, <html class="kiosk">) keeps nothing personal to reassure about.
+  const kiosk = document.documentElement.classList.contains('kiosk');
   const words = en
-    ? ['Something went wrong', 'Yizhan stopped because of an error in the app. What you saved on this phone is kept. Open it again to go on.', 'Open Yizhan again']
-    : ['出错了', '驿站因程序错误停止了运行。本机已保存的数据都还在，重新打开即可继续使用。', '重新打开驿站'];
+    ? ['Something went wrong', kiosk
+      ? 'Yizhan stopped because of an error in the app. This shared device keeps nothing personal. Open it again to go on.'
+      : 'Yizhan stopped because of an error in the app. What you saved on this phone is kept. Open it again to go on.', 'Open Yizhan again']
+    : ['出错了', kiosk
+      ? '驿站因程序错误停止了运行。这台公用设备不保存个人信息，重新打开即可继续使用。'
+      : '驿站因程序错误停止了运行。本机已保存的数据都还在，重新打开即可继续使用。', '重新打开驿站'];
   const page = document.createElement('main');
   page.className = 'crash';
   page.setAttribute('role', 'alert');

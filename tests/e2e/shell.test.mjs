@@ -216,7 +216,16 @@ test('if the app aborts, the page says so in its language, keeps stored data and
   await crash.waitFor({ state: 'visible', timeout: 5000 });
   assert.equal(await crash.locator('h1').innerText(), 'Something went wrong');
   assert.equal(await crash.getByRole('button').innerText(), 'Open Yizhan again');
+  assert.match(await crash.innerText(), /saved on this phone is kept/);
+
+  // On a kiosk (a shared device) there is nothing personal kept to speak of.
   await page.setViewportSize(KIOSK);
-  await screenshot(page, 'crash-en-kiosk');
+  await page.goto(server.url + '/stations?kiosk=1&lang=zh');
+  await appReady(page);
+  await abortTheApp(page);
+  await crash.waitFor({ state: 'visible', timeout: 5000 });
+  assert.match(await crash.innerText(), /这台公用设备不保存个人信息/);
+  assert.doesNotMatch(await crash.innerText(), /本机已保存/);
+  await screenshot(page, 'crash-zh-kiosk');
   await context.close();
 });
