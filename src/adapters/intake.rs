@@ -6,13 +6,13 @@ use gloo_net::http::Request;
 /// the outbox lease, so no other sender starts while this one still waits.
 pub const POST_TIMEOUT_MS: u32 = 25_000;
 
-/// POSTs `body` as JSON to `url`; `Ok(true)` on any 2xx, `Ok(false)` on another
+/// POSTs `body` (JSON text) to `url`; `Ok(true)` on any 2xx, `Ok(false)` on another
 /// status, `Err` when no answer came: `post_json(url, &item.body()).await`.
 ///
 /// Redirects are not followed: fetch would re-issue a 301/302 as a GET without the
 /// body, and its 2xx would mark a request delivered that never arrived. Only a 2xx
 /// to the POST itself counts (a redirect answers with status 0, so it is retried).
-pub async fn post_json(url: &str, body: &serde_json::Value) -> Result<bool, String> {
+pub async fn post_json(url: &str, body: &str) -> Result<bool, String> {
     // An intake that never answers is given up and retried later with back-off.
     let deadline = super::net::Deadline::after(POST_TIMEOUT_MS);
     let signal = deadline.signal();
@@ -20,7 +20,7 @@ pub async fn post_json(url: &str, body: &serde_json::Value) -> Result<bool, Stri
         .redirect(web_sys::RequestRedirect::Manual)
         .abort_signal(signal.as_ref())
         .header("Content-Type", "application/json")
-        .body(body.to_string())
+        .body(body)
         .map_err(|e| e.to_string())?;
     let response = request.send().await.map_err(|e| e.to_string())?;
     Ok((200..300).contains(&response.status()))

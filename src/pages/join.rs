@@ -288,7 +288,7 @@ fn RequestRow(item: OutboxItem) -> impl IntoView {
             })
             .unwrap_or_default()
     };
-    let body = item.body().to_string();
+    let body = item.body();
     let file_body = body.clone();
     let kind = item.request.kind();
     let delete_id = id.clone();

@@ -12,7 +12,9 @@ use crate::wallet_store::use_wallet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use yizhan_core::join::{check_id_number, FieldError};
+use yizhan_core::outbox::OutboxItem;
 use yizhan_core::request::{CardRequest, Request};
+use yizhan_core::text::pretty_json;
 use yizhan_core::wallet::{CardError, MemberCard, Wallet};
 
 /// The `/me` tab.
@@ -219,6 +221,14 @@ fn CardRequestForm(card: MemberCard) -> impl IntoView {
 }
 
 /// What the device keeps about the user, with export and delete-all.
+/// The file "download my data" writes: everything the device holds about the person.
+#[derive(serde::Serialize)]
+struct DataExport<'a> {
+    exported_by: &'static str,
+    wallet: &'a Wallet,
+    requests: &'a [OutboxItem],
+}
+
 #[component]
 fn MyData() -> impl IntoView {
     let t = use_strings();
@@ -242,15 +252,16 @@ fn MyData() -> impl IntoView {
         )
     };
     let export = move |_| {
-        let data = serde_json::json!({
-            "exported_by": "yizhan",
-            "wallet": wallet.wallet.get_untracked(),
-            "requests": outbox.items.get_untracked(),
-        });
-        crate::adapters::download::offer(
-            "yizhan-my-data.json",
-            &serde_json::to_string_pretty(&data).unwrap_or_default(),
-        );
+        let wallet = wallet.wallet.get_untracked();
+        let requests = outbox.items.get_untracked();
+        let data = DataExport {
+            exported_by: "yizhan",
+            wallet: &wallet,
+            requests: &requests,
+        };
+        // Compact, then laid out by hand: no second, pretty copy of every serializer.
+        let json = serde_json::to_string(&data).unwrap_or_default();
+        crate::adapters::download::offer("yizhan-my-data.json", &pretty_json(&json));
     };
     let delete_all = move |_| {
         if !confirm.get_untracked() {

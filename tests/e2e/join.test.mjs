@@ -2,6 +2,7 @@
 // once to the intake, even after a failed attempt and reloads), and the outcome.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { serveDist, launchBrowser, openPage, appReady, screenshot } from './support.mjs';
 import { makeFeed, publish, sha256 } from './feeds.mjs';
 
@@ -353,6 +354,19 @@ test('delete all leaves nothing personal in any storage, set-aside copies and an
 
   await page.goto(`${server.url}/me`);
   await appReady(page);
+  // First the person takes their data with them: one readable file with the request.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('button[data-action=export]').click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'yizhan-my-data.json');
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  const data = JSON.parse(text);
+  assert.equal(data.exported_by, 'yizhan');
+  assert.equal(data.requests.length, 1);
+  assert.equal(data.requests[0].kind, 'join');
+  assert.equal(data.requests[0].payload.name, '王五');
+  assert.match(text, /^\{\n  "exported_by": "yizhan",\n/, 'laid out for a person to read');
   await page.locator('button[data-action=delete-all]').click();
   await page.locator('button[data-action=delete-all]').click();
   await page.getByText('数据已全部删除').waitFor();

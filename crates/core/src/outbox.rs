@@ -3,6 +3,7 @@
 
 use crate::request::Request;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 /// How one request stands with the intake.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,8 +33,17 @@ struct Stored {
     id: String,
     kind: String,
     created_at: String,
-    payload: serde_json::Value,
+    payload: Box<RawValue>,
     delivery: Delivery,
+}
+
+/// FEED.md's intake body: `{ id, kind, created_at, payload }`.
+#[derive(Serialize)]
+struct Envelope<'a> {
+    id: &'a str,
+    kind: &'a str,
+    created_at: &'a str,
+    payload: &'a RawValue,
 }
 
 impl From<OutboxItem> for Stored {
@@ -51,7 +61,7 @@ impl From<OutboxItem> for Stored {
 impl TryFrom<Stored> for OutboxItem {
     type Error = String;
     fn try_from(s: Stored) -> Result<OutboxItem, String> {
-        let request = Request::from_parts(&s.kind, s.payload)
+        let request = Request::from_parts(&s.kind, &s.payload)
             .ok_or_else(|| format!("a `{}` request without its fields", s.kind))?;
         Ok(OutboxItem {
             id: s.id,
@@ -118,14 +128,17 @@ impl OutboxItem {
         }
     }
 
-    /// The JSON body FEED.md defines: `{ id, kind, created_at, payload }`.
-    pub fn body(&self) -> serde_json::Value {
-        serde_json::json!({
-            "id": self.id,
-            "kind": self.request.kind(),
-            "created_at": self.created_at,
-            "payload": self.request.payload(),
-        })
+    /// The JSON body FEED.md defines, as text: `{ id, kind, created_at, payload }`.
+    pub fn body(&self) -> String {
+        let payload = self.request.payload();
+        let envelope = Envelope {
+            id: &self.id,
+            kind: self.request.kind(),
+            created_at: &self.created_at,
+            payload: &payload,
+        };
+        // Strings and raw JSON always serialise.
+        serde_json::to_string(&envelope).unwrap_or_default()
     }
 }
 
@@ -216,7 +229,7 @@ mod tests {
                 member_no: None,
             }),
         );
-        let body = item.body();
+        let body: serde_json::Value = serde_json::from_str(&item.body()).unwrap();
         let keys: Vec<_> = body.as_object().unwrap().keys().cloned().collect();
         assert_eq!(keys, ["created_at", "id", "kind", "payload"]);
         assert_eq!(body["kind"], "claim");

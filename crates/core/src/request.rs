@@ -4,12 +4,14 @@
 
 use crate::vocab::ReportProblem;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// A request as FEED.md's envelope carries it: `kind` plus `payload`
 /// ([`Request::from_parts`], [`Request::payload`]). Not serde-tagged on purpose:
 /// serde's tagged and flattened enums buffer through a generic `Content` type that
-/// costs the wasm about 40 KB; going through `serde_json::Value` costs nothing new.
+/// costs the wasm about 40 KB. The payload stays raw JSON text (`RawValue`), read and
+/// written by the same serde_json code as everything else: `serde_json::Value` would
+/// bring its own parser, printer and map into the wasm.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Request {
     /// Join a union (入会).
@@ -39,29 +41,37 @@ impl Request {
         }
     }
 
-    /// The envelope's `payload` as JSON: `request.payload()["station_id"]`.
-    pub fn payload(&self) -> Value {
+    /// The envelope's `payload` as JSON text: `request.payload().get()` is
+    /// `{"station_id":…}` for a report.
+    pub fn payload(&self) -> Box<RawValue> {
+        use serde_json::value::to_raw_value;
         let value = match self {
-            Request::Join(a) | Request::Transfer(a) => serde_json::to_value(a),
-            Request::Claim(c) => serde_json::to_value(c),
-            Request::Report(r) => serde_json::to_value(r),
-            Request::Card(c) => serde_json::to_value(c),
-            Request::Redeem(r) => serde_json::to_value(r),
+            Request::Join(a) | Request::Transfer(a) => to_raw_value(a),
+            Request::Claim(c) => to_raw_value(c),
+            Request::Report(r) => to_raw_value(r),
+            Request::Card(c) => to_raw_value(c),
+            Request::Redeem(r) => to_raw_value(r),
         };
         // Plain structs of strings always serialise.
-        value.unwrap_or_default()
+        value.unwrap_or_else(|_| RawValue::NULL.to_owned())
     }
 
     /// The request of an envelope's `kind` and `payload`; `None` for an unknown kind
-    /// or a payload without its fields: `Request::from_parts("report", payload)`.
-    pub fn from_parts(kind: &str, payload: Value) -> Option<Request> {
+    /// or a payload without its fields: `Request::from_parts("report", &payload)`.
+    pub fn from_parts(kind: &str, payload: &RawValue) -> Option<Request> {
+        // from_slice, as every other JSON in the app is read (one reader in the wasm).
+        let json = payload.get().as_bytes();
         Some(match kind {
-            "join" => Request::Join(serde_json::from_value(payload).ok()?),
-            "transfer" => Request::Transfer(serde_json::from_value(payload).ok()?),
-            "claim" => Request::Claim(serde_json::from_value(legacy_claim(payload)).ok()?),
-            "report" => Request::Report(serde_json::from_value(payload).ok()?),
-            "card" => Request::Card(serde_json::from_value(payload).ok()?),
-            "redeem" => Request::Redeem(serde_json::from_value(payload).ok()?),
+            "join" => Request::Join(serde_json::from_slice(json).ok()?),
+            "transfer" => Request::Transfer(serde_json::from_slice(json).ok()?),
+            "claim" => Request::Claim(
+                serde_json::from_slice::<StoredClaim>(json)
+                    .ok()?
+                    .into_claim()?,
+            ),
+            "report" => Request::Report(serde_json::from_slice(json).ok()?),
+            "card" => Request::Card(serde_json::from_slice(json).ok()?),
+            "redeem" => Request::Redeem(serde_json::from_slice(json).ok()?),
             _ => return None,
         })
     }
@@ -85,17 +95,33 @@ impl Request {
     }
 }
 
-/// A claim stored by an app from before the union desk carries the code itself: it
-/// is sent as the code's reference instead, and the code is dropped.
-fn legacy_claim(mut payload: Value) -> Value {
-    if let Some(fields) = payload.as_object_mut() {
-        if let Some(Value::String(code)) = fields.remove("code") {
-            fields
-                .entry("code_ref")
-                .or_insert_with(|| Value::from(crate::coupon_code::code_ref(&code)));
-        }
+/// A claim as stored: one from an app from before the union desk carries the code
+/// itself; it is sent as the code's reference instead, and the code is dropped.
+#[derive(Deserialize)]
+struct StoredClaim {
+    campaign_id: String,
+    coupon_id: String,
+    #[serde(default)]
+    code_ref: Option<String>,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    member_no: Option<String>,
+}
+
+impl StoredClaim {
+    /// `None` when it has neither the reference nor the code.
+    fn into_claim(self) -> Option<Claim> {
+        let code_ref = self
+            .code_ref
+            .or_else(|| self.code.map(|code| crate::coupon_code::code_ref(&code)))?;
+        Some(Claim {
+            campaign_id: self.campaign_id,
+            coupon_id: self.coupon_id,
+            code_ref,
+            member_no: self.member_no,
+        })
     }
-    payload
 }
 
 /// An application to join or transfer: FEED.md's application fields, normalised.
@@ -157,6 +183,17 @@ pub struct Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
+
+    /// A JSON value as a payload.
+    fn raw(v: Value) -> Box<RawValue> {
+        serde_json::value::to_raw_value(&v).unwrap()
+    }
+
+    /// A payload as a JSON value, to look into.
+    fn value(r: &RawValue) -> Value {
+        serde_json::from_str(r.get()).unwrap()
+    }
 
     #[test]
     fn requests_are_a_kind_and_a_payload() {
@@ -167,13 +204,13 @@ mod tests {
         });
         assert_eq!(r.kind(), "report");
         let payload = r.payload();
-        assert_eq!(payload["problem"], "moved");
-        assert_eq!(Request::from_parts("report", payload), Some(r));
+        assert_eq!(value(&payload)["problem"], "moved");
+        assert_eq!(Request::from_parts("report", &payload), Some(r));
         let transfer = Request::from_parts(
             "transfer",
-            serde_json::json!({"name":"王五","phone":"13912345678",
+            &raw(json!({"name":"王五","phone":"13912345678",
             "id_number":"11010519491231002X","occupation":"courier","union":"u1",
-            "from_union":"旧工会"}),
+            "from_union":"旧工会"})),
         )
         .unwrap();
         assert_eq!(transfer.kind(), "transfer");
@@ -187,29 +224,36 @@ mod tests {
             used_at: "2026-11-23T10:00:00+08:00".into(),
         });
         assert_eq!(redeem.kind(), "redeem");
-        assert_eq!(redeem.payload()["code_ref"], "ab".repeat(32));
+        assert_eq!(value(&redeem.payload())["code_ref"], "ab".repeat(32));
         assert_eq!(
-            Request::from_parts("redeem", redeem.payload()),
+            Request::from_parts("redeem", &redeem.payload()),
             Some(redeem)
         );
         let legacy = Request::from_parts(
             "claim",
-            serde_json::json!({"campaign_id":"fit","coupon_id":"c1","code":"ABCD-EFGH"}),
+            &raw(json!({"campaign_id":"fit","coupon_id":"c1","code":"ABCD-EFGH"})),
         )
         .unwrap();
         assert!(
-            !legacy.payload().to_string().contains("ABCD"),
+            !legacy.payload().get().contains("ABCD"),
             "the code never leaves"
         );
         assert_eq!(
-            legacy.payload()["code_ref"],
+            value(&legacy.payload())["code_ref"],
             crate::coupon_code::code_ref("ABCDEFGH")
         );
         // An unknown kind, or a payload without its fields, is refused.
-        assert_eq!(Request::from_parts("vote", serde_json::json!({})), None);
-        assert_eq!(
-            Request::from_parts("claim", serde_json::json!({"x": 1})),
-            None
-        );
+        assert_eq!(Request::from_parts("vote", &raw(json!({}))), None);
+        assert_eq!(Request::from_parts("claim", &raw(json!({"x": 1}))), None);
+        // A stored claim that has its reference keeps it, and drops a stray code.
+        let both = Request::from_parts(
+            "claim",
+            &raw(json!({"campaign_id":"fit","coupon_id":"c1","code_ref":"r1","code":"X"})),
+        )
+        .unwrap();
+        assert_eq!(value(&both.payload())["code_ref"], "r1");
+        assert!(!both.payload().get().contains("\"code\""));
+        // A payload that is not an object is refused, not a panic.
+        assert_eq!(Request::from_parts("join", RawValue::NULL), None);
     }
 }

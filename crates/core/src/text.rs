@@ -73,6 +73,66 @@ pub fn decimal(x: f64, max_decimals: u8) -> String {
     text
 }
 
+/// Compact JSON (as serde_json writes it) laid out with two-space indents, as
+/// `serde_json::to_string_pretty` would, for files a person may open: without the
+/// app carrying a second, pretty copy of every serializer. Whitespace outside strings
+/// is dropped; text that is not JSON comes out rearranged, never a panic:
+/// `pretty_json(r#"{"a":[1,{}]}"#) == "{\n  \"a\": [\n    1,\n    {}\n  ]\n}"`.
+pub fn pretty_json(compact: &str) -> String {
+    fn newline(out: &mut String, depth: usize) {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    }
+    let mut out = String::with_capacity(compact.len() * 2);
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut chars = compact.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                // An empty object or array stays on one line.
+                while chars.next_if(|n| n.is_whitespace()).is_some() {}
+                if let Some(close) = chars.next_if(|n| matches!(n, '}' | ']')) {
+                    out.push(close);
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +184,22 @@ mod tests {
             "1844674407370955161.5",
             "saturates, never panics"
         );
+    }
+
+    #[test]
+    fn pretty_json_lays_out_as_serde_json_does() {
+        let value = serde_json::json!({
+            "exported_by": "yizhan",
+            "empty": {}, "none": [],
+            "tricky": "a\"b,{[:]}\\",
+            "nested": [1, -2.5, null, true, {"名": "王五", "list": [[], {"x": []}]}],
+        });
+        let compact = serde_json::to_string(&value).unwrap();
+        assert_eq!(
+            pretty_json(&compact),
+            serde_json::to_string_pretty(&value).unwrap()
+        );
+        assert_eq!(pretty_json("[]"), "[]");
+        assert_eq!(pretty_json(" { } "), "{}");
     }
 }

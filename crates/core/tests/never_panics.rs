@@ -15,7 +15,7 @@ use yizhan_core::geo::parse_near;
 use yizhan_core::hours::OpeningHours;
 use yizhan_core::join::{check_id_number, check_phone};
 use yizhan_core::prefs::{query_pairs, Prefs};
-use yizhan_core::text::{fixed, normalize_width};
+use yizhan_core::text::{fixed, normalize_width, pretty_json};
 use yizhan_core::time::{parse_date, parse_date_time, parse_rfc3339_utc};
 use yizhan_core::wallet::MemberCard;
 
@@ -120,6 +120,17 @@ proptest! {
         let unit = 1.0 / 10f64.powi(i32::from(decimals));
         prop_assert!((a - b).abs() <= unit + x.abs() * 1e-15, "{ours} vs {std}");
         prop_assert_eq!(ours.split('.').nth(1).map_or(0, str::len), usize::from(decimals));
+    }
+
+    /// The exported file's layout is serde_json's pretty layout of the same value, and
+    /// any text at all (truncated, hostile) comes out without a panic.
+    #[test]
+    fn pretty_json_is_serde_jsons_layout(value in json(), text in typed()) {
+        let compact = serde_json::to_string(&value).unwrap();
+        prop_assert_eq!(pretty_json(&compact), serde_json::to_string_pretty(&value).unwrap());
+        let _ = pretty_json(&text);
+        let half = compact.char_indices().nth(compact.chars().count() / 2).map_or(0, |(i, _)| i);
+        let _ = pretty_json(&compact[..half]);
     }
 }
 

@@ -31,9 +31,11 @@ pub fn check_file(bytes: &[u8], sha256: &str, path: &str) -> Result<(), Refusal>
     Ok(())
 }
 
+/// Only the `format` field, as raw JSON text (it may be any JSON value).
 #[derive(Deserialize)]
-struct FormatOnly {
-    format: Option<serde_json::Value>,
+struct FormatOnly<'a> {
+    #[serde(borrow)]
+    format: Option<&'a serde_json::value::RawValue>,
 }
 
 /// Checks a manifest's bytes, in order: signature (when `keys` is not empty), format,
@@ -56,13 +58,13 @@ pub fn check_manifest(
     let probe: FormatOnly =
         serde_json::from_slice(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
     match probe.format {
-        Some(serde_json::Value::String(f)) if f == FORMAT => {}
-        Some(other) => {
-            let shown = other
-                .as_str()
-                .map(str::to_string)
-                .unwrap_or(other.to_string());
-            return Err(Refusal::UnknownFormat(shown.chars().take(40).collect()));
+        Some(raw) => {
+            // A string is named by its text; any other value by its JSON.
+            let shown = serde_json::from_slice::<String>(raw.get().as_bytes())
+                .unwrap_or_else(|_| raw.get().to_string());
+            if shown != FORMAT {
+                return Err(Refusal::UnknownFormat(shown.chars().take(40).collect()));
+            }
         }
         None => return Err(Refusal::UnknownFormat(String::new())),
     }
@@ -222,6 +224,15 @@ mod tests {
             check(r#"{"sequence":99}"#),
             Err(Refusal::UnknownFormat(String::new()))
         );
+        // A format that is not a string is named by its JSON; an escaped one is read.
+        assert_eq!(
+            check(r#"{"format":[1,"x"],"sequence":99}"#),
+            Err(Refusal::UnknownFormat(r#"[1,"x"]"#.into()))
+        );
+        assert!(!matches!(
+            check(r#"{"format":"yizhan-feed\/1","sequence":99}"#),
+            Err(Refusal::UnknownFormat(_))
+        ));
         assert!(matches!(
             check(r#"{"format":"yizhan-feed/1""#),
             Err(Refusal::Malformed(_))
