@@ -37,6 +37,18 @@ wasm = re.search(r"module_or_path: '(/[^']+\.wasm)'", inline[0])
 if not (js and wasm):
     sys.exit("Trunk's loader changed shape: no JS module or wasm path found")
 
+# The app's own constants, read from its source: the default feed, and how far around
+# the user its shards are fetched.
+manifest = re.search(r'pub const DEFAULT_MANIFEST: &str = "(/[^"]+)";',
+                     (root / "src" / "feed_sync" / "mod.rs").read_text(encoding="utf-8"))
+if not manifest:
+    sys.exit("src/feed_sync/mod.rs has no DEFAULT_MANIFEST")
+radius = re.search(r'pub const SEARCH_RADIUS_M: f64 = ([0-9_]+(?:\.[0-9]*)?);',
+                   (root / "crates" / "core" / "src" / "stations.rs").read_text(encoding="utf-8"))
+if not radius:
+    sys.exit("crates/core/src/stations.rs has no SEARCH_RADIUS_M")
+radius_m = float(radius.group(1).replace("_", ""))
+
 loader = f"""// Yizhan's loader, written by scripts/boot.py from Trunk's: starts the app; if its
 // code cannot be loaded, the boot frame in index.html says so and offers a retry.
 document.getElementById('boot-retry')?.addEventListener('click', () => location.reload());
@@ -73,6 +85,33 @@ const crashed = (error) => {{
 }};
 addEventListener('error', (event) => crashed(event.error));
 addEventListener('unhandledrejection', (event) => crashed(event.reason));
+// A first visit from a link that names a place (?near=lat,lng: a station poster's QR
+// code): while the app's code downloads, the default feed's files for that place are
+// asked for too, so the first rows wait for no further round trip once the app starts.
+// Only a hint: the app fetches and checks every file itself (the browser's cache
+// answers it: feed files are named by their hash). The app's rule is a shard whose box
+// lies within {radius_m:.0f} m (SEARCH_RADIUS_M); this asks for a slightly larger box.
+const hintFeed = () => {{
+  const query = new URLSearchParams(location.search);
+  const near = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(query.get('near') ?? '');
+  if (!near || query.has('feed') || !location.pathname.startsWith('/stations')) return;
+  const [lat, lng] = [Number(near[1]), Number(near[2])];
+  // Degrees of the radius, plus 0.01° for the datum's offset (GCJ-02 moves up to ~600 m).
+  const dLat = {radius_m:.0f} / 111000 + 0.01;
+  const dLng = dLat / Math.max(Math.cos((lat * Math.PI) / 180), 0.1);
+  const manifest = '{manifest.group(1)}';
+  // Its own address: Chromium hands a preloaded response to the first request for the
+  // same URL whatever its cache mode, and that copy is the app's (a round trip saved).
+  fetch(manifest + '?hint', {{ cache: 'no-store' }}).then((r) => (r.ok ? r.json() : null)).then((m) => {{
+    const get = (path) => typeof path === 'string' && fetch(new URL(path, location.origin + manifest)).catch(() => {{}});
+    for (const r of Array.isArray(m?.regions) ? m.regions : []) {{
+      const b = r?.bbox;
+      if (Array.isArray(b) && lng >= b[0] - dLng && lng <= b[2] + dLng && lat >= b[1] - dLat && lat <= b[3] + dLat) get(r.path);
+    }}
+    for (const file of [m?.campaigns, m?.unions, m?.statuses, m?.coupons]) get(file?.path);
+  }}).catch(() => {{}});
+}};
+hintFeed();
 try {{
   const bindings = await import('{js.group(1)}');
   const wasm = await bindings.default({{ module_or_path: '{wasm.group(1)}' }});
@@ -96,10 +135,6 @@ html = re.sub(r"<script(?![^>]*\bsrc=)[^>]*>.*?</script>",
 # bench/startup.mjs, medians of 7: 3.11 -> 3.04 s; nothing changes on a repeat visit;
 # on HTTP/1.1 placed before the wasm they held it up). The path is the app's own
 # constant; a `?feed=` link elsewhere leaves these two small answers unused.
-manifest = re.search(r'pub const DEFAULT_MANIFEST: &str = "(/[^"]+)";',
-                     (root / "src" / "feed_sync" / "mod.rs").read_text(encoding="utf-8"))
-if not manifest:
-    sys.exit("src/feed_sync/mod.rs has no DEFAULT_MANIFEST")
 preloads = "".join(f'<link rel="preload" href="{href}" as="fetch" crossorigin="anonymous">'
                    for href in (manifest.group(1), manifest.group(1) + ".sig"))
 html, n = re.subn(r"</head>", lambda _: preloads + "</head>", html, count=1)

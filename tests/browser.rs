@@ -92,10 +92,13 @@ async fn feed_files_round_trip_through_the_cache_api_and_are_pruned() {
 #[wasm_bindgen_test]
 async fn a_missing_file_is_a_404_and_optional_files_are_none() {
     assert_eq!(
-        net::fetch_bytes("/no-such-file.json", true).await,
+        net::fetch_bytes("/no-such-file.json", true, net::MANIFEST_TIMEOUT_MS).await,
         Err(net::NetError::Status(404))
     );
-    assert_eq!(net::fetch_optional("/no-such-file.json").await, Ok(None));
+    assert_eq!(
+        net::fetch_optional("/no-such-file.json", true, net::MANIFEST_TIMEOUT_MS).await,
+        Ok(None)
+    );
 }
 
 #[wasm_bindgen_test]

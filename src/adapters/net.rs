@@ -32,16 +32,16 @@ impl std::fmt::Display for NetError {
     }
 }
 
-/// GETs `path` as bytes. `revalidate` makes the browser ask the server whether its
-/// copy is current (a conditional request with the stored ETag / Last-Modified), as
-/// the manifest needs; content-hashed files may come from the HTTP cache. Given up
-/// after [`MANIFEST_TIMEOUT_MS`] (revalidated) or [`FILE_TIMEOUT_MS`].
-/// `fetch_bytes("/feed/manifest.json", true).await`.
-pub async fn fetch_bytes(path: &str, revalidate: bool) -> Result<Vec<u8>, NetError> {
-    let (cache, limit_ms) = if revalidate {
-        (RequestCache::NoCache, MANIFEST_TIMEOUT_MS)
+/// GETs `path` as bytes, given up after `limit_ms`. `revalidate` makes the browser
+/// ask the server whether its copy is current (a conditional request with the stored
+/// ETag / Last-Modified), as the manifest needs; otherwise content-hashed files, and a
+/// response index.html preloaded, may answer from the browser.
+/// `fetch_bytes("/feed/manifest.json", true, MANIFEST_TIMEOUT_MS).await`.
+pub async fn fetch_bytes(path: &str, revalidate: bool, limit_ms: u32) -> Result<Vec<u8>, NetError> {
+    let cache = if revalidate {
+        RequestCache::NoCache
     } else {
-        (RequestCache::Default, FILE_TIMEOUT_MS)
+        RequestCache::Default
     };
     let deadline = Deadline::after(limit_ms);
     let signal = deadline.signal();
@@ -98,9 +98,13 @@ impl Deadline {
 }
 
 /// Like [`fetch_bytes`], but a 404 is `Ok(None)`: for optional files such as
-/// `manifest.json.sig`.
-pub async fn fetch_optional(path: &str) -> Result<Option<Vec<u8>>, NetError> {
-    match fetch_bytes(path, true).await {
+/// `manifest.json.sig`: `fetch_optional("/feed/manifest.json.sig", true, MANIFEST_TIMEOUT_MS).await`.
+pub async fn fetch_optional(
+    path: &str,
+    revalidate: bool,
+    limit_ms: u32,
+) -> Result<Option<Vec<u8>>, NetError> {
+    match fetch_bytes(path, revalidate, limit_ms).await {
         Ok(bytes) => Ok(Some(bytes)),
         Err(NetError::Status(404)) => Ok(None),
         Err(e) => Err(e),

@@ -18,12 +18,18 @@ fn net_refusal(e: net::NetError) -> Refusal {
 }
 
 /// The server's manifest for `path`, checked (signature when keys are built in,
-/// format, shape, paths, intake): `fetch_manifest("/feed/manifest.json").await`.
-pub(super) async fn fetch_manifest(path: &str) -> Result<Manifest, Refusal> {
+/// format, shape, paths, intake): `fetch_manifest("/feed/manifest.json", true).await`.
+/// `revalidate` as in [`net::fetch_bytes`]: when the device holds none of this feed,
+/// `false` lets the copy index.html preloaded with the page be used, instead of asking
+/// the server again (a round trip on the first visit); a server's `no-cache` still
+/// makes the browser revalidate anything older.
+pub(super) async fn fetch_manifest(path: &str, revalidate: bool) -> Result<Manifest, Refusal> {
     // Both at once: one round trip, not two, before anything new can be shown.
     let sig_path = format!("{path}.sig");
-    let (bytes, signature) =
-        futures::join!(net::fetch_bytes(path, true), net::fetch_optional(&sig_path));
+    let (bytes, signature) = futures::join!(
+        net::fetch_bytes(path, revalidate, net::MANIFEST_TIMEOUT_MS),
+        net::fetch_optional(&sig_path, revalidate, net::MANIFEST_TIMEOUT_MS)
+    );
     let bytes = bytes.map_err(net_refusal)?;
     let signature = signature
         .map_err(net_refusal)?
@@ -66,7 +72,9 @@ async fn list_bytes(
     let bytes = match file_store::get(&path).await {
         Ok(Some(b)) if check_file(&b, &file.sha256, &file.path).is_ok() => b,
         _ => {
-            let b = net::fetch_bytes(&path, false).await.map_err(net_refusal)?;
+            let b = net::fetch_bytes(&path, false, net::FILE_TIMEOUT_MS)
+                .await
+                .map_err(net_refusal)?;
             check_file(&b, &file.sha256, &file.path)?;
             b
         }
@@ -114,7 +122,9 @@ pub(super) async fn fetch_region(
 ) -> Result<(Region, Vec<u8>), Refusal> {
     let t0 = perf::now();
     let path = resolve(manifest_path, &entry.path)?;
-    let bytes = net::fetch_bytes(&path, false).await.map_err(net_refusal)?;
+    let bytes = net::fetch_bytes(&path, false, net::FILE_TIMEOUT_MS)
+        .await
+        .map_err(net_refusal)?;
     check_file(&bytes, &entry.sha256, &entry.path)?;
     let shard = parse_shard(&bytes, &entry.code)?;
     let region = region_of(shard, manifest, entry);

@@ -124,7 +124,8 @@ impl Feed {
         }
         if check_server {
             self.info.update(|i| i.status = SyncStatus::Checking);
-            let offered = fetch_manifest(&path).await;
+            // A first visit takes the manifest index.html preloaded (scripts/boot.py).
+            let offered = fetch_manifest(&path, held.is_some()).await;
             let held_manifest = held.as_ref().map(|h| &h.manifest);
             match (decide(held_manifest, device_complete, offered), held) {
                 (Decision::Unchanged, Some(held)) => self.mark_checked(held),

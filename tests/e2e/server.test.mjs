@@ -97,6 +97,46 @@ test('the app frame and words are on screen before the wasm has loaded, then the
   await context.close();
 });
 
+test('a first visit from a poster link asks for the nearby feed files while the wasm downloads, and the app reuses them', async () => {
+  const { context, page } = await openPage(browser);
+  const feedRequests = [];
+  page.on('request', (r) => { if (r.url().includes('/feed/')) feedRequests.push(r.url().replace(/^https?:\/\/[^/]+/, '')); });
+  // Held back at the server, not with page.route: Playwright's routing turns the
+  // browser's HTTP cache off, and the cache is what this is about.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const wasm = `/${built(/_bg\.wasm$/)}`;
+  server.routes.set(wasm, async (req, res) => {
+    await held;
+    http.get(server.nginxUrl + wasm, { headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode, answer.rawHeaders);
+      answer.pipe(res);
+    });
+  });
+  await page.goto(`${server.url}/stations?near=36.457,115.985`, { waitUntil: 'domcontentloaded' });
+  // Before any app code runs: the loader alone fetched the shard around the point.
+  const fetched = (re) => page.waitForEvent('requestfinished', (r) => re.test(r.url()));
+  await Promise.all([fetched(/\/feed\/stations\/371500\.[0-9a-f]+\.json$/), fetched(/\/feed\/campaigns\.[0-9a-f]+\.json$/)]);
+  assert.equal(await page.locator('nav.bottom-nav').count(), 0, 'the app has not started');
+  const hinted = feedRequests.filter((u) => u.startsWith('/feed/stations/'));
+  assert.deepEqual(hinted.map((u) => u.split('.')[0]), ['/feed/stations/371500'], 'only the shard near the point, not the far cities');
+  release();
+  await page.locator('li[data-station-id]').first().waitFor();
+  // The app's own requests for those files were answered by the browser's cache (no bytes
+  // over the network), and the manifest preloaded by index.html served the app: the
+  // network saw it once, plus the loader's own "?hint" copy.
+  const shard = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((e) => /\/feed\/stations\/371500\./.test(e.name)).map((e) => e.transferSize));
+  assert.equal(shard.length, 2, `the loader's request and the app's: ${shard}`);
+  assert.ok(shard[0] > 0, 'the loader fetched it from the server');
+  assert.equal(shard[1], 0, 'the app read it from the cache');
+  assert.deepEqual(feedRequests.filter((u) => u.startsWith('/feed/manifest.json')).sort(),
+    ['/feed/manifest.json', '/feed/manifest.json.sig', '/feed/manifest.json?hint']);
+  assert.deepEqual(page.errors, []);
+  server.routes.delete(wasm);
+  await context.close();
+});
+
 test('when the wasm cannot be loaded the frame says so in words and a retry opens the app', async () => {
   const { context, page } = await openPage(browser);
   await page.route('**/*_bg.wasm', (route) => route.abort('internetdisconnected'));
