@@ -173,7 +173,7 @@ fn MyCoupons() -> impl IntoView {
     let wallet = use_wallet();
     let coupons = move || {
         let mut list = wallet.wallet.with(|w| w.coupons.clone());
-        list.sort_by_key(|c| std::cmp::Reverse(c.claimed_at));
+        yizhan_core::sort::sort_by_key(&mut list, |c| std::cmp::Reverse(c.claimed_at));
         list
     };
     view! {

@@ -11,9 +11,9 @@ use crate::state::{stored_signal, use_lang, use_strings};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use std::collections::BTreeSet;
 use std::time::Duration;
 use yizhan_core::geo::LngLat;
+use yizhan_core::hours::holiday_set;
 use yizhan_core::places::{cities, find_place};
 use yizhan_core::stations::{nearest, StationFilter};
 use yizhan_core::time::{china_local, month_day_time_text, published_text};
@@ -48,10 +48,10 @@ pub fn StationsPage() -> impl IntoView {
         let f = filter.get();
         let k = shown.get();
         feed.data.with(|data| {
-            let holidays: BTreeSet<_> = data
+            let holidays = data
                 .manifest
                 .as_ref()
-                .map(|m| m.holidays.iter().copied().collect())
+                .map(|m| holiday_set(&m.holidays))
                 .unwrap_or_default();
             let t0 = crate::adapters::perf::now();
             let hits = nearest(&data.regions, user.at, k, &f, now, &holidays);

@@ -60,7 +60,7 @@ pub fn VerifyPage() -> impl IntoView {
                 .flat_map(|c| c.venues.iter().map(|v| v.name.clone()))
                 .collect()
         });
-        names.sort();
+        yizhan_core::sort::sort(&mut names);
         names.dedup();
         names
     };

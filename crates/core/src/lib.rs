@@ -18,6 +18,7 @@ pub mod outcome;
 pub mod places;
 pub mod prefs;
 pub mod request;
+pub mod sort;
 pub mod spatial;
 pub mod stations;
 pub mod text;

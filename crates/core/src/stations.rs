@@ -195,7 +195,7 @@ fn nearest_where(
             distance_m: d,
         }));
     }
-    hits.sort_by(|a, b| a.distance_m.total_cmp(&b.distance_m));
+    crate::sort::sort_by(&mut hits, |a, b| a.distance_m.total_cmp(&b.distance_m));
     hits.truncate(k);
     hits
 }

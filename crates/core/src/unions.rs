@@ -15,7 +15,9 @@ pub fn order_unions(
         u8::from(occ) + u8::from(near)
     };
     let mut list: Vec<(Union, u8)> = unions.iter().map(|u| (u.clone(), score(u))).collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.name.cmp(&b.0.name)));
+    crate::sort::sort_by(&mut list, |a, b| {
+        b.1.cmp(&a.1).then_with(|| a.0.name.cmp(&b.0.name))
+    });
     let best = list.first().map_or(0, |x| x.1);
     list.into_iter()
         .map(|(u, s)| (u, best > 0 && s == best))

@@ -16,6 +16,7 @@ use leptos_router::hooks::use_params_map;
 use report::ReportForm;
 use std::collections::BTreeSet;
 use yizhan_core::geo::distance_m;
+use yizhan_core::hours::holiday_set;
 use yizhan_core::navigation::nav_links;
 use yizhan_core::text::fixed;
 
@@ -47,7 +48,7 @@ pub fn StationDetailPage() -> impl IntoView {
         feed.data.with(|d| {
             d.manifest
                 .as_ref()
-                .map(|m| m.holidays.iter().copied().collect())
+                .map(|m| holiday_set(&m.holidays))
                 .unwrap_or_default()
         })
     };

@@ -13,6 +13,17 @@ use std::fmt;
 const DAY_MIN: i64 = 24 * 60;
 const WEEKDAYS: [&str; 7] = ["mo", "tu", "we", "th", "fr", "sa", "su"];
 
+/// The manifest's holidays as the set the hours are evaluated with, built by insertion
+/// (collecting into a set would bring one more sort into the wasm):
+/// `holiday_set(&manifest.holidays)`.
+pub fn holiday_set(dates: &[NaiveDate]) -> BTreeSet<NaiveDate> {
+    let mut set = BTreeSet::new();
+    for d in dates {
+        set.insert(*d);
+    }
+    set
+}
+
 /// Parsed opening hours.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OpeningHours {
@@ -139,7 +150,7 @@ impl OpeningHours {
                 out.push((base + start, base + end));
             }
         }
-        out.sort_unstable();
+        crate::sort::sort(&mut out);
         let mut merged: Vec<(i64, i64)> = Vec::with_capacity(out.len());
         for (s, e) in out {
             match merged.last_mut() {
