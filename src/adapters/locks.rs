@@ -4,6 +4,7 @@
 use js_sys::{Function, Promise, Reflect};
 use std::cell::RefCell;
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -37,49 +38,62 @@ where
     F: Future<Output = T> + 'static,
     G: FnOnce() -> F + 'static,
 {
-    // Shared, so that if the lock is never granted the section still runs, once.
-    let task = Rc::new(RefCell::new(Some(f)));
-    let Some((locks, request)) = lock_manager() else {
-        let f = task.borrow_mut().take();
-        return run(f).await;
-    };
+    // Only this small wrapper is generic: the locking itself is one function in the
+    // wasm, not one per section (it was ~19 KB across eight kinds of section).
     let result: Rc<RefCell<Option<T>>> = Rc::new(RefCell::new(None));
-    let (cell, held) = (result.clone(), task.clone());
-    // The callback runs while the lock is held; the lock is released when the
-    // promise it returns settles, that is when the section has finished.
-    let callback = Closure::once(move |_lock: JsValue| -> Promise {
-        let f = held.borrow_mut().take();
-        wasm_bindgen_futures::future_to_promise(async move {
-            let out = run(f).await;
-            *cell.borrow_mut() = Some(out);
-            Ok(JsValue::UNDEFINED)
-        })
-    });
-    let promise = request
-        .call2(&locks, &JsValue::from(name), callback.as_ref())
-        .ok()
-        .and_then(|p| p.dyn_into::<Promise>().ok());
-    if let Some(promise) = promise {
-        // A rejected request (no lock for this origin) is handled below.
-        let _ = JsFuture::from(promise).await;
-    }
-    drop(callback);
+    let cell = result.clone();
+    run_locked(
+        name,
+        Box::new(move || {
+            Box::pin(async move {
+                let out = f().await;
+                *cell.borrow_mut() = Some(out);
+            })
+        }),
+    )
+    .await;
     let value = result.borrow_mut().take();
     match value {
         Some(value) => value,
-        // The lock was never granted: run the section without it rather than abort.
-        None => {
-            let f = task.borrow_mut().take();
-            run(f).await
-        }
+        // Unreachable: run_locked returns once the section has completed.
+        None => std::future::pending().await,
     }
 }
 
-async fn run<T, F: Future<Output = T>>(f: Option<impl FnOnce() -> F>) -> T {
-    match f {
-        Some(f) => f().await,
-        // Unreachable: the section is taken exactly once, by the callback or by the
-        // fallback after it, and only the one that takes it awaits it.
-        None => std::future::pending().await,
+/// A critical section with its result already routed to its caller.
+type Section = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = ()>>>>;
+
+/// Runs `section` once, holding the lock `name` where the browser grants it.
+async fn run_locked(name: &str, section: Section) {
+    // Shared, so that if the lock is never granted the section still runs, once.
+    let task = Rc::new(RefCell::new(Some(section)));
+    if let Some((locks, request)) = lock_manager() {
+        let held = task.clone();
+        // The callback runs while the lock is held; the lock is released when the
+        // promise it returns settles, that is when the section has finished.
+        let callback = Closure::once(move |_lock: JsValue| -> Promise {
+            let section = held.borrow_mut().take();
+            wasm_bindgen_futures::future_to_promise(async move {
+                if let Some(section) = section {
+                    section().await;
+                }
+                Ok(JsValue::UNDEFINED)
+            })
+        });
+        let promise = request
+            .call2(&locks, &JsValue::from(name), callback.as_ref())
+            .ok()
+            .and_then(|p| p.dyn_into::<Promise>().ok());
+        if let Some(promise) = promise {
+            // A rejected request (no lock for this origin) is handled below.
+            let _ = JsFuture::from(promise).await;
+        }
+        drop(callback);
+    }
+    // No Web Locks, or the lock was never granted: run the section without it rather
+    // than not at all. (Taken by the callback means it has already completed.)
+    let left = task.borrow_mut().take();
+    if let Some(section) = left {
+        section().await;
     }
 }
