@@ -5,4 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 source scripts/release-env.sh
+# Trunk runs cargo --offline (Trunk.toml); rebuilding std needs std's own dependencies
+# (dlmalloc, …) in the cargo cache, which no other step downloads on a fresh machine.
+cargo fetch --target wasm32-unknown-unknown
 exec trunk build --release "$@"

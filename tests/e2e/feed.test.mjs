@@ -150,6 +150,9 @@ test('HTML in names and huge strings are shown as text', async () => {
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `the page is ${width}px wide`);
+  // A 200,000-character address is two lines in the list, not a page 100,000 px tall.
+  const rowHeight = await page.locator('li[data-station-id=g1]').evaluate((li) => li.offsetHeight);
+  assert.ok(rowHeight < 400, `the row is ${rowHeight}px tall`);
   await screenshot(page, 'feed-html-as-text');
   assert.deepEqual(page.errors, []);
   await context.close();
