@@ -44,10 +44,11 @@ function criticalPath(dist) {
 function buildCounter() {
   console.log('building the Leptos counter (bench/counter)...');
   // With the app's release options (scripts/release-env.sh), so the two compare fairly.
-  execFileSync('bash', ['-c', `source ${path.join(ROOT, 'scripts', 'release-env.sh')} && trunk build --release`], {
+  execFileSync('bash', ['-c', `source ${path.join(ROOT, 'scripts', 'env.sh')} && source ${path.join(ROOT, 'scripts', 'release-env.sh')} && trunk build --release`], {
     cwd: path.join(ROOT, 'bench', 'counter'),
     env: { ...process.env, CARGO_TARGET_DIR: path.join(ROOT, 'target', 'bench', 'counter-target') },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // Trunk logs on stdout: to stderr, so a failed build says why and the table stays clean.
+    stdio: ['ignore', process.stderr, 'inherit'],
   });
   execFileSync('node', [path.join(ROOT, 'scripts', 'precompress.mjs'), COUNTER_DIST], { stdio: 'ignore' });
 }
