@@ -238,34 +238,12 @@ impl Feed {
             regions.push(region);
             new_files.extend(file);
         }
-        // Every check passed: store the files, then the manifest record, then show.
-        new_files.extend(
-            [
-                campaigns.2.clone(),
-                unions.2.clone(),
-                statuses.2.clone(),
-                coupons.2.clone(),
-            ]
-            .into_iter()
-            .flatten(),
-        );
-        let mut full = false;
-        for (file_path, bytes) in &new_files {
-            let kept = file_store::put(file_path, bytes).await;
-            self.note_not_kept(&kept);
-            full |= kept == Err(file_store::StoreError::Full);
-        }
-        let now = clock::now_ms();
-        let held = Held {
-            path: path.to_string(),
-            manifest: manifest.clone(),
-            checked_ms: Some(now),
-        };
-        full |= storage::save(HELD_KEY, &held) == Err(storage::StorageProblem::Full);
-        let keep = files_of(path, &manifest);
-        let _ = file_store::retain(&keep).await;
+        // Every check passed: show at once (on a first visit the list waits for
+        // nothing else), then keep the manifest record (a rollback is refused from now
+        // on) and the files. A tab closed before the files are kept loses nothing: the
+        // next start finds them missing and fetches them again.
         self.data.set(FeedData {
-            manifest: Some(Arc::new(manifest)),
+            manifest: Some(Arc::new(manifest.clone())),
             regions,
             campaigns: Arc::new(campaigns.0),
             unions: Arc::new(unions.0),
@@ -273,6 +251,25 @@ impl Feed {
             coupons: Arc::new(coupons.0),
             skipped: campaigns.1 + unions.1 + statuses.1 + coupons.1,
         });
+        let now = clock::now_ms();
+        let keep = files_of(path, &manifest);
+        let held = Held {
+            path: path.to_string(),
+            manifest,
+            checked_ms: Some(now),
+        };
+        let mut full = storage::save(HELD_KEY, &held) == Err(storage::StorageProblem::Full);
+        new_files.extend(
+            [campaigns.2, unions.2, statuses.2, coupons.2]
+                .into_iter()
+                .flatten(),
+        );
+        for (file_path, bytes) in &new_files {
+            let kept = file_store::put(file_path, bytes).await;
+            self.note_not_kept(&kept);
+            full |= kept == Err(file_store::StoreError::Full);
+        }
+        let _ = file_store::retain(&keep).await;
         self.info.update(|i| {
             i.status = SyncStatus::Current;
             i.checked_ms = Some(now);
@@ -341,9 +338,11 @@ impl Feed {
                 Some(region) => region,
                 None => match fetch_region(&path, &manifest, &entry).await {
                     Ok((region, bytes)) => {
+                        // Shown first, kept after: the list does not wait for storage.
+                        self.add_region(&path, manifest.sequence, region);
                         let kept = file_store::put(&file_path, &bytes).await;
                         self.note_not_kept(&kept);
-                        Ok(region)
+                        continue;
                     }
                     Err(e) => Err(e),
                 },

@@ -21,6 +21,14 @@ async function rowIds(page) {
 async function waitForRows(page, n) {
   await page.waitForFunction((n) => document.querySelectorAll('li[data-station-id]').length === n, n, { timeout: 15000 });
 }
+// The list is drawn before the device keeps the files; the footer says "正在检查" until
+// they are kept. A test that reloads to see what the device kept waits for that.
+async function waitForKept(page) {
+  await page.waitForFunction(() => {
+    const footer = document.querySelector('[data-testid=feed-updated]');
+    return footer && footer.textContent !== '' && !footer.textContent.includes('正在检查');
+  }, null, { timeout: 15000 });
+}
 async function notices(page) {
   return (await page.locator('[data-testid=feed-notice]').allInnerTexts()).join('\n');
 }
@@ -40,6 +48,7 @@ test('a good feed loads, is remembered, and is kept on the device when the serve
   // The feed choice is remembered without the parameter.
   await page.goto(`${server.url}/stations?${NEAR}`);
   await waitForRows(page, 3);
+  await waitForKept(page);
   // The server fails: the device's copy is shown, with a plain message that says it
   // is the server (HTTP 503), not the user's network.
   server.routes.set('/a/manifest.json', (req, res) => { res.writeHead(503); res.end(); });
@@ -60,6 +69,7 @@ async function updateTo(prefix, next) {
   await page.goto(`${server.url}/stations?feed=/${prefix}/manifest.json&${NEAR}`);
   await appReady(page);
   await waitForRows(page, 2);
+  await waitForKept(page);
   publish(server, prefix, next);
   await page.reload();
   return { context, page };
@@ -91,6 +101,7 @@ test('a lower sequence (rollback) is refused and the newer data stays', async ()
   const { context, page } = await openPage(browser);
   await page.goto(`${server.url}/stations?feed=/d/manifest.json&${NEAR}`);
   await waitForRows(page, 1);
+  await waitForKept(page);
   publish(server, 'd', makeFeed({ sequence: 3, regions: [region(['d3', 'd4'])] }));
   await page.reload();
   await waitForNotice(page, /版本（3）比本机已有的（5）还旧/);
