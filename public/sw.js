@@ -3,6 +3,9 @@
 // from the files of this very build; nothing here names a hashed file by hand.
 const VERSION = '__VERSION__';
 const PRECACHE = __PRECACHE__;
+// The venue's check (verify.html and its own js and wasm): kept only on a device that
+// opens /verify, so no worker's phone downloads it.
+const VENUE = __VENUE__;
 const SHELL = `yizhan-shell-${VERSION}`;
 
 self.addEventListener('install', (event) => {
@@ -14,9 +17,18 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches.keys()
       .then((keys) => Promise.all(keys.filter((k) => k.startsWith('yizhan-shell-') && k !== SHELL).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()),
+      .then(() => self.clients.claim())
+      // A first visit straight to /verify: its page loaded before this worker ran.
+      .then(() => self.clients.matchAll({ type: 'window', includeUncontrolled: true }))
+      .then((windows) => windows.some((w) => new URL(w.url).pathname === '/verify') && keepVenue()),
   );
 });
+
+/** Keeps the venue's check for offline use (what is already kept is not fetched again). */
+function keepVenue() {
+  return caches.open(SHELL).then((cache) => Promise.all(VENUE.map((path) => cache.match(path)
+    .then((hit) => hit || cache.add(path)))));
+}
 
 self.addEventListener('fetch', (event) => {
   const request = event.request;
@@ -32,7 +44,13 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (request.mode === 'navigate') {
-    // Every app route is the same index.html of this version: one consistent shell.
+    // /verify is the venue's check (verify.html); every other route is the same
+    // index.html of this version: one consistent shell.
+    if (url.pathname === '/verify') {
+      event.waitUntil(keepVenue().catch(() => {}));
+      event.respondWith(caches.open(SHELL).then((c) => c.match('/verify.html')).then((hit) => hit || fetch(request)));
+      return;
+    }
     event.respondWith(caches.open(SHELL).then((c) => c.match('/index.html')).then((hit) => hit || fetch(request)));
     return;
   }

@@ -129,6 +129,12 @@ name = f"boot-{hashlib.sha256(loader.encode()).hexdigest()[:16]}.js"
 html = re.sub(r"<script(?![^>]*\bsrc=)[^>]*>.*?</script>",
               lambda _: f'<script type="module" src="/{name}"></script>', html, count=1, flags=re.S)
 
+# Trunk preloads every JS snippet of the crate; one only the venue's check imports
+# (the camera scan) is not fetched on the worker's first visit.
+glue = (staging / js.group(1).lstrip("/")).read_text(encoding="utf-8")
+html = re.sub(r'<link rel="modulepreload" href="/(snippets/[^"]+)"[^>]*>',
+              lambda m: m.group(0) if m.group(1) in glue else "", html)
+
 # The default feed's manifest and signature are asked for with the page, after the app's
 # own files (so they never hold up the wasm on a host with few connections): the app
 # finds them already arrived when it starts (first station row on a slow first visit,

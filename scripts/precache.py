@@ -19,8 +19,15 @@ for path in shell:
     digest.update(path.encode())
     digest.update((staging / path.lstrip("/")).read_bytes())
 version = digest.hexdigest()[:16]
+# The venue's check (scripts/add-venue.py): not precached on every phone; the worker
+# keeps it on a device that opens /verify.
+added = Path(__file__).resolve().parent.parent / "target" / "venue-dist" / ".added"
+venue = sorted(set(added.read_text(encoding="utf-8").split()) & set(shell)) if added.is_file() else []
+shell = [p for p in shell if p not in venue]
 sw = staging / "sw.js"
 text = sw.read_text(encoding="utf-8")
-text = text.replace("'__VERSION__'", json.dumps(version)).replace("__PRECACHE__", json.dumps(shell))
+text = (text.replace("'__VERSION__'", json.dumps(version))
+        .replace("__PRECACHE__", json.dumps(shell))
+        .replace("__VENUE__", json.dumps(venue)))
 sw.write_text(text, encoding="utf-8")
-print(f"service worker {version}: {len(shell)} files precached")
+print(f"service worker {version}: {len(shell)} files precached, {len(venue)} kept where /verify opens")

@@ -2,8 +2,10 @@
 //!
 //! Layers (see ARCHITECTURE.md): the rules live in the `yizhan-core` crate; `i18n` is
 //! pure; `adapters` talk to the browser; `state`, the services (`feed_sync`, `outbox`,
-//! `wallet_store`), `components` and `pages` are the UI. This file holds the root
-//! component, the router and the document metadata.
+//! `wallet_store`), `components` and `pages` are the UI. This file holds the two root
+//! components, the worker's `App` and the venue's `VenueApp` (each its own wasm, so
+//! the venue's check is not in every worker's download), their shared shell and
+//! router, and `mount`.
 
 pub mod adapters;
 pub mod components;
@@ -30,9 +32,76 @@ use pages::{
 };
 use state::{use_app_state, use_strings, AppState};
 
-/// The root component: state, metadata, the router and the four tabs.
+/// Removes the static frame index.html showed while the code loaded, then mounts
+/// `app`: `yizhan::mount(yizhan::App)` (src/main.rs).
+pub fn mount<F, N>(app: F)
+where
+    F: FnOnce() -> N + 'static,
+    N: IntoView,
+{
+    if let Some(frame) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        frame.remove();
+    }
+    leptos::mount::mount_to_body(app);
+}
+
+/// The worker's app: stations, coupons, joining and the card (index.html).
 #[component]
 pub fn App() -> impl IntoView {
+    view! {
+        <Shell>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=|| view! { <Redirect path="/stations" /> } />
+                <Route path=path!("/stations") view=StationsPage />
+                <Route path=path!("/stations/:id") view=StationDetailPage />
+                <Route path=path!("/coupons") view=CouponsPage />
+                <Route path=path!("/coupons/mine/:id") view=CouponPage />
+                <Route path=path!("/join") view=JoinPage />
+                <Route path=path!("/me") view=MePage />
+            </Routes>
+        </Shell>
+    }
+}
+
+/// The venue's check, `/verify` (verify.html, its own wasm). Any other page (a tab of
+/// the bottom bar) belongs to the worker's app: it is loaded from the server.
+#[component]
+pub fn VenueApp() -> impl IntoView {
+    view! {
+        <Shell>
+            <Routes fallback=LoadFromServer>
+                <Route path=path!("/verify") view=VerifyPage />
+            </Routes>
+        </Shell>
+    }
+}
+
+/// Loads the address the router was asked for from the server, which answers it with
+/// the app that has that page. (The router renders a route before it writes the new
+/// address into the history, so this reads its location rather than reloading.)
+#[component]
+fn LoadFromServer() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let target = format!(
+        "{}{}{}",
+        location.pathname.get_untracked(),
+        location.search.get_untracked(),
+        location.hash.get_untracked()
+    );
+    if let Some(window) = web_sys::window() {
+        if window.location().assign(&target).is_err() {
+            web_sys::console::warn_1(&"loading another app's page refused".into());
+        }
+    }
+}
+
+/// What both apps share: state, feed sync, the router, header, notices and the four
+/// tabs; `children` are the app's routes.
+#[component]
+fn Shell(children: Children) -> impl IntoView {
     let state = AppState::provide();
     adapters::pwa::register();
     let feed_path = state.prefs.with_untracked(|p| p.feed_path.clone());
@@ -81,18 +150,7 @@ pub fn App() -> impl IntoView {
             <StorageNotice />
             <UpdatedNotice />
             <FeedNotice />
-            <main id="main" tabindex="-1">
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/stations" /> } />
-                    <Route path=path!("/stations") view=StationsPage />
-                    <Route path=path!("/stations/:id") view=StationDetailPage />
-                    <Route path=path!("/coupons") view=CouponsPage />
-                    <Route path=path!("/coupons/mine/:id") view=CouponPage />
-                    <Route path=path!("/join") view=JoinPage />
-                    <Route path=path!("/me") view=MePage />
-                    <Route path=path!("/verify") view=VerifyPage />
-                </Routes>
-            </main>
+            <main id="main" tabindex="-1">{children()}</main>
             <BottomNav />
         </Router>
     }

@@ -1,4 +1,5 @@
-//! The app binary: it only mounts the root component (see `lib.rs`).
+//! The worker's app binary (index.html): it only mounts the root component (see
+//! `lib.rs`). The venue's check is the other binary, `src/bin/verify.rs`.
 
 fn main() {
     // A debug build logs a panic's message. The release build aborts at once with no
@@ -6,12 +7,5 @@ fn main() {
     // shows the crash page (scripts/boot.py).
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    // The static frame index.html showed while the code loaded gives way to the app.
-    if let Some(frame) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("boot"))
-    {
-        frame.remove();
-    }
-    leptos::mount::mount_to_body(yizhan::App);
+    yizhan::mount(yizhan::App);
 }

@@ -33,7 +33,8 @@ pub fn MePage() -> impl IntoView {
             <section class="card" aria-labelledby="about-heading">
                 <h2 id="about-heading">{move || t().about_heading}</h2>
                 <p>{move || t().about_text}</p>
-                <p><leptos_router::components::A href="/verify" attr:data-action="open-verify">{move || t().verify_link}</leptos_router::components::A></p>
+                // The venue's check is its own app (verify.html): a page load, not a route.
+                <p><a href="/verify" rel="external" data-action="open-verify">{move || t().verify_link}</a></p>
                 <p class="muted" data-testid="about-feed">{move || {
                     use_feed().data.with(|d| d.manifest.as_ref().and_then(|m| m.publisher.as_ref()).map(|p| fill(t().feed_publisher, &[("name", &p.name)])))
                 }}</p>

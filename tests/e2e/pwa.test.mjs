@@ -41,6 +41,47 @@ test('after one online visit, a reload with the network cut shows stations near 
   await context.close();
 });
 
+test("the venue's check opened straight from its link works offline after; a worker's phone never keeps it", async () => {
+  const cached = (page) => page.evaluate(async () => {
+    const names = [];
+    for (const key of await caches.keys()) {
+      for (const r of await (await caches.open(key)).keys()) names.push(new URL(r.url).pathname);
+    }
+    return names;
+  });
+  const ready = (page) => page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  // A worker: the shell is kept, the venue's check is not.
+  const worker = await openPage(browser);
+  await worker.page.goto(`${server.url}/stations?${NEAR}`);
+  await worker.page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+  await ready(worker.page);
+  await worker.page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10000 });
+  const kept = await cached(worker.page);
+  assert.ok(kept.some((p) => /^\/yizhan-.*_bg\.wasm$/.test(p)), kept.join());
+  assert.ok(!kept.some((p) => /verify/.test(p)), kept.join());
+  await worker.context.close();
+  // A venue's device, first visit straight to /verify: kept once the worker runs.
+  const venue = await openPage(browser);
+  await venue.page.goto(`${server.url}/verify`);
+  await venue.page.locator('.verify-form input[name=code]').waitFor({ timeout: 15000 });
+  await ready(venue.page);
+  await venue.page.waitForFunction(async () => {
+    const names = [];
+    for (const key of await caches.keys()) {
+      for (const r of await (await caches.open(key)).keys()) names.push(new URL(r.url).pathname);
+    }
+    return names.includes('/verify.html') && names.some((p) => /^\/verify-.*_bg\.wasm$/.test(p));
+  }, null, { timeout: 15000 });
+  await venue.context.setOffline(true);
+  await venue.page.reload();
+  await venue.page.locator('.verify-form input[name=code]').waitFor({ timeout: 15000 });
+  // A tab of the bottom bar is the worker's app, loaded (offline: from the shell).
+  await venue.page.locator('nav.bottom-nav a[href="/stations"]').click();
+  await venue.page.locator('h1').filter({ hasText: '附近驿站' }).waitFor({ timeout: 15000 });
+  assert.deepEqual(venue.page.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)), []);
+  await venue.context.close();
+});
+
 test('the app is installable: a manifest with a Chinese short name, standalone, icons that load', async () => {
   const { context, page } = await openPage(browser);
   await page.goto(`${server.url}/stations`);

@@ -27,7 +27,7 @@ function get(url, headers = {}) {
 const built = (re) => fs.readdirSync(DIST).find((f) => re.test(f));
 
 test('nginx sends the security headers on every answer, the SPA fallback for routes, 404 for missing files', async () => {
-  for (const url of ['/', '/stations', '/stations/371500-0001', '/join', '/nope.js', '/feed/gone.json']) {
+  for (const url of ['/', '/stations', '/stations/371500-0001', '/join', '/verify', '/nope.js', '/feed/gone.json']) {
     const { status, headers } = await get(server.nginxUrl + url);
     assert.equal(status, /\.(js|json)$/.test(url) ? 404 : 200, url);
     const csp = headers['content-security-policy'];
@@ -46,11 +46,11 @@ test('nginx sends the security headers on every answer, the SPA fallback for rou
 });
 
 test('hashed files are cached for a year, immutable; index.html, sw.js and the manifests are asked for each time', async () => {
-  const wasm = built(/_bg\.wasm$/);
+  const wasm = built(/^yizhan-.*_bg\.wasm$/);
   const css = built(/^main-.*\.css$/);
   const feed = JSON.parse(fs.readFileSync(path.join(DIST, 'feed', 'manifest.json'), 'utf8'));
   const cases = [
-    ['/', 'no-cache'], ['/index.html', 'no-cache'], ['/sw.js', 'no-cache'],
+    ['/', 'no-cache'], ['/index.html', 'no-cache'], ['/verify', 'no-cache'], ['/sw.js', 'no-cache'],
     ['/manifest.webmanifest', 'no-cache'], ['/feed/manifest.json', 'no-cache'],
     [`/${wasm}`, 'public, max-age=31536000, immutable'], [`/${css}`, 'public, max-age=31536000, immutable'],
     [`/${built(/^yizhan-.*\.js$/)}`, 'public, max-age=31536000, immutable'],
@@ -64,8 +64,26 @@ test('hashed files are cached for a year, immutable; index.html, sw.js and the m
   assert.match((await get(`${server.nginxUrl}/manifest.webmanifest`)).headers['content-type'], /^application\/manifest\+json/);
 });
 
+test("the venue's check is its own app: /verify is verify.html, and no worker downloads its wasm", async () => {
+  const venueWasm = built(/^verify-.*_bg\.wasm$/);
+  const appWasm = built(/^yizhan-.*_bg\.wasm$/);
+  assert.ok(venueWasm && appWasm, 'both wasm files are built');
+  const verify = (await get(`${server.nginxUrl}/verify?feed=/feed/manifest.json`)).body.toString();
+  assert.equal(verify, fs.readFileSync(path.join(DIST, 'verify.html'), 'utf8'));
+  const loader = (html) => fs.readFileSync(path.join(DIST, html.match(/src="\/(boot-[0-9a-f]+\.js)"/)[1]), 'utf8');
+  assert.ok(loader(verify).includes(venueWasm), "verify.html starts the venue's wasm");
+  const index = (await get(`${server.nginxUrl}/stations`)).body.toString();
+  assert.ok(loader(index).includes(appWasm) && !loader(index).includes(venueWasm), "index.html starts the worker's wasm only");
+  assert.ok(!index.includes('verify-') && !index.includes('/snippets/'), 'nothing of the venue is preloaded');
+  // The service worker keeps the venue's files only where /verify opens.
+  const sw = fs.readFileSync(path.join(DIST, 'sw.js'), 'utf8');
+  const list = (name) => JSON.parse(sw.match(new RegExp(`const ${name} = (\\[.*?\\]);`))[1]);
+  assert.ok(list('PRECACHE').includes(`/${appWasm}`) && !list('PRECACHE').includes(`/${venueWasm}`));
+  assert.ok(list('VENUE').includes(`/${venueWasm}`) && list('VENUE').includes('/verify.html'));
+});
+
 test('every text file is served precompressed (brotli, gzip) exactly as built, and plain to a client that asks for neither', async () => {
-  for (const file of [built(/_bg\.wasm$/), built(/^yizhan-.*\.js$/), built(/^main-.*\.css$/), 'index.html', 'feed/manifest.json']) {
+  for (const file of [built(/^yizhan-.*_bg\.wasm$/), built(/^yizhan-.*\.js$/), built(/^main-.*\.css$/), 'index.html', 'feed/manifest.json']) {
     const raw = fs.readFileSync(path.join(DIST, file));
     const br = await get(`${server.nginxUrl}/${file}`, { 'accept-encoding': 'br, gzip' });
     assert.equal(br.headers['content-encoding'], 'br', file);
@@ -105,7 +123,7 @@ test('a first visit from a poster link asks for the nearby feed files while the 
   // browser's HTTP cache off, and the cache is what this is about.
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  const wasm = `/${built(/_bg\.wasm$/)}`;
+  const wasm = `/${built(/^yizhan-.*_bg\.wasm$/)}`;
   server.routes.set(wasm, async (req, res) => {
     await held;
     http.get(server.nginxUrl + wasm, { headers: req.headers }, (answer) => {
