@@ -7,6 +7,11 @@ hashed files (js, wasm, loader) are copied beside the app's; a file both builds 
 import os, shutil, sys
 from pathlib import Path
 
+if os.environ.get("TRUNK_PROFILE", "release") != "release":
+    # `trunk serve` builds the worker's app alone; scripts/build.sh builds both.
+    print("venue's check: not in a debug build")
+    sys.exit(0)
+
 root = Path(__file__).resolve().parent.parent
 venue = root / "target" / "venue-dist"
 staging = Path(os.environ.get("TRUNK_STAGING_DIR", sys.argv[1] if len(sys.argv) > 1 else "dist"))
