@@ -190,7 +190,11 @@ fn QueryParams() -> impl IntoView {
         if let Some(at) = near.as_deref().and_then(yizhan_core::geo::parse_near) {
             let point = UserPoint {
                 at,
-                source: PointSource::Link,
+                source: if state.is_kiosk() {
+                    PointSource::Kiosk
+                } else {
+                    PointSource::Link
+                },
             };
             if feed.user.get_untracked().as_ref() != Some(&point) {
                 feed.user.set(Some(point));

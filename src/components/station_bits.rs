@@ -46,6 +46,7 @@ pub fn point_words(t: &Strings, source: &PointSource) -> Option<String> {
     match source {
         PointSource::Gps => None,
         PointSource::Link => Some(t.point_link.to_string()),
+        PointSource::Kiosk => Some(t.point_kiosk.to_string()),
         PointSource::City(name) => Some(fill(t.point_city, &[("name", name)])),
         PointSource::Address(name) => Some(fill(t.point_address, &[("name", name)])),
         PointSource::Map => Some(t.point_map.to_string()),
@@ -161,6 +162,10 @@ mod tests {
         assert_eq!(
             distance_from(zh, &PointSource::Link, "10 米"),
             "离链接里的位置 10 米"
+        );
+        assert_eq!(
+            distance_from(zh, &PointSource::Kiosk, "10 米"),
+            "离这台设备 10 米"
         );
         assert_eq!(
             distance_from(zh, &PointSource::City("聊城市".into()), "1.2 公里"),

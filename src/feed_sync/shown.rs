@@ -68,8 +68,10 @@ pub struct UserPoint {
 #[derive(Clone, Debug, PartialEq)]
 pub enum PointSource {
     Gps,
-    /// `?near=` in the link (kiosks, shared links).
+    /// `?near=` in a shared link (a poster, a message).
     Link,
+    /// `?near=` in a kiosk's own address: where the kiosk stands.
+    Kiosk,
     /// The centre of a city the user picked (its name).
     City(String),
     /// A station address matching what the user typed.

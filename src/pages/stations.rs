@@ -294,6 +294,7 @@ fn LocationPanel() -> impl IntoView {
         feed.user.get().map(|u| match u.source {
             PointSource::Gps => t.near_source_gps.to_string(),
             PointSource::Link => t.near_source_link.to_string(),
+            PointSource::Kiosk => t.near_source_kiosk.to_string(),
             PointSource::Map => t.near_source_map.to_string(),
             PointSource::City(name) => fill(t.near_source_city, &[("name", &name)]),
             PointSource::Address(q) => fill(t.near_source_address, &[("q", &q)]),

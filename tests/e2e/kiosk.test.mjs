@@ -106,8 +106,12 @@ test('a card added on a kiosk lives in memory only; ?kiosk=0 ends kiosk mode', a
 test('a station on a kiosk sends the way to the worker\'s phone as a QR code; no outside page opens on the kiosk', async () => {
   const { context, page } = await openPage(browser, { viewport: KIOSK });
   await page.goto(`${server.url}/stations?kiosk=1&near=36.457,115.985`);
+  // The kiosk's own address names where it stands: distances are from this kiosk.
+  await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+  assert.match(await page.locator('.station-list').evaluate((l) => l.previousElementSibling?.textContent ?? ''), /离这台设备最近的驿站/);
   await page.locator('li[data-station-id] a').first().click();
   await page.locator('#nav-heading').waitFor();
+  assert.match(await page.locator('main').innerText(), /离这台设备 [\d.]+ (米|公里)/);
   // Before: Amap and Baidu links opened in the kiosk's own tab and left it on their site.
   assert.equal(await page.locator('[data-nav]').count(), 0, 'no map-app links on a kiosk');
   const hrefs = await page.locator('a[href]').evaluateAll((links) => links.map((a) => a.href));
