@@ -242,6 +242,12 @@ impl Feed {
         // nothing else), then keep the manifest record (a rollback is refused from now
         // on) and the files. A tab closed before the files are kept loses nothing: the
         // next start finds them missing and fetches them again.
+        // First a turn of the browser's event loop: parsing the files and drawing the
+        // list are then two tasks, not one long one that holds up a tap.
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        if !self.is_current(path) {
+            return Ok(());
+        }
         self.data.set(FeedData {
             manifest: Some(Arc::new(manifest.clone())),
             regions,
