@@ -140,6 +140,14 @@ fn Shell(children: Children) -> impl IntoView {
     });
     use_document_root();
     let t = use_strings();
+    // The page is drawn one turn of the event loop after the frame around it: two
+    // shorter tasks at start instead of one long one, so a tap is not held up.
+    let page = StoredValue::new_local(Some(children));
+    let page_shown = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        page_shown.set(true);
+    });
 
     view! {
         <Router>
@@ -150,7 +158,9 @@ fn Shell(children: Children) -> impl IntoView {
             <StorageNotice />
             <UpdatedNotice />
             <FeedNotice />
-            <main id="main" tabindex="-1">{children()}</main>
+            <main id="main" tabindex="-1">
+                {move || page_shown.get().then(|| page.try_update_value(Option::take).flatten().map(|p| p()))}
+            </main>
             <BottomNav />
         </Router>
     }

@@ -151,9 +151,13 @@ export async function openPage(browser, { viewport = PHONE, ...options } = {}) {
   return { context, page };
 }
 
-/** Waits until the app has mounted (its bottom navigation is on screen). */
+/**
+ * Waits until the app has mounted: its bottom navigation is on screen and the page is
+ * drawn inside <main> (one turn of the event loop after the frame around it).
+ */
 export async function appReady(page) {
   await page.locator('nav.bottom-nav').waitFor({ state: 'visible', timeout: 15000 });
+  await page.locator('#main > *').first().waitFor({ state: 'attached', timeout: 15000 });
 }
 
 /** Saves a full-page screenshot into test-results/screenshots/NAME.png. */
