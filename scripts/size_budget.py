@@ -4,8 +4,7 @@
 The critical path is what a first visit must download before the first station row:
 index.html, the loader, the app's JS, its wasm and its CSS, counted as the gzip files
 the build wrote beside them (Zopfli, scripts/precompress.mjs: deterministic for the
-same build). Prints the
-brotli figures too. `python3 scripts/size_budget.py [dist]`."""
+same build). Prints the brotli figures too. `python3 scripts/size_budget.py [dist]`."""
 import re, sys
 from pathlib import Path
 
