@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Trunk post-build hook: fills the service worker's precache list and version from
 the files this build produced ($TRUNK_STAGING_DIR), so hashed names are never typed
-by hand. The version is a hash of those files' names and bytes."""
+by hand. The version is a hash of those files' names and bytes; the pages carry it
+too, as the build's identity."""
 import hashlib, json, os, sys
 from pathlib import Path
 
@@ -24,6 +25,16 @@ version = digest.hexdigest()[:16]
 added = Path(__file__).resolve().parent.parent / "target" / "venue-dist" / ".added"
 venue = sorted(set(added.read_text(encoding="utf-8").split()) & set(shell)) if added.is_file() else []
 shell = [p for p in shell if p not in venue]
+# Both apps' pages name this build, so moving between the worker's app and the venue's
+# check is not taken for an update (src/adapters/pwa.rs: build_id).
+for page in ("index.html", "verify.html"):
+    html_path = staging / page
+    if html_path.is_file():
+        html = html_path.read_text(encoding="utf-8")
+        if "</head>" not in html:
+            sys.exit(f"{page} has no </head>")
+        html = html.replace("</head>", f'<meta name="yizhan-build" content="{version}" /></head>', 1)
+        html_path.write_text(html, encoding="utf-8")
 sw = staging / "sw.js"
 text = sw.read_text(encoding="utf-8")
 text = (text.replace("'__VERSION__'", json.dumps(version))

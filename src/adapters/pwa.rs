@@ -33,12 +33,11 @@ pub fn register() {
 /// The last build this device ran (for the "updated" notice): nothing about the user.
 pub const BUILD_KEY: &str = "yizhan.build.v1";
 
-/// This build's identity: the content-hashed name of the app's JS module, which Trunk
-/// changes whenever the build does: `build_id() == Some("/yizhan-1b04….js")`.
+/// This build's identity, the same in the worker's app and the venue's check: the
+/// service worker's version, which scripts/precache.py writes into both pages and
+/// which changes whenever any file of the build does: `build_id() == Some("7a80…")`.
 pub fn build_id() -> Option<String> {
     let document = web_sys::window()?.document()?;
-    let link = document
-        .query_selector("link[rel=modulepreload][href*='yizhan-']")
-        .ok()??;
-    link.get_attribute("href")
+    let meta = document.query_selector("meta[name=yizhan-build]").ok()??;
+    meta.get_attribute("content")
 }
