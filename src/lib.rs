@@ -145,7 +145,7 @@ fn Shell(children: Children) -> impl IntoView {
     let page = StoredValue::new_local(Some(children));
     let page_shown = RwSignal::new(false);
     leptos::task::spawn_local(async move {
-        gloo_timers::future::TimeoutFuture::new(0).await;
+        adapters::clock::next_turn().await;
         page_shown.set(true);
     });
 

@@ -242,9 +242,8 @@ impl Feed {
         // nothing else), then keep the manifest record (a rollback is refused from now
         // on) and the files. A tab closed before the files are kept loses nothing: the
         // next start finds them missing and fetches them again.
-        // First a turn of the browser's event loop: parsing the files and drawing the
-        // list are then two tasks, not one long one that holds up a tap.
-        gloo_timers::future::TimeoutFuture::new(0).await;
+        // Parsing the files and drawing the list: two tasks, not one long one.
+        clock::next_turn().await;
         if !self.is_current(path) {
             return Ok(());
         }
@@ -340,21 +339,22 @@ impl Feed {
         let mut result = Ok(());
         for entry in wanted {
             let file_path = resolve(&path, &entry.path)?;
-            let region = match device_region(&file_path, &manifest, &entry).await {
-                Some(region) => region,
-                None => match fetch_region(&path, &manifest, &entry).await {
-                    Ok((region, bytes)) => {
-                        // Shown first, kept after: the list does not wait for storage.
-                        self.add_region(&path, manifest.sequence, region);
+            // From the device, or fetched with the bytes to keep.
+            let loaded = match device_region(&file_path, &manifest, &entry).await {
+                Some(region) => region.map(|r| (r, None)),
+                None => fetch_region(&path, &manifest, &entry)
+                    .await
+                    .map(|(r, bytes)| (r, Some(bytes))),
+            };
+            match loaded {
+                Ok((region, bytes)) => {
+                    // Shown first, kept after: the list does not wait for storage.
+                    self.add_region(&path, manifest.sequence, region);
+                    if let Some(bytes) = bytes {
                         let kept = file_store::put(&file_path, &bytes).await;
                         self.note_not_kept(&kept);
-                        continue;
                     }
-                    Err(e) => Err(e),
-                },
-            };
-            match region {
-                Ok(region) => self.add_region(&path, manifest.sequence, region),
+                }
                 Err(e) => {
                     result = Err(e);
                     break;
