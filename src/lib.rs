@@ -30,7 +30,7 @@ use pages::{
     CouponPage, CouponsPage, JoinPage, MePage, NotFoundPage, StationDetailPage, StationsPage,
     VerifyPage,
 };
-use state::{use_app_state, use_strings, AppState};
+use state::{tr, use_app_state, AppState};
 
 /// Removes the static frame index.html showed while the code loaded, then mounts
 /// `app`: `yizhan::mount(yizhan::App)` (src/main.rs).
@@ -61,6 +61,24 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/coupons/mine/:id") view=CouponPage />
                 <Route path=path!("/join") view=JoinPage />
                 <Route path=path!("/me") view=MePage />
+            </Routes>
+        </Shell>
+    }
+}
+
+/// The first visit's app (stations.html, its own wasm): the stations list, a
+/// station's page and the map, which is what a worker who scans a station's poster
+/// opens. A third of the worker's app, so the first row comes sooner on a weak
+/// signal. Any other page (a tab of the bottom bar) is the whole worker's app, loaded
+/// from the server, or from the service worker, which this visit installs.
+#[component]
+pub fn StationsApp() -> impl IntoView {
+    view! {
+        <Shell>
+            <Routes fallback=LoadFromServer>
+                <Route path=path!("/") view=|| view! { <Redirect path="/stations" /> } />
+                <Route path=path!("/stations") view=StationsPage />
+                <Route path=path!("/stations/:id") view=StationDetailPage />
             </Routes>
         </Shell>
     }
@@ -139,7 +157,6 @@ fn Shell(children: Children) -> impl IntoView {
         }
     });
     use_document_root();
-    let t = use_strings();
     // The page is drawn one turn of the event loop after the frame around it: two
     // shorter tasks at start instead of one long one, so a tap is not held up.
     let page = StoredValue::new_local(Some(children));
@@ -152,7 +169,7 @@ fn Shell(children: Children) -> impl IntoView {
     view! {
         <Router>
             <QueryParams />
-            <a class="skip-link" href="#main">{move || t().skip_to_content}</a>
+            <a class="skip-link" href="#main">{tr(|s| s.skip_to_content)}</a>
             <AppHeader />
             <KioskMode />
             <StorageNotice />

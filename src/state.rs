@@ -139,6 +139,17 @@ pub fn use_strings() -> impl Fn() -> &'static Strings + Copy + Send + Sync + 'st
     move || strings(lang.get())
 }
 
+/// One field of the string table as reactive text, for a view or an attribute:
+/// `<h1>{tr(|s| s.me_title)}</h1>`. Every call returns the same closure type, so the
+/// renderer's code for reactive text is in the wasm once, not once per string (a
+/// `move || t().me_title` at each of ~100 places was a copy each).
+pub fn tr(
+    field: fn(&'static Strings) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let prefs = use_app_state().prefs;
+    move || field(strings(prefs.with(|p| p.lang)))
+}
+
 /// A signal kept on the device under `key`: loaded once, saved on every change, a
 /// failed save shown in the storage banner. `let filter = stored_signal::<StationFilter>(StationFilter::STORAGE_KEY);`
 pub fn stored_signal<T>(key: &'static str) -> RwSignal<T>

@@ -5,7 +5,7 @@
 use crate::adapters::clock;
 use crate::components::QrCodeView;
 use crate::i18n::fill;
-use crate::state::{use_app_state, use_strings, PERSONAL_KEYS};
+use crate::state::{tr, use_app_state, use_strings, PERSONAL_KEYS};
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -93,13 +93,13 @@ pub fn KioskMode() -> impl IntoView {
             <div class="kiosk-banner" data-testid="kiosk-banner">
                 <p>
                     {move || kiosk().and_then(|k| k.place).map(|p| format!("{p} · "))}
-                    {move || t().kiosk_banner}
+                    {tr(|s| s.kiosk_banner)}
                 </p>
                 // On every screen: the next person never waits out the idle time to
                 // find the last one's form.
                 <button type="button" class="primary kiosk-done" data-action="kiosk-done"
                     on:click=move |_| if let Some(k) = kiosk() { wipe(&k) }>
-                    {move || t().kiosk_done}
+                    {tr(|s| s.kiosk_done)}
                 </button>
             </div>
         </Show>
@@ -119,7 +119,7 @@ pub fn KioskMode() -> impl IntoView {
                     <button type="button" class="primary big" on:click=move |_| {
                         last_activity.set_value(Some(clock::now_ms()));
                         remaining.set(None);
-                    }>{move || t().kiosk_continue}</button>
+                    }>{tr(|s| s.kiosk_continue)}</button>
                 </div>
             </div>
         })}
@@ -144,11 +144,11 @@ pub fn SendToPhone(#[prop(into)] path: String) -> impl IntoView {
     view! {
         <Show when=move || state.prefs.with(|p| p.kiosk.is_some())>
             <button type="button" class="big" data-action="send-to-phone" on:click=move |_| open.update(|o| *o = !*o)>
-                {move || t().send_to_phone}
+                {tr(|s| s.send_to_phone)}
             </button>
             <Show when=move || open.get()>
                 <div class="send-to-phone">
-                    <p>{move || t().send_to_phone_hint}</p>
+                    <p>{tr(|s| s.send_to_phone_hint)}</p>
                     <QrCodeView text=url.get_value() label=t().send_to_phone />
                 </div>
             </Show>

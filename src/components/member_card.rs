@@ -1,6 +1,6 @@
 use crate::adapters::clock;
 use crate::components::QrCodeView;
-use crate::state::use_strings;
+use crate::state::{tr, use_strings};
 use leptos::prelude::*;
 use std::time::Duration;
 use yizhan_core::wallet::MemberCard;
@@ -28,7 +28,7 @@ pub fn MemberCardView(card: MemberCard) -> impl IntoView {
         <article class="member-card" id="card" data-member-no=card.member_no.clone() data-verified=verified.to_string()>
             <div class="member-card-band" aria-hidden="true"></div>
             <header>
-                <span class="member-card-title">{move || t().card_heading}</span>
+                <span class="member-card-title">{tr(|s| s.card_heading)}</span>
                 <time class="member-card-clock" data-testid="card-clock">
                     {move || yizhan_core::time::clock_text(now.get())}
                 </time>
@@ -43,7 +43,7 @@ pub fn MemberCardView(card: MemberCard) -> impl IntoView {
                 <p class="member-card-valid">{move || crate::i18n::fill(t().card_valid_until, &[("date", &s.valid_until)])}</p>
             })}
             <QrCodeView text=qr label=card.member_no.clone() />
-            <p class="member-card-hint">{move || t().card_live_hint}</p>
+            <p class="member-card-hint">{tr(|s| s.card_live_hint)}</p>
         </article>
     }
 }

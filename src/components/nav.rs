@@ -1,4 +1,4 @@
-use crate::state::use_strings;
+use crate::state::{tr, use_strings};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use yizhan_core::outcome::Tab;
@@ -10,32 +10,32 @@ pub fn BottomNav() -> impl IntoView {
     let t = use_strings();
     let news = crate::news::use_news();
     view! {
-        <nav class="bottom-nav" aria-label=move || t().nav_label>
+        <nav class="bottom-nav" aria-label=tr(|s| s.nav_label)>
             <A href="/stations">
                 <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M12 2a7 7 0 0 0-7 7c0 5 7 13 7 13s7-8 7-13a7 7 0 0 0-7-7zm0 9.5A2.5 2.5 0 1 1 12 6.5a2.5 2.5 0 0 1 0 5z" />
                 </svg>
-                <span>{move || t().nav_stations}</span>
+                <span>{tr(|s| s.nav_stations)}</span>
             </A>
             <A href="/coupons">
                 <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M3 6h18v4a2 2 0 0 0 0 4v4H3v-4a2 2 0 0 0 0-4zm6 2v8h2V8zm4 0v8h2V8z" />
                 </svg>
-                <span>{move || t().nav_coupons}</span>
+                <span>{tr(|s| s.nav_coupons)}</span>
                 {move || news.marked(Tab::Coupons).then(|| view! { <span class="news-dot" data-testid="news-dot" role="img" aria-label=t().news_dot></span> })}
             </A>
             <A href="/join">
                 <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M9 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm0 2c-3 0-8 1.5-8 4.5V21h16v-2.5C17 15.5 12 14 9 14zm10-6V5h-2v3h-3v2h3v3h2v-3h3V8z" />
                 </svg>
-                <span>{move || t().nav_join}</span>
+                <span>{tr(|s| s.nav_join)}</span>
                 {move || news.marked(Tab::Join).then(|| view! { <span class="news-dot" data-testid="news-dot" role="img" aria-label=t().news_dot></span> })}
             </A>
             <A href="/me">
                 <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M12 12a5 5 0 1 0 0-10 5 5 0 0 0 0 10zm0 2c-4 0-9 2-9 5v3h18v-3c0-3-5-5-9-5z" />
                 </svg>
-                <span>{move || t().nav_me}</span>
+                <span>{tr(|s| s.nav_me)}</span>
             </A>
         </nav>
     }

@@ -1,6 +1,6 @@
 use crate::i18n::Words;
 use crate::news::use_news;
-use crate::state::use_strings;
+use crate::state::{tr, use_strings};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use yizhan_core::outcome::{Answer, Tab};
@@ -22,7 +22,7 @@ pub fn NewsNotice() -> impl IntoView {
     view! {
         <Show when=move || shown.with(|s| !s.is_empty())>
             <section class="notice notice-ok news" role="status" aria-labelledby="news-heading" data-testid="news">
-                <h2 id="news-heading">{move || t().news_heading}</h2>
+                <h2 id="news-heading">{tr(|s| s.news_heading)}</h2>
                 <ul>
                     {move || shown.get().into_iter().map(|a| {
                         let href = match a.tab { Tab::Coupons => "/coupons#my-coupons", Tab::Join => "/join#my-requests" };

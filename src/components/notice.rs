@@ -1,6 +1,6 @@
 use crate::adapters::storage::StorageProblem;
 use crate::i18n::Strings;
-use crate::state::{use_app_state, use_strings};
+use crate::state::{tr, use_app_state, use_strings};
 use leptos::prelude::*;
 
 /// A storage problem in plain words: `storage_problem_text(t, StorageProblem::Full)`.
@@ -33,7 +33,6 @@ pub fn StorageNotice() -> impl IntoView {
 /// A one-time notice after the app was updated to a new build.
 #[component]
 pub fn UpdatedNotice() -> impl IntoView {
-    let t = use_strings();
     const KEY: &str = crate::adapters::pwa::BUILD_KEY;
     let current = crate::adapters::pwa::build_id();
     let previous = crate::adapters::storage::load::<String>(KEY).ok().flatten();
@@ -44,8 +43,8 @@ pub fn UpdatedNotice() -> impl IntoView {
     view! {
         <Show when=move || updated.get()>
             <p class="notice notice-ok" role="status" data-testid="updated-notice">
-                {move || t().app_updated} " "
-                <button type="button" class="link-button" on:click=move |_| updated.set(false)>{move || t().dismiss}</button>
+                {tr(|s| s.app_updated)} " "
+                <button type="button" class="link-button" on:click=move |_| updated.set(false)>{tr(|s| s.dismiss)}</button>
             </p>
         </Show>
     }

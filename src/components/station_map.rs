@@ -4,7 +4,7 @@
 
 use crate::components::station_bits::StationRow;
 use crate::feed_sync::{use_feed, PointSource, UserPoint};
-use crate::state::use_strings;
+use crate::state::{tr, use_strings};
 use leptos::prelude::*;
 use yizhan_core::geo::LngLat;
 use yizhan_core::text::decimal;
@@ -336,7 +336,7 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
     view! {
         <div class="map-wrap">
             <svg class="station-map" viewBox=format!("0 0 {0} {0}", num(SIZE)) role="group"
-                aria-label=move || t().map_label
+                aria-label=tr(|s| s.map_label)
                 on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel>
                 <rect width=num(SIZE) height=num(SIZE) class="map-bg" />
                 <g class="grid">
@@ -355,7 +355,7 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
                 <g class="north" transform="translate(330 34)">
                     <rect class="map-panel" x="-18" y="-26" width="36" height="54" rx="6" />
                     <path d="M0 -18 L8 6 L0 1 L-8 6 Z" />
-                    <text y="20" text-anchor="middle">{move || t().map_north}</text>
+                    <text y="20" text-anchor="middle">{tr(|s| s.map_north)}</text>
                 </g>
                 <g class="scale" transform="translate(14 340)">
                     <rect class="map-panel" x="-8" y="-26" width="128" height="38" rx="6" />
@@ -369,15 +369,15 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
                 </g>
             </svg>
             <div class="map-controls">
-                <button type="button" aria-label=move || t().map_zoom_in on:click=move |_| mpp.update(|m| *m = (*m / 2.0).max(MIN_MPP))>"+"</button>
-                <button type="button" aria-label=move || t().map_zoom_out on:click=move |_| mpp.update(|m| *m = (*m * 2.0).min(MAX_MPP))>"−"</button>
+                <button type="button" aria-label=tr(|s| s.map_zoom_in) on:click=move |_| mpp.update(|m| *m = (*m / 2.0).max(MIN_MPP))>"+"</button>
+                <button type="button" aria-label=tr(|s| s.map_zoom_out) on:click=move |_| mpp.update(|m| *m = (*m * 2.0).min(MAX_MPP))>"−"</button>
             </div>
         </div>
         <ul class="map-legend" data-testid="map-legend">
-            <li><span class="swatch swatch-open" aria-hidden="true"></span>{move || t().map_legend_open}</li>
-            <li><span class="swatch swatch-closed" aria-hidden="true"></span>{move || t().map_legend_closed}</li>
+            <li><span class="swatch swatch-open" aria-hidden="true"></span>{tr(|s| s.map_legend_open)}</li>
+            <li><span class="swatch swatch-closed" aria-hidden="true"></span>{tr(|s| s.map_legend_closed)}</li>
             <li><span class="swatch swatch-you" aria-hidden="true"></span>{you}</li>
-            <li>{move || t().map_legend_numbers}</li>
+            <li>{tr(|s| s.map_legend_numbers)}</li>
         </ul>
     }
 }

@@ -4,7 +4,7 @@
 use crate::adapters::clock;
 use crate::components::QrCodeView;
 use crate::i18n::{fill, Words};
-use crate::state::use_strings;
+use crate::state::{tr, use_strings};
 use crate::wallet_store::use_wallet;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -25,7 +25,7 @@ pub fn CouponPage() -> impl IntoView {
     crate::components::use_title(move || coupon().map(|c| c.title).unwrap_or_default());
     view! {
         <section class="page coupon-page">
-            <A href="/coupons" attr:class="back-link">{move || t().back_to_coupons}</A>
+            <A href="/coupons" attr:class="back-link">{tr(|s| s.back_to_coupons)}</A>
             {move || match coupon() {
                 None => view! { <p class="notice notice-info" role="status">{t().coupon_not_found}</p> }.into_any(),
                 Some(c) => {

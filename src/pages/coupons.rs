@@ -4,7 +4,7 @@ use crate::adapters::clock;
 use crate::feed_sync::use_feed;
 use crate::i18n::{fill, Words};
 use crate::outbox::use_outbox;
-use crate::state::use_strings;
+use crate::state::{tr, use_strings};
 use crate::wallet_store::{use_wallet, ClaimError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -49,9 +49,9 @@ pub fn CouponsPage() -> impl IntoView {
     crate::news::use_news().follow_tab(yizhan_core::outcome::Tab::Coupons);
     view! {
         <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{move || t().coupons_title}</h1>
-            <p class="lead">{move || t().coupons_intro}</p>
-            <div class="chips" role="group" aria-label=move || t().kind_filter_label>
+            <h1 id="page-title">{tr(|s| s.coupons_title)}</h1>
+            <p class="lead">{tr(|s| s.coupons_intro)}</p>
+            <div class="chips" role="group" aria-label=tr(|s| s.kind_filter_label)>
                 {kind_chip(None)}
                 {move || kinds_present().into_iter().map(|k| kind_chip(Some(k))).collect_view()}
             </div>
@@ -137,7 +137,7 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
                     {campaign.discount_percent.map(|p| view! {
                         <p class="discount">{move || fill(t().medical_discount, &[("p", &yizhan_core::text::decimal(p, 2))])}</p>
                     })}
-                    <A href="/me#card" attr:class="button primary" attr:data-action="show-card">{move || t().show_card}</A>
+                    <A href="/me#card" attr:class="button primary" attr:data-action="show-card">{tr(|s| s.show_card)}</A>
                 }.into_any()
             } else {
                 view! {
@@ -150,11 +150,11 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
                     })}
                     <button type="button" class="primary big" data-action="claim"
                         disabled=move || refusal().is_some() || busy.get()
-                        on:click=claim>{move || t().claim_button}</button>
+                        on:click=claim>{tr(|s| s.claim_button)}</button>
                     {move || refusal().map(|r| view! {
                         <p class="reason" data-testid="claim-reason">{r.words(t())}
                             {(r == ClaimRefusal::NeedsCard).then(|| view! {
-                                " " <A href="/me#card-form" attr:data-action="add-card">{move || t().add_card_link}</A>
+                                " " <A href="/me#card-form" attr:data-action="add-card">{tr(|s| s.add_card_link)}</A>
                             })}
                         </p>
                     })}
@@ -178,7 +178,7 @@ fn MyCoupons() -> impl IntoView {
     };
     view! {
         <section aria-labelledby="my-coupons">
-            <h2 id="my-coupons">{move || t().my_coupons}</h2>
+            <h2 id="my-coupons">{tr(|s| s.my_coupons)}</h2>
             {move || coupons().is_empty().then(|| view! { <p class="empty">{t().my_coupons_empty}</p> })}
             <ul class="my-coupons">
                 {move || coupons().into_iter().map(|c| {

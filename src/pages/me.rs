@@ -7,7 +7,7 @@ use crate::feed_sync::use_feed;
 use crate::i18n::Words;
 use crate::i18n::{fill, Lang};
 use crate::outbox::use_outbox;
-use crate::state::{use_app_state, use_lang, use_strings};
+use crate::state::{tr, use_app_state, use_lang, use_strings};
 use crate::wallet_store::use_wallet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,17 +24,17 @@ pub fn MePage() -> impl IntoView {
     crate::components::use_title(move || t().me_title.to_string());
     view! {
         <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{move || t().me_title}</h1>
-            <p class="lead">{move || t().me_intro}</p>
+            <h1 id="page-title">{tr(|s| s.me_title)}</h1>
+            <p class="lead">{tr(|s| s.me_intro)}</p>
             <CardSection />
             <MyData />
             <LanguageSwitch />
             <LargeSwitch />
             <section class="card" aria-labelledby="about-heading">
-                <h2 id="about-heading">{move || t().about_heading}</h2>
-                <p>{move || t().about_text}</p>
+                <h2 id="about-heading">{tr(|s| s.about_heading)}</h2>
+                <p>{tr(|s| s.about_text)}</p>
                 // The venue's check is its own app (verify.html): a page load, not a route.
-                <p><a href="/verify" rel="external" data-action="open-verify">{move || t().verify_link}</a></p>
+                <p><a href="/verify" rel="external" data-action="open-verify">{tr(|s| s.verify_link)}</a></p>
                 <p class="muted" data-testid="about-feed">{move || {
                     use_feed().data.with(|d| d.manifest.as_ref().and_then(|m| m.publisher.as_ref()).map(|p| fill(t().feed_publisher, &[("name", &p.name)])))
                 }}</p>
@@ -53,12 +53,12 @@ fn CardSection() -> impl IntoView {
     let card = move || wallet.wallet.with(|w| w.card.clone());
     view! {
         <section class="card-section" aria-labelledby="card-heading">
-            <h2 id="card-heading">{move || t().card_heading}</h2>
+            <h2 id="card-heading">{tr(|s| s.card_heading)}</h2>
             {move || match card() {
                 Some(c) if !editing.get() => view! {
                     <MemberCardView card=c.clone() />
                     <div class="choices">
-                        <button type="button" data-action="edit-card" on:click=move |_| editing.set(true)>{move || t().card_edit}</button>
+                        <button type="button" data-action="edit-card" on:click=move |_| editing.set(true)>{tr(|s| s.card_edit)}</button>
                         <button type="button" data-action="delete-card" on:click=move |_| {
                             if confirm_delete.get_untracked() {
                                 confirm_delete.set(false);
@@ -67,7 +67,7 @@ fn CardSection() -> impl IntoView {
                             } else {
                                 confirm_delete.set(true);
                             }
-                        }>{move || t().card_delete}</button>
+                        }>{tr(|s| s.card_delete)}</button>
                     </div>
                     {move || confirm_delete.get().then(|| view! { <p class="notice notice-warn" role="alert">{t().card_delete_confirm}</p> })}
                     {c.verified(&crate::trust::publisher_keys()).is_none().then(move || view! { <CardRequestForm card=c /> })}
@@ -114,30 +114,30 @@ fn CardForm(existing: Option<MemberCard>, editing: RwSignal<bool>) -> impl IntoV
     let has = move |e: CardError| errors.with(|es| es.contains(&e));
     view! {
         <form class="card" id="card-form" on:submit=submit novalidate>
-            <p class="muted">{move || t().card_add_intro}</p>
+            <p class="muted">{tr(|s| s.card_add_intro)}</p>
             <label class="field">
-                <span>{move || t().card_name}</span>
+                <span>{tr(|s| s.card_name)}</span>
                 <input name="name" autocomplete="name" node_ref=name value=name0
                     aria-invalid=move || has(CardError::NameMissing).to_string() aria-describedby="card-name-error" />
                 <span id="card-name-error" class="field-error">{move || has(CardError::NameMissing).then(|| t().card_error_name)}</span>
             </label>
             <label class="field">
-                <span>{move || t().card_member_no}</span>
+                <span>{tr(|s| s.card_member_no)}</span>
                 <input name="member_no" inputmode="numeric" autocomplete="off" node_ref=member_no value=no0
                     aria-invalid=move || has(CardError::MemberNoInvalid).to_string() aria-describedby="card-no-error" />
                 <span id="card-no-error" class="field-error">{move || has(CardError::MemberNoInvalid).then(|| t().card_error_member_no)}</span>
             </label>
             <label class="field">
-                <span>{move || t().card_union}</span>
+                <span>{tr(|s| s.card_union)}</span>
                 <select name="union" node_ref=union>
-                    <option value="">{move || t().card_union_none}</option>
+                    <option value="">{tr(|s| s.card_union_none)}</option>
                     {move || unions().into_iter().map(|u| {
                         let selected = u.id == union0;
                         view! { <option value=u.id.clone() selected=selected>{u.name.clone()}</option> }
                     }).collect_view()}
                 </select>
             </label>
-            <button type="submit" class="primary big">{move || t().card_save}</button>
+            <button type="submit" class="primary big">{tr(|s| s.card_save)}</button>
         </form>
     }
 }
@@ -193,13 +193,13 @@ fn CardRequestForm(card: MemberCard) -> impl IntoView {
             <p class="notice notice-info" role="status" data-testid="card-request-sent">{t().card_request_sent}</p>
         }>
             <form class="card" id="card-request" on:submit=submit novalidate>
-                <h3>{move || t().card_request_heading}</h3>
-                <p class="muted">{move || t().card_request_intro}</p>
+                <h3>{tr(|s| s.card_request_heading)}</h3>
+                <p class="muted">{tr(|s| s.card_request_intro)}</p>
                 <label class="field">
-                    <span>{move || t().card_union}</span>
+                    <span>{tr(|s| s.card_union)}</span>
                     <select name="union" on:change=move |ev| { union.set(event_target_value(&ev)); union_error.set(false); }
                         aria-invalid=move || union_error.get().to_string() aria-describedby="card-request-union-error">
-                        <option value="" prop:selected=move || union.with(String::is_empty)>{move || t().card_union_none}</option>
+                        <option value="" prop:selected=move || union.with(String::is_empty)>{tr(|s| s.card_union_none)}</option>
                         {move || unions().into_iter().map(|u| {
                             let id = u.id.clone();
                             view! { <option value=u.id.clone() prop:selected=move || union.with(|v| *v == id)>{u.name.clone()}</option> }
@@ -208,13 +208,13 @@ fn CardRequestForm(card: MemberCard) -> impl IntoView {
                     <span id="card-request-union-error" class="field-error">{move || union_error.get().then(|| t().card_request_need_union)}</span>
                 </label>
                 <label class="field">
-                    <span>{move || t().join_id_number}</span>
+                    <span>{tr(|s| s.join_id_number)}</span>
                     <input name="id_number" autocomplete="off" prop:value=move || id_number.get()
                         on:input=move |ev| id_number.set(event_target_value(&ev))
                         aria-invalid=move || id_error.get().is_some().to_string() aria-describedby="card-request-id-error" />
                     <span id="card-request-id-error" class="field-error">{move || id_error.get().map(|e| e.words(t()))}</span>
                 </label>
-                <button type="submit" class="primary big" data-action="request-card">{move || t().card_request_send}</button>
+                <button type="submit" class="primary big" data-action="request-card">{tr(|s| s.card_request_send)}</button>
                 {move || failed.get().map(|p| view! { <p class="notice notice-warn" role="alert">{crate::components::storage_problem_text(t(), p)}</p> })}
             </form>
         </Show>
@@ -289,14 +289,14 @@ fn MyData() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="data-heading">
-            <h2 id="data-heading">{move || t().data_heading}</h2>
+            <h2 id="data-heading">{tr(|s| s.data_heading)}</h2>
             <p data-testid="data-summary">{summary}</p>
             <div class="choices">
                 // No file is ever written on a shared kiosk.
                 {(!state.is_kiosk()).then(|| view! {
-                    <button type="button" data-action="export" on:click=export>{move || t().data_export}</button>
+                    <button type="button" data-action="export" on:click=export>{tr(|s| s.data_export)}</button>
                 })}
-                <button type="button" data-action="delete-all" on:click=delete_all>{move || t().data_delete_all}</button>
+                <button type="button" data-action="delete-all" on:click=delete_all>{tr(|s| s.data_delete_all)}</button>
             </div>
             {move || confirm.get().then(|| view! { <p class="notice notice-warn" role="alert">{t().data_delete_confirm}</p> })}
             {move || (done.get() && !failed.get()).then(|| view! { <p class="notice notice-ok" role="status">{t().data_deleted}</p> })}
@@ -308,7 +308,6 @@ fn MyData() -> impl IntoView {
 /// Two big buttons, one per language; the pressed one is the current language.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
-    let t = use_strings();
     let lang = use_lang();
     let state = use_app_state();
     let button = move |choice: Lang, label: &'static str| {
@@ -322,7 +321,7 @@ fn LanguageSwitch() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="lang-heading">
-            <h2 id="lang-heading">{move || t().language_heading}</h2>
+            <h2 id="lang-heading">{tr(|s| s.language_heading)}</h2>
             <div class="choices" role="group" aria-labelledby="lang-heading" data-testid="language-switch">
                 {button(Lang::Zh, crate::i18n::strings(Lang::Zh).language_zh)}
                 {button(Lang::En, crate::i18n::strings(Lang::En).language_en)}
@@ -334,16 +333,15 @@ fn LanguageSwitch() -> impl IntoView {
 /// Large text and high contrast (适老化), remembered on the device.
 #[component]
 fn LargeSwitch() -> impl IntoView {
-    let t = use_strings();
     let state = use_app_state();
     let large = move || state.prefs.with(|p| p.large);
     let set = move |on: bool| state.update_prefs(|p| std::mem::replace(&mut p.large, on) != on);
     view! {
         <section class="card" aria-labelledby="large-heading">
-            <h2 id="large-heading">{move || t().large_heading}</h2>
+            <h2 id="large-heading">{tr(|s| s.large_heading)}</h2>
             <div class="choices" role="group" aria-labelledby="large-heading">
-                <button type="button" class="choice" data-action="large-off" aria-pressed=move || (!large()).to_string() on:click=move |_| set(false)>{move || t().large_off}</button>
-                <button type="button" class="choice" data-action="large-on" aria-pressed=move || large().to_string() on:click=move |_| set(true)>{move || t().large_on}</button>
+                <button type="button" class="choice" data-action="large-off" aria-pressed=move || (!large()).to_string() on:click=move |_| set(false)>{tr(|s| s.large_off)}</button>
+                <button type="button" class="choice" data-action="large-on" aria-pressed=move || large().to_string() on:click=move |_| set(true)>{tr(|s| s.large_on)}</button>
             </div>
         </section>
     }

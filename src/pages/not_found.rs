@@ -1,4 +1,4 @@
-use crate::state::use_strings;
+use crate::state::{tr, use_strings};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -9,9 +9,9 @@ pub fn NotFoundPage() -> impl IntoView {
     crate::components::use_title(move || t().not_found_title.to_string());
     view! {
         <section class="page not-found" aria-labelledby="page-title">
-            <h1 id="page-title">{move || t().not_found_title}</h1>
-            <p class="lead">{move || t().not_found_text}</p>
-            <A href="/stations" attr:class="button primary">{move || t().not_found_back}</A>
+            <h1 id="page-title">{tr(|s| s.not_found_title)}</h1>
+            <p class="lead">{tr(|s| s.not_found_text)}</p>
+            <A href="/stations" attr:class="button primary">{tr(|s| s.not_found_back)}</A>
         </section>
     }
 }

@@ -7,7 +7,7 @@ use crate::components::station_bits::{
 use crate::components::StationMap;
 use crate::feed_sync::{use_feed, PointSource, UserPoint};
 use crate::i18n::{fill, service_badge, strings, Lang, Words};
-use crate::state::{stored_signal, use_lang, use_strings};
+use crate::state::{stored_signal, tr, use_lang, use_strings};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -83,19 +83,19 @@ pub fn StationsPage() -> impl IntoView {
     crate::components::use_title(move || t().stations_title.to_string());
     view! {
         <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{move || t().stations_title}</h1>
+            <h1 id="page-title">{tr(|s| s.stations_title)}</h1>
             <crate::components::NewsNotice />
             <LocationPanel />
             <Filters filter=filter lang=lang />
             <Show when=move || feed.user.with(|u| u.is_some())>
                 <div class="view-switch" role="group">
                     <button type="button" class="choice" aria-pressed=move || (!view_map.get()).to_string()
-                        on:click=move |_| view_map.set(false)>{move || t().view_list}</button>
+                        on:click=move |_| view_map.set(false)>{tr(|s| s.view_list)}</button>
                     <button type="button" class="choice" aria-pressed=move || view_map.get().to_string()
-                        on:click=move |_| view_map.set(true)>{move || t().view_map}</button>
+                        on:click=move |_| view_map.set(true)>{tr(|s| s.view_map)}</button>
                 </div>
                 <Show when=move || feed.info.with(|i| i.loading_regions)>
-                    <p class="muted" role="status">{move || t().feed_loading_regions}</p>
+                    <p class="muted" role="status">{tr(|s| s.feed_loading_regions)}</p>
                 </Show>
                 {move || {
                     let rows = rows.get().unwrap_or_default();
@@ -153,7 +153,7 @@ fn StationList(rows: Vec<StationRow>, shown: RwSignal<usize>) -> impl IntoView {
         </ol>
         {full_page.then(|| view! {
             <button type="button" class="more" on:click=move |_| shown.update(|n| *n += PAGE)>
-                {move || t().list_more}
+                {tr(|s| s.list_more)}
             </button>
         })}
     }
@@ -180,12 +180,12 @@ fn Filters(filter: RwSignal<StationFilter>, lang: Signal<Lang>) -> impl IntoView
     };
     view! {
         <fieldset class="filters">
-            <legend>{move || t().filters_heading}</legend>
+            <legend>{tr(|s| s.filters_heading)}</legend>
             <div class="chips">
                 <button type="button" class="chip chip-open" data-filter="open-now"
                     aria-pressed=move || filter.with(|f| f.open_now).to_string()
                     on:click=move |_| filter.update(|f| f.open_now = !f.open_now)>
-                    {move || t().filter_open_now}
+                    {tr(|s| s.filter_open_now)}
                 </button>
                 {Service::KNOWN.iter().filter(|s| s.is_everyday()).map(chip).collect_view()}
                 <Show when=move || all.get()>
@@ -312,13 +312,13 @@ fn LocationPanel() -> impl IntoView {
             <p class="location-line">
                 <span data-testid="location-source">{source_text}</span>
                 <button type="button" class="link-button" on:click=move |_| editing.set(true)>
-                    {move || t().change_location}
+                    {tr(|s| s.change_location)}
                 </button>
             </p>
         </Show>
         <Show when=move || feed.user.with(|u| u.is_none()) || editing.get()>
             <div class="card location-card">
-                <p>{move || t().locate_prompt}</p>
+                <p>{tr(|s| s.locate_prompt)}</p>
                 <button type="button" class="primary big" data-action="locate"
                     disabled=move || locating.get() == Locating::Busy
                     on:click=move |_| locate()>
@@ -326,18 +326,18 @@ fn LocationPanel() -> impl IntoView {
                 </button>
                 {move || failure().map(|m| view! { <p class="notice notice-warn" role="alert" data-testid="locate-error">{m}</p> })}
                 <label class="field">
-                    <span>{move || t().pick_city}</span>
+                    <span>{tr(|s| s.pick_city)}</span>
                     <select name="city" on:change=move |ev| pick_city(event_target_value(&ev))>
-                        <option value="">{move || t().pick_city_placeholder}</option>
+                        <option value="">{tr(|s| s.pick_city_placeholder)}</option>
                         {move || city_list().into_iter().map(|c| view! { <option value=c.code>{c.name}</option> }).collect_view()}
                     </select>
                 </label>
                 <form class="address-search" on:submit=search_address>
                     <label class="field">
-                        <span>{move || t().address_label}</span>
+                        <span>{tr(|s| s.address_label)}</span>
                         <input type="search" name="address" node_ref=query enterkeyhint="search" />
                     </label>
-                    <button type="submit">{move || t().address_button}</button>
+                    <button type="submit">{tr(|s| s.address_button)}</button>
                 </form>
                 {move || address_message.get().map(|m| view! { <p class="notice notice-info" role="status">{m}</p> })}
             </div>

@@ -7,7 +7,7 @@ use crate::adapters::clock;
 use crate::components::station_bits::{distance_from, distance_text, open_text, ServiceList};
 use crate::feed_sync::use_feed;
 use crate::i18n::{fill, Words};
-use crate::state::{use_lang, use_strings};
+use crate::state::{tr, use_lang, use_strings};
 use hours::{spans_words, HoursTable};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -76,10 +76,10 @@ pub fn StationDetailPage() -> impl IntoView {
     crate::components::use_title(move || found.get().map(|(s, ..)| s.name).unwrap_or_default());
     view! {
         <section class="page station-detail">
-            <A href="/stations" attr:class="back-link">{move || t().detail_back}</A>
+            <A href="/stations" attr:class="back-link">{tr(|s| s.detail_back)}</A>
             {move || match found.get() {
                 None => view! {
-                    <h1>{move || t().stations_title}</h1>
+                    <h1>{tr(|s| s.stations_title)}</h1>
                     <p class="notice notice-info" role="status">
                         {move || if looking() { t().feed_loading_regions } else { t().detail_not_found }}
                     </p>
@@ -196,7 +196,7 @@ fn ShareButton(path: String, title: String) -> impl IntoView {
         });
     };
     view! {
-        <button type="button" class="big" data-action="share" on:click=share>{move || t().share}</button>
+        <button type="button" class="big" data-action="share" on:click=share>{tr(|s| s.share)}</button>
         {move || message.get().map(|m| view! { <p class="notice notice-info" role="status">{m}</p> })}
     }
 }

@@ -4,7 +4,7 @@
 use crate::feed_sync::use_feed;
 use crate::i18n::Words;
 use crate::outbox::use_outbox;
-use crate::state::use_strings;
+use crate::state::{tr, use_strings};
 use leptos::prelude::*;
 use yizhan_core::request::{Report, Request};
 use yizhan_core::vocab::ReportProblem;
@@ -69,17 +69,17 @@ pub(super) fn ReportForm(station_id: String) -> impl IntoView {
     };
     view! {
         <form class="card report" on:submit=submit aria-labelledby="report-heading">
-            <h2 id="report-heading">{move || t().report_heading}</h2>
-            <p class="muted">{move || t().report_intro}</p>
+            <h2 id="report-heading">{tr(|s| s.report_heading)}</h2>
+            <p class="muted">{tr(|s| s.report_intro)}</p>
             <fieldset>
-                <legend class="visually-hidden">{move || t().report_heading}</legend>
+                <legend class="visually-hidden">{tr(|s| s.report_heading)}</legend>
                 {ReportProblem::KNOWN.iter().map(option).collect_view()}
             </fieldset>
             <label class="field">
-                <span>{move || t().report_note}</span>
+                <span>{tr(|s| s.report_note)}</span>
                 <textarea name="note" rows="3" maxlength="500" node_ref=note></textarea>
             </label>
-            <button type="submit" class="primary">{move || t().report_submit}</button>
+            <button type="submit" class="primary">{tr(|s| s.report_submit)}</button>
             {move || result.get().map(|(class, m)| view! { <p class=class role="status">{m}</p> })}
         </form>
     }
