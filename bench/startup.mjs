@@ -28,13 +28,15 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
-/** The critical path of a build: index.html and every file it loads at once. */
+/** The critical path of a build: the page served at the route (the app's stations.html,
+ * the counter's index.html) and every file it loads at once. */
 function criticalPath(dist) {
-  const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const page = fs.existsSync(path.join(dist, 'stations.html')) ? 'stations.html' : 'index.html';
+  const html = fs.readFileSync(path.join(dist, page), 'utf8');
   const named = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*rel="(?:stylesheet|modulepreload|preload)"[^>]*\bhref)="\/([^"]+)"/g)].map((m) => m[1]);
   let gz = 0, br = 0;
   // The feed's preloaded manifest is data, not the app: left out, as in size_budget.py.
-  for (const f of ['index.html', ...new Set(named.filter((n) => !n.startsWith('feed/')))]) {
+  for (const f of [page, ...new Set(named.filter((n) => !n.startsWith('feed/')))]) {
     gz += fs.statSync(path.join(dist, `${f}.gz`)).size;
     br += fs.statSync(path.join(dist, `${f}.br`)).size;
   }

@@ -3,17 +3,17 @@
 #  1. boot.py: the inline loader becomes a file (no inline script: the CSP needs no
 #     hash and can be a static header) that shows the boot frame's retry message when
 #     the wasm fails to load; the Content-Security-Policy <meta>.
-#  2. add-venue.py: the venue's check, built just before (scripts/build.sh), comes in
-#     as verify.html and its own js and wasm.
+#  2. add-apps.py: the venue's check and the stations app, built just before
+#     (scripts/build.sh), come in as verify.html and stations.html and their files.
 #  3. precache.py: the service worker's list of this build's files.
 #  4. vendor.sh: the venue's QR reader (zxing-wasm) under /vendor/zxing/.
 #  5. precompress.mjs: a .gz and a .br beside every text file, for static hosts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 scripts/boot.py
-# The venue's own build stops here: the worker's app build takes its files.
-[ "${YIZHAN_BUILD_PART:-}" = venue ] && exit 0
-python3 scripts/add-venue.py
+# The smaller apps' own builds stop here: the worker's app build takes their files.
+[ -n "${YIZHAN_BUILD_PART:-}" ] && exit 0
+python3 scripts/add-apps.py
 python3 scripts/precache.py
 bash scripts/vendor.sh
 node scripts/precompress.mjs

@@ -20,14 +20,20 @@ for path in shell:
     digest.update(path.encode())
     digest.update((staging / path.lstrip("/")).read_bytes())
 version = digest.hexdigest()[:16]
-# The venue's check (scripts/add-venue.py): not precached on every phone; the worker
-# keeps it on a device that opens /verify.
-added = Path(__file__).resolve().parent.parent / "target" / "venue-dist" / ".added"
-venue = sorted(set(added.read_text(encoding="utf-8").split()) & set(shell)) if added.is_file() else []
-shell = [p for p in shell if p not in venue]
-# Both apps' pages name this build, so moving between the worker's app and the venue's
-# check is not taken for an update (src/adapters/pwa.rs: build_id).
-for page in ("index.html", "verify.html"):
+# What scripts/add-apps.py brought from each smaller app's build.
+def added(part):
+    listed = Path(__file__).resolve().parent.parent / "target" / f"{part}-dist" / ".added"
+    return sorted(set(listed.read_text(encoding="utf-8").split()) & set(shell)) if listed.is_file() else []
+# The venue's check: not precached on every phone; the worker keeps it on a device
+# that opens /verify.
+venue = added("venue")
+# The first visit's stations app: never kept. Once this worker runs, it answers every
+# page but /verify with index.html, the whole app, which has the stations too.
+first_visit = added("stations")
+shell = [p for p in shell if p not in venue and p not in first_visit]
+# Every app's page names this build, so moving between the apps is not taken for an
+# update (src/adapters/pwa.rs: build_id).
+for page in ("index.html", "verify.html", "stations.html"):
     html_path = staging / page
     if html_path.is_file():
         html = html_path.read_text(encoding="utf-8")
@@ -41,4 +47,5 @@ text = (text.replace("'__VERSION__'", json.dumps(version))
         .replace("__PRECACHE__", json.dumps(shell))
         .replace("__VENUE__", json.dumps(venue)))
 sw.write_text(text, encoding="utf-8")
-print(f"service worker {version}: {len(shell)} files precached, {len(venue)} kept where /verify opens")
+print(f"service worker {version}: {len(shell)} files precached, {len(venue)} kept where /verify "
+      f"opens, {len(first_visit)} of the first visit's app never kept")

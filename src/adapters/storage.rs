@@ -42,6 +42,34 @@ pub fn is_in_memory(key: &str) -> bool {
     })
 }
 
+/// What a kiosk holds in memory, as (key, JSON text) pairs: `memory_values()`, for
+/// the page load to another of the apps (`crate::handoff`).
+pub fn memory_values() -> Vec<(String, String)> {
+    MEMORY.with(|m| {
+        m.borrow().as_ref().map_or_else(Vec::new, |store| {
+            store
+                .values
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+    })
+}
+
+/// Puts back what [`memory_values`] gave, for the keys this kiosk keeps in memory
+/// (others are ignored): `restore_memory(values)`.
+pub fn restore_memory(values: Vec<(String, String)>) {
+    MEMORY.with(|m| {
+        if let Some(store) = m.borrow_mut().as_mut() {
+            for (key, text) in values {
+                if store.keys.contains(&key.as_str()) {
+                    store.values.insert(key, text);
+                }
+            }
+        }
+    });
+}
+
 /// Why a read or write did not happen. The UI turns each into a plain message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StorageProblem {

@@ -59,13 +59,13 @@ pub struct SyncInfo {
 }
 
 /// Where the list is sorted from.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserPoint {
     pub at: LngLat,
     pub source: PointSource,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum PointSource {
     Gps,
     /// `?near=` in a shared link (a poster, a message).

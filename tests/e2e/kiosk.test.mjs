@@ -249,3 +249,35 @@ test('before a kiosk wipes, it says which requests have not reached the union ye
   assert.match(await page.locator('[data-testid=kiosk-unsent]').innerText(), /还有 1 个申请没有送到工会/);
   await context.close();
 });
+
+test("a kiosk's first visit is the stations app: a report its intake has not taken stays in the kiosk's memory through the move to the whole app, and in no storage", async () => {
+  const { makeFeed, publish, gcjStation } = await import('./feeds.mjs');
+  server.routes.set('/kiosk-report-intake', (req, res) => { res.writeHead(503); res.end(); });
+  const at = { lat: 36.457, lng: 115.985 };
+  publish(server, 'kr', makeFeed({ sequence: 1, intake: `${server.url}/kiosk-report-intake`,
+    regions: [{ code: '371500', name: '聊城市', stations: [gcjStation('k1', at)] }] }));
+  // Which app this page is: the wasm its head preloads.
+  const wasm = () => page.evaluate(() => new URL(document.querySelector('link[rel=preload][href$="_bg.wasm"]').href).pathname);
+  const { context, page } = await openPage(browser, { viewport: KIOSK });
+  await page.clock.install();
+  await page.goto(`${server.url}/stations/k1?kiosk=1&idle=30&feed=/kr/manifest.json&near=36.457,115.985`);
+  await page.locator('form.report').waitFor({ timeout: 15000 });
+  assert.match(await wasm(), /^\/stations-[0-9a-f]+_bg\.wasm$/, 'the stations app');
+  await page.getByLabel('该开门时没开').check();
+  await page.locator('textarea[name=note]').fill('门口水壶坏了 K7');
+  await page.locator('form.report button[type=submit]').click();
+  await page.waitForFunction(() => /联网后会自动发送/.test(document.querySelector('form.report [role=status]')?.textContent));
+  await page.locator('nav.bottom-nav a[href="/join"]').click();
+  await page.locator('input[name=phone]').waitFor({ timeout: 15000 });
+  assert.match(await wasm(), /^\/yizhan-[0-9a-f]+_bg\.wasm$/, 'the whole app');
+  const stored = await allStorage(page);
+  assert.ok(!stored.includes('水壶坏了'), 'the report is in no storage');
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'what was handed over was taken');
+  // Still held: the kiosk's warning before it wipes counts it (the countdown starts
+  // from a touch on this page).
+  await page.locator('input[name=phone]').click();
+  await page.clock.runFor(31_000);
+  await page.locator('[data-testid=kiosk-countdown]').waitFor();
+  assert.match(await page.locator('[data-testid=kiosk-unsent]').innerText(), /还有 1 个/);
+  await context.close();
+});

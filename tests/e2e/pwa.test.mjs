@@ -115,3 +115,47 @@ test('a new build is announced once', async () => {
   assert.equal(await page.locator('[data-testid=updated-notice]').count(), 0, 'only once');
   await context.close();
 });
+
+test("a first visit to the stations gets the stations app alone; its tabs open the whole app, which the service worker serves from then on, offline too", async () => {
+  const wasmOf = (page) => page.evaluate(() => performance.getEntriesByType('resource')
+    .map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('_bg.wasm')));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/stations?${NEAR}`);
+  await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+  const first = await wasmOf(page);
+  assert.equal(first.length, 1, first.join());
+  assert.match(first[0], /^\/stations-[0-9a-f]+_bg\.wasm$/, 'the first visit downloads the stations app only');
+  // A station's page is within the stations app: no page load.
+  // A mark in this document: a page load would drop it.
+  const mark = () => page.evaluate(() => { window.__samePage = true; });
+  const samePage = () => page.evaluate(() => window.__samePage === true);
+  await mark();
+  await page.locator('li[data-station-id] a').first().click();
+  await page.locator('section.station-detail h1').waitFor({ timeout: 15000 });
+  assert.deepEqual(await wasmOf(page), first, 'still the same app');
+  assert.ok(await samePage(), 'no page load');
+  // The worker runs and keeps the whole app, not the stations app.
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10000 });
+  // Offline, a tab of the bottom bar opens the whole app from the worker's copy.
+  await context.setOffline(true);
+  await page.locator('nav.bottom-nav a[href="/coupons"]').click();
+  await page.locator('h1').filter({ hasText: '福利券' }).waitFor({ timeout: 15000 });
+  assert.match((await wasmOf(page)).join(), /^\/yizhan-[0-9a-f]+_bg\.wasm$/, 'the whole app');
+  // Back to the list within the whole app: the poster's point came along (handed
+  // over through the move), so the list is sorted from it without asking again.
+  assert.ok(!(await samePage()), 'the tab was a page load');
+  await mark();
+  await page.locator('nav.bottom-nav a[href="/stations"]').click();
+  await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+  assert.match((await wasmOf(page)).join(), /^\/yizhan-[0-9a-f]+_bg\.wasm$/);
+  assert.ok(await samePage(), 'no page load');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('yizhan.handoff.v1')), null, 'taken at start, not left behind');
+  // From now on the worker answers a visit to the stations with the whole app.
+  await page.goto(`${server.url}/stations?${NEAR}`);
+  await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+  assert.match((await wasmOf(page)).join(), /^\/yizhan-[0-9a-f]+_bg\.wasm$/, 'the whole app, from the worker');
+  assert.equal(await page.locator('[data-testid=updated-notice]').count(), 0, 'no "updated" notice');
+  assert.deepEqual(page.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)), []);
+  await context.close();
+});

@@ -72,7 +72,7 @@ test("the venue's check is its own app: /verify is verify.html, and no worker do
   assert.equal(verify, fs.readFileSync(path.join(DIST, 'verify.html'), 'utf8'));
   const loader = (html) => fs.readFileSync(path.join(DIST, html.match(/src="\/(boot-[0-9a-f]+\.js)"/)[1]), 'utf8');
   assert.ok(loader(verify).includes(venueWasm), "verify.html starts the venue's wasm");
-  const index = (await get(`${server.nginxUrl}/stations`)).body.toString();
+  const index = (await get(`${server.nginxUrl}/coupons`)).body.toString();
   assert.ok(loader(index).includes(appWasm) && !loader(index).includes(venueWasm), "index.html starts the worker's wasm only");
   assert.ok(!index.includes('verify-') && !index.includes('/snippets/'), 'nothing of the venue is preloaded');
   // The service worker keeps the venue's files only where /verify opens.
@@ -80,6 +80,28 @@ test("the venue's check is its own app: /verify is verify.html, and no worker do
   const list = (name) => JSON.parse(sw.match(new RegExp(`const ${name} = (\\[.*?\\]);`))[1]);
   assert.ok(list('PRECACHE').includes(`/${appWasm}`) && !list('PRECACHE').includes(`/${venueWasm}`));
   assert.ok(list('VENUE').includes(`/${venueWasm}`) && list('VENUE').includes('/verify.html'));
+});
+
+test('a first visit to the stations is the stations app (stations.html, its own wasm); the other pages the whole app; the service worker keeps only the whole app', async () => {
+  const stationsWasm = built(/^stations-.*_bg\.wasm$/);
+  const appWasm = built(/^yizhan-.*_bg\.wasm$/);
+  const loader = (html) => fs.readFileSync(path.join(DIST, html.match(/src="\/(boot-[0-9a-f]+\.js)"/)[1]), 'utf8');
+  const stations = fs.readFileSync(path.join(DIST, 'stations.html'), 'utf8');
+  assert.ok(loader(stations).includes(stationsWasm) && !loader(stations).includes(appWasm));
+  for (const route of ['/', '/stations', '/stations?near=36.457,115.985', '/stations/s700', '/stations/a.b']) {
+    const answer = await get(server.nginxUrl + route);
+    assert.equal(answer.status, 200, route);
+    assert.equal(answer.body.toString(), stations, `${route} is stations.html`);
+    assert.equal(answer.headers['cache-control'], 'no-cache', route);
+  }
+  const index = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  for (const route of ['/coupons', '/join', '/me', '/coupons/mine/x', '/no-such-page', '/stationsx']) {
+    assert.equal((await get(server.nginxUrl + route)).body.toString(), index, `${route} is index.html`);
+  }
+  const sw = fs.readFileSync(path.join(DIST, 'sw.js'), 'utf8');
+  const list = (name) => JSON.parse(sw.match(new RegExp(`const ${name} = (\\[.*?\\]);`))[1]);
+  assert.ok(list('PRECACHE').includes(`/${appWasm}`) && list('PRECACHE').includes('/index.html'));
+  assert.ok(!sw.includes(stationsWasm) && !sw.includes('stations.html'), 'the worker never keeps the stations app');
 });
 
 test('every text file is served precompressed (brotli, gzip) exactly as built, and plain to a client that asks for neither', async () => {
@@ -123,7 +145,8 @@ test('a first visit from a poster link asks for the nearby feed files while the 
   // browser's HTTP cache off, and the cache is what this is about.
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  const wasm = `/${built(/^yizhan-.*_bg\.wasm$/)}`;
+  // /stations is the stations app (stations.html).
+  const wasm = `/${built(/^stations-.*_bg\.wasm$/)}`;
   server.routes.set(wasm, async (req, res) => {
     await held;
     http.get(server.nginxUrl + wasm, { headers: req.headers }, (answer) => {
@@ -141,7 +164,7 @@ test('a first visit from a poster link asks for the nearby feed files while the 
   release();
   await page.locator('li[data-station-id]').first().waitFor();
   // The app's own requests for those files were answered by the browser's cache (no bytes
-  // over the network), and the manifest preloaded by index.html served the app: the
+  // over the network), and the manifest preloaded by stations.html served the app: the
   // network saw it once, plus the loader's own "?hint" copy.
   const shard = await page.evaluate(() => performance.getEntriesByType('resource')
     .filter((e) => /\/feed\/stations\/371500\./.test(e.name)).map((e) => e.transferSize));

@@ -1,0 +1,59 @@
+//! What a page load from one of the apps to another carries over (a tab of the bottom
+//! bar in the stations app or the venue's check loads the whole app from the server).
+//! In one app this lives in memory; across the load it sits in the tab's
+//! sessionStorage, and the next app takes it at start and deletes it at once, so it
+//! never outlives the move (nor the tab: sessionStorage is per tab).
+
+use crate::adapters::storage;
+use crate::feed_sync::UserPoint;
+use serde::{Deserialize, Serialize};
+
+const KEY: &str = "yizhan.handoff.v1";
+
+/// What moves with the user.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Handoff {
+    /// Where the list is sorted from: a poster's `?near=`, the phone's position, a
+    /// city or an address picked (this visit only, so not kept in localStorage).
+    pub point: Option<UserPoint>,
+    /// On a kiosk, what it keeps in memory instead of the browser's storage (a report
+    /// not yet sent, say): without this, the move would lose it.
+    pub memory: Vec<(String, String)>,
+}
+
+/// Before loading another app's page: `handoff::give(&Handoff { point, memory })`.
+/// Best effort: without sessionStorage, the next app starts as a first visit would.
+pub fn give(handoff: &Handoff) {
+    let (Some(session), Ok(text)) = (session(), serde_json::to_string(handoff)) else {
+        return;
+    };
+    if session.set_item(KEY, &text).is_err() {
+        web_sys::console::warn_1(&"handoff not kept: sessionStorage refused it".into());
+    }
+}
+
+/// At start: what the app before handed over, if any, removed as it is read:
+/// `if let Some(h) = handoff::take() { … }`.
+pub fn take() -> Option<Handoff> {
+    let session = session()?;
+    let text = session.get_item(KEY).ok().flatten()?;
+    let _ = session.remove_item(KEY);
+    serde_json::from_slice(text.as_bytes()).ok()
+}
+
+/// Gives the point and the kiosk's memory, then loads `target` from the server.
+pub fn load_from_server(target: &str, point: Option<UserPoint>) {
+    give(&Handoff {
+        point,
+        memory: storage::memory_values(),
+    });
+    if let Some(window) = web_sys::window() {
+        if window.location().assign(target).is_err() {
+            web_sys::console::warn_1(&"loading another app's page refused".into());
+        }
+    }
+}
+
+fn session() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
