@@ -41,14 +41,16 @@ pub fn take() -> Option<Handoff> {
     serde_json::from_slice(text.as_bytes()).ok()
 }
 
-/// Gives the point and the kiosk's memory, then loads `target` from the server.
+/// Gives the point and the kiosk's memory, then loads `target` from the server in
+/// place of the history entry the router has just pushed for it (with `assign`, Back
+/// from the new page led to the same address in the old app: two taps to go back).
 pub fn load_from_server(target: &str, point: Option<UserPoint>) {
     give(&Handoff {
         point,
         memory: storage::memory_values(),
     });
     if let Some(window) = web_sys::window() {
-        if window.location().assign(target).is_err() {
+        if window.location().replace(target).is_err() {
             web_sys::console::warn_1(&"loading another app's page refused".into());
         }
     }
