@@ -21,9 +21,8 @@ pub struct Handoff {
     pub memory: Vec<(String, String)>,
 }
 
-/// Before loading another app's page: `handoff::give(&Handoff { point, memory })`.
 /// Best effort: without sessionStorage, the next app starts as a first visit would.
-pub fn give(handoff: &Handoff) {
+fn give(handoff: &Handoff) {
     let (Some(session), Ok(text)) = (session(), serde_json::to_string(handoff)) else {
         return;
     };
@@ -41,9 +40,10 @@ pub fn take() -> Option<Handoff> {
     serde_json::from_slice(text.as_bytes()).ok()
 }
 
-/// Gives the point and the kiosk's memory, then loads `target` from the server in
+/// Hands over the point and the kiosk's memory, then loads `target` from the server in
 /// place of the history entry the router has just pushed for it (with `assign`, Back
-/// from the new page led to the same address in the old app: two taps to go back).
+/// from the new page led to the same address in the old app: two taps to go back):
+/// `handoff::load_from_server("/coupons", feed.user.get_untracked())`.
 pub fn load_from_server(target: &str, point: Option<UserPoint>) {
     give(&Handoff {
         point,
