@@ -41,19 +41,25 @@ pub fn take() -> Option<Handoff> {
 }
 
 /// Hands over the point and the kiosk's memory, then loads `target` from the server in
-/// place of the history entry the router has just pushed for it (with `assign`, Back
-/// from the new page led to the same address in the old app: two taps to go back):
+/// place of the history entry the router pushes for it (with `assign`, Back from the
+/// new page led to the same address in the old app: two taps to go back):
 /// `handoff::load_from_server("/coupons", feed.user.get_untracked())`.
 pub fn load_from_server(target: &str, point: Option<UserPoint>) {
     give(&Handoff {
         point,
         memory: storage::memory_values(),
     });
-    if let Some(window) = web_sys::window() {
-        if window.location().replace(target).is_err() {
+    // The router draws the route first and pushes its address a few microtasks later;
+    // replacing at once raced that push, and sometimes overwrote the page the worker
+    // came from, so Back skipped it. A timer runs after every microtask.
+    let target = target.to_string();
+    gloo_timers::callback::Timeout::new(0, move || {
+        let refused = web_sys::window().is_none_or(|w| w.location().replace(&target).is_err());
+        if refused {
             web_sys::console::warn_1(&"loading another app's page refused".into());
         }
-    }
+    })
+    .forget();
 }
 
 fn session() -> Option<web_sys::Storage> {

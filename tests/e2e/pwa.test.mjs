@@ -145,6 +145,15 @@ test("a first visit to the stations gets the stations app alone; its tabs open t
   // Back to the list within the whole app: the poster's point came along (handed
   // over through the move), so the list is sorted from it without asking again.
   assert.ok(!(await samePage()), 'the tab was a page load');
+  // One Back returns to the station's page (the move replaced the entry the router
+  // had pushed for /coupons, once the router had pushed it: handoff::load_from_server).
+  // (history.back(), not page.goBack(): Playwright does not see a page that comes
+  // back from the back-forward cache as a navigation, and would wait on.)
+  await page.evaluate(() => history.back());
+  await page.locator('section.station-detail h1').waitFor({ timeout: 15000 });
+  assert.match(page.url(), /\/stations\/[^/?]+$/);
+  await page.evaluate(() => history.forward());
+  await page.locator('h1').filter({ hasText: '福利券' }).waitFor({ timeout: 15000 });
   await mark();
   await page.locator('nav.bottom-nav a[href="/stations"]').click();
   await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
