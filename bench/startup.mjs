@@ -24,7 +24,7 @@ const NEAR = '36.457,115.985'; // in the bundled sample feed (Liaocheng)
 const COUNTER_DIST = path.join(ROOT, 'target', 'bench', 'counter-dist');
 const SLOW = { cpu: 4, latency: 150, down: (1.6 * 1e6) / 8, up: (0.75 * 1e6) / 8 };
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs) => { const s = xs.filter(Number.isFinite).sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -59,8 +59,15 @@ function buildCounter() {
 async function visit(page, url, selector) {
   await page.goto(url, { waitUntil: 'commit' });
   await page.locator(selector).first().waitFor({ state: 'attached', timeout: 120000 });
-  return page.evaluate((sel) => {
-    const paint = performance.getEntriesByName('first-contentful-paint')[0];
+  return page.evaluate(async (sel) => {
+    // The selector can match before the first paint (the counter's button does): wait
+    // for the paint entry rather than read none.
+    const paint = await new Promise((resolve) => {
+      const found = () => performance.getEntriesByName('first-contentful-paint')[0];
+      if (found()) return resolve(found());
+      new PerformanceObserver(() => found() && resolve(found())).observe({ type: 'paint' });
+      setTimeout(() => resolve(found()), 10000);
+    });
     const ready = window.__ready ?? performance.now();
     // Total blocking time up to the first row: each long task's time past 50 ms.
     const blocking = (window.__long ?? []).filter((t) => t.start < ready)
