@@ -149,6 +149,9 @@ test('a claim waits to be issued, then the feed issues one and turns one down wi
   await news.waitFor({ timeout: 15000 });
   assert.match(await news.innerText(), /领券申请：\s*未通过/);
   assert.equal(await page.locator('.bottom-nav a[href="/coupons"] [data-testid=news-dot]').count(), 1, 'marked on its tab');
+  // It lines up with the page's cards (it once sat inset, narrower than them).
+  const [box, cardBox] = [await news.boundingBox(), await page.locator('main .card').first().boundingBox()];
+  assert.deepEqual([box.x, box.width], [cardBox.x, cardBox.width], 'as wide as the cards');
   await screenshot(page, 'news-phone');
   await page.reload();
   await appReady(page);
