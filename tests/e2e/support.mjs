@@ -160,8 +160,22 @@ export async function appReady(page) {
   await page.locator('#main > *').first().waitFor({ state: 'attached', timeout: 15000 });
 }
 
-/** Saves a full-page screenshot into test-results/screenshots/NAME.png. */
+/**
+ * Saves a full-page screenshot into test-results/screenshots/NAME.png. What lies below
+ * the screen is drawn as scrolling would draw it: the app skips laying out far rows
+ * (content-visibility), which a full-page capture would otherwise show as empty boxes.
+ */
 export async function screenshot(page, name) {
   fs.mkdirSync(SHOTS, { recursive: true });
+  // (Through the CSSOM: the page's policy refuses an injected style sheet.)
+  const drawAll = (on) => page.evaluate((on) => {
+    for (const el of document.querySelectorAll('body *')) {
+      if (on && getComputedStyle(el).contentVisibility === 'auto') el.style.contentVisibility = 'visible';
+      else if (!on) el.style.removeProperty('content-visibility');
+    }
+    return new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  }, on);
+  await drawAll(true);
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await drawAll(false);
 }
