@@ -7,9 +7,10 @@
 // HTTP cache, service worker, the device's copy of the feed), under a cheap-phone
 // profile (CPU slowed ×4, 150 ms round trip, 1.6 Mbit/s down) and not slowed.
 // "frame" is the first contentful paint (the boot frame's words); "first row" is when the
-// first station row (the counter's button) is in the DOM; "blocking time" is the sum of
-// the long tasks' time past 50 ms before it (Lighthouse's TBT, measured instead of
-// simulated). Never part of the tests.
+// first station row (the counter's button) is in the DOM; "wasm downloaded" is when its
+// last byte arrived (the rest of the first row's time is the app's start and the feed);
+// "blocking time" is the sum of the long tasks' time past 50 ms before it (Lighthouse's
+// TBT, measured instead of simulated). Never part of the tests.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -72,12 +73,14 @@ async function visit(page, url, selector) {
     // Total blocking time up to the first row: each long task's time past 50 ms.
     const blocking = (window.__long ?? []).filter((t) => t.start < ready)
       .reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0);
-    return { frame: paint ? paint.startTime : NaN, ready, blocking };
+    // When the wasm had arrived: what is left of the first row's time is the app's own.
+    const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('_bg.wasm'));
+    return { frame: paint ? paint.startTime : NaN, ready, blocking, wasm: wasm ? wasm.responseEnd : NaN };
   }, selector);
 }
 
 async function measure(browser, baseUrl, route, selector, slow) {
-  const first = [], firstFrame = [], firstBlocking = [], repeat = [];
+  const first = [], firstFrame = [], firstBlocking = [], firstWasm = [], repeat = [];
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     const page = await context.newPage();
@@ -102,13 +105,15 @@ async function measure(browser, baseUrl, route, selector, slow) {
     first.push(a.ready);
     firstFrame.push(a.frame);
     firstBlocking.push(a.blocking);
+    firstWasm.push(a.wasm);
     // Let the service worker install and the feed copy settle, as between two real visits.
     await page.waitForTimeout(slow ? 4000 : 1500);
     const b = await visit(page, baseUrl + route, selector);
     repeat.push(b.ready);
     await context.close();
   }
-  return { first: median(first), frame: median(firstFrame), blocking: median(firstBlocking), repeat: median(repeat) };
+  return { first: median(first), frame: median(firstFrame), blocking: median(firstBlocking),
+    wasm: median(firstWasm), repeat: median(repeat) };
 }
 
 if (!fs.existsSync(path.join(APP_DIST, 'index.html'))) throw new Error('run `scripts/build.sh` first');
@@ -138,6 +143,7 @@ console.log('|---|' + rows.map(() => '---|').join(''));
 const line = (label, f) => console.log(`| ${label} | ${rows.map(f).join(' | ')} |`);
 line('critical path (html + js + wasm + css)', (r) => `${kib(r.size.gz)} gzip, ${kib(r.size.br)} brotli`);
 line('first visit → first contentful paint (slowed)', (r) => secs(r.slow.frame));
+line('first visit → wasm downloaded (slowed)', (r) => secs(r.slow.wasm));
 line('first visit → first row (slowed)', (r) => secs(r.slow.first));
 line('first visit → blocking time before the first row (slowed)', (r) => `${Math.round(r.slow.blocking)} ms`);
 line('repeat visit → first row (slowed)', (r) => secs(r.slow.repeat));
