@@ -147,8 +147,8 @@ test("a first visit to the stations gets the stations app alone; its tabs open t
   assert.ok(!(await samePage()), 'the tab was a page load');
   // One Back returns to the station's page (the move replaced the entry the router
   // had pushed for /coupons, once the router had pushed it: handoff::load_from_server).
-  // (history.back(), not page.goBack(): Playwright does not see a page that comes
-  // back from the back-forward cache as a navigation, and would wait on.)
+  // (Chromium gives the station's entry to the new document: Back is a popstate in
+  // the whole app, which must draw the station's page from the address.)
   await page.evaluate(() => history.back());
   await page.locator('section.station-detail h1').waitFor({ timeout: 15000 });
   assert.match(page.url(), /\/stations\/[^/?]+$/);
