@@ -53,7 +53,7 @@ where
 #[component]
 pub fn App() -> impl IntoView {
     view! {
-        <Shell>
+        <Shell services=worker_services>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=|| view! { <Redirect path="/stations" /> } />
                 <Route path=path!("/stations") view=StationsPage />
@@ -69,7 +69,7 @@ pub fn App() -> impl IntoView {
 
 /// The first visit's app (stations.html, its own wasm): the stations list, a
 /// station's page and the map, which is what a worker who scans a station's poster
-/// opens. Its wasm is about 14 % smaller than the whole app's, so the first row comes
+/// opens. Its wasm is about 17 % smaller than the whole app's, so the first row comes
 /// sooner on a weak signal. Any other page (a tab of the bottom bar) is the whole
 /// app, loaded from the server or from the service worker this visit installs, which
 /// from then on answers every page with the whole app.
@@ -91,7 +91,7 @@ pub fn StationsApp() -> impl IntoView {
 #[component]
 pub fn VenueApp() -> impl IntoView {
     view! {
-        <Shell>
+        <Shell services=worker_services>
             <Routes fallback=LoadFromServer>
                 <Route path=path!("/verify") view=VerifyPage />
             </Routes>
@@ -116,9 +116,14 @@ fn LoadFromServer() -> impl IntoView {
 }
 
 /// What the apps share: state, feed sync, the router, header, notices and the four
-/// tabs; `children` are the app's routes.
+/// tabs; `children` are the app's routes. `services` are what an app runs beside its
+/// pages (`worker_services`): a function passed in rather than called here, so an app
+/// without them (the stations app) does not carry their code in its wasm.
 #[component]
-fn Shell(children: Children) -> impl IntoView {
+fn Shell(
+    #[prop(optional)] services: Option<fn(AppState, Feed)>,
+    children: Children,
+) -> impl IntoView {
     let state = AppState::provide();
     // Coming from another of the apps: what it held in memory (after `provide`, which
     // decides whether this is a kiosk that keeps personal data in memory).
@@ -130,29 +135,23 @@ fn Shell(children: Children) -> impl IntoView {
     if handed.point.is_some() {
         feed.user.set(handed.point);
     }
-    let wallet = wallet_store::WalletStore::provide(state);
-    let outbox = outbox::OutboxStore::provide(state, feed);
-    news::News::provide(feed, outbox);
-    // Whenever the feed's data changes: send what waits for its intake, and turn an
-    // approved join request into the membership card.
-    Effect::new(move |_| {
-        feed.data.with(|d| wallet.adopt_approved(d, outbox));
-        outbox.flush();
-    });
+    if let Some(services) = services {
+        services(state, feed);
+    }
     // The first sync starts once the URL's parameters are applied (see QueryParams);
     // then every few minutes while open and online, and when back online.
+    // The requests on the device are retried at the same times.
     let interval = gloo_timers::callback::Interval::new(RESYNC_MS, move || {
         if adapters::net::is_online() {
             feed.refresh(true);
-            outbox.flush();
+            outbox::send(state, feed);
         }
     });
     interval.forget();
-    let online = gloo_events_online(move || {
+    std::mem::forget(gloo_events_online(move || {
         feed.refresh(true);
-        outbox.flush();
-    });
-    std::mem::forget(online);
+        outbox::send(state, feed);
+    }));
     // "Delete all" in another tab: start again from the emptied storage, so nothing
     // this tab holds in memory (a join form being typed) is written back.
     adapters::storage::on_deleted_elsewhere(&state::PUBLIC_KEYS, || {
@@ -187,6 +186,23 @@ fn Shell(children: Children) -> impl IntoView {
             <BottomNav />
         </Router>
     }
+}
+
+/// The worker's services, in the whole app and the venue's check: the wallet, the
+/// requests kept on the device (the outbox) and the union's answers as news. The
+/// stations app goes without: on a first visit the device holds none of them, and a
+/// station report is saved and sent without the store (`outbox::append`). (`Shell`
+/// retries sending in every app.)
+fn worker_services(state: AppState, feed: Feed) {
+    let wallet = wallet_store::WalletStore::provide(state);
+    let outbox = outbox::OutboxStore::provide(state, feed);
+    news::News::provide(feed, outbox);
+    // Whenever the feed's data changes: send what waits for its intake, and turn an
+    // approved join request into the membership card.
+    Effect::new(move |_| {
+        feed.data.with(|d| wallet.adopt_approved(d, outbox));
+        outbox.flush();
+    });
 }
 
 /// Applies the URL parameters any page may carry: `?lang=en|zh` (remembered),

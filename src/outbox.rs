@@ -1,16 +1,18 @@
 //! The outbox service: requests kept on the device first, sent to the feed's intake
 //! when there is one, retried with back-off, never sent twice after a 2xx.
 //!
-//! The one place that reads and writes the stored requests. Pages read
-//! [`OutboxStore::items`], so a request's delivery state changes on screen as it
-//! changes here (and when another tab changes it).
+//! The one place that reads and writes the stored requests. Pages of the whole app
+//! read [`OutboxStore::items`], so a request's delivery state changes on screen as it
+//! changes here (and when another tab changes it). Saving a report ([`append`]) and
+//! sending ([`send`]) need no store: the stations app does both, and its wasm goes
+//! without the store and the readers of every kind of request it brings.
 
 use crate::adapters::{clock, intake, ledger, locks, storage};
 use crate::feed_sync::Feed;
 use crate::state::AppState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use yizhan_core::outbox::{uuid_v4, OutboxItem};
+use yizhan_core::outbox::{uuid_v4, Delivery, OutboxItem, StoredRequest};
 use yizhan_core::request::Request;
 use yizhan_core::time::{china_local, rfc3339_china};
 
@@ -44,6 +46,12 @@ impl OutboxStore {
         store.reload();
         provide_context(store);
         storage::on_change(OutboxItem::STORAGE_KEY, move || store.reload());
+        // Written in this tab without the store: a report saved, a request sent.
+        Effect::watch(
+            move || app.requests_changed.track(),
+            move |_, _, _| store.reload(),
+            false,
+        );
         store
     }
 
@@ -80,16 +88,14 @@ impl OutboxStore {
     ) -> Result<OutboxItem, storage::StorageProblem> {
         let created = rfc3339_china(china_local(clock::now_ms()));
         let item = OutboxItem::new(id, created, request);
-        let added = item.clone();
-        let items = locks::with_lock_async(LOCK, move || async move {
+        let added = StoredRequest::from(item.clone());
+        locks::with_lock_async(LOCK, move || async move {
             let mut items = stored().await;
             items.push(added);
-            ledger::write(OutboxItem::STORAGE_KEY, &items)
-                .await
-                .map(|_| items)
+            ledger::write(OutboxItem::STORAGE_KEY, &items).await
         })
         .await?;
-        self.items.set(items);
+        self.reload();
         self.flush();
         Ok(item)
     }
@@ -101,67 +107,117 @@ impl OutboxStore {
             let saved = locks::with_lock_async(LOCK, move || async move {
                 let mut items = stored().await;
                 items.retain(|i| i.id != id);
-                ledger::write(OutboxItem::STORAGE_KEY, &items)
-                    .await
-                    .map(|_| items)
+                ledger::write(OutboxItem::STORAGE_KEY, &items).await
             })
             .await;
             match saved {
-                Ok(items) => self.items.set(items),
+                Ok(()) => self.reload(),
                 Err(problem) => self.app.storage_problem.set(Some(problem)),
             }
         });
     }
 
-    /// Sends every due request to the intake, if the feed has one. Each item is leased
-    /// under a cross-tab lock before its POST, so no two senders send it at once; the
-    /// signal follows each outcome.
+    /// Sends every due request to the intake, if the feed has one: `outbox.flush()`
+    /// (see [`send`]).
     pub fn flush(self) {
-        let Some(url) = self.feed.data.with_untracked(|d| {
-            d.manifest
-                .as_ref()
-                .and_then(|m| m.intake.as_ref().map(|i| i.url.clone()))
-        }) else {
-            return;
-        };
-        spawn_local(async move {
-            loop {
-                let now = clock::now_ms();
-                let leased = locks::with_lock_async(LOCK, move || async move {
-                    let mut items = stored().await;
-                    let at = items.iter().position(|i| i.is_due(now))?;
-                    items[at].lease(now, LEASE_MS);
-                    let body = (items[at].id.clone(), items[at].body());
-                    ledger::write(OutboxItem::STORAGE_KEY, &items).await.ok()?;
-                    Some(body)
-                })
-                .await;
-                let Some((id, body)) = leased else { break };
-                let accepted = intake::post_json(&url, &body).await.unwrap_or(false);
-                let items = locks::with_lock_async(LOCK, move || async move {
-                    let mut items = stored().await;
-                    if let Some(item) = items.iter_mut().find(|i| i.id == id) {
-                        item.record_attempt(accepted, clock::now_ms());
-                        ledger::write(OutboxItem::STORAGE_KEY, &items)
-                            .await
-                            .map(|_| items)
-                    } else {
-                        Ok(items)
-                    }
-                })
-                .await;
-                match items {
-                    Ok(items) => self.items.set(items),
-                    Err(problem) => self.app.storage_problem.set(Some(problem)),
-                }
-            }
-        });
+        send(self.app, self.feed);
     }
 }
 
+/// Saves `request` on the device behind the requests already there, then sends what
+/// is due: `outbox::append(app, feed, Request::Report(report)).await`. Reads the
+/// stored requests in their stored form only (no store needed: the stations app has
+/// none). Returns the storage problem that kept it from being saved (then nothing
+/// changed).
+pub async fn append(
+    app: AppState,
+    feed: Feed,
+    request: Request,
+) -> Result<(), storage::StorageProblem> {
+    let created = rfc3339_china(china_local(clock::now_ms()));
+    let item = StoredRequest::from(OutboxItem::new(
+        uuid_v4(intake::random_bytes()),
+        created,
+        request,
+    ));
+    locks::with_lock_async(LOCK, move || async move {
+        let mut items: Vec<StoredRequest> = ledger::read(OutboxItem::STORAGE_KEY)
+            .await?
+            .unwrap_or_default();
+        items.push(item);
+        ledger::write(OutboxItem::STORAGE_KEY, &items).await
+    })
+    .await?;
+    app.requests_changed.notify();
+    send(app, feed);
+    Ok(())
+}
+
+/// Sends every due request to the feed's intake, if it has one, one at a time. Each is
+/// leased under a cross-tab lock before its POST, so no two senders send it at once
+/// (another tab, or another call here); each outcome is saved at once, and a request
+/// accepted (2xx) is never sent again. `outbox::send(app, feed)`.
+pub fn send(app: AppState, feed: Feed) {
+    let Some(url) = feed.data.with_untracked(|d| {
+        d.manifest
+            .as_ref()
+            .and_then(|m| m.intake.as_ref().map(|i| i.url.clone()))
+    }) else {
+        return;
+    };
+    spawn_local(async move {
+        loop {
+            let now = clock::now_ms();
+            let leased = locks::with_lock_async(LOCK, move || async move {
+                let mut items = stored().await;
+                let at = items.iter().position(|i| i.delivery.is_due(now))?;
+                items[at].delivery.lease(now, LEASE_MS);
+                let body = (items[at].id.clone(), items[at].body());
+                ledger::write(OutboxItem::STORAGE_KEY, &items).await.ok()?;
+                Some(body)
+            })
+            .await;
+            let Some((id, body)) = leased else { break };
+            let accepted = intake::post_json(&url, &body).await.unwrap_or(false);
+            let recorded = locks::with_lock_async(LOCK, move || async move {
+                let mut items = stored().await;
+                match items.iter_mut().find(|i| i.id == id) {
+                    Some(item) => {
+                        item.delivery.record_attempt(accepted, clock::now_ms());
+                        ledger::write(OutboxItem::STORAGE_KEY, &items).await
+                    }
+                    None => Ok(()),
+                }
+            })
+            .await;
+            match recorded {
+                Ok(()) => app.requests_changed.notify(),
+                Err(problem) => {
+                    app.storage_problem.set(Some(problem));
+                    break;
+                }
+            }
+        }
+    });
+}
+
+/// How many stored requests wait to be sent (0 if none can be read): what a kiosk's
+/// wipe would take with it. `outbox::unsent_count()`.
+pub fn unsent_count() -> usize {
+    storage::load::<Vec<StoredRequest>>(OutboxItem::STORAGE_KEY)
+        .ok()
+        .flatten()
+        .map_or(0, |items| {
+            items
+                .iter()
+                .filter(|i| matches!(i.delivery, Delivery::Pending { .. }))
+                .count()
+        })
+}
+
 /// The requests as every tab sees them now (another tab may have changed them since
-/// the signal): call it inside the lock.
-async fn stored() -> Vec<OutboxItem> {
+/// the signal), in their stored form: call it inside the lock.
+async fn stored() -> Vec<StoredRequest> {
     ledger::read(OutboxItem::STORAGE_KEY)
         .await
         .ok()

@@ -36,6 +36,10 @@ pub struct AppState {
     /// A `?kiosk=1` link was ignored because this device holds someone's card,
     /// coupons or requests.
     pub kiosk_refused: RwSignal<bool>,
+    /// This tab changed the stored requests without the outbox store (a report saved,
+    /// a request sent: `outbox::append`, `outbox::send`): the store, in an app that
+    /// has one, reads them again.
+    pub requests_changed: Trigger,
 }
 
 impl AppState {
@@ -81,6 +85,7 @@ impl AppState {
             storage_problem: RwSignal::new(problem),
             feed_link_refused: RwSignal::new(false),
             kiosk_refused: RwSignal::new(kiosk_refused),
+            requests_changed: Trigger::new(),
         };
         provide_context(state);
         state
@@ -109,17 +114,20 @@ impl AppState {
     }
 }
 
-/// Whether this device holds someone's card, coupons, requests or join draft.
+/// Whether this device holds someone's card, coupons, requests or join draft. Read
+/// with `yizhan_core::personal`'s small readers, not the full ones: the stations app
+/// checks this too, and its wasm has no reader for every kind of request.
 fn holds_personal_data() -> bool {
+    use serde::de::IgnoredAny;
+    use yizhan_core::personal::{DraftContents, WalletContents};
     use yizhan_core::{join::JoinForm, outbox::OutboxItem, wallet::Wallet};
-    let wallet = storage::load::<Wallet>(Wallet::STORAGE_KEY);
-    let requests = storage::load::<Vec<OutboxItem>>(OutboxItem::STORAGE_KEY);
-    let draft = storage::load::<JoinForm>(JoinForm::DRAFT_KEY);
+    let wallet = storage::load::<WalletContents>(Wallet::STORAGE_KEY);
+    let requests = storage::load::<Vec<IgnoredAny>>(OutboxItem::STORAGE_KEY);
+    let draft = storage::load::<DraftContents>(JoinForm::DRAFT_KEY);
     // Unreadable data is still someone's: it counts.
-    wallet.map_or(true, |w| {
-        w.is_some_and(|w| w.card.is_some() || !w.coupons.is_empty())
-    }) || requests.map_or(true, |r| r.is_some_and(|r| !r.is_empty()))
-        || draft.map_or(true, |d| d.is_some_and(|d| d != JoinForm::default()))
+    wallet.map_or(true, |w| w.is_some_and(|w| !w.is_empty()))
+        || requests.map_or(true, |r| r.is_some_and(|r| !r.is_empty()))
+        || draft.map_or(true, |d| d.is_some_and(|d| !d.is_empty()))
 }
 
 /// The app state provided by `App`: `let state = use_app_state();`.

@@ -10,7 +10,6 @@ use leptos::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
-use yizhan_core::outbox::Delivery;
 use yizhan_core::prefs::Kiosk;
 
 /// How long the warning shows before the wipe.
@@ -51,7 +50,6 @@ pub fn KioskMode() -> impl IntoView {
     // holds nothing to wipe, and is not reloaded over and over.
     let last_activity = StoredValue::new(None::<f64>);
     let remaining = RwSignal::new(None::<u32>);
-    let outbox = crate::outbox::use_outbox();
 
     if let Some(window) = web_sys::window() {
         let on_activity = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
@@ -107,15 +105,14 @@ pub fn KioskMode() -> impl IntoView {
             <div class="kiosk-countdown" role="alertdialog" aria-modal="true" aria-labelledby="countdown-text">
                 <div class="card">
                     <p id="countdown-text" data-testid="kiosk-countdown">{fill(t().kiosk_countdown, &[("n", &n.to_string())])}</p>
-                    // Said before the wipe: requests not yet delivered go with it.
-                    {move || {
-                        let unsent = outbox.items.with(|items| {
-                            items.iter().filter(|i| matches!(i.delivery, Delivery::Pending { .. })).count()
-                        });
+                    // Said before the wipe: requests not yet delivered go with it (read
+                    // again each second, as the countdown is drawn).
+                    {
+                        let unsent = crate::outbox::unsent_count();
                         (unsent > 0).then(|| view! {
                             <p class="notice notice-warn" data-testid="kiosk-unsent">{fill(t().kiosk_unsent, &[("n", &unsent.to_string())])}</p>
                         })
-                    }}
+                    }
                     <button type="button" class="primary big" on:click=move |_| {
                         last_activity.set_value(Some(clock::now_ms()));
                         remaining.set(None);

@@ -4,11 +4,13 @@ use leptos_router::components::A;
 use yizhan_core::outcome::Tab;
 
 /// The persistent bottom navigation: four tabs, each an icon with its word, and a
-/// dot on a tab holding an answer from the union not yet seen there.
+/// dot on a tab holding an answer from the union not yet seen there (in an app with
+/// the news: not the stations app).
 #[component]
 pub fn BottomNav() -> impl IntoView {
     let t = use_strings();
-    let news = crate::news::use_news();
+    let news = use_context::<crate::news::News>();
+    let marked = move |tab| news.is_some_and(|n| n.marked(tab));
     view! {
         <nav class="bottom-nav" aria-label=tr(|s| s.nav_label)>
             <A href="/stations">
@@ -22,14 +24,14 @@ pub fn BottomNav() -> impl IntoView {
                     <path d="M3 6h18v4a2 2 0 0 0 0 4v4H3v-4a2 2 0 0 0 0-4zm6 2v8h2V8zm4 0v8h2V8z" />
                 </svg>
                 <span>{tr(|s| s.nav_coupons)}</span>
-                {move || news.marked(Tab::Coupons).then(|| view! { <span class="news-dot" data-testid="news-dot" role="img" aria-label=t().news_dot></span> })}
+                {move || marked(Tab::Coupons).then(|| view! { <span class="news-dot" data-testid="news-dot" role="img" aria-label=t().news_dot></span> })}
             </A>
             <A href="/join">
                 <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">
                     <path d="M9 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm0 2c-3 0-8 1.5-8 4.5V21h16v-2.5C17 15.5 12 14 9 14zm10-6V5h-2v3h-3v2h3v3h2v-3h3V8z" />
                 </svg>
                 <span>{tr(|s| s.nav_join)}</span>
-                {move || news.marked(Tab::Join).then(|| view! { <span class="news-dot" data-testid="news-dot" role="img" aria-label=t().news_dot></span> })}
+                {move || marked(Tab::Join).then(|| view! { <span class="news-dot" data-testid="news-dot" role="img" aria-label=t().news_dot></span> })}
             </A>
             <A href="/me">
                 <svg class="tab-icon" viewBox="0 0 24 24" aria-hidden="true">

@@ -1,16 +1,20 @@
 use crate::i18n::Words;
-use crate::news::use_news;
+use crate::news::News;
 use crate::state::{tr, use_strings};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use yizhan_core::outcome::{Answer, Tab};
 
 /// "工会有新答复": the answers that arrived since the last announcement, each once,
-/// with a link to its tab. Kept on screen while the page is open.
+/// with a link to its tab. Kept on screen while the page is open. Nothing in an app
+/// without the news (the stations app: see `worker_services` in lib.rs).
 #[component]
 pub fn NewsNotice() -> impl IntoView {
+    use_context::<News>().map(news_box)
+}
+
+fn news_box(news: News) -> impl IntoView {
     let t = use_strings();
-    let news = use_news();
     let shown = RwSignal::new(Vec::<Answer>::new());
     Effect::new(move |_| {
         news.answers.track();

@@ -239,6 +239,10 @@ test('a problem report is kept on the device and POSTed to the intake once', asy
   await page.locator('[data-nav=amap]').waitFor({ timeout: 15000 });
   await page.waitForTimeout(300);
   assert.equal(posts.length, 1, 'not sent again after a 2xx');
+  // The stations app saved it in the stored form alone (its wasm has no outbox
+  // store): the whole app reads it back as one of the device's requests.
+  await page.locator('.bottom-nav a[href="/me"]').click();
+  await page.waitForFunction(() => /申请和报告 1 条/.test(document.querySelector('[data-testid=data-summary]')?.textContent));
   await context.close();
 });
 

@@ -15,6 +15,7 @@ pub mod lang;
 pub mod navigation;
 pub mod outbox;
 pub mod outcome;
+pub mod personal;
 pub mod places;
 pub mod prefs;
 pub mod request;

@@ -5,9 +5,10 @@ use crate::request::Request;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-/// How one request stands with the intake.
+/// How one request stands with the intake. Stored as `{ "state": "pending",
+/// "attempts", "next_try_ms" }` or `{ "state": "sent", "at_ms" }`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(tag = "state", rename_all = "snake_case", try_from = "DeliveryFields")]
 pub enum Delivery {
     /// Not yet accepted: try again at `next_try_ms`.
     Pending { attempts: u32, next_try_ms: f64 },
@@ -15,10 +16,35 @@ pub enum Delivery {
     Sent { at_ms: f64 },
 }
 
+/// `Delivery` as stored, read as plain fields: serde's reader for an internally
+/// tagged enum first copies the whole value into a buffer, which in the wasm cost
+/// more than this (the stations app reads deliveries).
+#[derive(Deserialize)]
+struct DeliveryFields {
+    state: String,
+    attempts: Option<u32>,
+    next_try_ms: Option<f64>,
+    at_ms: Option<f64>,
+}
+
+impl TryFrom<DeliveryFields> for Delivery {
+    type Error = &'static str;
+    fn try_from(f: DeliveryFields) -> Result<Delivery, &'static str> {
+        match (f.state.as_str(), f.attempts, f.next_try_ms, f.at_ms) {
+            ("pending", Some(attempts), Some(next_try_ms), _) => Ok(Delivery::Pending {
+                attempts,
+                next_try_ms,
+            }),
+            ("sent", _, _, Some(at_ms)) => Ok(Delivery::Sent { at_ms }),
+            _ => Err("a delivery without its state's fields"),
+        }
+    }
+}
+
 /// One request: what FEED.md's intake receives, and how its delivery stands.
-/// Stored as `{ id, kind, created_at, payload, delivery }` (see [`Stored`]).
+/// Stored as `{ id, kind, created_at, payload, delivery }` (see [`StoredRequest`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(into = "Stored", try_from = "Stored")]
+#[serde(into = "StoredRequest", try_from = "StoredRequest")]
 pub struct OutboxItem {
     /// UUID v4, made on this device.
     pub id: String,
@@ -27,14 +53,17 @@ pub struct OutboxItem {
     pub delivery: Delivery,
 }
 
-/// How an item is stored: FEED.md's envelope plus its delivery.
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    id: String,
-    kind: String,
-    created_at: String,
-    payload: Box<RawValue>,
-    delivery: Delivery,
+/// How an item is stored: FEED.md's envelope, its payload kept as text, plus its
+/// delivery. Sending needs no more than this, so the sender reads and writes the
+/// stored requests in this form: the stations app, which sends a station report, then
+/// has no reader for every kind of request in its wasm.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StoredRequest {
+    pub id: String,
+    pub kind: String,
+    pub created_at: String,
+    pub payload: Box<RawValue>,
+    pub delivery: Delivery,
 }
 
 /// FEED.md's intake body: `{ id, kind, created_at, payload }`.
@@ -46,9 +75,9 @@ struct Envelope<'a> {
     payload: &'a RawValue,
 }
 
-impl From<OutboxItem> for Stored {
-    fn from(item: OutboxItem) -> Stored {
-        Stored {
+impl From<OutboxItem> for StoredRequest {
+    fn from(item: OutboxItem) -> StoredRequest {
+        StoredRequest {
             kind: item.request.kind().to_string(),
             payload: item.request.payload(),
             id: item.id,
@@ -58,9 +87,9 @@ impl From<OutboxItem> for Stored {
     }
 }
 
-impl TryFrom<Stored> for OutboxItem {
+impl TryFrom<StoredRequest> for OutboxItem {
     type Error = String;
-    fn try_from(s: Stored) -> Result<OutboxItem, String> {
+    fn try_from(s: StoredRequest) -> Result<OutboxItem, String> {
         let request = Request::from_parts(&s.kind, &s.payload)
             .ok_or_else(|| format!("a `{}` request without its fields", s.kind))?;
         Ok(OutboxItem {
@@ -75,6 +104,56 @@ impl TryFrom<Stored> for OutboxItem {
 /// The first retry waits this long; each failure doubles it, up to [`MAX_BACKOFF_MS`].
 pub const FIRST_BACKOFF_MS: f64 = 15_000.0;
 pub const MAX_BACKOFF_MS: f64 = 60.0 * 60.0 * 1000.0;
+
+impl Delivery {
+    /// Whether the request should be sent now: `delivery.is_due(now_ms)`.
+    pub fn is_due(&self, now_ms: f64) -> bool {
+        matches!(self, Delivery::Pending { next_try_ms, .. } if *next_try_ms <= now_ms)
+    }
+
+    /// Records an attempt's outcome: `accepted` is any 2xx. A sent request stays sent.
+    pub fn record_attempt(&mut self, accepted: bool, now_ms: f64) {
+        if let Delivery::Pending { attempts, .. } = *self {
+            *self = if accepted {
+                Delivery::Sent { at_ms: now_ms }
+            } else {
+                let wait =
+                    (FIRST_BACKOFF_MS * 2f64.powi(attempts.min(20) as i32)).min(MAX_BACKOFF_MS);
+                Delivery::Pending {
+                    attempts: attempts + 1,
+                    next_try_ms: now_ms + wait,
+                }
+            };
+        }
+    }
+
+    /// Takes a due request for sending: it is not due again for `lease_ms`, so another
+    /// tab (or another send) does not send it at the same time. Returns whether it
+    /// was due: `delivery.lease(now_ms, 30_000.0)`.
+    pub fn lease(&mut self, now_ms: f64, lease_ms: f64) -> bool {
+        match self {
+            Delivery::Pending { next_try_ms, .. } if *next_try_ms <= now_ms => {
+                *next_try_ms = now_ms + lease_ms;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl StoredRequest {
+    /// The JSON body FEED.md defines, as text: `{ id, kind, created_at, payload }`.
+    pub fn body(&self) -> String {
+        let envelope = Envelope {
+            id: &self.id,
+            kind: &self.kind,
+            created_at: &self.created_at,
+            payload: &self.payload,
+        };
+        // Strings and raw JSON always serialise.
+        serde_json::to_string(&envelope).unwrap_or_default()
+    }
+}
 
 impl OutboxItem {
     /// Where the device keeps the list of requests (localStorage; memory only on a
@@ -96,36 +175,17 @@ impl OutboxItem {
 
     /// Whether it should be sent now: `item.is_due(now_ms)`.
     pub fn is_due(&self, now_ms: f64) -> bool {
-        matches!(self.delivery, Delivery::Pending { next_try_ms, .. } if next_try_ms <= now_ms)
+        self.delivery.is_due(now_ms)
     }
 
-    /// Records an attempt's outcome: `accepted` is any 2xx. A sent item stays sent.
+    /// Records an attempt's outcome (see [`Delivery::record_attempt`]).
     pub fn record_attempt(&mut self, accepted: bool, now_ms: f64) {
-        if let Delivery::Pending { attempts, .. } = self.delivery {
-            self.delivery = if accepted {
-                Delivery::Sent { at_ms: now_ms }
-            } else {
-                let wait =
-                    (FIRST_BACKOFF_MS * 2f64.powi(attempts.min(20) as i32)).min(MAX_BACKOFF_MS);
-                Delivery::Pending {
-                    attempts: attempts + 1,
-                    next_try_ms: now_ms + wait,
-                }
-            };
-        }
+        self.delivery.record_attempt(accepted, now_ms);
     }
 
-    /// Takes a due item for sending: it is not due again for `lease_ms`, so another
-    /// tab (or another flush) does not send it at the same time. Returns whether it
-    /// was due. A tab that dies mid-send leaves the lease to expire, then it retries.
+    /// Takes a due item for sending (see [`Delivery::lease`]).
     pub fn lease(&mut self, now_ms: f64, lease_ms: f64) -> bool {
-        match &mut self.delivery {
-            Delivery::Pending { next_try_ms, .. } if *next_try_ms <= now_ms => {
-                *next_try_ms = now_ms + lease_ms;
-                true
-            }
-            _ => false,
-        }
+        self.delivery.lease(now_ms, lease_ms)
     }
 
     /// The JSON body FEED.md defines, as text: `{ id, kind, created_at, payload }`.
@@ -162,6 +222,49 @@ mod tests {
             problem: ReportProblem::Moved,
             note: String::new(),
         })
+    }
+
+    #[test]
+    fn a_delivery_reads_back_as_written_and_needs_its_fields() {
+        for delivery in [
+            Delivery::Pending {
+                attempts: 2,
+                next_try_ms: 1.5,
+            },
+            Delivery::Sent { at_ms: 3.0 },
+        ] {
+            let text = serde_json::to_string(&delivery).unwrap();
+            assert_eq!(serde_json::from_str::<Delivery>(&text).unwrap(), delivery);
+        }
+        assert_eq!(
+            serde_json::to_string(&Delivery::Sent { at_ms: 3.0 }).unwrap(),
+            r#"{"state":"sent","at_ms":3.0}"#
+        );
+        for refused in [
+            r#"{"state":"pending","attempts":1}"#,
+            r#"{"state":"sent"}"#,
+            r#"{"state":"lost","at_ms":1}"#,
+            r#"{"attempts":1,"next_try_ms":0}"#,
+            "[]",
+        ] {
+            assert!(
+                serde_json::from_str::<Delivery>(refused).is_err(),
+                "{refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_stored_form_sends_the_same_body_and_reads_back_the_same_item() {
+        let mut item = OutboxItem::new("a".into(), "2026-11-22T10:00:00+08:00".into(), report());
+        item.record_attempt(false, 1.0);
+        let stored = StoredRequest::from(item.clone());
+        assert_eq!(stored.body(), item.body());
+        assert_eq!(stored.delivery, item.delivery);
+        let text = serde_json::to_string(&vec![stored]).unwrap();
+        assert_eq!(serde_json::to_string(&vec![item.clone()]).unwrap(), text);
+        let back: Vec<OutboxItem> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, [item]);
     }
 
     #[test]

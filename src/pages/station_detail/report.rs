@@ -3,8 +3,7 @@
 
 use crate::feed_sync::use_feed;
 use crate::i18n::Words;
-use crate::outbox::use_outbox;
-use crate::state::{tr, use_strings};
+use crate::state::{tr, use_app_state, use_strings};
 use leptos::prelude::*;
 use yizhan_core::request::{Report, Request};
 use yizhan_core::vocab::ReportProblem;
@@ -14,7 +13,7 @@ use yizhan_core::vocab::ReportProblem;
 pub(super) fn ReportForm(station_id: String) -> impl IntoView {
     let t = use_strings();
     let feed = use_feed();
-    let outbox = use_outbox();
+    let app = use_app_state();
     let choice = RwSignal::new(None::<&'static ReportProblem>);
     let note = NodeRef::<leptos::html::Textarea>::new();
     let result = RwSignal::new(None::<(&'static str, &'static str)>);
@@ -32,7 +31,9 @@ pub(super) fn ReportForm(station_id: String) -> impl IntoView {
             note: text,
         });
         leptos::task::spawn_local(async move {
-            match outbox.enqueue(report).await {
+            // Not the outbox store: the stations app, whose wasm goes without it
+            // (see `outbox::append`), has this form too.
+            match crate::outbox::append(app, feed, report).await {
                 Ok(_) => {
                     let has_intake = feed.data.with_untracked(|d| {
                         d.manifest.as_ref().is_some_and(|m| m.intake.is_some())

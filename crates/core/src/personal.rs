@@ -1,0 +1,132 @@
+//! Whether the device holds someone's data, read from what is stored without reading
+//! it in full. A `?kiosk=1` link opened on a worker's own phone must not wipe their
+//! card, coupons, requests or join draft; the stations app makes that check too, and
+//! these small readers keep the full ones (the wallet's, every request's, the form's)
+//! out of its wasm.
+
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+
+/// What a stored wallet ([`crate::wallet::Wallet`]) holds:
+/// `serde_json::from_str::<WalletContents>(stored)?.is_empty()`.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct WalletContents {
+    card: Option<IgnoredAny>,
+    coupons: Vec<IgnoredAny>,
+}
+
+impl WalletContents {
+    /// No membership card and no coupon.
+    pub fn is_empty(&self) -> bool {
+        self.card.is_none() && self.coupons.is_empty()
+    }
+}
+
+/// What a stored join draft ([`crate::join::JoinForm`]) holds that a person typed or
+/// picked: `serde_json::from_str::<DraftContents>(stored)?.is_empty()`. The request's
+/// kind alone (join or transfer) says nothing about anyone, so it is not read.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct DraftContents {
+    name: String,
+    phone: String,
+    id_number: String,
+    occupation: String,
+    employer: String,
+    union_id: String,
+    from_union: String,
+}
+
+impl DraftContents {
+    /// Every field empty.
+    pub fn is_empty(&self) -> bool {
+        [
+            &self.name,
+            &self.phone,
+            &self.id_number,
+            &self.occupation,
+            &self.employer,
+            &self.union_id,
+            &self.from_union,
+        ]
+        .iter()
+        .all(|field| field.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::join::{JoinForm, RequestKind};
+    use crate::wallet::Wallet;
+
+    fn wallet(text: &str) -> WalletContents {
+        serde_json::from_str(text).unwrap()
+    }
+
+    fn draft(form: &JoinForm) -> DraftContents {
+        serde_json::from_str(&serde_json::to_string(form).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn an_empty_wallet_is_empty_and_a_card_or_a_coupon_is_not() {
+        let empty = serde_json::to_string(&Wallet::default()).unwrap();
+        assert!(wallet(&empty).is_empty());
+        assert!(wallet("{}").is_empty());
+        assert!(wallet(r#"{"card":null,"coupons":[]}"#).is_empty());
+        assert!(!wallet(r#"{"card":{"member_no":"A1"},"coupons":[]}"#).is_empty());
+        assert!(!wallet(r#"{"card":null,"coupons":[{"id":"c"}]}"#).is_empty());
+    }
+
+    #[test]
+    fn any_typed_field_of_the_form_counts_and_its_kind_alone_does_not() {
+        assert!(draft(&JoinForm::default()).is_empty());
+        let transfer = JoinForm {
+            kind: RequestKind::Transfer,
+            ..JoinForm::default()
+        };
+        assert!(draft(&transfer).is_empty());
+        let typed: [fn(&mut JoinForm); 7] = [
+            |f| f.name = "王".into(),
+            |f| f.phone = "1".into(),
+            |f| f.id_number = "1".into(),
+            |f| f.occupation = "快递员".into(),
+            |f| f.employer = "x".into(),
+            |f| f.union_id = "u".into(),
+            |f| f.from_union = "u".into(),
+        ];
+        // Every field of JoinForm but its kind: a field added to the form and not
+        // here fails this test, rather than going unnoticed on a phone.
+        assert_eq!(
+            serde_json::to_value(JoinForm::default())
+                .unwrap()
+                .as_object()
+                .unwrap()
+                .len(),
+            typed.len() + 1
+        );
+        for fill in typed {
+            let mut form = JoinForm::default();
+            fill(&mut form);
+            assert!(!draft(&form).is_empty(), "{form:?}");
+        }
+    }
+
+    #[test]
+    fn a_value_of_another_shape_is_refused() {
+        assert!(serde_json::from_str::<WalletContents>(r#"{"coupons":3}"#).is_err());
+        assert!(serde_json::from_str::<DraftContents>("[1]").is_err());
+    }
+
+    // proptest is native only (no randomness backend on wasm32).
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        /// Whatever the device holds under these keys, reading it returns.
+        #[test]
+        fn reading_any_text_returns(text in ".{0,200}") {
+            let _ = serde_json::from_str::<WalletContents>(&text);
+            let _ = serde_json::from_str::<DraftContents>(&text);
+        }
+    }
+}
