@@ -53,7 +53,7 @@ where
 #[component]
 pub fn App() -> impl IntoView {
     view! {
-        <Shell services=worker_services>
+        <Shell services=worker_services lists=feed_sync::read_lists>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=|| view! { <Redirect path="/stations" /> } />
                 <Route path=path!("/stations") view=StationsPage />
@@ -69,14 +69,14 @@ pub fn App() -> impl IntoView {
 
 /// The first visit's app (stations.html, its own wasm): the stations list, a
 /// station's page and the map, which is what a worker who scans a station's poster
-/// opens. Its wasm is about 17 % smaller than the whole app's, so the first row comes
+/// opens. Its wasm is about 19 % smaller than the whole app's, so the first row comes
 /// sooner on a weak signal. Any other page (a tab of the bottom bar) is the whole
 /// app, loaded from the server or from the service worker this visit installs, which
 /// from then on answers every page with the whole app.
 #[component]
 pub fn StationsApp() -> impl IntoView {
     view! {
-        <Shell>
+        <Shell lists=feed_sync::check_lists>
             <Routes fallback=LoadFromServer>
                 <Route path=path!("/") view=|| view! { <Redirect path="/stations" /> } />
                 <Route path=path!("/stations") view=StationsPage />
@@ -91,7 +91,7 @@ pub fn StationsApp() -> impl IntoView {
 #[component]
 pub fn VenueApp() -> impl IntoView {
     view! {
-        <Shell services=worker_services>
+        <Shell services=worker_services lists=feed_sync::read_lists>
             <Routes fallback=LoadFromServer>
                 <Route path=path!("/verify") view=VerifyPage />
             </Routes>
@@ -117,11 +117,13 @@ fn LoadFromServer() -> impl IntoView {
 
 /// What the apps share: state, feed sync, the router, header, notices and the four
 /// tabs; `children` are the app's routes. `services` are what an app runs beside its
-/// pages (`worker_services`): a function passed in rather than called here, so an app
-/// without them (the stations app) does not carry their code in its wasm.
+/// pages (`worker_services`), and `lists` how it reads the feed's list files
+/// (`feed_sync::read_lists` or `check_lists`): functions passed in rather than called
+/// here, so an app without them (the stations app) does not carry their code.
 #[component]
 fn Shell(
     #[prop(optional)] services: Option<fn(AppState, Feed)>,
+    lists: feed_sync::ListReader,
     children: Children,
 ) -> impl IntoView {
     let state = AppState::provide();
@@ -131,7 +133,10 @@ fn Shell(
     adapters::storage::restore_memory(handed.memory);
     adapters::pwa::register();
     let feed_path = state.prefs.with_untracked(|p| p.feed_path.clone());
-    let feed = Feed::provide(feed_path.unwrap_or_else(|| DEFAULT_MANIFEST.to_string()));
+    let feed = Feed::provide(
+        feed_path.unwrap_or_else(|| DEFAULT_MANIFEST.to_string()),
+        lists,
+    );
     if handed.point.is_some() {
         feed.user.set(handed.point);
     }

@@ -3,8 +3,8 @@
 
 use crate::adapters::{file_store, net, perf};
 use yizhan_core::feed::{
-    check_file, check_manifest, parse_shard, read_list, resolve, FileRef, ListFile, Manifest,
-    Refusal, RegionEntry, Shard,
+    check_file, check_manifest, parse_shard, resolve, FileRef, Manifest, Refusal, RegionEntry,
+    Shard,
 };
 use yizhan_core::stations::Region;
 
@@ -38,30 +38,10 @@ pub(super) async fn fetch_manifest(path: &str, revalidate: bool) -> Result<Manif
     check_manifest(&bytes, signature.as_deref(), &keys, path)
 }
 
-/// A checked list file, how many of its items could not be read, and its
-/// `(path, bytes)` to store.
-pub(super) type Fetched<T> = (T, usize, Option<(String, Vec<u8>)>);
-
-/// An optional list file the manifest names (campaigns, unions, statuses): from the
-/// device when it holds it, else the network; checked by hash, read item by item.
-pub(super) async fn fetch_json<T: ListFile>(
-    manifest_path: &str,
-    file: Option<&FileRef>,
-) -> Result<Fetched<T>, Refusal> {
-    let Some((file, path, bytes)) = list_bytes(manifest_path, file).await? else {
-        return Ok((T::default(), 0, None));
-    };
-    let (value, skipped) = read_list::<T>(&bytes).map_err(|e| match e {
-        Refusal::Malformed(why) => Refusal::Malformed(format!("{}: {why}", file.path)),
-        other => other,
-    })?;
-    Ok((value, skipped, Some((path, bytes))))
-}
-
-/// A list file's checked bytes (the device's copy, else the network's), with its
-/// resolved path. Not generic on purpose: one copy of this async code in the wasm,
-/// whatever the list.
-async fn list_bytes(
+/// A list file the manifest names (campaigns, unions, statuses, coupons): its checked
+/// bytes (the device's copy, else the network's), with its resolved path; `None` when
+/// the manifest names none. Read by the app's `ListReader`.
+pub(super) async fn list_bytes(
     manifest_path: &str,
     file: Option<&FileRef>,
 ) -> Result<Option<(FileRef, String, Vec<u8>)>, Refusal> {
@@ -82,18 +62,10 @@ async fn list_bytes(
     Ok(Some((file.clone(), path, bytes)))
 }
 
-/// The device's copy of an optional list file, checked by hash again, and how many
-/// of its items could not be read; `None` when the device lacks it.
-pub(super) async fn stored_json<T: ListFile>(
-    manifest_path: &str,
-    file: Option<&FileRef>,
-) -> Option<(T, usize)> {
-    read_list::<T>(&stored_bytes(manifest_path, file?).await?).ok()
-}
-
-/// The device's copy of a list file, checked by hash again (not generic: see
-/// [`list_bytes`]).
-async fn stored_bytes(manifest_path: &str, file: &FileRef) -> Option<Vec<u8>> {
+/// The device's copy of a list file, checked by hash again; `None` when the manifest
+/// names none or the device lacks it.
+pub(super) async fn stored_bytes(manifest_path: &str, file: Option<&FileRef>) -> Option<Vec<u8>> {
+    let file = file?;
     let path = resolve(manifest_path, &file.path).ok()?;
     let bytes = file_store::get(&path).await.ok()??;
     check_file(&bytes, &file.sha256, &file.path).ok()?;

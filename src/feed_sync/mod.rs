@@ -6,19 +6,19 @@
 //! or failed update leaves the data the user had, and says why.
 
 mod files;
+mod lists;
 mod shown;
 
+pub use lists::{check_lists, read_lists, ListFiles, ListReader, Lists};
 pub use shown::{FeedData, PointSource, SyncInfo, SyncStatus, UserPoint};
 
 use crate::adapters::{clock, file_store, storage};
-use files::{device_region, fetch_json, fetch_manifest, fetch_region, files_of, stored_json};
+use files::{device_region, fetch_manifest, fetch_region, files_of, list_bytes, stored_bytes};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-use yizhan_core::feed::{
-    decide, resolve, Campaigns, Coupons, Decision, Manifest, Refusal, RegionEntry, Statuses, Unions,
-};
+use yizhan_core::feed::{decide, resolve, Decision, FileRef, Manifest, Refusal, RegionEntry};
 use yizhan_core::geo::{to_gcj02, Datum};
 use yizhan_core::stations::{Region, SEARCH_RADIUS_M};
 
@@ -51,6 +51,8 @@ pub struct Feed {
     pub user: RwSignal<Option<UserPoint>>,
     busy: StoredValue<bool>,
     again: StoredValue<Option<bool>>,
+    /// How this app reads the list files (see `lists`).
+    read_lists: ListReader,
 }
 
 /// The feed state: `let feed = use_feed();`.
@@ -59,8 +61,9 @@ pub fn use_feed() -> Feed {
 }
 
 impl Feed {
-    /// Creates the feed state for `path` and provides it: `Feed::provide(path)`.
-    pub fn provide(path: String) -> Feed {
+    /// Creates the feed state for `path`, whose list files `read_lists` reads, and
+    /// provides it: `Feed::provide(path, feed_sync::read_lists)`.
+    pub fn provide(path: String, read_lists: ListReader) -> Feed {
         let feed = Feed {
             path: RwSignal::new(path),
             data: RwSignal::new(FeedData::default()),
@@ -68,6 +71,7 @@ impl Feed {
             user: RwSignal::new(None),
             busy: StoredValue::new(false),
             again: StoredValue::new(None),
+            read_lists,
         };
         provide_context(feed);
         feed
@@ -181,31 +185,40 @@ impl Feed {
             return true;
         }
         let manifest = Arc::new(held.manifest.clone());
-        let (campaigns, unions, statuses, coupons) = futures::join!(
-            stored_json::<Campaigns>(&held.path, manifest.campaigns.as_ref()),
-            stored_json::<Unions>(&held.path, manifest.unions.as_ref()),
-            stored_json::<Statuses>(&held.path, manifest.statuses.as_ref()),
-            stored_json::<Coupons>(&held.path, manifest.coupons.as_ref()),
+        let refs = list_refs(&manifest);
+        let stored = futures::join!(
+            stored_bytes(&held.path, refs[0]),
+            stored_bytes(&held.path, refs[1]),
+            stored_bytes(&held.path, refs[2]),
+            stored_bytes(&held.path, refs[3]),
         );
         if !self.is_current(&held.path) {
             return true;
         }
-        let complete = (manifest.campaigns.is_none() || campaigns.is_some())
-            && (manifest.unions.is_none() || unions.is_some())
-            && (manifest.statuses.is_none() || statuses.is_some())
-            && (manifest.coupons.is_none() || coupons.is_some());
-        let (campaigns, c) = campaigns.unwrap_or_default();
-        let (unions, u) = unions.unwrap_or_default();
-        let (statuses, s) = statuses.unwrap_or_default();
-        let (coupons, k) = coupons.unwrap_or_default();
+        let stored = [stored.0, stored.1, stored.2, stored.3];
+        let mut complete = refs
+            .iter()
+            .zip(&stored)
+            .all(|(r, s)| r.is_none() || s.is_some());
+        let files = std::array::from_fn(|i| {
+            refs[i]
+                .zip(stored[i].as_deref())
+                .map(|(file, bytes)| (file.path.as_str(), bytes))
+        });
+        // Files kept only after they passed this same reader: a refusal now means a
+        // damaged copy, fetched again.
+        let lists = (self.read_lists)(files).unwrap_or_else(|_| {
+            complete = false;
+            Lists::default()
+        });
         self.data.set(FeedData {
             manifest: Some(manifest),
             regions: Vec::new(),
-            campaigns: Arc::new(campaigns),
-            unions: Arc::new(unions),
-            statuses: Arc::new(statuses),
-            coupons: Arc::new(coupons),
-            skipped: c + u + s + k,
+            campaigns: Arc::new(lists.campaigns),
+            unions: Arc::new(lists.unions),
+            statuses: Arc::new(lists.statuses),
+            coupons: Arc::new(lists.coupons),
+            skipped: lists.skipped,
         });
         self.info.update(|i| i.checked_ms = held.checked_ms);
         complete
@@ -216,18 +229,24 @@ impl Feed {
     /// cost a round trip each before the first station row.
     async fn adopt(self, path: &str, manifest: Manifest) -> Result<(), Refusal> {
         let wanted = self.regions_to_load(&manifest);
+        let refs = list_refs(&manifest);
         let (campaigns, unions, statuses, coupons, shards) = futures::join!(
-            fetch_json::<Campaigns>(path, manifest.campaigns.as_ref()),
-            fetch_json::<Unions>(path, manifest.unions.as_ref()),
-            fetch_json::<Statuses>(path, manifest.statuses.as_ref()),
-            fetch_json::<Coupons>(path, manifest.coupons.as_ref()),
+            list_bytes(path, refs[0]),
+            list_bytes(path, refs[1]),
+            list_bytes(path, refs[2]),
+            list_bytes(path, refs[3]),
             futures::future::join_all(
                 wanted
                     .iter()
                     .map(|entry| self.shard_for(path, &manifest, entry))
             ),
         );
-        let (campaigns, unions, statuses, coupons) = (campaigns?, unions?, statuses?, coupons?);
+        let fetched = [campaigns?, unions?, statuses?, coupons?];
+        let lists = (self.read_lists)(std::array::from_fn(|i| {
+            fetched[i]
+                .as_ref()
+                .map(|(file, _, bytes)| (file.path.as_str(), bytes.as_slice()))
+        }))?;
         if !self.is_current(path) {
             return Ok(());
         }
@@ -250,11 +269,11 @@ impl Feed {
         self.data.set(FeedData {
             manifest: Some(Arc::new(manifest.clone())),
             regions,
-            campaigns: Arc::new(campaigns.0),
-            unions: Arc::new(unions.0),
-            statuses: Arc::new(statuses.0),
-            coupons: Arc::new(coupons.0),
-            skipped: campaigns.1 + unions.1 + statuses.1 + coupons.1,
+            campaigns: Arc::new(lists.campaigns),
+            unions: Arc::new(lists.unions),
+            statuses: Arc::new(lists.statuses),
+            coupons: Arc::new(lists.coupons),
+            skipped: lists.skipped,
         });
         let now = clock::now_ms();
         let keep = files_of(path, &manifest);
@@ -265,9 +284,10 @@ impl Feed {
         };
         let mut full = storage::save(HELD_KEY, &held) == Err(storage::StorageProblem::Full);
         new_files.extend(
-            [campaigns.2, unions.2, statuses.2, coupons.2]
+            fetched
                 .into_iter()
-                .flatten(),
+                .flatten()
+                .map(|(_, file_path, bytes)| (file_path, bytes)),
         );
         for (file_path, bytes) in &new_files {
             let kept = file_store::put(file_path, bytes).await;
@@ -453,6 +473,16 @@ impl Feed {
             }
         }
     }
+}
+
+/// The manifest's list files, in the order `lists::ListFiles` has them.
+fn list_refs(m: &Manifest) -> [Option<&FileRef>; 4] {
+    [
+        m.campaigns.as_ref(),
+        m.unions.as_ref(),
+        m.statuses.as_ref(),
+        m.coupons.as_ref(),
+    ]
 }
 
 /// Forgets the held feed and its stored files (the user's "delete all").

@@ -239,10 +239,30 @@ test('one bad campaign (per_member -1) or one bad station costs that item only, 
   await appReady(page);
   await waitForRows(page, 2);
   assert.deepEqual(await rowIds(page), ['b1', 'b2']);
-  await waitForNotice(page, /2 条格式不对/);
+  // A first visit is the stations app: it checks the campaigns file's shape but reads
+  // no campaign, so it counts the station it left out.
+  await waitForNotice(page, /1 条格式不对/);
+  // The whole app reads the campaigns the stations app kept on the device.
   await page.goto(`${server.url}/coupons`);
   await page.locator('li[data-campaign-id=fit-ok]').waitFor({ timeout: 15000 });
   assert.equal(await page.locator('li[data-campaign-id=fit-bad]').count(), 0);
+  await waitForNotice(page, /1 条格式不对/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a list file whose list is not a list refuses the feed, in the stations app as in the whole app', async () => {
+  // The stations app checks the list files without reading them; it must refuse what
+  // the whole app's reader refuses, or it would keep a feed the whole app cannot read.
+  publish(server, 'badl', makeFeed({ sequence: 1, regions: [region(['l1'])], campaigns: 7 }));
+  const { context, page } = await openPage(browser);
+  for (const route of ['/stations', '/coupons']) {
+    await page.goto(`${server.url}${route}?feed=/badl/manifest.json&${NEAR}`);
+    await appReady(page);
+    await waitForNotice(page, /数据文件损坏或不完整/);
+    assert.match(await notices(page), /本机还没有可用的数据/);
+    if (route === '/stations') assert.equal(await page.locator('li[data-station-id]').count(), 0);
+  }
   assert.deepEqual(page.errors, []);
   await context.close();
 });

@@ -57,34 +57,45 @@ impl ListFile for Coupons {
 /// are not a JSON object at all (or whose list is not a list) are refused:
 /// `read_list::<Campaigns>(&bytes)?`.
 pub fn read_list<F: ListFile>(bytes: &[u8]) -> Result<(F, usize), Refusal> {
-    // The fast path: a file that is all good.
-    if let Ok(file) = serde_json::from_slice::<F>(bytes) {
-        return Ok((file, 0));
-    }
-    let fields: BTreeMap<String, &RawValue> =
-        serde_json::from_slice(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
-    let Some(list) = fields.get(F::KEY) else {
+    let Some(raw) = list_of(bytes, F::KEY)? else {
         return Ok((F::default(), 0));
     };
-    let (items, skipped) = read_items::<F::Item>(list)?;
+    let (items, skipped) = parse_items::<F::Item>(raw);
     Ok((F::from_items(items), skipped))
 }
 
-/// Every item of a JSON list that parses as `T`, and how many did not.
-fn read_items<T: DeserializeOwned>(list: &RawValue) -> Result<(Vec<T>, usize), Refusal> {
-    // `from_slice`, not `from_str`: the same reader as the strict path, so the wasm
+/// Refuses exactly the list files [`read_list`] refuses, without reading their items:
+/// for an app that keeps a file for later and shows nothing of it (the stations app).
+/// `check_list(&bytes, Campaigns::KEY)?`.
+pub fn check_list(bytes: &[u8], key: &str) -> Result<(), Refusal> {
+    list_of(bytes, key).map(|_| ())
+}
+
+/// The items of the list under `key` of a file `{ "<key>": [ … ] }`, each as its
+/// text; `None` when the file has no such key. Refuses bytes that are not a JSON
+/// object, or whose list is not a list.
+fn list_of<'a>(bytes: &'a [u8], key: &str) -> Result<Option<Vec<&'a RawValue>>, Refusal> {
+    let fields: BTreeMap<String, &RawValue> =
+        serde_json::from_slice(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
+    fields.get(key).map(|list| raw_items(list)).transpose()
+}
+
+/// A JSON list's items, each as its text.
+fn raw_items(list: &RawValue) -> Result<Vec<&RawValue>, Refusal> {
+    // `from_slice`, not `from_str`: the same reader as everywhere else, so the wasm
     // carries one copy of each type's parser, not two.
-    let raw: Vec<&RawValue> = serde_json::from_slice(list.get().as_bytes())
-        .map_err(|e| Refusal::Malformed(e.to_string()))?;
+    serde_json::from_slice(list.get().as_bytes()).map_err(|e| Refusal::Malformed(e.to_string()))
+}
+
+/// Every item that parses as `T`, and how many did not.
+fn parse_items<T: DeserializeOwned>(raw: Vec<&RawValue>) -> (Vec<T>, usize) {
     let total = raw.len();
-    let mut items: Vec<T> = Vec::with_capacity(total);
-    for item in raw {
-        if let Ok(value) = serde_json::from_slice(item.get().as_bytes()) {
-            items.push(value);
-        }
-    }
+    let items: Vec<T> = raw
+        .into_iter()
+        .filter_map(|item| serde_json::from_slice(item.get().as_bytes()).ok())
+        .collect();
     let skipped = total - items.len();
-    Ok((items, skipped))
+    (items, skipped)
 }
 
 /// A shard read station by station (after the strict read failed): its region and the
@@ -98,7 +109,7 @@ pub(super) fn read_shard_items(bytes: &[u8]) -> Result<Shard, Refusal> {
     }
     let raw: RawShard =
         serde_json::from_slice(bytes).map_err(|e| Refusal::Malformed(e.to_string()))?;
-    let (stations, skipped) = read_items::<Station>(raw.stations)?;
+    let (stations, skipped) = parse_items::<Station>(raw_items(raw.stations)?);
     Ok(Shard {
         region: raw.region,
         stations,
@@ -124,5 +135,33 @@ mod tests {
         assert_eq!(read_list::<Unions>(b"{}").unwrap().0, Unions::default());
         assert!(read_list::<Statuses>(b"[1,2]").is_err());
         assert!(read_list::<Statuses>(br#"{"statuses":7}"#).is_err());
+    }
+
+    #[test]
+    fn the_shape_check_refuses_what_the_reader_refuses() {
+        for (file, ok) in [
+            (&br#"{"campaigns":[{"id":"a"},7]}"#[..], true),
+            (b"{}", true),
+            (br#"{"other":[1]}"#, true),
+            (b"[[]]", false),
+            (b"[1,2]", false),
+            (br#"{"campaigns":7}"#, false),
+            (b"not json", false),
+        ] {
+            assert_eq!(check_list(file, Campaigns::KEY).is_ok(), ok, "{file:?}");
+            assert_eq!(read_list::<Campaigns>(file).is_ok(), ok, "{file:?}");
+        }
+    }
+
+    // proptest is native only (no randomness backend on wasm32).
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        /// On any bytes, both return, and agree on whether the file is refused.
+        #[test]
+        fn check_and_read_agree(text in r#"[{}\[\]":,0-9a-z ]{0,40}"#) {
+            let checked = check_list(text.as_bytes(), Unions::KEY).is_ok();
+            let read = read_list::<Unions>(text.as_bytes()).is_ok();
+            proptest::prop_assert_eq!(checked, read);
+        }
     }
 }
