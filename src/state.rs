@@ -119,15 +119,16 @@ impl AppState {
 /// checks this too, and its wasm has no reader for every kind of request.
 fn holds_personal_data() -> bool {
     use serde::de::IgnoredAny;
-    use yizhan_core::personal::{DraftContents, WalletContents};
+    use serde_json::value::RawValue;
+    use yizhan_core::personal::{draft_is_empty, WalletContents};
     use yizhan_core::{join::JoinForm, outbox::OutboxItem, wallet::Wallet};
     let wallet = storage::load::<WalletContents>(Wallet::STORAGE_KEY);
     let requests = storage::load::<Vec<IgnoredAny>>(OutboxItem::STORAGE_KEY);
-    let draft = storage::load::<DraftContents>(JoinForm::DRAFT_KEY);
+    let draft = storage::load::<Box<RawValue>>(JoinForm::DRAFT_KEY);
     // Unreadable data is still someone's: it counts.
     wallet.map_or(true, |w| w.is_some_and(|w| !w.is_empty()))
         || requests.map_or(true, |r| r.is_some_and(|r| !r.is_empty()))
-        || draft.map_or(true, |d| d.is_some_and(|d| !d.is_empty()))
+        || draft.map_or(true, |d| d.is_some_and(|d| !draft_is_empty(d.get())))
 }
 
 /// The app state provided by `App`: `let state = use_app_state();`.

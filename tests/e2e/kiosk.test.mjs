@@ -234,6 +234,33 @@ test('a ?kiosk=1 link on a worker\'s own phone does not wipe their card: it stay
   await context.close();
 });
 
+test('a join draft with a typed name or a stored request keeps a phone personal; a draft that only chose "transfer" does not', async () => {
+  // The stations app (a first visit) reads these with small readers, not the form's.
+  for (const [key, value, personal] of [
+    ['yizhan.join-draft.v1', { kind: 'transfer', name: '孙八', phone: '' }, true],
+    ['yizhan.outbox.v1', [{ id: 'r1', kind: 'report', created_at: '2026-11-22T10:00:00+08:00', payload: { station_id: 's', problem: 'moved', note: '' }, delivery: { state: 'sent', at_ms: 1 } }], true],
+    ['yizhan.join-draft.v1', { kind: 'transfer', name: '', phone: '' }, false],
+  ]) {
+    const { context, page } = await openPage(browser);
+    await page.addInitScript(([k, v]) => {
+      if (!sessionStorage.getItem('seeded')) {
+        sessionStorage.setItem('seeded', '1');
+        localStorage.setItem(k, JSON.stringify(v));
+      }
+    }, [key, value]);
+    await page.goto(`${server.url}/stations?kiosk=1&idle=10`);
+    await appReady(page);
+    if (personal) {
+      await page.locator('[data-testid=feed-notice]').filter({ hasText: '没有切换' }).waitFor({ timeout: 10000 });
+      assert.equal(await page.locator('[data-testid=kiosk-banner]').count(), 0, key);
+      assert.deepEqual(JSON.parse(await page.evaluate((k) => localStorage.getItem(k), key)), value);
+    } else {
+      await page.locator('[data-testid=kiosk-banner]').waitFor({ timeout: 10000 });
+    }
+    await context.close();
+  }
+});
+
 test('before a kiosk wipes, it says which requests have not reached the union yet', async () => {
   const { makeFeed, publish } = await import('./feeds.mjs');
   server.routes.set('/kiosk-intake', (req, res) => { res.writeHead(503); res.end(); });
