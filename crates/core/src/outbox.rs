@@ -173,32 +173,10 @@ impl OutboxItem {
         }
     }
 
-    /// Whether it should be sent now: `item.is_due(now_ms)`.
-    pub fn is_due(&self, now_ms: f64) -> bool {
-        self.delivery.is_due(now_ms)
-    }
-
-    /// Records an attempt's outcome (see [`Delivery::record_attempt`]).
-    pub fn record_attempt(&mut self, accepted: bool, now_ms: f64) {
-        self.delivery.record_attempt(accepted, now_ms);
-    }
-
-    /// Takes a due item for sending (see [`Delivery::lease`]).
-    pub fn lease(&mut self, now_ms: f64, lease_ms: f64) -> bool {
-        self.delivery.lease(now_ms, lease_ms)
-    }
-
-    /// The JSON body FEED.md defines, as text: `{ id, kind, created_at, payload }`.
+    /// The JSON body FEED.md defines, as text: `{ id, kind, created_at, payload }`
+    /// (the same as its stored form's, [`StoredRequest::body`]).
     pub fn body(&self) -> String {
-        let payload = self.request.payload();
-        let envelope = Envelope {
-            id: &self.id,
-            kind: self.request.kind(),
-            created_at: &self.created_at,
-            payload: &payload,
-        };
-        // Strings and raw JSON always serialise.
-        serde_json::to_string(&envelope).unwrap_or_default()
+        StoredRequest::from(self.clone()).body()
     }
 }
 
@@ -257,9 +235,13 @@ mod tests {
     #[test]
     fn the_stored_form_sends_the_same_body_and_reads_back_the_same_item() {
         let mut item = OutboxItem::new("a".into(), "2026-11-22T10:00:00+08:00".into(), report());
-        item.record_attempt(false, 1.0);
+        item.delivery.record_attempt(false, 1.0);
         let stored = StoredRequest::from(item.clone());
-        assert_eq!(stored.body(), item.body());
+        // FEED.md's intake body: the envelope, no delivery.
+        assert_eq!(
+            stored.body(),
+            r#"{"id":"a","kind":"report","created_at":"2026-11-22T10:00:00+08:00","payload":{"station_id":"s","problem":"moved","note":""}}"#
+        );
         assert_eq!(stored.delivery, item.delivery);
         let text = serde_json::to_string(&vec![stored]).unwrap();
         assert_eq!(serde_json::to_string(&vec![item.clone()]).unwrap(), text);
@@ -270,8 +252,8 @@ mod tests {
     #[test]
     fn backs_off_then_never_resends_after_acceptance() {
         let mut item = OutboxItem::new("x".into(), "t".into(), report());
-        assert!(item.is_due(0.0));
-        item.record_attempt(false, 1000.0);
+        assert!(item.delivery.is_due(0.0));
+        item.delivery.record_attempt(false, 1000.0);
         assert_eq!(
             item.delivery,
             Delivery::Pending {
@@ -279,9 +261,9 @@ mod tests {
                 next_try_ms: 16_000.0
             }
         );
-        assert!(!item.is_due(15_999.0));
-        assert!(item.is_due(16_000.0));
-        item.record_attempt(false, 16_000.0);
+        assert!(!item.delivery.is_due(15_999.0));
+        assert!(item.delivery.is_due(16_000.0));
+        item.delivery.record_attempt(false, 16_000.0);
         assert_eq!(
             item.delivery,
             Delivery::Pending {
@@ -290,34 +272,37 @@ mod tests {
             }
         );
         for _ in 0..30 {
-            item.record_attempt(false, 0.0);
+            item.delivery.record_attempt(false, 0.0);
         }
         assert!(
             matches!(item.delivery, Delivery::Pending { next_try_ms, .. } if next_try_ms == MAX_BACKOFF_MS)
         );
-        item.record_attempt(true, 5.0);
+        item.delivery.record_attempt(true, 5.0);
         assert_eq!(item.delivery, Delivery::Sent { at_ms: 5.0 });
-        item.record_attempt(false, 6.0);
+        item.delivery.record_attempt(false, 6.0);
         assert_eq!(
             item.delivery,
             Delivery::Sent { at_ms: 5.0 },
             "sent stays sent"
         );
-        assert!(!item.is_due(f64::MAX));
+        assert!(!item.delivery.is_due(f64::MAX));
     }
 
     #[test]
     fn a_leased_item_is_not_due_until_the_lease_ends_or_it_is_answered() {
         let mut item = OutboxItem::new("x".into(), "t".into(), report());
-        assert!(item.lease(1000.0, 30_000.0));
+        assert!(item.delivery.lease(1000.0, 30_000.0));
         assert!(
-            !item.lease(2000.0, 30_000.0),
+            !item.delivery.lease(2000.0, 30_000.0),
             "a second sender gets nothing"
         );
-        assert!(!item.is_due(30_999.0));
-        assert!(item.is_due(31_000.0), "a dead sender's lease expires");
-        item.record_attempt(true, 3000.0);
-        assert!(!item.lease(1e12, 30_000.0));
+        assert!(!item.delivery.is_due(30_999.0));
+        assert!(
+            item.delivery.is_due(31_000.0),
+            "a dead sender's lease expires"
+        );
+        item.delivery.record_attempt(true, 3000.0);
+        assert!(!item.delivery.lease(1e12, 30_000.0));
     }
 
     #[test]
