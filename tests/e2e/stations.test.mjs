@@ -230,6 +230,11 @@ test('a problem report is kept on the device and POSTed to the intake once', asy
   await page.locator('textarea[name=note]').fill('早上八点没开门');
   await page.locator('form.report button[type=submit]').click();
   await page.waitForFunction(() => /联网后会自动发送/.test(document.querySelector('form.report [role=status]')?.textContent));
+  // The answer is on screen, above the bottom bar (it is drawn below the button).
+  await page.waitForFunction(() => {
+    const status = document.querySelector('form.report [role=status]').getBoundingClientRect();
+    return status.top >= 0 && status.bottom <= document.querySelector('.bottom-nav').getBoundingClientRect().top;
+  }, null, { timeout: 3000 });
   await page.waitForFunction(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1'))?.[0]?.delivery?.state === 'sent');
   assert.equal(posts.length, 1);
   assert.equal(posts[0].kind, 'report');

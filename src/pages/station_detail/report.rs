@@ -17,6 +17,18 @@ pub(super) fn ReportForm(station_id: String) -> impl IntoView {
     let choice = RwSignal::new(None::<&'static ReportProblem>);
     let note = NodeRef::<leptos::html::Textarea>::new();
     let result = RwSignal::new(None::<(&'static str, &'static str)>);
+    // The answer to a tap on "提交" is drawn below the button, which on a phone sits
+    // just above the bottom bar: bring it on screen (its scroll margin clears the bar).
+    let status = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if result.with(Option::is_some) {
+            request_animation_frame(move || {
+                if let Some(el) = status.get_untracked() {
+                    el.scroll_into_view_with_bool(false);
+                }
+            });
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let t = t();
@@ -81,7 +93,7 @@ pub(super) fn ReportForm(station_id: String) -> impl IntoView {
                 <textarea name="note" rows="3" maxlength="500" node_ref=note></textarea>
             </label>
             <button type="submit" class="primary">{tr(|s| s.report_submit)}</button>
-            {move || result.get().map(|(class, m)| view! { <p class=class role="status">{m}</p> })}
+            {move || result.get().map(|(class, m)| view! { <p class=class role="status" node_ref=status>{m}</p> })}
         </form>
     }
 }
