@@ -49,17 +49,12 @@ pub fn load_from_server(target: &str, point: Option<UserPoint>) {
         point,
         memory: storage::memory_values(),
     });
-    // The router draws the route first and pushes its address a few microtasks later;
-    // replacing at once raced that push, and sometimes overwrote the page the worker
-    // came from, so Back skipped it. A timer runs after every microtask.
-    let target = target.to_string();
-    gloo_timers::callback::Timeout::new(0, move || {
-        let refused = web_sys::window().is_none_or(|w| w.location().replace(&target).is_err());
-        if refused {
-            web_sys::console::warn_1(&"loading another app's page refused".into());
-        }
-    })
-    .forget();
+    // Replaces the entry the router pushed for this address (before drawing its page),
+    // so Back goes to the page the worker came from.
+    let refused = web_sys::window().is_none_or(|w| w.location().replace(target).is_err());
+    if refused {
+        web_sys::console::warn_1(&"loading another app's page refused".into());
+    }
 }
 
 fn session() -> Option<web_sys::Storage> {

@@ -5,7 +5,7 @@
 //! `wallet_store`), `components` and `pages` are the UI. This file holds the three root
 //! components, each its own wasm: the worker's `App`; `StationsApp`, the stations
 //! alone for a quick first visit; the venue's `VenueApp`, so the venue's check is
-//! not in every worker's download. Also their shared shell and router, and `mount`.
+//! not in every worker's download. Also their shared shell, the page each draws for a route, and `mount`.
 
 pub mod adapters;
 pub mod components;
@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod news;
 pub mod outbox;
 pub mod pages;
+pub mod router;
 pub mod state;
 pub mod trust;
 pub mod wallet_store;
@@ -24,13 +25,11 @@ use components::{
 };
 use feed_sync::{Feed, PointSource, UserPoint, DEFAULT_MANIFEST, RESYNC_MS};
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::hooks::use_query_map;
-use leptos_router::path;
 use pages::{
     CouponPage, CouponsPage, JoinPage, MePage, NotFoundPage, StationDetailPage, StationsPage,
     VerifyPage,
 };
+use router::Route;
 use state::{tr, use_app_state, AppState};
 
 /// Removes the static frame index.html showed while the code loaded, then mounts
@@ -52,37 +51,39 @@ where
 /// The worker's app: stations, coupons, joining and the card (index.html).
 #[component]
 pub fn App() -> impl IntoView {
-    view! {
-        <Shell services=worker_services lists=feed_sync::read_lists>
-            <Routes fallback=NotFoundPage>
-                <Route path=path!("/") view=|| view! { <Redirect path="/stations" /> } />
-                <Route path=path!("/stations") view=StationsPage />
-                <Route path=path!("/stations/:id") view=StationDetailPage />
-                <Route path=path!("/coupons") view=CouponsPage />
-                <Route path=path!("/coupons/mine/:id") view=CouponPage />
-                <Route path=path!("/join") view=JoinPage />
-                <Route path=path!("/me") view=MePage />
-            </Routes>
-        </Shell>
+    view! { <Shell services=worker_services lists=feed_sync::read_lists pages=worker_pages /> }
+}
+
+fn worker_pages(route: Route) -> AnyView {
+    match route {
+        Route::Root => redirect_home(),
+        Route::Stations => view! { <StationsPage /> }.into_any(),
+        Route::Station(segment) => view! { <StationDetailPage segment /> }.into_any(),
+        Route::Coupons => view! { <CouponsPage /> }.into_any(),
+        Route::Coupon(id) => view! { <CouponPage id /> }.into_any(),
+        Route::Join => view! { <JoinPage /> }.into_any(),
+        Route::Me => view! { <MePage /> }.into_any(),
+        Route::Verify | Route::Other => view! { <NotFoundPage /> }.into_any(),
     }
 }
 
 /// The first visit's app (stations.html, its own wasm): the stations list, a
 /// station's page and the map, which is what a worker who scans a station's poster
-/// opens. Its wasm is about 19 % smaller than the whole app's, so the first row comes
+/// opens. Its wasm is about 22 % smaller than the whole app's, so the first row comes
 /// sooner on a weak signal. Any other page (a tab of the bottom bar) is the whole
 /// app, loaded from the server or from the service worker this visit installs, which
 /// from then on answers every page with the whole app.
 #[component]
 pub fn StationsApp() -> impl IntoView {
-    view! {
-        <Shell lists=feed_sync::check_lists>
-            <Routes fallback=LoadFromServer>
-                <Route path=path!("/") view=|| view! { <Redirect path="/stations" /> } />
-                <Route path=path!("/stations") view=StationsPage />
-                <Route path=path!("/stations/:id") view=StationDetailPage />
-            </Routes>
-        </Shell>
+    view! { <Shell lists=feed_sync::check_lists pages=stations_pages /> }
+}
+
+fn stations_pages(route: Route) -> AnyView {
+    match route {
+        Route::Root => redirect_home(),
+        Route::Stations => view! { <StationsPage /> }.into_any(),
+        Route::Station(segment) => view! { <StationDetailPage segment /> }.into_any(),
+        _ => load_from_server(),
     }
 }
 
@@ -90,33 +91,43 @@ pub fn StationsApp() -> impl IntoView {
 /// the bottom bar) belongs to the worker's app: it is loaded from the server.
 #[component]
 pub fn VenueApp() -> impl IntoView {
-    view! {
-        <Shell services=worker_services lists=feed_sync::read_lists>
-            <Routes fallback=LoadFromServer>
-                <Route path=path!("/verify") view=VerifyPage />
-            </Routes>
-        </Shell>
+    view! { <Shell services=worker_services lists=feed_sync::read_lists pages=venue_pages /> }
+}
+
+fn venue_pages(route: Route) -> AnyView {
+    match route {
+        Route::Verify => view! { <VerifyPage /> }.into_any(),
+        _ => load_from_server(),
     }
 }
 
-/// Loads the address the router was asked for from the server, which answers it with
-/// the app that has that page, handing over what this app held in memory (`handoff`).
-/// (The router renders a route before it writes the new address into the history, so
-/// this reads its location rather than reloading.)
-#[component]
-fn LoadFromServer() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    let target = format!(
-        "{}{}{}",
-        location.pathname.get_untracked(),
-        location.search.get_untracked(),
-        location.hash.get_untracked()
-    );
+/// `/` shows the stations: the address becomes `/stations`, with its query (a poster's
+/// `?near=`) and hash, replacing `/` so Back does not come back to it.
+fn redirect_home() -> AnyView {
+    let router = router::use_router();
+    let address = router.address_untracked();
+    // Not while the page is being drawn: the route changes at once.
+    leptos::task::spawn_local(async move {
+        router.navigate(
+            &format!("/stations{}{}", address.search, address.hash),
+            true,
+        );
+    });
+    ().into_any()
+}
+
+/// Loads the address shown from the server, which answers it with the app that has
+/// that page, handing over what this app held in memory (`handoff`). (The router has
+/// already written the address into the history: this replaces that entry.)
+fn load_from_server() -> AnyView {
+    let address = router::use_router().address_untracked();
+    let target = format!("{}{}{}", address.path, address.search, address.hash);
     handoff::load_from_server(&target, feed_sync::use_feed().user.get_untracked());
+    ().into_any()
 }
 
 /// What the apps share: state, feed sync, the router, header, notices and the four
-/// tabs; `children` are the app's routes. `services` are what an app runs beside its
+/// tabs; `pages` draws the app's page for each route (`worker_pages`). `services` are what an app runs beside its
 /// pages (`worker_services`), and `lists` how it reads the feed's list files
 /// (`feed_sync::read_lists` or `check_lists`): functions passed in rather than called
 /// here, so an app without them (the stations app) does not carry their code.
@@ -124,9 +135,10 @@ fn LoadFromServer() -> impl IntoView {
 fn Shell(
     #[prop(optional)] services: Option<fn(AppState, Feed)>,
     lists: feed_sync::ListReader,
-    children: Children,
+    pages: fn(Route) -> AnyView,
 ) -> impl IntoView {
     let state = AppState::provide();
+    let route = router::provide().route();
     // Coming from another of the apps: what it held in memory (after `provide`, which
     // decides whether this is a kiosk that keeps personal data in memory).
     let handed = handoff::take().unwrap_or_default();
@@ -169,7 +181,6 @@ fn Shell(
     use_document_root();
     // The page is drawn one turn of the event loop after the frame around it: two
     // shorter tasks at start instead of one long one, so a tap is not held up.
-    let page = StoredValue::new_local(Some(children));
     let page_shown = RwSignal::new(false);
     leptos::task::spawn_local(async move {
         adapters::clock::next_turn().await;
@@ -177,8 +188,7 @@ fn Shell(
     });
 
     view! {
-        <Router>
-            <QueryParams />
+        <QueryParams />
             <a class="skip-link" href="#main">{tr(|s| s.skip_to_content)}</a>
             <AppHeader />
             <KioskMode />
@@ -186,10 +196,9 @@ fn Shell(
             <UpdatedNotice />
             <FeedNotice />
             <main id="main" tabindex="-1">
-                {move || page_shown.get().then(|| page.try_update_value(Option::take).flatten().map(|p| p()))}
+                {move || page_shown.get().then(|| pages(route.get()))}
             </main>
             <BottomNav />
-        </Router>
     }
 }
 
@@ -214,12 +223,14 @@ fn worker_services(state: AppState, feed: Feed) {
 /// `?feed=PATH` (same origin only, remembered) and `?near=LAT,LNG` (this visit only).
 #[component]
 fn QueryParams() -> impl IntoView {
-    let query = use_query_map();
+    let search = router::use_router().search();
     let state = use_app_state();
     let feed = feed_sync::use_feed();
     Effect::new(move |started: Option<()>| {
-        let (lang, feed_param, near) =
-            query.with(|q| (q.get("lang"), q.get("feed"), q.get("near")));
+        let (lang, feed_param, near) = search.with(|q| {
+            let get = |key| yizhan_core::navigation::query_value(q, key);
+            (get("lang"), get("feed"), get("near"))
+        });
         state.update_prefs(|p| p.apply_lang_param(lang.as_deref()));
         if let Some(param) = feed_param {
             let origin = web_sys::window()

@@ -2,7 +2,6 @@ use crate::i18n::Words;
 use crate::news::News;
 use crate::state::{tr, use_strings};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use yizhan_core::outcome::{Answer, Tab};
 
 /// "工会有新答复": the answers that arrived since the last announcement, each once,
@@ -33,7 +32,7 @@ fn news_box(news: News) -> impl IntoView {
                         let (kind, state) = (a.kind, a.state.clone());
                         view! {
                             <li data-request-id=a.id.clone() data-state=a.state.word().to_string()>
-                                <A href=href>{move || kind_words(kind, t())} "：" <strong>{move || state.words(t())}</strong></A>
+                                <a href=href>{move || kind_words(kind, t())} "：" <strong>{move || state.words(t())}</strong></a>
                             </li>
                         }
                     }).collect_view()}

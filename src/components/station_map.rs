@@ -172,7 +172,7 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
     let pan = RwSignal::new((0.0f64, 0.0f64));
     let drag = StoredValue::new(None::<(f64, f64, f64, f64, bool)>);
 
-    let navigate = leptos_router::hooks::use_navigate();
+    let router = crate::router::use_router();
     let project = move |p: LngLat| {
         let (x, y) = to_metres(centre, p);
         let (px, py) = pan.get();
@@ -208,8 +208,8 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
             };
             let label = format!("{}. {} · {} · {}", i + 1, r.name, r.distance, r.open);
             let go = {
-                let (href, navigate) = (href.clone(), navigate.clone());
-                move || navigate(&href, Default::default())
+                let href = href.clone();
+                move || router.navigate(&href, false)
             };
             let go_key = go.clone();
             // An SVG group acting as a link: `<a>` inside `<svg>` would be created in

@@ -7,25 +7,22 @@ use crate::i18n::{fill, Words};
 use crate::state::{tr, use_strings};
 use crate::wallet_store::use_wallet;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use yizhan_core::wallet::CouponState;
 
 #[component]
-pub fn CouponPage() -> impl IntoView {
+pub fn CouponPage(id: String) -> impl IntoView {
     let t = use_strings();
     let wallet = use_wallet();
-    let params = use_params_map();
+    let id = StoredValue::new(id);
     let coupon = move || {
-        let id = params.with(|p| p.get("id")).unwrap_or_default();
         wallet
             .wallet
-            .with(|w| w.coupons.iter().find(|c| c.id == id).cloned())
+            .with(|w| id.with_value(|id| w.coupons.iter().find(|c| &c.id == id).cloned()))
     };
     crate::components::use_title(move || coupon().map(|c| c.title).unwrap_or_default());
     view! {
         <section class="page coupon-page">
-            <A href="/coupons" attr:class="back-link">{tr(|s| s.back_to_coupons)}</A>
+            <a href="/coupons" class="back-link">{tr(|s| s.back_to_coupons)}</a>
             {move || match coupon() {
                 None => view! { <p class="notice notice-info" role="status">{t().coupon_not_found}</p> }.into_any(),
                 Some(c) => {

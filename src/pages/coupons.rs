@@ -8,7 +8,6 @@ use crate::state::{tr, use_strings};
 use crate::wallet_store::{use_wallet, ClaimError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use yizhan_core::feed::Campaign;
 use yizhan_core::vocab::CampaignKind;
 use yizhan_core::wallet::{ClaimRefusal, CouponState};
@@ -137,7 +136,7 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
                     {campaign.discount_percent.map(|p| view! {
                         <p class="discount">{move || fill(t().medical_discount, &[("p", &yizhan_core::text::decimal(p, 2))])}</p>
                     })}
-                    <A href="/me#card" attr:class="button primary" attr:data-action="show-card">{tr(|s| s.show_card)}</A>
+                    <a href="/me#card" class="button primary" data-action="show-card">{tr(|s| s.show_card)}</a>
                 }.into_any()
             } else {
                 view! {
@@ -154,7 +153,7 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
                     {move || refusal().map(|r| view! {
                         <p class="reason" data-testid="claim-reason">{r.words(t())}
                             {(r == ClaimRefusal::NeedsCard).then(|| view! {
-                                " " <A href="/me#card-form" attr:data-action="add-card">{tr(|s| s.add_card_link)}</A>
+                                " " <a href="/me#card-form" data-action="add-card">{tr(|s| s.add_card_link)}</a>
                             })}
                         </p>
                     })}
@@ -185,13 +184,13 @@ fn MyCoupons() -> impl IntoView {
                     let state = c.state(clock::china_now().date());
                     view! {
                         <li class="card coupon-row" data-coupon-id=c.id.clone()>
-                            <A href=format!("/coupons/mine/{}", c.id) attr:class="coupon-link">
+                            <a href=format!("/coupons/mine/{}", c.id) class="coupon-link">
                                 <span class="coupon-title">{c.title.clone()}</span>
                                 {matches!(state, CouponState::Unused | CouponState::Used).then(|| view! {
                                     <span class="coupon-code-small" data-coupon-code=c.code.clone()>{c.code.clone()}</span>
                                 })}
                                 <span class=format!("coupon-state state-{}", state.word())>{state.words(t())}</span>
-                            </A>
+                            </a>
                         </li>
                     }
                 }).collect_view()}

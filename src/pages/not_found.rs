@@ -1,6 +1,5 @@
 use crate::state::{tr, use_strings};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// Shown for any unknown route, with a way back.
 #[component]
@@ -11,7 +10,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <section class="page not-found" aria-labelledby="page-title">
             <h1 id="page-title">{tr(|s| s.not_found_title)}</h1>
             <p class="lead">{tr(|s| s.not_found_text)}</p>
-            <A href="/stations" attr:class="button primary">{tr(|s| s.not_found_back)}</A>
+            <a href="/stations" class="button primary">{tr(|s| s.not_found_back)}</a>
         </section>
     }
 }

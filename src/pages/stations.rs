@@ -10,7 +10,6 @@ use crate::i18n::{fill, service_badge, strings, Lang, Words};
 use crate::state::{stored_signal, tr, use_lang, use_strings};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use std::time::Duration;
 use yizhan_core::geo::LngLat;
 use yizhan_core::hours::holiday_set;
@@ -137,7 +136,7 @@ fn StationList(rows: Vec<StationRow>, shown: RwSignal<usize>) -> impl IntoView {
                 let href = format!("/stations/{}", yizhan_core::navigation::id_segment(&row.id));
                 view! {
                     <li class="station-row" data-station-id=row.id.clone()>
-                        <A href=href attr:class="station-link">
+                        <a href=href class="station-link">
                             <span class="row-head">
                                 <span class="station-name">{row.name.clone()}</span>
                                 <span class="distance">{row.distance.clone()}</span>
@@ -145,7 +144,7 @@ fn StationList(rows: Vec<StationRow>, shown: RwSignal<usize>) -> impl IntoView {
                             <span class=row.open_state.class()>{row.open.clone()}</span>
                             {row.address.clone().map(|a| view! { <span class="address">{a}</span> })}
                             <span class="entry">{row.entry}</span>
-                        </A>
+                        </a>
                         <ServiceList services=row.services.clone() lang=lang.get_untracked() />
                     </li>
                 }

@@ -81,6 +81,48 @@ test('an unknown route shows a friendly 404 with a way back', async () => {
   await context.close();
 });
 
+test('links move between pages without a page load; Back, Forward, / with a poster\'s point, the skip link', async () => {
+  const { context, page } = await openPage(browser);
+  // `/` from a poster: shown as the stations, keeping the link's point.
+  await page.goto(server.url + '/?near=36.457,115.985');
+  await page.waitForURL(server.url + '/stations?near=36.457,115.985');
+  await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+  assert.match(await page.locator('main').innerText(), /链接里的位置/);
+  await page.evaluate(() => { window.__samePage = true; });
+  const samePage = () => page.evaluate(() => window.__samePage === true);
+  // A station's link: its page, from the top, in the same document.
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  const link = page.locator('li[data-station-id] a.station-link').last();
+  const href = await link.getAttribute('href');
+  await link.click();
+  await page.locator('section.station-detail h1').waitFor({ timeout: 15000 });
+  assert.equal(new URL(page.url()).pathname, href);
+  assert.equal(await page.evaluate(() => window.scrollY), 0, 'the new page starts at its top');
+  assert.ok(await samePage(), 'no page load');
+  // Back to the list and Forward to the station, still without a page load.
+  await page.goBack();
+  await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+  assert.equal(page.url(), server.url + '/stations?near=36.457,115.985');
+  await page.goForward();
+  await page.locator('section.station-detail h1').waitFor({ timeout: 15000 });
+  assert.ok(await samePage(), 'no page load');
+  // A link opened in a new tab (Ctrl) is left to the browser: this tab stays.
+  const [tab] = await Promise.all([
+    context.waitForEvent('page'),
+    page.locator('nav.bottom-nav a[href="/me"]').click({ modifiers: ['Control'] }),
+  ]);
+  await tab.waitForURL(server.url + '/me');
+  assert.equal(new URL(page.url()).pathname, href);
+  // The skip link moves the focus to the page's content (the browser's own #hash).
+  await page.locator('a.skip-link').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'main');
+  assert.equal(new URL(page.url()).pathname, href);
+  assert.ok(await samePage(), 'no page load');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test('?lang=en switches to English and the choice survives reloads', async () => {
   const { context, page } = await openPage(browser);
   await page.goto(server.url + '/coupons?lang=en');

@@ -81,6 +81,24 @@ pub fn id_from_segment(segment: &str) -> Option<String> {
     crate::text::decode_escapes(segment, b'~')
 }
 
+/// The value of `key` in a URL's query (`?a=1&b=2`, the `?` optional), as a browser
+/// decodes it: `+` is a space, `%XX` escapes are decoded (a malformed one is kept as
+/// typed); the first of several; `Some("")` for a bare `key`:
+/// `query_value("?near=36.4%2C115.9&lang=en", "near") == Some("36.4,115.9".into())`.
+pub fn query_value(search: &str, key: &str) -> Option<String> {
+    let decode = |text: &str| {
+        let text = text.replace('+', " ");
+        crate::text::decode_escapes(&text, b'%').unwrap_or(text)
+    };
+    search
+        .strip_prefix('?')
+        .unwrap_or(search)
+        .split('&')
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+        .find(|(k, _)| decode(k) == key)
+        .map(|(_, v)| decode(v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +172,37 @@ mod tests {
         assert_eq!(id_segment("371500-0001"), "371500-0001");
         assert_eq!(id_from_segment("~zz"), None);
         assert_eq!(id_from_segment("a~4"), None);
+    }
+
+    #[test]
+    fn query_values_are_read_as_a_browser_reads_them() {
+        let q = "?near=36.4%2C115.9&lang=en&lang=zh&q=a+b%20c&bare&bad=%zz%E9";
+        assert_eq!(query_value(q, "near").as_deref(), Some("36.4,115.9"));
+        assert_eq!(query_value(q, "lang").as_deref(), Some("en"));
+        assert_eq!(query_value(q, "q").as_deref(), Some("a b c"));
+        assert_eq!(query_value(q, "bare").as_deref(), Some(""));
+        assert_eq!(query_value(q, "bad").as_deref(), Some("%zz%E9"));
+        assert_eq!(query_value(q, "feed"), None);
+        assert_eq!(query_value("", "near"), None);
+        assert_eq!(
+            query_value("feed=%2Ffeed%2Fmanifest.json", "feed").as_deref(),
+            Some("/feed/manifest.json")
+        );
+        assert_eq!(query_value("?%6Eear=1", "near").as_deref(), Some("1"));
+    }
+
+    // proptest is native only (no randomness backend on wasm32).
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #[test]
+        fn any_query_is_read_without_panic(search in "\\PC*", key in "[a-z%+]{0,6}") {
+            let _ = query_value(&search, &key);
+        }
+
+        #[test]
+        fn an_encoded_value_comes_back(value in "\\PC*") {
+            let search = format!("?x=1&near={}", encode(&value));
+            proptest::prop_assert_eq!(query_value(&search, "near"), Some(value));
+        }
     }
 }

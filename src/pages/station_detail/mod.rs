@@ -11,8 +11,6 @@ use crate::state::{tr, use_lang, use_strings};
 use hours::{spans_words, HoursTable};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use report::ReportForm;
 use std::collections::BTreeSet;
 use yizhan_core::geo::distance_m;
@@ -21,17 +19,15 @@ use yizhan_core::navigation::nav_links;
 use yizhan_core::text::fixed;
 
 #[component]
-pub fn StationDetailPage() -> impl IntoView {
+pub fn StationDetailPage(segment: String) -> impl IntoView {
     let t = use_strings();
     let lang = use_lang();
     let feed = use_feed();
-    let params = use_params_map();
     let kiosk = crate::state::use_app_state().is_kiosk();
     // `/stations/<id_segment(id)>`; an old link may carry the id as it is.
-    let id = move || {
-        let segment = params.with(|p| p.get("id")).unwrap_or_default();
-        yizhan_core::navigation::id_from_segment(&segment).unwrap_or(segment)
-    };
+    let id = yizhan_core::navigation::id_from_segment(&segment).unwrap_or(segment);
+    let id = StoredValue::new(id);
+    let id = move || id.get_value();
 
     let found = Memo::new(move |_| {
         let id = id();
@@ -76,7 +72,7 @@ pub fn StationDetailPage() -> impl IntoView {
     crate::components::use_title(move || found.get().map(|(s, ..)| s.name).unwrap_or_default());
     view! {
         <section class="page station-detail">
-            <A href="/stations" attr:class="back-link">{tr(|s| s.detail_back)}</A>
+            <a href="/stations" class="back-link">{tr(|s| s.detail_back)}</a>
             {move || match found.get() {
                 None => view! {
                     <h1>{tr(|s| s.stations_title)}</h1>
