@@ -210,7 +210,7 @@ fn Shell(
 fn worker_services(state: AppState, feed: Feed) {
     let wallet = wallet_store::WalletStore::provide(state);
     let outbox = outbox::OutboxStore::provide(state, feed);
-    news::News::provide(feed, outbox);
+    components::provide_news_box(news::News::provide(feed, outbox));
     // Whenever the feed's data changes: send what waits for its intake, and turn an
     // approved join request into the membership card.
     Effect::new(move |_| {

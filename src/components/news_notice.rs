@@ -9,7 +9,24 @@ use yizhan_core::outcome::{Answer, Tab};
 /// without the news (the stations app: see `worker_services` in lib.rs).
 #[component]
 pub fn NewsNotice() -> impl IntoView {
-    use_context::<News>().map(news_box)
+    use_context::<NewsBox>().map(|b| (b.draw)(b.news))
+}
+
+/// How the news is drawn, in the context of an app with the news: a function there,
+/// so an app that never calls `provide_news_box` (the stations app) carries none of
+/// its code.
+#[derive(Clone, Copy)]
+struct NewsBox {
+    news: News,
+    draw: fn(News) -> AnyView,
+}
+
+/// Lets `NewsNotice` draw `news` (in `worker_services`): `provide_news_box(news)`.
+pub fn provide_news_box(news: News) {
+    provide_context(NewsBox {
+        news,
+        draw: |news| news_box(news).into_any(),
+    });
 }
 
 fn news_box(news: News) -> impl IntoView {
