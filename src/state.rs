@@ -1,7 +1,7 @@
 //! App-wide reactive state, provided once by `App` and read by any component.
 
 use crate::adapters::storage::{self, StorageProblem};
-use crate::i18n::{strings, Lang, Strings};
+use crate::i18n::{strings, worker_strings, Lang, Strings, WorkerStrings};
 use leptos::prelude::*;
 use yizhan_core::prefs::Prefs;
 
@@ -157,6 +157,21 @@ pub fn tr(
 ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let prefs = use_app_state().prefs;
     move || field(strings(prefs.with(|p| p.lang)))
+}
+
+/// `use_strings` for the pages the stations app does not have, whose words are in
+/// their own table (`WorkerStrings`): `let t = use_worker_strings(); t().join_submit`.
+pub fn use_worker_strings() -> impl Fn() -> &'static WorkerStrings + Copy + Send + Sync + 'static {
+    let lang = use_lang();
+    move || worker_strings(lang.get())
+}
+
+/// `tr` for the pages the stations app does not have: `worker_tr(|s| s.join_submit)`.
+pub fn worker_tr(
+    field: fn(&'static WorkerStrings) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let prefs = use_app_state().prefs;
+    move || field(worker_strings(prefs.with(|p| p.lang)))
 }
 
 /// A signal kept on the device under `key`: loaded once, saved on every change, a

@@ -1,6 +1,6 @@
 use crate::adapters::clock;
 use crate::components::QrCodeView;
-use crate::state::{tr, use_strings};
+use crate::state::{use_worker_strings, worker_tr};
 use leptos::prelude::*;
 use std::time::Duration;
 use yizhan_core::wallet::MemberCard;
@@ -11,7 +11,7 @@ use yizhan_core::wallet::MemberCard;
 /// screenshot shows neither).
 #[component]
 pub fn MemberCardView(card: MemberCard) -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     let now = RwSignal::new(clock::china_now());
     if let Ok(handle) =
         set_interval_with_handle(move || now.set(clock::china_now()), Duration::from_secs(1))
@@ -28,7 +28,7 @@ pub fn MemberCardView(card: MemberCard) -> impl IntoView {
         <article class="member-card" id="card" data-member-no=card.member_no.clone() data-verified=verified.to_string()>
             <div class="member-card-band" aria-hidden="true"></div>
             <header>
-                <span class="member-card-title">{tr(|s| s.card_heading)}</span>
+                <span class="member-card-title">{worker_tr(|s| s.card_heading)}</span>
                 <time class="member-card-clock" data-testid="card-clock">
                     {move || yizhan_core::time::clock_text(now.get())}
                 </time>
@@ -43,7 +43,7 @@ pub fn MemberCardView(card: MemberCard) -> impl IntoView {
                 <p class="member-card-valid">{move || crate::i18n::fill(t().card_valid_until, &[("date", &s.valid_until)])}</p>
             })}
             <QrCodeView text=qr label=card.member_no.clone() />
-            <p class="member-card-hint">{tr(|s| s.card_live_hint)}</p>
+            <p class="member-card-hint">{worker_tr(|s| s.card_live_hint)}</p>
         </article>
     }
 }

@@ -1,6 +1,6 @@
 use crate::i18n::Words;
 use crate::news::News;
-use crate::state::{tr, use_strings};
+use crate::state::{use_worker_strings, worker_tr};
 use leptos::prelude::*;
 use yizhan_core::outcome::{Answer, Tab};
 
@@ -30,7 +30,7 @@ pub fn provide_news_box(news: News) {
 }
 
 fn news_box(news: News) -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     let shown = RwSignal::new(Vec::<Answer>::new());
     Effect::new(move |_| {
         news.answers.track();
@@ -42,7 +42,7 @@ fn news_box(news: News) -> impl IntoView {
     view! {
         <Show when=move || shown.with(|s| !s.is_empty())>
             <section class="notice notice-ok news" role="status" aria-labelledby="news-heading" data-testid="news">
-                <h2 id="news-heading">{tr(|s| s.news_heading)}</h2>
+                <h2 id="news-heading">{worker_tr(|s| s.news_heading)}</h2>
                 <ul>
                     {move || shown.get().into_iter().map(|a| {
                         let href = match a.tab { Tab::Coupons => "/coupons#my-coupons", Tab::Join => "/join#my-requests" };
@@ -60,7 +60,7 @@ fn news_box(news: News) -> impl IntoView {
 }
 
 /// The word for a request kind: `kind_words("card", t)`.
-pub fn kind_words(kind: &str, t: &'static crate::i18n::Strings) -> &'static str {
+pub fn kind_words(kind: &str, t: &'static crate::i18n::WorkerStrings) -> &'static str {
     match kind {
         "transfer" => t.req_transfer,
         "card" => t.req_card,

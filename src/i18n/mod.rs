@@ -1,6 +1,8 @@
-//! Every user-visible string, one table per language. Pure: no browser, no reactivity.
+//! Every user-visible string, two tables per language (the shared [`Strings`], and
+//! [`WorkerStrings`] for the pages the stations app does not have). Pure: no browser,
+//! no reactivity.
 //!
-//! Views never hold string literals; they read a field of [`Strings`] for the current
+//! Views never hold string literals; they read a field of a table for the current
 //! [`Lang`], so a missing translation is a compile error, not a blank on screen.
 
 mod en;
@@ -25,18 +27,7 @@ pub struct Strings {
     pub nav_me: &'static str,
 
     pub stations_title: &'static str,
-    pub coupons_title: &'static str,
-    pub coupons_intro: &'static str,
-    pub join_title: &'static str,
-    pub join_intro: &'static str,
     pub me_title: &'static str,
-    pub me_intro: &'static str,
-
-    pub language_heading: &'static str,
-    pub language_zh: &'static str,
-    pub language_en: &'static str,
-    pub about_heading: &'static str,
-    pub about_text: &'static str,
 
     pub not_found_title: &'static str,
     pub not_found_text: &'static str,
@@ -183,12 +174,69 @@ pub struct Strings {
     pub report_saved_local: &'static str,
     pub report_pick: &'static str,
 
-    pub kind_all: &'static str,
     pub kind_fitness: &'static str,
     pub kind_counselling: &'static str,
     pub kind_health_check: &'static str,
     pub kind_medical: &'static str,
     pub kind_goods: &'static str,
+    pub claim_needs_card: &'static str,
+    pub claim_not_yet: &'static str,
+    pub claim_ended: &'static str,
+    pub claim_sold_out: &'static str,
+    pub claim_limit_month: &'static str,
+    pub claim_limit_campaign: &'static str,
+    pub show_card: &'static str,
+    pub coupon_unused: &'static str,
+    pub coupon_used: &'static str,
+    pub coupon_expired: &'static str,
+    pub coupon_waiting: &'static str,
+    pub coupon_refused: &'static str,
+    pub news_dot: &'static str,
+
+    pub app_updated: &'static str,
+    pub dismiss: &'static str,
+    pub kiosk_banner: &'static str,
+    pub kiosk_countdown: &'static str,
+    pub kiosk_done: &'static str,
+    pub kiosk_continue: &'static str,
+    pub send_to_phone: &'static str,
+    pub send_to_phone_hint: &'static str,
+    pub read_aloud: &'static str,
+    pub occ_courier: &'static str,
+    pub occ_rider: &'static str,
+    pub occ_sanitation: &'static str,
+    pub occ_taxi: &'static str,
+    pub occ_ride_hailing: &'static str,
+    pub occ_truck: &'static str,
+    pub occ_police: &'static str,
+    pub occ_other: &'static str,
+    pub err_required: &'static str,
+    pub err_phone: &'static str,
+    pub err_id_shape: &'static str,
+    pub err_id_check: &'static str,
+    pub err_id_birth: &'static str,
+    pub req_received: &'static str,
+    pub req_approved: &'static str,
+    pub req_needs_info: &'static str,
+    pub req_rejected: &'static str,
+}
+
+/// The words of the pages the stations app does not have (coupons, joining, "我的",
+/// the venue's check): a table of their own, so the stations app's wasm carries none
+/// of them. Its pages read the shared words through it too (`Deref`).
+pub struct WorkerStrings {
+    shared: &'static Strings,
+    pub coupons_title: &'static str,
+    pub coupons_intro: &'static str,
+    pub join_title: &'static str,
+    pub join_intro: &'static str,
+    pub me_intro: &'static str,
+    pub language_heading: &'static str,
+    pub language_zh: &'static str,
+    pub language_en: &'static str,
+    pub about_heading: &'static str,
+    pub about_text: &'static str,
+    pub kind_all: &'static str,
     pub kind_filter_label: &'static str,
     pub no_campaigns: &'static str,
     pub campaign_valid: &'static str,
@@ -197,26 +245,14 @@ pub struct Strings {
     pub campaign_claimed_campaign: &'static str,
     pub campaign_venues: &'static str,
     pub claim_button: &'static str,
-    pub claim_needs_card: &'static str,
     pub add_card_link: &'static str,
-    pub claim_not_yet: &'static str,
-    pub claim_ended: &'static str,
-    pub claim_sold_out: &'static str,
-    pub claim_limit_month: &'static str,
-    pub claim_limit_campaign: &'static str,
     pub claim_done: &'static str,
     pub medical_discount: &'static str,
     pub medical_hospitals: &'static str,
-    pub show_card: &'static str,
     pub my_coupons: &'static str,
     pub my_coupons_empty: &'static str,
-    pub coupon_unused: &'static str,
-    pub coupon_used: &'static str,
-    pub coupon_expired: &'static str,
     pub coupon_code_label: &'static str,
     pub coupon_show_hint: &'static str,
-    pub coupon_waiting: &'static str,
-    pub coupon_refused: &'static str,
     pub coupon_waiting_hint: &'static str,
     pub coupon_refused_reason: &'static str,
     pub coupon_no_reason: &'static str,
@@ -256,7 +292,6 @@ pub struct Strings {
     pub verify_marked: &'static str,
     pub verify_data_none: &'static str,
     pub news_heading: &'static str,
-    pub news_dot: &'static str,
     pub staff_confirm: &'static str,
     pub staff_yes: &'static str,
     pub staff_no: &'static str,
@@ -282,19 +317,9 @@ pub struct Strings {
     pub data_delete_confirm: &'static str,
     pub data_deleted: &'static str,
     pub data_delete_failed: &'static str,
-
-    pub app_updated: &'static str,
-    pub dismiss: &'static str,
-    pub kiosk_banner: &'static str,
-    pub kiosk_countdown: &'static str,
-    pub kiosk_done: &'static str,
-    pub kiosk_continue: &'static str,
-    pub send_to_phone: &'static str,
-    pub send_to_phone_hint: &'static str,
     pub large_heading: &'static str,
     pub large_on: &'static str,
     pub large_off: &'static str,
-    pub read_aloud: &'static str,
     pub join_kind_join: &'static str,
     pub join_kind_transfer: &'static str,
     pub join_kind_label: &'static str,
@@ -309,19 +334,6 @@ pub struct Strings {
     pub join_union_suggested: &'static str,
     pub join_from_union: &'static str,
     pub join_no_unions: &'static str,
-    pub occ_courier: &'static str,
-    pub occ_rider: &'static str,
-    pub occ_sanitation: &'static str,
-    pub occ_taxi: &'static str,
-    pub occ_ride_hailing: &'static str,
-    pub occ_truck: &'static str,
-    pub occ_police: &'static str,
-    pub occ_other: &'static str,
-    pub err_required: &'static str,
-    pub err_phone: &'static str,
-    pub err_id_shape: &'static str,
-    pub err_id_check: &'static str,
-    pub err_id_birth: &'static str,
     pub err_consent: &'static str,
     pub consent_heading: &'static str,
     pub consent_text: &'static str,
@@ -338,16 +350,19 @@ pub struct Strings {
     pub req_sent: &'static str,
     pub req_pending: &'static str,
     pub req_local: &'static str,
-    pub req_received: &'static str,
-    pub req_approved: &'static str,
-    pub req_needs_info: &'static str,
-    pub req_rejected: &'static str,
     pub req_member_no: &'static str,
     pub req_show_qr: &'static str,
     pub req_hide_qr: &'static str,
     pub req_save_file: &'static str,
     pub req_delete: &'static str,
     pub req_delete_confirm: &'static str,
+}
+
+impl std::ops::Deref for WorkerStrings {
+    type Target = Strings;
+    fn deref(&self) -> &Strings {
+        self.shared
+    }
 }
 
 /// Fills `{name}` placeholders: `fill("{n} 米", &[("n", "300")]) == "300 米"`.
@@ -364,6 +379,14 @@ pub fn strings(lang: Lang) -> &'static Strings {
     match lang {
         Lang::Zh => &zh::STRINGS,
         Lang::En => &en::STRINGS,
+    }
+}
+
+/// The worker's pages' table for `lang`: `worker_strings(Lang::En).join_submit == "Send request"`.
+pub fn worker_strings(lang: Lang) -> &'static WorkerStrings {
+    match lang {
+        Lang::Zh => &zh::WORKER_STRINGS,
+        Lang::En => &en::WORKER_STRINGS,
     }
 }
 
@@ -400,6 +423,15 @@ mod tests {
             assert_ne!(a, b);
         }
         assert_eq!(zh.nav_stations, "附近驿站");
+    }
+
+    #[test]
+    fn the_worker_pages_table_reads_the_shared_words_too() {
+        let en = worker_strings(Lang::En);
+        assert_eq!(en.join_submit, "Send request");
+        assert_eq!(en.nav_me, strings(Lang::En).nav_me);
+        assert_eq!(worker_strings(Lang::Zh).lang, Lang::Zh);
+        assert_ne!(worker_strings(Lang::Zh).join_submit, en.join_submit);
     }
 
     #[test]

@@ -4,14 +4,14 @@
 use crate::adapters::clock;
 use crate::components::QrCodeView;
 use crate::i18n::{fill, Words};
-use crate::state::{tr, use_strings};
+use crate::state::{use_worker_strings, worker_tr};
 use crate::wallet_store::use_wallet;
 use leptos::prelude::*;
 use yizhan_core::wallet::CouponState;
 
 #[component]
 pub fn CouponPage(id: String) -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     let wallet = use_wallet();
     let id = StoredValue::new(id);
     let coupon = move || {
@@ -22,7 +22,7 @@ pub fn CouponPage(id: String) -> impl IntoView {
     crate::components::use_title(move || coupon().map(|c| c.title).unwrap_or_default());
     view! {
         <section class="page coupon-page">
-            <a href="/coupons" class="back-link">{tr(|s| s.back_to_coupons)}</a>
+            <a href="/coupons" class="back-link">{worker_tr(|s| s.back_to_coupons)}</a>
             {move || match coupon() {
                 None => view! { <p class="notice notice-info" role="status">{t().coupon_not_found}</p> }.into_any(),
                 Some(c) => {

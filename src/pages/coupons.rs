@@ -4,7 +4,7 @@ use crate::adapters::clock;
 use crate::feed_sync::use_feed;
 use crate::i18n::{fill, Words};
 use crate::outbox::use_outbox;
-use crate::state::{tr, use_strings};
+use crate::state::{use_worker_strings, worker_tr};
 use crate::wallet_store::{use_wallet, ClaimError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -14,7 +14,7 @@ use yizhan_core::wallet::{ClaimRefusal, CouponState};
 
 #[component]
 pub fn CouponsPage() -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     let feed = use_feed();
     let kind = RwSignal::new(None::<CampaignKind>);
     let campaigns = move || feed.data.with(|d| d.campaigns.campaigns.clone());
@@ -48,9 +48,9 @@ pub fn CouponsPage() -> impl IntoView {
     crate::news::use_news().follow_tab(yizhan_core::outcome::Tab::Coupons);
     view! {
         <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{tr(|s| s.coupons_title)}</h1>
-            <p class="lead">{tr(|s| s.coupons_intro)}</p>
-            <div class="chips" role="group" aria-label=tr(|s| s.kind_filter_label)>
+            <h1 id="page-title">{worker_tr(|s| s.coupons_title)}</h1>
+            <p class="lead">{worker_tr(|s| s.coupons_intro)}</p>
+            <div class="chips" role="group" aria-label=worker_tr(|s| s.kind_filter_label)>
                 {kind_chip(None)}
                 {move || kinds_present().into_iter().map(|k| kind_chip(Some(k))).collect_view()}
             </div>
@@ -69,7 +69,7 @@ pub fn CouponsPage() -> impl IntoView {
 
 #[component]
 fn CampaignCard(campaign: Campaign) -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     let outbox = use_outbox();
     let wallet = use_wallet();
     let message = RwSignal::new(None::<(&'static str, String)>);
@@ -136,7 +136,7 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
                     {campaign.discount_percent.map(|p| view! {
                         <p class="discount">{move || fill(t().medical_discount, &[("p", &yizhan_core::text::decimal(p, 2))])}</p>
                     })}
-                    <a href="/me#card" class="button primary" data-action="show-card">{tr(|s| s.show_card)}</a>
+                    <a href="/me#card" class="button primary" data-action="show-card">{worker_tr(|s| s.show_card)}</a>
                 }.into_any()
             } else {
                 view! {
@@ -149,11 +149,11 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
                     })}
                     <button type="button" class="primary big" data-action="claim"
                         disabled=move || refusal().is_some() || busy.get()
-                        on:click=claim>{tr(|s| s.claim_button)}</button>
+                        on:click=claim>{worker_tr(|s| s.claim_button)}</button>
                     {move || refusal().map(|r| view! {
                         <p class="reason" data-testid="claim-reason">{r.words(t())}
                             {(r == ClaimRefusal::NeedsCard).then(|| view! {
-                                " " <a href="/me#card-form" data-action="add-card">{tr(|s| s.add_card_link)}</a>
+                                " " <a href="/me#card-form" data-action="add-card">{worker_tr(|s| s.add_card_link)}</a>
                             })}
                         </p>
                     })}
@@ -168,7 +168,7 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
 /// The member's coupons, newest first.
 #[component]
 fn MyCoupons() -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     let wallet = use_wallet();
     let coupons = move || {
         let mut list = wallet.wallet.with(|w| w.coupons.clone());
@@ -177,7 +177,7 @@ fn MyCoupons() -> impl IntoView {
     };
     view! {
         <section aria-labelledby="my-coupons">
-            <h2 id="my-coupons">{tr(|s| s.my_coupons)}</h2>
+            <h2 id="my-coupons">{worker_tr(|s| s.my_coupons)}</h2>
             {move || coupons().is_empty().then(|| view! { <p class="empty">{t().my_coupons_empty}</p> })}
             <ul class="my-coupons">
                 {move || coupons().into_iter().map(|c| {

@@ -3,9 +3,9 @@
 use crate::adapters::{clock, storage};
 use crate::components::QrCodeView;
 use crate::feed_sync::use_feed;
-use crate::i18n::{fill, Occupation, Strings, Words};
+use crate::i18n::{fill, Occupation, Words, WorkerStrings};
 use crate::outbox::use_outbox;
-use crate::state::{stored_signal, tr, use_strings};
+use crate::state::{stored_signal, use_worker_strings, worker_tr};
 use leptos::prelude::*;
 use std::collections::HashSet;
 use yizhan_core::join::{Field, FieldError, JoinForm, RequestKind, OCCUPATIONS};
@@ -16,7 +16,7 @@ use yizhan_core::vocab::RequestState;
 
 #[component]
 pub fn JoinPage() -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     let feed = use_feed();
     // The draft is kept as the user types (the rules are checked only on leaving a field).
     let form = stored_signal::<JoinForm>(JoinForm::DRAFT_KEY);
@@ -103,7 +103,7 @@ pub fn JoinPage() -> impl IntoView {
     // A text input bound to one field of the form.
     let input = move |field: Field,
                       name: &'static str,
-                      label: fn(&Strings) -> &'static str,
+                      label: fn(&WorkerStrings) -> &'static str,
                       attrs: (&'static str, &'static str, &'static str)| {
         let (kind, autocomplete, inputmode) = attrs;
         // On a shared kiosk the browser must not remember (and offer the next person)
@@ -144,11 +144,11 @@ pub fn JoinPage() -> impl IntoView {
     crate::news::use_news().follow_tab(yizhan_core::outcome::Tab::Join);
     view! {
         <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{tr(|s| s.join_title)}</h1>
-            <p class="lead">{tr(|s| s.join_intro)}</p>
+            <h1 id="page-title">{worker_tr(|s| s.join_title)}</h1>
+            <p class="lead">{worker_tr(|s| s.join_intro)}</p>
             <form class="card join-form" novalidate on:submit=submit>
                 <fieldset class="kind">
-                    <legend>{tr(|s| s.join_kind_label)}</legend>
+                    <legend>{worker_tr(|s| s.join_kind_label)}</legend>
                     <div class="choices">
                         {[(RequestKind::Join, "join"), (RequestKind::Transfer, "transfer")].into_iter().map(|(k, v)| view! {
                             <label class="radio choice-radio">
@@ -163,14 +163,14 @@ pub fn JoinPage() -> impl IntoView {
                 {input(Field::Phone, "phone", |t| t.join_phone, ("tel", "tel", "numeric"))}
                 {input(Field::IdNumber, "id_number", |t| t.join_id_number, ("text", "off", "text"))}
                 <label class="field">
-                    <span>{tr(|s| s.join_occupation)}</span>
+                    <span>{worker_tr(|s| s.join_occupation)}</span>
                     <select name="occupation" aria-invalid=move || error_of(Field::Occupation).is_some().to_string()
                         aria-describedby="occupation-error"
                         on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.occupation = v); check(Field::Occupation); }>
                         // Selection as a property on every option, the empty one included:
                         // a `selected` attribute does not move a choice the user made, so
                         // the screen kept the last request's choice after a reset.
-                        <option value="" prop:selected=move || form.with(|f| f.occupation.is_empty())>{tr(|s| s.join_occupation_pick)}</option>
+                        <option value="" prop:selected=move || form.with(|f| f.occupation.is_empty())>{worker_tr(|s| s.join_occupation_pick)}</option>
                         {OCCUPATIONS.into_iter().map(|o| view! {
                             <option value=o prop:selected=move || form.with(|f| f.occupation == o)>{move || Occupation(o).words(t())}</option>
                         }).collect_view()}
@@ -179,11 +179,11 @@ pub fn JoinPage() -> impl IntoView {
                 </label>
                 {input(Field::Employer, "employer", |t| t.join_employer, ("text", "organization", "text"))}
                 <label class="field">
-                    <span>{tr(|s| s.join_union)}</span>
+                    <span>{worker_tr(|s| s.join_union)}</span>
                     <select name="union" aria-invalid=move || error_of(Field::Union).is_some().to_string()
                         aria-describedby="union-error"
                         on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.union_id = v); check(Field::Union); }>
-                        <option value="" prop:selected=move || form.with(|f| f.union_id.is_empty())>{tr(|s| s.join_union_pick)}</option>
+                        <option value="" prop:selected=move || form.with(|f| f.union_id.is_empty())>{worker_tr(|s| s.join_union_pick)}</option>
                         {move || unions().into_iter().map(|(u, suggested)| {
                             let id = u.id.clone();
                             let label = if suggested { format!("{} · {}", u.name, t().join_union_suggested) } else { u.name.clone() };
@@ -197,17 +197,17 @@ pub fn JoinPage() -> impl IntoView {
                     {input(Field::FromUnion, "from_union", |t| t.join_from_union, ("text", "off", "text"))}
                 </Show>
                 <section class="consent" aria-labelledby="consent-heading">
-                    <h2 id="consent-heading">{tr(|s| s.consent_heading)}</h2>
-                    <p>{tr(|s| s.consent_text)}</p>
+                    <h2 id="consent-heading">{worker_tr(|s| s.consent_heading)}</h2>
+                    <p>{worker_tr(|s| s.consent_text)}</p>
                     <label class="radio">
                         <input type="checkbox" name="consent" prop:checked=move || consent.get()
                             aria-invalid=move || consent_error.get().to_string() aria-describedby="consent-error"
                             on:change=move |ev| { consent.set(event_target_checked(&ev)); consent_error.set(false); } />
-                        <span>{tr(|s| s.consent_check)}</span>
+                        <span>{worker_tr(|s| s.consent_check)}</span>
                     </label>
                     <span id="consent-error" class="field-error">{move || consent_error.get().then(|| t().err_consent)}</span>
                 </section>
-                <button type="submit" class="primary big">{tr(|s| s.join_submit)}</button>
+                <button type="submit" class="primary big">{worker_tr(|s| s.join_submit)}</button>
                 {move || saved.get().then(|| view! { <p class="notice notice-ok" role="status">{t().join_saved}</p> })}
                 {move || submit_failed.get().map(|p| view! {
                     <p class="notice notice-warn" role="alert" data-testid="submit-failed">{crate::components::storage_problem_text(t(), p)}</p>
@@ -222,7 +222,7 @@ pub fn JoinPage() -> impl IntoView {
 /// union's answer. Follows the outbox: a request sent in the background changes here.
 #[component]
 fn MyRequests() -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     let outbox = use_outbox();
     let list = move || {
         outbox.items.with(|items| {
@@ -236,7 +236,7 @@ fn MyRequests() -> impl IntoView {
     };
     view! {
         <section aria-labelledby="my-requests">
-            <h2 id="my-requests">{tr(|s| s.my_requests)}</h2>
+            <h2 id="my-requests">{worker_tr(|s| s.my_requests)}</h2>
             {move || list().is_empty().then(|| view! { <p class="empty">{t().my_requests_empty}</p> })}
             <ul class="requests">
                 {move || list().into_iter().map(|item| view! { <RequestRow item=item /> }).collect_view()}
@@ -247,7 +247,7 @@ fn MyRequests() -> impl IntoView {
 
 #[component]
 fn RequestRow(item: OutboxItem) -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     let feed = use_feed();
     let outbox = use_outbox();
     let show_qr = RwSignal::new(false);
@@ -322,7 +322,7 @@ fn RequestRow(item: OutboxItem) -> impl IntoView {
                 </button>
                 {can_save_file.then(|| view! {
                     <button type="button" data-action="save-file" on:click=move |_| crate::adapters::download::offer("yizhan-request.json", &file_body)>
-                        {tr(|s| s.req_save_file)}
+                        {worker_tr(|s| s.req_save_file)}
                     </button>
                 })}
                 <button type="button" data-action="delete-request" on:click=move |_| {

@@ -7,7 +7,7 @@ use crate::feed_sync::use_feed;
 use crate::i18n::Words;
 use crate::i18n::{fill, Lang};
 use crate::outbox::use_outbox;
-use crate::state::{tr, use_app_state, use_lang, use_strings};
+use crate::state::{use_app_state, use_lang, use_worker_strings, worker_tr};
 use crate::wallet_store::use_wallet;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -20,21 +20,21 @@ use yizhan_core::wallet::{CardError, MemberCard, Wallet};
 /// The `/me` tab.
 #[component]
 pub fn MePage() -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     crate::components::use_title(move || t().me_title.to_string());
     view! {
         <section class="page" aria-labelledby="page-title">
-            <h1 id="page-title">{tr(|s| s.me_title)}</h1>
-            <p class="lead">{tr(|s| s.me_intro)}</p>
+            <h1 id="page-title">{worker_tr(|s| s.me_title)}</h1>
+            <p class="lead">{worker_tr(|s| s.me_intro)}</p>
             <CardSection />
             <MyData />
             <LanguageSwitch />
             <LargeSwitch />
             <section class="card" aria-labelledby="about-heading">
-                <h2 id="about-heading">{tr(|s| s.about_heading)}</h2>
-                <p>{tr(|s| s.about_text)}</p>
+                <h2 id="about-heading">{worker_tr(|s| s.about_heading)}</h2>
+                <p>{worker_tr(|s| s.about_text)}</p>
                 // The venue's check is its own app (verify.html): a page load, not a route.
-                <p><a href="/verify" rel="external" data-action="open-verify">{tr(|s| s.verify_link)}</a></p>
+                <p><a href="/verify" rel="external" data-action="open-verify">{worker_tr(|s| s.verify_link)}</a></p>
                 <p class="muted" data-testid="about-feed">{move || {
                     use_feed().data.with(|d| d.manifest.as_ref().and_then(|m| m.publisher.as_ref()).map(|p| fill(t().feed_publisher, &[("name", &p.name)])))
                 }}</p>
@@ -46,19 +46,19 @@ pub fn MePage() -> impl IntoView {
 /// The card when there is one (with edit and delete), the form otherwise.
 #[component]
 fn CardSection() -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     let wallet = use_wallet();
     let editing = RwSignal::new(false);
     let confirm_delete = RwSignal::new(false);
     let card = move || wallet.wallet.with(|w| w.card.clone());
     view! {
         <section class="card-section" aria-labelledby="card-heading">
-            <h2 id="card-heading">{tr(|s| s.card_heading)}</h2>
+            <h2 id="card-heading">{worker_tr(|s| s.card_heading)}</h2>
             {move || match card() {
                 Some(c) if !editing.get() => view! {
                     <MemberCardView card=c.clone() />
                     <div class="choices">
-                        <button type="button" data-action="edit-card" on:click=move |_| editing.set(true)>{tr(|s| s.card_edit)}</button>
+                        <button type="button" data-action="edit-card" on:click=move |_| editing.set(true)>{worker_tr(|s| s.card_edit)}</button>
                         <button type="button" data-action="delete-card" on:click=move |_| {
                             if confirm_delete.get_untracked() {
                                 confirm_delete.set(false);
@@ -67,7 +67,7 @@ fn CardSection() -> impl IntoView {
                             } else {
                                 confirm_delete.set(true);
                             }
-                        }>{tr(|s| s.card_delete)}</button>
+                        }>{worker_tr(|s| s.card_delete)}</button>
                     </div>
                     {move || confirm_delete.get().then(|| view! { <p class="notice notice-warn" role="alert">{t().card_delete_confirm}</p> })}
                     {c.verified(&crate::trust::publisher_keys()).is_none().then(move || view! { <CardRequestForm card=c /> })}
@@ -80,7 +80,7 @@ fn CardSection() -> impl IntoView {
 
 #[component]
 fn CardForm(existing: Option<MemberCard>, editing: RwSignal<bool>) -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     let wallet = use_wallet();
     let feed = use_feed();
     let errors = RwSignal::new(Vec::<CardError>::new());
@@ -114,30 +114,30 @@ fn CardForm(existing: Option<MemberCard>, editing: RwSignal<bool>) -> impl IntoV
     let has = move |e: CardError| errors.with(|es| es.contains(&e));
     view! {
         <form class="card" id="card-form" on:submit=submit novalidate>
-            <p class="muted">{tr(|s| s.card_add_intro)}</p>
+            <p class="muted">{worker_tr(|s| s.card_add_intro)}</p>
             <label class="field">
-                <span>{tr(|s| s.card_name)}</span>
+                <span>{worker_tr(|s| s.card_name)}</span>
                 <input name="name" autocomplete="name" node_ref=name value=name0
                     aria-invalid=move || has(CardError::NameMissing).to_string() aria-describedby="card-name-error" />
                 <span id="card-name-error" class="field-error">{move || has(CardError::NameMissing).then(|| t().card_error_name)}</span>
             </label>
             <label class="field">
-                <span>{tr(|s| s.card_member_no)}</span>
+                <span>{worker_tr(|s| s.card_member_no)}</span>
                 <input name="member_no" inputmode="numeric" autocomplete="off" node_ref=member_no value=no0
                     aria-invalid=move || has(CardError::MemberNoInvalid).to_string() aria-describedby="card-no-error" />
                 <span id="card-no-error" class="field-error">{move || has(CardError::MemberNoInvalid).then(|| t().card_error_member_no)}</span>
             </label>
             <label class="field">
-                <span>{tr(|s| s.card_union)}</span>
+                <span>{worker_tr(|s| s.card_union)}</span>
                 <select name="union" node_ref=union>
-                    <option value="">{tr(|s| s.card_union_none)}</option>
+                    <option value="">{worker_tr(|s| s.card_union_none)}</option>
                     {move || unions().into_iter().map(|u| {
                         let selected = u.id == union0;
                         view! { <option value=u.id.clone() selected=selected>{u.name.clone()}</option> }
                     }).collect_view()}
                 </select>
             </label>
-            <button type="submit" class="primary big">{tr(|s| s.card_save)}</button>
+            <button type="submit" class="primary big">{worker_tr(|s| s.card_save)}</button>
         </form>
     }
 }
@@ -146,7 +146,7 @@ fn CardForm(existing: Option<MemberCard>, editing: RwSignal<bool>) -> impl IntoV
 /// name and number, the union, and the ID number the union checks them against.
 #[component]
 fn CardRequestForm(card: MemberCard) -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     let feed = use_feed();
     let outbox = use_outbox();
     let unions = move || feed.data.with(|d| d.unions.unions.clone());
@@ -193,13 +193,13 @@ fn CardRequestForm(card: MemberCard) -> impl IntoView {
             <p class="notice notice-info" role="status" data-testid="card-request-sent">{t().card_request_sent}</p>
         }>
             <form class="card" id="card-request" on:submit=submit novalidate>
-                <h3>{tr(|s| s.card_request_heading)}</h3>
-                <p class="muted">{tr(|s| s.card_request_intro)}</p>
+                <h3>{worker_tr(|s| s.card_request_heading)}</h3>
+                <p class="muted">{worker_tr(|s| s.card_request_intro)}</p>
                 <label class="field">
-                    <span>{tr(|s| s.card_union)}</span>
+                    <span>{worker_tr(|s| s.card_union)}</span>
                     <select name="union" on:change=move |ev| { union.set(event_target_value(&ev)); union_error.set(false); }
                         aria-invalid=move || union_error.get().to_string() aria-describedby="card-request-union-error">
-                        <option value="" prop:selected=move || union.with(String::is_empty)>{tr(|s| s.card_union_none)}</option>
+                        <option value="" prop:selected=move || union.with(String::is_empty)>{worker_tr(|s| s.card_union_none)}</option>
                         {move || unions().into_iter().map(|u| {
                             let id = u.id.clone();
                             view! { <option value=u.id.clone() prop:selected=move || union.with(|v| *v == id)>{u.name.clone()}</option> }
@@ -208,13 +208,13 @@ fn CardRequestForm(card: MemberCard) -> impl IntoView {
                     <span id="card-request-union-error" class="field-error">{move || union_error.get().then(|| t().card_request_need_union)}</span>
                 </label>
                 <label class="field">
-                    <span>{tr(|s| s.join_id_number)}</span>
+                    <span>{worker_tr(|s| s.join_id_number)}</span>
                     <input name="id_number" autocomplete="off" prop:value=move || id_number.get()
                         on:input=move |ev| id_number.set(event_target_value(&ev))
                         aria-invalid=move || id_error.get().is_some().to_string() aria-describedby="card-request-id-error" />
                     <span id="card-request-id-error" class="field-error">{move || id_error.get().map(|e| e.words(t()))}</span>
                 </label>
-                <button type="submit" class="primary big" data-action="request-card">{tr(|s| s.card_request_send)}</button>
+                <button type="submit" class="primary big" data-action="request-card">{worker_tr(|s| s.card_request_send)}</button>
                 {move || failed.get().map(|p| view! { <p class="notice notice-warn" role="alert">{crate::components::storage_problem_text(t(), p)}</p> })}
             </form>
         </Show>
@@ -232,7 +232,7 @@ struct DataExport<'a> {
 
 #[component]
 fn MyData() -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     let wallet = use_wallet();
     let state = use_app_state();
     let confirm = RwSignal::new(false);
@@ -289,14 +289,14 @@ fn MyData() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="data-heading">
-            <h2 id="data-heading">{tr(|s| s.data_heading)}</h2>
+            <h2 id="data-heading">{worker_tr(|s| s.data_heading)}</h2>
             <p data-testid="data-summary">{summary}</p>
             <div class="choices">
                 // No file is ever written on a shared kiosk.
                 {(!state.is_kiosk()).then(|| view! {
-                    <button type="button" data-action="export" on:click=export>{tr(|s| s.data_export)}</button>
+                    <button type="button" data-action="export" on:click=export>{worker_tr(|s| s.data_export)}</button>
                 })}
-                <button type="button" data-action="delete-all" on:click=delete_all>{tr(|s| s.data_delete_all)}</button>
+                <button type="button" data-action="delete-all" on:click=delete_all>{worker_tr(|s| s.data_delete_all)}</button>
             </div>
             {move || confirm.get().then(|| view! { <p class="notice notice-warn" role="alert">{t().data_delete_confirm}</p> })}
             {move || (done.get() && !failed.get()).then(|| view! { <p class="notice notice-ok" role="status">{t().data_deleted}</p> })}
@@ -321,10 +321,10 @@ fn LanguageSwitch() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="lang-heading">
-            <h2 id="lang-heading">{tr(|s| s.language_heading)}</h2>
+            <h2 id="lang-heading">{worker_tr(|s| s.language_heading)}</h2>
             <div class="choices" role="group" aria-labelledby="lang-heading" data-testid="language-switch">
-                {button(Lang::Zh, crate::i18n::strings(Lang::Zh).language_zh)}
-                {button(Lang::En, crate::i18n::strings(Lang::En).language_en)}
+                {button(Lang::Zh, crate::i18n::worker_strings(Lang::Zh).language_zh)}
+                {button(Lang::En, crate::i18n::worker_strings(Lang::En).language_en)}
             </div>
         </section>
     }
@@ -338,10 +338,10 @@ fn LargeSwitch() -> impl IntoView {
     let set = move |on: bool| state.update_prefs(|p| std::mem::replace(&mut p.large, on) != on);
     view! {
         <section class="card" aria-labelledby="large-heading">
-            <h2 id="large-heading">{tr(|s| s.large_heading)}</h2>
+            <h2 id="large-heading">{worker_tr(|s| s.large_heading)}</h2>
             <div class="choices" role="group" aria-labelledby="large-heading">
-                <button type="button" class="choice" data-action="large-off" aria-pressed=move || (!large()).to_string() on:click=move |_| set(false)>{tr(|s| s.large_off)}</button>
-                <button type="button" class="choice" data-action="large-on" aria-pressed=move || large().to_string() on:click=move |_| set(true)>{tr(|s| s.large_on)}</button>
+                <button type="button" class="choice" data-action="large-off" aria-pressed=move || (!large()).to_string() on:click=move |_| set(false)>{worker_tr(|s| s.large_off)}</button>
+                <button type="button" class="choice" data-action="large-on" aria-pressed=move || large().to_string() on:click=move |_| set(true)>{worker_tr(|s| s.large_on)}</button>
             </div>
         </section>
     }

@@ -5,9 +5,9 @@
 
 use crate::adapters::{camera, clock, storage};
 use crate::feed_sync::use_feed;
-use crate::i18n::{fill, Strings};
+use crate::i18n::{fill, WorkerStrings};
 use crate::outbox::use_outbox;
-use crate::state::{tr, use_strings};
+use crate::state::{use_worker_strings, worker_tr};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use yizhan_core::request::{Redemption, Request};
@@ -16,7 +16,7 @@ use yizhan_core::venue::{check, VenueLog, Verdict};
 
 #[component]
 pub fn VerifyPage() -> impl IntoView {
-    let t = use_strings();
+    let t = use_worker_strings();
     let feed = use_feed();
     let outbox = use_outbox();
     let log = RwSignal::new(load_log());
@@ -150,15 +150,15 @@ pub fn VerifyPage() -> impl IntoView {
     crate::components::use_title(move || t().verify_title.to_string());
     view! {
         <section class="page verify-page" aria-labelledby="page-title">
-            <h1 id="page-title">{tr(|s| s.verify_title)}</h1>
-            <p class="lead">{tr(|s| s.verify_intro)}</p>
+            <h1 id="page-title">{worker_tr(|s| s.verify_title)}</h1>
+            <p class="lead">{worker_tr(|s| s.verify_intro)}</p>
             {move || (!has_coupon_data()).then(|| view! {
                 <p class="notice notice-info" role="status" data-testid="verify-no-data">{t().verify_data_none}</p>
             })}
             <label class="field">
-                <span>{tr(|s| s.verify_venue)}</span>
+                <span>{worker_tr(|s| s.verify_venue)}</span>
                 <select name="venue" data-testid="venue" on:change=move |ev| set_venue(event_target_value(&ev))>
-                    <option value="" prop:selected=move || log.with(|l| l.venue.is_none())>{tr(|s| s.verify_venue_none)}</option>
+                    <option value="" prop:selected=move || log.with(|l| l.venue.is_none())>{worker_tr(|s| s.verify_venue_none)}</option>
                     {move || venues().into_iter().map(|name| {
                         let (value, same) = (name.clone(), name.clone());
                         view! { <option value=value prop:selected=move || log.with(|l| l.venue.as_deref() == Some(&same))>{name}</option> }
@@ -182,11 +182,11 @@ pub fn VerifyPage() -> impl IntoView {
             </div>
             <form class="verify-form" on:submit=submit>
                 <label class="field">
-                    <span>{tr(|s| s.coupon_code_label)}</span>
+                    <span>{worker_tr(|s| s.coupon_code_label)}</span>
                     <input name="code" autocomplete="off" autocapitalize="characters" spellcheck="false"
                         prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) />
                 </label>
-                <button type="submit" class="big" data-action="check">{tr(|s| s.verify_check)}</button>
+                <button type="submit" class="big" data-action="check">{worker_tr(|s| s.verify_check)}</button>
             </form>
             <div aria-live="polite" class="verdict-box" node_ref=verdict_box>
                 {move || verdict.get().map(|v| verdict_view(v, t(), marked.get()))}
@@ -220,7 +220,7 @@ fn load_log() -> VenueLog {
 }
 
 /// The verdict, large: a word (valid / not valid) and the one reason or detail.
-fn verdict_view(v: Verdict, t: &'static Strings, marked: bool) -> impl IntoView {
+fn verdict_view(v: Verdict, t: &'static WorkerStrings, marked: bool) -> impl IntoView {
     let ok = v.is_valid();
     let (headline, detail) = match &v {
         Verdict::CouponValid {
