@@ -5,7 +5,8 @@
 //! `wallet_store`), `components` and `pages` are the UI. This file holds the three root
 //! components, each its own wasm: the worker's `App`; `StationsApp`, the stations
 //! alone for a quick first visit; the venue's `VenueApp`, so the venue's check is
-//! not in every worker's download. Also their shared shell, the page each draws for a route, and `mount`.
+//! not in every worker's download. Also their shared shell, the page each draws for
+//! a route, and `mount`.
 
 pub mod adapters;
 pub mod components;
@@ -120,8 +121,10 @@ fn redirect_home() -> AnyView {
 /// that page, handing over what this app held in memory (`handoff`). (The router has
 /// already written the address into the history: this replaces that entry.)
 fn load_from_server() -> AnyView {
-    let address = router::use_router().address_untracked();
-    let target = format!("{}{}{}", address.path, address.search, address.hash);
+    // As the browser has it (the router's path is decoded).
+    let target = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
     handoff::load_from_server(&target, feed_sync::use_feed().user.get_untracked());
     ().into_any()
 }
