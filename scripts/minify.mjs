@@ -1,6 +1,7 @@
-// Trunk post-build step (release builds): minifies the build's JavaScript and CSS
-// (wasm-bindgen's glue, the loader, the style sheet) with esbuild, then writes the new
-// Subresource Integrity hashes into the pages that name those files. The file names
+// Trunk post-build step (release builds): shortens the names the wasm and its glue
+// share (wasm-names.mjs), minifies the build's JavaScript and CSS (wasm-bindgen's glue,
+// the loader, the style sheet) with esbuild, then writes the new Subresource Integrity
+// hashes into the pages that name those files. The file names
 // keep Trunk's hash of the unminified text: the same source always gives the same
 // minified text (esbuild is pinned in package-lock.json), so a name still stands for
 // one content, as the year-long `immutable` caching needs.
@@ -9,6 +10,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { transformSync } from 'esbuild';
+import { shortenNames } from './wasm-names.mjs';
 
 if ((process.env.TRUNK_PROFILE ?? 'release') !== 'release') {
   console.log('minify: skipped in a debug build');
@@ -22,6 +24,22 @@ const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base
 const hashed = /-[0-9a-f]{16}\.(js|css)$/;
 const integrity = new Map();
 let before = 0, after = 0;
+
+// Each app's wasm (name-<hash>_bg.wasm) and its glue (name-<hash>.js), renamed together.
+for (const name of fs.readdirSync(dir).filter((n) => /-[0-9a-f]{16}_bg\.wasm$/.test(n))) {
+  const wasmFile = path.join(dir, name);
+  const glueFile = path.join(dir, name.replace(/_bg\.wasm$/, '.js'));
+  const wasm = fs.readFileSync(wasmFile);
+  const glue = fs.readFileSync(glueFile, 'utf8');
+  // wasm-bindgen named the glue's module before Trunk added the hash: `./verify_bg.js`.
+  const short = shortenNames(wasm, glue, `./${name.replace(/-[0-9a-f]{16}_bg\.wasm$/, '_bg.js')}`);
+  fs.writeFileSync(wasmFile, short.wasm);
+  fs.writeFileSync(glueFile, short.glue);
+  integrity.set(`/${name}`, [sri(wasm), sri(short.wasm)]);
+  // The page names the glue as it was; the step below minifies it and gives the hash.
+  integrity.set(`/${path.basename(glueFile)}`, [sri(Buffer.from(glue)), null]);
+  console.log(`${name}: ${short.imports} imports and ${short.exports} exports renamed`);
+}
 for (const name of fs.readdirSync(dir).filter((n) => hashed.test(n))) {
   const file = path.join(dir, name);
   const source = fs.readFileSync(file, 'utf8');
@@ -33,7 +51,8 @@ for (const name of fs.readdirSync(dir).filter((n) => hashed.test(n))) {
     // (No `target`: nothing is rewritten, only shortened.)
   });
   fs.writeFileSync(file, code);
-  integrity.set(`/${name}`, [sri(Buffer.from(source)), sri(Buffer.from(code))]);
+  const [page] = integrity.get(`/${name}`) ?? [sri(Buffer.from(source))];
+  integrity.set(`/${name}`, [page, sri(Buffer.from(code))]);
   before += Buffer.byteLength(source);
   after += Buffer.byteLength(code);
 }

@@ -3,7 +3,8 @@
 #  1. boot.py: the inline loader becomes a file (no inline script: the CSP needs no
 #     hash and can be a static header) that shows the boot frame's retry message when
 #     the wasm fails to load; the Content-Security-Policy <meta>.
-#  2. minify.mjs: the JavaScript and CSS minified (esbuild), their integrity hashes in
+#  2. minify.mjs: the names the wasm and its glue share shortened (wasm-names.mjs),
+#     the JavaScript and CSS minified (esbuild), their integrity hashes in
 #     the pages renewed.
 #  3. add-apps.py: the venue's check and the stations app, built just before
 #     (scripts/build.sh), come in as verify.html and stations.html and their files.
