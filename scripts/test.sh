@@ -21,6 +21,8 @@ step "native unit tests (every crate)"
 cargo test --workspace
 step "wasm-bindgen tests in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test browser
+step "tests of the build's own scripts (node:test)"
+node --test tests/scripts/
 step "release build (scripts/build.sh: trunk build --release, size options)"
 scripts/build.sh
 step "size budget of the first visit's critical path (SIZE_BUDGET)"
