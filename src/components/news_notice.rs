@@ -1,4 +1,4 @@
-use crate::i18n::Words;
+use crate::i18n::WorkerWords;
 use crate::news::News;
 use crate::state::{use_worker_strings, worker_tr};
 use leptos::prelude::*;

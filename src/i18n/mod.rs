@@ -9,7 +9,7 @@ mod en;
 mod words;
 mod zh;
 
-pub use words::{service_badge, Occupation, Words};
+pub use words::{service_badge, Occupation, Words, WorkerWords};
 pub use yizhan_core::lang::Lang;
 
 /// The string table of one language.
@@ -174,23 +174,6 @@ pub struct Strings {
     pub report_saved_local: &'static str,
     pub report_pick: &'static str,
 
-    pub kind_fitness: &'static str,
-    pub kind_counselling: &'static str,
-    pub kind_health_check: &'static str,
-    pub kind_medical: &'static str,
-    pub kind_goods: &'static str,
-    pub claim_needs_card: &'static str,
-    pub claim_not_yet: &'static str,
-    pub claim_ended: &'static str,
-    pub claim_sold_out: &'static str,
-    pub claim_limit_month: &'static str,
-    pub claim_limit_campaign: &'static str,
-    pub show_card: &'static str,
-    pub coupon_unused: &'static str,
-    pub coupon_used: &'static str,
-    pub coupon_expired: &'static str,
-    pub coupon_waiting: &'static str,
-    pub coupon_refused: &'static str,
     pub news_dot: &'static str,
 
     pub app_updated: &'static str,
@@ -202,23 +185,6 @@ pub struct Strings {
     pub send_to_phone: &'static str,
     pub send_to_phone_hint: &'static str,
     pub read_aloud: &'static str,
-    pub occ_courier: &'static str,
-    pub occ_rider: &'static str,
-    pub occ_sanitation: &'static str,
-    pub occ_taxi: &'static str,
-    pub occ_ride_hailing: &'static str,
-    pub occ_truck: &'static str,
-    pub occ_police: &'static str,
-    pub occ_other: &'static str,
-    pub err_required: &'static str,
-    pub err_phone: &'static str,
-    pub err_id_shape: &'static str,
-    pub err_id_check: &'static str,
-    pub err_id_birth: &'static str,
-    pub req_received: &'static str,
-    pub req_approved: &'static str,
-    pub req_needs_info: &'static str,
-    pub req_rejected: &'static str,
 }
 
 /// The words of the pages the stations app does not have (coupons, joining, "我的",
@@ -356,6 +322,41 @@ pub struct WorkerStrings {
     pub req_save_file: &'static str,
     pub req_delete: &'static str,
     pub req_delete_confirm: &'static str,
+    // The core's vocabularies as only these pages show them (`WorkerWords`).
+    pub kind_fitness: &'static str,
+    pub kind_counselling: &'static str,
+    pub kind_health_check: &'static str,
+    pub kind_medical: &'static str,
+    pub kind_goods: &'static str,
+    pub claim_needs_card: &'static str,
+    pub claim_not_yet: &'static str,
+    pub claim_ended: &'static str,
+    pub claim_sold_out: &'static str,
+    pub claim_limit_month: &'static str,
+    pub claim_limit_campaign: &'static str,
+    pub show_card: &'static str,
+    pub coupon_unused: &'static str,
+    pub coupon_used: &'static str,
+    pub coupon_expired: &'static str,
+    pub coupon_waiting: &'static str,
+    pub coupon_refused: &'static str,
+    pub occ_courier: &'static str,
+    pub occ_rider: &'static str,
+    pub occ_sanitation: &'static str,
+    pub occ_taxi: &'static str,
+    pub occ_ride_hailing: &'static str,
+    pub occ_truck: &'static str,
+    pub occ_police: &'static str,
+    pub occ_other: &'static str,
+    pub err_required: &'static str,
+    pub err_phone: &'static str,
+    pub err_id_shape: &'static str,
+    pub err_id_check: &'static str,
+    pub err_id_birth: &'static str,
+    pub req_received: &'static str,
+    pub req_approved: &'static str,
+    pub req_needs_info: &'static str,
+    pub req_rejected: &'static str,
 }
 
 impl std::ops::Deref for WorkerStrings {

@@ -2,10 +2,11 @@
 //!
 //! Every vocabulary of the core (services, entry rules, campaign kinds, request states,
 //! report problems, occupations) and every named refusal or error implements
-//! [`Words`]. The matches are exhaustive, so a new variant without words is a compile
+//! [`Words`], or [`WorkerWords`] when only the worker's other pages show it (its words
+//! then live in their table, which the stations app does not carry). The matches are exhaustive, so a new variant without words is a compile
 //! error; an unknown feed word (`Other`) is shown as it is.
 
-use super::{fill, Lang, Strings};
+use super::{fill, Lang, Strings, WorkerStrings};
 use std::borrow::Cow;
 use yizhan_core::feed::Refusal;
 use yizhan_core::join::FieldError;
@@ -15,6 +16,12 @@ use yizhan_core::wallet::{ClaimRefusal, CouponState};
 /// A value the user reads: `Service::Water.words(t) == "饮水"` in Chinese.
 pub trait Words {
     fn words(&self, t: &'static Strings) -> Cow<'static, str>;
+}
+
+/// `Words` for the values only the worker's other pages show (coupons, joining, 我的),
+/// whose words are in their table: `CouponState::Used.words(worker_strings(Lang::En)) == "Used"`.
+pub trait WorkerWords {
+    fn words(&self, t: &'static WorkerStrings) -> Cow<'static, str>;
 }
 
 /// `(中文, English, badge)` of a known service; the badge is one glyph for the chips.
@@ -76,8 +83,8 @@ impl Words for Option<Entry> {
     }
 }
 
-impl Words for CampaignKind {
-    fn words(&self, t: &'static Strings) -> Cow<'static, str> {
+impl WorkerWords for CampaignKind {
+    fn words(&self, t: &'static WorkerStrings) -> Cow<'static, str> {
         match self {
             CampaignKind::Fitness => t.kind_fitness.into(),
             CampaignKind::Counselling => t.kind_counselling.into(),
@@ -89,8 +96,8 @@ impl Words for CampaignKind {
     }
 }
 
-impl Words for RequestState {
-    fn words(&self, t: &'static Strings) -> Cow<'static, str> {
+impl WorkerWords for RequestState {
+    fn words(&self, t: &'static WorkerStrings) -> Cow<'static, str> {
         match self {
             RequestState::Received => t.req_received.into(),
             RequestState::Approved => t.req_approved.into(),
@@ -116,8 +123,8 @@ impl Words for ReportProblem {
 /// An occupation word of FEED.md (`occupations`); any other word reads "other".
 pub struct Occupation<'a>(pub &'a str);
 
-impl Words for Occupation<'_> {
-    fn words(&self, t: &'static Strings) -> Cow<'static, str> {
+impl WorkerWords for Occupation<'_> {
+    fn words(&self, t: &'static WorkerStrings) -> Cow<'static, str> {
         match self.0 {
             "courier" => t.occ_courier,
             "rider" => t.occ_rider,
@@ -132,8 +139,8 @@ impl Words for Occupation<'_> {
     }
 }
 
-impl Words for CouponState {
-    fn words(&self, t: &'static Strings) -> Cow<'static, str> {
+impl WorkerWords for CouponState {
+    fn words(&self, t: &'static WorkerStrings) -> Cow<'static, str> {
         match self {
             CouponState::Waiting => t.coupon_waiting,
             CouponState::Unused => t.coupon_unused,
@@ -146,8 +153,8 @@ impl Words for CouponState {
 }
 
 /// Why the claim button is disabled.
-impl Words for ClaimRefusal {
-    fn words(&self, t: &'static Strings) -> Cow<'static, str> {
+impl WorkerWords for ClaimRefusal {
+    fn words(&self, t: &'static WorkerStrings) -> Cow<'static, str> {
         match self {
             ClaimRefusal::NeedsCard => t.claim_needs_card.into(),
             ClaimRefusal::NotYet(d) => fill(t.claim_not_yet, &[("date", &d.to_string())]).into(),
@@ -198,8 +205,8 @@ impl Words for Refusal {
 }
 
 /// Why a form field is not accepted.
-impl Words for FieldError {
-    fn words(&self, t: &'static Strings) -> Cow<'static, str> {
+impl WorkerWords for FieldError {
+    fn words(&self, t: &'static WorkerStrings) -> Cow<'static, str> {
         match self {
             FieldError::Required => t.err_required,
             FieldError::Phone => t.err_phone,
@@ -214,21 +221,22 @@ impl Words for FieldError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::strings;
+    use crate::i18n::{strings, worker_strings};
 
     #[test]
     fn every_known_word_has_words_in_both_languages() {
         let (zh, en) = (strings(Lang::Zh), strings(Lang::En));
+        let (wzh, wen) = (worker_strings(Lang::Zh), worker_strings(Lang::En));
         for s in Service::KNOWN {
             assert_ne!(s.words(zh), s.word(), "{s} has a Chinese label");
             assert_ne!(s.words(zh), s.words(en), "{s}");
             assert_eq!(service_badge(s).chars().count(), 1, "{s}");
         }
         for k in CampaignKind::KNOWN {
-            assert_ne!(k.words(zh), k.words(en), "{k}");
+            assert_ne!(k.words(wzh), k.words(wen), "{k}");
         }
         for r in RequestState::KNOWN {
-            assert_ne!(r.words(zh), r.word(), "{r}");
+            assert_ne!(r.words(wzh), r.word(), "{r}");
         }
         for p in ReportProblem::KNOWN {
             assert_ne!(p.words(zh), p.word(), "{p}");
@@ -243,7 +251,10 @@ mod tests {
         let zh = strings(Lang::Zh);
         assert_eq!(Service::from_word("hot_tea").words(zh), "hot_tea");
         assert_eq!(service_badge(&Service::from_word("hot_tea")), "h");
-        assert_eq!(CampaignKind::from_word("理发").words(zh), "理发");
+        assert_eq!(
+            CampaignKind::from_word("理发").words(worker_strings(Lang::Zh)),
+            "理发"
+        );
         assert_eq!(Some(Entry::from_word("vip")).words(zh), zh.entry_unknown);
         assert_eq!(Service::Water.words(zh), "饮水");
         assert_eq!(Service::Water.words(strings(Lang::En)), "Water");

@@ -3,7 +3,7 @@
 
 use crate::adapters::clock;
 use crate::components::QrCodeView;
-use crate::i18n::{fill, Words};
+use crate::i18n::{fill, WorkerWords};
 use crate::state::{use_worker_strings, worker_tr};
 use crate::wallet_store::use_wallet;
 use leptos::prelude::*;

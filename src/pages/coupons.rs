@@ -2,7 +2,7 @@
 
 use crate::adapters::clock;
 use crate::feed_sync::use_feed;
-use crate::i18n::{fill, Words};
+use crate::i18n::{fill, WorkerWords};
 use crate::outbox::use_outbox;
 use crate::state::{use_worker_strings, worker_tr};
 use crate::wallet_store::{use_wallet, ClaimError};

@@ -3,7 +3,7 @@
 use crate::adapters::{clock, storage};
 use crate::components::QrCodeView;
 use crate::feed_sync::use_feed;
-use crate::i18n::{fill, Occupation, Words, WorkerStrings};
+use crate::i18n::{fill, Occupation, WorkerStrings, WorkerWords};
 use crate::outbox::use_outbox;
 use crate::state::{stored_signal, use_worker_strings, worker_tr};
 use leptos::prelude::*;

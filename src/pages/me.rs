@@ -4,7 +4,7 @@
 use crate::adapters::storage;
 use crate::components::MemberCardView;
 use crate::feed_sync::use_feed;
-use crate::i18n::Words;
+use crate::i18n::WorkerWords;
 use crate::i18n::{fill, Lang};
 use crate::outbox::use_outbox;
 use crate::state::{use_app_state, use_lang, use_worker_strings, worker_tr};
