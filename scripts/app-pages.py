@@ -2,7 +2,8 @@
 """Writes the pages of the two smaller apps from index.html (scripts/build.sh runs
 this before their Trunk builds), so the head and the boot frame have one source:
 - verify.html, the venue's check (src/bin/verify.rs), with its own title and words;
-- stations.html, the first visit's stations app (src/bin/stations.rs).
+- stations.html, the first visit's stations app (src/bin/stations.rs), without the
+  other pages' style sheet (style/pages.css).
 Neither copies the files the worker's app build copies (the service worker, icons,
 feed): dist/ gets those from that build."""
 import re, sys
@@ -21,6 +22,8 @@ pages = {
     ],
     "stations.html": [
         copies,
+        # The stations app has none of the pages this sheet styles.
+        (r'\n *<link data-trunk rel="css" href="style/pages.css" />', ''),
         (r'data-bin="yizhan"', 'data-bin="stations"'),
     ],
 }
