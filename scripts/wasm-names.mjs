@@ -64,7 +64,8 @@ function reader(body) {
 }
 
 const nameBytes = (s) => { const b = Buffer.from(s, 'utf8'); return Buffer.concat([leb(b.length), b]); };
-// 'a', 'b', … 'Z', 'ba', …: valid JavaScript keys, none a word the glue uses for itself.
+// `$a`, `$b`, … `$Z`, `$ba`, …: valid JavaScript keys and properties; wasm-bindgen's own
+// names never start with `$`.
 const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const shortName = (i) => {
   let s = '';
