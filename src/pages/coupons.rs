@@ -153,7 +153,7 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
                     {move || refusal().map(|r| view! {
                         <p class="reason" data-testid="claim-reason">{r.words(t())}
                             {(r == ClaimRefusal::NeedsCard).then(|| view! {
-                                " " <a href="/me#card-form" data-action="add-card">{worker_tr(|s| s.add_card_link)}</a>
+                                " " <a href="/me#card-form" class="tap-link" data-action="add-card">{worker_tr(|s| s.add_card_link)}</a>
                             })}
                         </p>
                     })}

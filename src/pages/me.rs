@@ -34,7 +34,7 @@ pub fn MePage() -> impl IntoView {
                 <h2 id="about-heading">{worker_tr(|s| s.about_heading)}</h2>
                 <p>{worker_tr(|s| s.about_text)}</p>
                 // The venue's check is its own app (verify.html): a page load, not a route.
-                <p><a href="/verify" rel="external" data-action="open-verify">{worker_tr(|s| s.verify_link)}</a></p>
+                <p><a href="/verify" rel="external" class="tap-link" data-action="open-verify">{worker_tr(|s| s.verify_link)}</a></p>
                 <p class="muted" data-testid="about-feed">{move || {
                     use_feed().data.with(|d| d.manifest.as_ref().and_then(|m| m.publisher.as_ref()).map(|p| fill(t().feed_publisher, &[("name", &p.name)])))
                 }}</p>
