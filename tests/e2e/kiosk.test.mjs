@@ -120,6 +120,7 @@ test('a station on a kiosk sends the way to the worker\'s phone as a QR code; no
   const url = await page.locator('section[aria-labelledby=nav-heading] [data-qr]').getAttribute('data-qr');
   assert.match(url, new RegExp(`^${server.url}/stations/371500-\\d+\\?near=`));
   assert.match(await page.locator('section[aria-labelledby=nav-heading]').innerText(), /用手机扫这个码/);
+  assert.equal(await page.locator('[data-action=share]').count(), 0, 'no share button: the QR code is the way off a shared device');
   await screenshot(page, 'kiosk-station-detail');
   await context.close();
 });

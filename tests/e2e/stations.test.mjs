@@ -397,6 +397,49 @@ test('"离你" only for the phone\'s own position: a link\'s point is named as s
   await context.close();
 });
 
+test('"分享这个驿站" hands the station\'s link to the phone\'s share sheet, or copies it, or says to copy it by hand', async () => {
+  const link = new RegExp(`^${server.url}/stations/e300\\?near=`);
+  // A phone with Web Share: the sheet gets the station's name and its link.
+  {
+    const { context, page } = await openPage(browser);
+    await page.addInitScript(() => {
+      window.__shared = [];
+      Object.defineProperty(navigator, 'share', { value: (d) => { window.__shared.push(d); return Promise.resolve(); } });
+    });
+    await page.goto(`${server.url}/stations/e300?${FEED}&near=${USER.lat},${USER.lng}`);
+    await page.locator('button[data-action=share]').click();
+    await page.waitForFunction(() => window.__shared.length === 1);
+    const [shared] = await page.evaluate(() => window.__shared);
+    assert.equal(shared.title, '东边<b>换电</b>驿站');
+    assert.match(shared.url, link);
+    assert.equal(await page.locator('[role=status]').filter({ hasText: '链接' }).count(), 0);
+    await context.close();
+  }
+  // Without it: the link goes to the clipboard, and the screen says so.
+  {
+    const { context, page } = await openPage(browser, { permissions: ['clipboard-read', 'clipboard-write'] });
+    await page.addInitScript(() => { delete Navigator.prototype.share; });
+    await page.goto(`${server.url}/stations/e300?${FEED}&near=${USER.lat},${USER.lng}`);
+    await page.locator('button[data-action=share]').click();
+    await page.getByText('链接已复制，可以粘贴给别人。').waitFor();
+    assert.match(await page.evaluate(() => navigator.clipboard.readText()), link);
+    await context.close();
+  }
+  // Neither works: plain words on what to do instead.
+  {
+    const { context, page } = await openPage(browser);
+    await page.addInitScript(() => {
+      delete Navigator.prototype.share;
+      Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('denied')) } });
+    });
+    await page.goto(`${server.url}/stations/e300?${FEED}&near=${USER.lat},${USER.lng}`);
+    await page.locator('button[data-action=share]').click();
+    await page.getByText('无法分享，请手动复制地址栏里的链接。').waitFor();
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  }
+});
+
 test('a bare station link opened on a new device fetches the shard that holds the station', async () => {
   // Before: "not found", for good: only shards near a position or already on the
   // device were looked in, and a bare link carries no position.

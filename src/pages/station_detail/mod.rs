@@ -146,7 +146,9 @@ pub fn StationDetailPage(segment: String) -> impl IntoView {
                             </div>
                             }.into_any() }}
                         </section>
-                        <ShareButton path=share_url.clone() title=station.name.clone() />
+                        // A kiosk's share sheet or clipboard is the next user's: its QR
+                        // code above is how a station leaves a shared device.
+                        {(!kiosk).then(|| view! { <ShareButton path=share_url.clone() title=station.name.clone() /> })}
                         <ReportForm station_id=station.id.clone() />
                     }.into_any()
                 }
