@@ -9,7 +9,8 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use yizhan_core::coupon_code::code_is_valid;
 use yizhan_core::feed::{
-    check_manifest, feed_path_from_param, parse_shard, resolve, Campaigns, Statuses, Unions,
+    check_manifest, check_publisher_keys, feed_path_from_param, parse_shard, publisher_keys_from,
+    resolve, Campaigns, Statuses, Unions,
 };
 use yizhan_core::geo::parse_near;
 use yizhan_core::hours::OpeningHours;
@@ -215,5 +216,17 @@ proptest! {
     fn feed_bytes_of_any_kind_are_checked_not_crashed_on(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let _ = check_manifest(&bytes, None, &[], "/feed/manifest.json");
         let _ = parse_shard(&bytes, "371500");
+    }
+
+    /// A key list the build accepts is read by the app as exactly those keys.
+    #[test]
+    fn publisher_key_lists_are_checked_and_read_alike(text in typed(), keys in proptest::collection::vec(any::<[u8; 32]>(), 0..4)) {
+        use base64::Engine;
+        let listed: Vec<String> = keys.iter().map(|k| base64::engine::general_purpose::STANDARD.encode(k)).collect();
+        for list in [text.clone(), listed.join(","), format!("{}\n{text}", listed.join("\n"))] {
+            if let Ok(checked) = check_publisher_keys(&list) {
+                prop_assert_eq!(checked, publisher_keys_from(&list));
+            }
+        }
     }
 }

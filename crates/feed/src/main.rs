@@ -8,7 +8,7 @@ fn main() {
 mod cli {
     use std::collections::HashMap;
     use std::path::Path;
-    use yizhan_core::feed::Publisher;
+    use yizhan_core::feed::{check_manifest, check_publisher_keys, Publisher};
     use yizhan_core::geo::Datum;
     use yizhan_feed::build::{build_feed, read_holidays, write_feed, BuildInput};
     use yizhan_feed::csv_import::read_stations;
@@ -27,6 +27,10 @@ mod cli {
       Writes realistic synthetic stations (GCJ-02) over real cities.
   keygen --out KEYFILE
       Writes an Ed25519 secret key to KEYFILE and its public key to KEYFILE.pub.
+  check-keys [--keys KEY,KEY] [--manifest DIR/manifest.json]
+      Checks the public keys an app is built with (--keys, else YIZHAN_PUBLISHER_KEYS;
+      the build runs this): each must be a base64 Ed25519 public key. With --manifest,
+      also that such an app accepts that feed's signature (manifest.json.sig).
 
 The union desk (DB is the intake server's --db file):
   desk export --db DB --out pending.csv
@@ -75,6 +79,7 @@ The union desk (DB is the intake server's --db file):
             "build" => build(&opts, flags.contains(&"strict")),
             "generate" => generate_cmd(&opts),
             "keygen" => keygen(&opts),
+            "check-keys" => check_keys(&opts),
             "desk" => desk(action, &opts),
             "help" | "--help" | "-h" => {
                 print!("{HELP}");
@@ -319,6 +324,31 @@ The union desk (DB is the intake server's --db file):
         std::fs::write(format!("{out}.pub"), format!("{public}\n"))
             .map_err(|e| format!("writing {out}.pub: {e}"))?;
         println!("secret key: {out} (keep it private)\npublic key: {public}");
+        Ok(())
+    }
+
+    fn check_keys(opts: &Options) -> Result<(), String> {
+        let (source, list) = match opts.get("keys") {
+            Some(list) => ("--keys", list.clone()),
+            None => (
+                "YIZHAN_PUBLISHER_KEYS",
+                std::env::var("YIZHAN_PUBLISHER_KEYS")
+                    .map_err(|_| "give --keys or set YIZHAN_PUBLISHER_KEYS".to_string())?,
+            ),
+        };
+        let keys = check_publisher_keys(&list).map_err(|e| format!("{source}: {e}"))?;
+        println!(
+            "{source}: {} publisher key(s), each an Ed25519 public key",
+            keys.len()
+        );
+        if let Some(path) = opts.get("manifest") {
+            let bytes = read(path)?;
+            let signature = String::from_utf8_lossy(&read(&format!("{path}.sig"))?).into_owned();
+            check_manifest(&bytes, Some(&signature), &keys, "/feed/manifest.json").map_err(
+                |refusal| format!("an app built with these keys refuses {path}: {refusal:?}"),
+            )?;
+            println!("{path}: its signature holds under these keys");
+        }
         Ok(())
     }
 }

@@ -107,3 +107,115 @@ fn a_good_csv_becomes_a_feed_and_strict_turns_warnings_into_errors() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn check_keys_passes_the_keys_an_app_can_trust_and_stops_a_build_on_any_other() {
+    let dir = temp_dir("keys");
+    let run = |args: &[&str], env: Option<&str>| {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args).env_remove("YIZHAN_PUBLISHER_KEYS");
+        if let Some(keys) = env {
+            cmd.env("YIZHAN_PUBLISHER_KEYS", keys);
+        }
+        let out = cmd.output().unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), said)
+    };
+    let keygen = |name: &str| {
+        let key = dir.join(name);
+        assert!(run(&["keygen", "--out", key.to_str().unwrap()], None).0);
+        let public = std::fs::read_to_string(dir.join(format!("{name}.pub"))).unwrap();
+        (key, public.trim().to_string())
+    };
+    let (key_a, a) = keygen("a.key");
+    let (_, b) = keygen("b.key");
+
+    let both = format!("{a},{b}");
+    let (ok, said) = run(&["check-keys"], Some(&both));
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("YIZHAN_PUBLISHER_KEYS: 2 publisher key(s)"),
+        "{said}"
+    );
+    let (ok, said) = run(&["check-keys"], Some(&format!("{a},{}", &b[..20])));
+    assert!(!ok);
+    assert!(
+        said.contains("YIZHAN_PUBLISHER_KEYS: key 2 is 15 bytes"),
+        "{said}"
+    );
+    assert!(
+        !said.contains(&b[..8]),
+        "the key's text stays out of the log: {said}"
+    );
+    let (ok, said) = run(&["check-keys"], Some(""));
+    assert!(!ok);
+    assert!(said.contains("no publisher key given"), "{said}");
+    let (ok, said) = run(&["check-keys"], None);
+    assert!(!ok);
+    assert!(
+        said.contains("give --keys or set YIZHAN_PUBLISHER_KEYS"),
+        "{said}"
+    );
+
+    // With a feed: does an app built with these keys accept its signature?
+    let csv = dir.join("s.csv");
+    std::fs::write(
+        &csv,
+        format!("{HEADER}371500-1,371500,聊城市,黄山路驿站,,115.98,36.45,water,24/7,,,open,,,\n"),
+    )
+    .unwrap();
+    let feed = dir.join("feed");
+    let (ok, said) = run(
+        &[
+            "build",
+            "--stations",
+            csv.to_str().unwrap(),
+            "--datum",
+            "gcj02",
+            "--sequence",
+            "1",
+            "--sign-key",
+            key_a.to_str().unwrap(),
+            "--out",
+            feed.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(ok, "{said}");
+    let manifest = feed.join("manifest.json");
+    let (ok, said) = run(
+        &[
+            "check-keys",
+            "--keys",
+            &a,
+            "--manifest",
+            manifest.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("its signature holds under these keys"),
+        "{said}"
+    );
+    let (ok, said) = run(
+        &[
+            "check-keys",
+            "--keys",
+            &b,
+            "--manifest",
+            manifest.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(!ok);
+    assert!(
+        said.contains("refuses") && said.contains("BadSignature"),
+        "{said}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

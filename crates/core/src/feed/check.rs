@@ -125,16 +125,46 @@ pub fn intake_url_allowed(url: &str) -> bool {
 }
 
 /// The publisher keys in `text`: base64 Ed25519 public keys separated by commas or
-/// lines; anything else is skipped: `publisher_keys_from("key1,key2")`.
+/// lines; anything else is skipped (the build checks them first with
+/// [`check_publisher_keys`]): `publisher_keys_from("key1,key2")`.
 pub fn publisher_keys_from(text: &str) -> Vec<[u8; 32]> {
-    text.split([',', '\n'])
-        .filter_map(|k| {
-            base64::engine::general_purpose::STANDARD
-                .decode(k.trim())
-                .ok()
-        })
+    key_items(text)
+        .filter_map(|k| base64::engine::general_purpose::STANDARD.decode(k).ok())
         .filter_map(|k| k.try_into().ok())
         .collect()
+}
+
+/// Every publisher key in `text` checked, at least one: an app built with a mistyped
+/// key would trust no feed at all, so the build stops with the reason instead:
+/// `check_publisher_keys("key1,key2")`.
+pub fn check_publisher_keys(text: &str) -> Result<Vec<[u8; 32]>, String> {
+    let mut keys = Vec::new();
+    for (n, item) in key_items(text).enumerate() {
+        // Named by its place, not its text: a secret key pasted by mistake stays out of
+        // the build log.
+        let which = format!("key {}", n + 1);
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(item)
+            .map_err(|_| format!("{which} is not base64"))?;
+        let length = raw.len();
+        let key: [u8; 32] = raw.try_into().map_err(|_| {
+            format!("{which} is {length} bytes, not the 32 of an Ed25519 public key")
+        })?;
+        VerifyingKey::from_bytes(&key)
+            .map_err(|_| format!("{which} is not an Ed25519 public key"))?;
+        keys.push(key);
+    }
+    if keys.is_empty() {
+        return Err("no publisher key given".to_string());
+    }
+    Ok(keys)
+}
+
+/// The non-empty items of a key list, separated by commas or lines.
+fn key_items(text: &str) -> impl Iterator<Item = &str> {
+    text.split([',', '\n'])
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
 }
 
 fn verify_signature(bytes: &[u8], signature_b64: &str, keys: &[[u8; 32]]) -> Result<(), Refusal> {
@@ -281,6 +311,39 @@ mod tests {
         let keys = publisher_keys_from(&format!(" {a} ,%%%,{short}\n{b}\n"));
         assert_eq!(keys, vec![[1u8; 32], [2u8; 32]]);
         assert!(publisher_keys_from("").is_empty());
+    }
+
+    #[test]
+    fn the_build_refuses_a_key_list_that_would_trust_nothing_or_the_wrong_thing() {
+        let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
+        let a = SigningKey::from_bytes(&[7u8; 32])
+            .verifying_key()
+            .to_bytes();
+        let b = SigningKey::from_bytes(&[8u8; 32])
+            .verifying_key()
+            .to_bytes();
+        assert_eq!(
+            check_publisher_keys(&format!(" {} ,\n{}\n", b64(&a), b64(&b))),
+            Ok(vec![a, b])
+        );
+        assert_eq!(
+            check_publisher_keys(" , \n"),
+            Err("no publisher key given".to_string())
+        );
+        let bad = check_publisher_keys(&format!("{},%%%", b64(&a))).unwrap_err();
+        assert_eq!(bad, "key 2 is not base64");
+        let short = check_publisher_keys(&b64(&a[..31])).unwrap_err();
+        assert_eq!(
+            short,
+            "key 1 is 31 bytes, not the 32 of an Ed25519 public key"
+        );
+        // 32 bytes that are no point on the curve (y = 2 has no x): not a public key.
+        let mut off_curve = [0u8; 32];
+        off_curve[0] = 2;
+        assert!(VerifyingKey::from_bytes(&off_curve).is_err());
+        assert!(check_publisher_keys(&b64(&off_curve))
+            .unwrap_err()
+            .ends_with("is not an Ed25519 public key"));
     }
 
     #[test]

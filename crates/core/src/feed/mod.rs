@@ -8,7 +8,9 @@ pub mod paths;
 pub mod refusal;
 pub mod sync;
 
-pub use check::{check_file, check_manifest, parse_shard, publisher_keys_from, sha256_hex};
+pub use check::{
+    check_file, check_manifest, check_publisher_keys, parse_shard, publisher_keys_from, sha256_hex,
+};
 pub use lenient::{check_list, read_list, ListFile};
 pub use model::*;
 pub use paths::{feed_path_from_param, resolve, FeedUrlError};
