@@ -25,11 +25,11 @@ test('trunk build stops at the hook on a mistyped key, and writes no dist', () =
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'check-keys-'));
   fs.rmSync(dist, { recursive: true });
   const { status, said } = withKeys(`${SAMPLE_KEY},${SAMPLE_KEY.slice(0, 20)}`,
-    `trunk build --release=true --dist ${dist} stations.html`);
+    `trunk build --release=true --dist ${dist} index.html`);
   assert.notEqual(status, 0);
   assert.match(said, /YIZHAN_PUBLISHER_KEYS: key 2 is 15 bytes, not the 32 of an Ed25519 public key/);
   assert.match(said, /hook call to bash returned a bad status/);
-  assert.equal(fs.existsSync(path.join(dist, 'stations.html')), false);
+  assert.equal(fs.existsSync(path.join(dist, 'index.html')), false);
 });
 
 test('the hook passes good keys, and a build without YIZHAN_PUBLISHER_KEYS', () => {
