@@ -113,7 +113,7 @@ pub fn StationDetailPage(segment: String) -> impl IntoView {
                             <dd>{station.entry.words(t)}
                                 {station.entry_note.clone().map(|n| view! { <br /><span class="muted">{n}</span> })}</dd>
                             {station.phone.clone().map(|p| view! {
-                                <dt>{t.detail_phone}</dt>
+                                <dt class="beside-tap">{t.detail_phone}</dt>
                                 <dd><a href=format!("tel:{}", p.replace(' ', "")) class="tap-link" data-testid="phone">{p.clone()}</a></dd>
                             })}
                             {station.host.clone().map(|h| view! { <dt>{t.detail_host}</dt><dd>{h}</dd> })}
