@@ -19,20 +19,23 @@ if ((process.env.TRUNK_PROFILE ?? 'release') !== 'release') {
 const dir = process.env.TRUNK_STAGING_DIR ?? process.argv[2] ?? 'dist';
 const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 
-// Only this build's hashed files (name-<16 hex>.js|css): not the service worker or
-// vendored code, which other steps write.
-const hashed = /-[0-9a-f]{16}\.(js|css)$/;
+// Only this build's hashed files (name-<hex>.js|css): not the service worker or
+// vendored code, which other steps write. Trunk writes its 64-bit hash without leading
+// zeros (`{:x}`), so one build in sixteen has a 15-digit name: never assume 16.
+const HASH = '-[0-9a-f]{1,16}';
+const hashed = new RegExp(`${HASH}\\.(js|css)$`);
+const wasmName = new RegExp(`${HASH}_bg\\.wasm$`);
 const integrity = new Map();
 let before = 0, after = 0;
 
 // Each app's wasm (name-<hash>_bg.wasm) and its glue (name-<hash>.js), renamed together.
-for (const name of fs.readdirSync(dir).filter((n) => /-[0-9a-f]{16}_bg\.wasm$/.test(n))) {
+for (const name of fs.readdirSync(dir).filter((n) => wasmName.test(n))) {
   const wasmFile = path.join(dir, name);
   const glueFile = path.join(dir, name.replace(/_bg\.wasm$/, '.js'));
   const wasm = fs.readFileSync(wasmFile);
   const glue = fs.readFileSync(glueFile, 'utf8');
   // wasm-bindgen named the glue's module before Trunk added the hash: `./verify_bg.js`.
-  const short = shortenNames(wasm, glue, `./${name.replace(/-[0-9a-f]{16}_bg\.wasm$/, '_bg.js')}`);
+  const short = shortenNames(wasm, glue, `./${name.replace(wasmName, '_bg.js')}`);
   fs.writeFileSync(wasmFile, short.wasm);
   fs.writeFileSync(glueFile, short.glue);
   integrity.set(`/${name}`, [sri(wasm), sri(short.wasm)]);
