@@ -24,6 +24,14 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+// The venue's page loaded before this worker ran and asks for what a served /verify
+// gets: to be controlled, and its files kept (src/adapters/pwa.rs, keep_venue). The
+// `activate` step above cannot be relied on for this: a page still loading when the
+// worker activates may be neither listed nor claimed.
+self.addEventListener('message', (event) => {
+  if (event.data === 'keep-venue') event.waitUntil(self.clients.claim().then(keepVenue));
+});
+
 /** Keeps the venue's check for offline use (what is already kept is not fetched again). */
 function keepVenue() {
   return caches.open(SHELL).then((cache) => Promise.all(VENUE.map((path) => cache.match(path)

@@ -92,6 +92,7 @@ fn stations_pages(route: Route) -> AnyView {
 /// the bottom bar) belongs to the worker's app: it is loaded from the server.
 #[component]
 pub fn VenueApp() -> impl IntoView {
+    adapters::pwa::keep_venue();
     view! { <Shell services=worker_services lists=feed_sync::read_lists pages=venue_pages /> }
 }
 

@@ -2,32 +2,69 @@
 //! and telling which build is running.
 
 use js_sys::Reflect;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+// The service worker API is read by name (Reflect), not through web_sys' typed
+// bindings: where a browser has none (plain http, some embedded browsers) a typed getter
+// hands back `undefined` that throws on first use; and the typed bindings' features
+// cost the first visit's wasm bytes (scripts/size_budget.py).
+
+/// `navigator.serviceWorker`, where the browser has it: `container().is_some()`.
+fn container() -> Option<JsValue> {
+    let navigator = web_sys::window()?.navigator();
+    if !Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+        return None;
+    }
+    Reflect::get(&navigator, &"serviceWorker".into()).ok()
+}
+
+/// Calls `target[name](arg)`, if `target` has such a method: `call(&c, "register", &url)`.
+fn call(target: &JsValue, name: &str, arg: &JsValue) -> Option<JsValue> {
+    let method = Reflect::get(target, &name.into()).ok()?;
+    method
+        .dyn_into::<js_sys::Function>()
+        .ok()?
+        .call1(target, arg)
+        .ok()
+}
 
 /// Registers `/sw.js` where the browser supports service workers: `register()`.
 pub fn register() {
-    let Some(window) = web_sys::window() else {
+    let Some(promise) = container().and_then(|c| call(&c, "register", &"/sw.js".into())) else {
         return;
     };
-    let navigator = window.navigator();
-    if !Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+    // A failed registration only means no offline shell; the app works on.
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = JsFuture::from(js_sys::Promise::from(promise)).await;
+    });
+}
+
+/// On the venue's device, `/verify` loaded before the service worker ran (a first
+/// visit, or one opened while the worker was still installing): asks the worker, once
+/// it runs, to take this page and keep the venue's check for offline use. A page the
+/// worker already serves needs nothing (the worker keeps those files when it serves
+/// `/verify`). `keep_venue()`.
+pub fn keep_venue() {
+    let Some(container) = container() else {
+        return;
+    };
+    let controlled = Reflect::get(&container, &"controller".into()).is_ok_and(|c| c.is_object());
+    let Ok(ready) = Reflect::get(&container, &"ready".into()) else {
+        return;
+    };
+    if controlled {
         return;
     }
-    let Ok(container) = Reflect::get(&navigator, &"serviceWorker".into()) else {
-        return;
-    };
-    let Ok(register) =
-        Reflect::get(&container, &"register".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
-    else {
-        return;
-    };
-    if let Ok(promise) = register.call1(&container, &"/sw.js".into()) {
-        // A failed registration only means no offline shell; the app works on.
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = JsFuture::from(js_sys::Promise::from(promise)).await;
-        });
-    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(registration) = JsFuture::from(js_sys::Promise::from(ready)).await else {
+            return;
+        };
+        if let Ok(worker) = Reflect::get(&registration, &"active".into()) {
+            // What public/sw.js answers with clients.claim() and keepVenue().
+            call(&worker, "postMessage", &"keep-venue".into());
+        }
+    });
 }
 
 /// The last build this device ran (for the "updated" notice): nothing about the user.

@@ -84,6 +84,42 @@ test("the venue's check opened straight from its link works offline after; a wor
   await venue.context.close();
 });
 
+test("/verify still loading while the service worker activates is taken and kept offline all the same", async () => {
+  // The race seen in CI: a page whose navigation began before any worker ran, and that
+  // was not yet a document when the worker activated, is neither claimed nor listed.
+  // Made certain here: /verify's answer is held until the worker controls another tab.
+  const { context, page: venue } = await openPage(browser);
+  let release, started;
+  const held = new Promise((resolve) => { started = resolve; });
+  const go = new Promise((resolve) => { release = resolve; });
+  await venue.route(/\/verify$/, async (route) => { started(); await go; await route.continue(); });
+  const navigation = venue.goto(`${server.url}/verify`);
+  await held;
+  const worker = await context.newPage();
+  await worker.goto(`${server.url}/stations?${NEAR}`);
+  await worker.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+  await worker.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await worker.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10000 });
+  release();
+  await navigation;
+  await venue.locator('.verify-form input[name=code]').waitFor({ timeout: 15000 });
+  // The page asks the worker to take it and keep the venue's check.
+  await venue.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10000 });
+  await venue.waitForFunction(async () => {
+    const names = [];
+    for (const key of await caches.keys()) {
+      for (const r of await (await caches.open(key)).keys()) names.push(new URL(r.url).pathname);
+    }
+    return names.includes('/verify.html') && names.some((p) => /^\/verify-.*_bg\.wasm$/.test(p));
+  }, null, { timeout: 15000 });
+  await venue.unroute(/\/verify$/);
+  await context.setOffline(true);
+  await venue.reload();
+  await venue.locator('.verify-form input[name=code]').waitFor({ timeout: 15000 });
+  assert.deepEqual(venue.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)), []);
+  await context.close();
+});
+
 test('the app is installable: a manifest with a Chinese short name, standalone, icons that load', async () => {
   const { context, page } = await openPage(browser);
   await page.goto(`${server.url}/stations`);
