@@ -49,13 +49,12 @@ pub fn keep_venue() {
     let Some(container) = container() else {
         return;
     };
-    let controlled = Reflect::get(&container, &"controller".into()).is_ok_and(|c| c.is_object());
+    if Reflect::get(&container, &"controller".into()).is_ok_and(|c| c.is_object()) {
+        return;
+    }
     let Ok(ready) = Reflect::get(&container, &"ready".into()) else {
         return;
     };
-    if controlled {
-        return;
-    }
     wasm_bindgen_futures::spawn_local(async move {
         let Ok(registration) = JsFuture::from(js_sys::Promise::from(ready)).await else {
             return;

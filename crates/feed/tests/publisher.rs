@@ -187,31 +187,25 @@ fn check_keys_passes_the_keys_an_app_can_trust_and_stops_a_build_on_any_other() 
     );
     assert!(ok, "{said}");
     let manifest = feed.join("manifest.json");
-    let (ok, said) = run(
-        &[
-            "check-keys",
-            "--keys",
-            &a,
-            "--manifest",
-            manifest.to_str().unwrap(),
-        ],
-        None,
-    );
+    let check = |keys: &str| {
+        run(
+            &[
+                "check-keys",
+                "--keys",
+                keys,
+                "--manifest",
+                manifest.to_str().unwrap(),
+            ],
+            None,
+        )
+    };
+    let (ok, said) = check(&a);
     assert!(ok, "{said}");
     assert!(
         said.contains("its signature holds under these keys"),
         "{said}"
     );
-    let (ok, said) = run(
-        &[
-            "check-keys",
-            "--keys",
-            &b,
-            "--manifest",
-            manifest.to_str().unwrap(),
-        ],
-        None,
-    );
+    let (ok, said) = check(&b);
     assert!(!ok);
     assert!(
         said.contains("refuses") && said.contains("BadSignature"),
