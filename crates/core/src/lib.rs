@@ -7,6 +7,7 @@
 
 pub mod card;
 pub mod coupon_code;
+pub mod envelope;
 pub mod feed;
 pub mod geo;
 pub mod hours;
@@ -19,6 +20,7 @@ pub mod personal;
 pub mod places;
 pub mod prefs;
 pub mod request;
+pub mod seal;
 pub mod sort;
 pub mod spatial;
 pub mod stations;

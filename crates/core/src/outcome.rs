@@ -15,7 +15,7 @@ pub fn status_for<'a>(request_id: &str, statuses: &'a Statuses) -> Option<&'a Re
     statuses
         .statuses
         .iter()
-        .filter(|s| s.reference.eq_ignore_ascii_case(&reference))
+        .filter(|s| s.sealed.is_none() && s.reference.eq_ignore_ascii_case(&reference))
         .max_by(|a, b| a.updated.cmp(&b.updated))
 }
 
@@ -203,6 +203,7 @@ mod tests {
                     note: None,
                     updated: None,
                     card: None,
+                    sealed: None,
                 },
                 RequestStatus {
                     reference: sha256_hex(id.as_bytes()),
@@ -211,6 +212,7 @@ mod tests {
                     note: None,
                     updated: Some("2026-11-20T10:00:00+08:00".into()),
                     card: None,
+                    sealed: None,
                 },
                 RequestStatus {
                     reference: sha256_hex(id.as_bytes()).to_uppercase(),
@@ -219,6 +221,7 @@ mod tests {
                     note: Some("欢迎".into()),
                     updated: Some("2026-11-21T10:00:00+08:00".into()),
                     card: None,
+                    sealed: None,
                 },
             ],
         };
@@ -236,6 +239,7 @@ mod tests {
             note: None,
             updated: None,
             card: None,
+            sealed: None,
         }
     }
 

@@ -28,6 +28,15 @@ pub enum Request {
     Redeem(Redemption),
 }
 
+/// Every intake kind (FEED.md, with the union desk's and this project's additions).
+pub const KINDS: [&str; 6] = ["join", "transfer", "claim", "report", "card", "redeem"];
+
+/// Whether requests of `kind` carry personal data and so leave the device sealed when
+/// the feed has a desk key (FEED.md: all but `report`): `must_be_sealed("join")`.
+pub fn must_be_sealed(kind: &str) -> bool {
+    KINDS.contains(&kind) && kind != "report"
+}
+
 impl Request {
     /// The envelope's `kind`: `Request::Claim(c).kind() == "claim"`.
     pub fn kind(&self) -> &'static str {
@@ -74,6 +83,50 @@ impl Request {
             "redeem" => Request::Redeem(serde_json::from_slice(json).ok()?),
             _ => return None,
         })
+    }
+
+    /// The first required field this request leaves empty, named as the payload names
+    /// it (`None` when every one is filled): `request.missing()`. What a careless or
+    /// hostile client sends as `{"name": ""}` is refused by the intake with this name.
+    pub fn missing(&self) -> Option<&'static str> {
+        let empty = |fields: &[(&'static str, &str)]| {
+            fields
+                .iter()
+                .find(|(_, value)| value.trim().is_empty())
+                .map(|(name, _)| *name)
+        };
+        match self {
+            Request::Join(a) | Request::Transfer(a) => empty(&[
+                ("name", &a.name),
+                ("phone", &a.phone),
+                ("id_number", &a.id_number),
+                ("occupation", &a.occupation),
+                ("union", &a.union),
+            ])
+            .or_else(|| {
+                matches!(self, Request::Transfer(_))
+                    .then(|| a.from_union.as_deref().unwrap_or(""))
+                    .filter(|from| from.trim().is_empty())
+                    .map(|_| "from_union")
+            }),
+            Request::Claim(c) => empty(&[
+                ("campaign_id", &c.campaign_id),
+                ("coupon_id", &c.coupon_id),
+                ("code_ref", &c.code_ref),
+            ]),
+            Request::Report(r) => empty(&[("station_id", &r.station_id)]),
+            Request::Card(c) => empty(&[
+                ("name", &c.name),
+                ("member_no", &c.member_no),
+                ("union", &c.union),
+                ("id_number", &c.id_number),
+            ]),
+            Request::Redeem(r) => empty(&[
+                ("code_ref", &r.code_ref),
+                ("campaign", &r.campaign),
+                ("used_at", &r.used_at),
+            ]),
+        }
     }
 
     /// The union a request goes to, for the kinds the union desk decides (join,
@@ -205,7 +258,7 @@ mod tests {
         assert_eq!(r.kind(), "report");
         let payload = r.payload();
         assert_eq!(value(&payload)["problem"], "moved");
-        assert_eq!(Request::from_parts("report", &payload), Some(r));
+        assert_eq!(Request::from_parts("report", &payload), Some(r.clone()));
         let transfer = Request::from_parts(
             "transfer",
             &raw(json!({"name":"王五","phone":"13912345678",
@@ -227,7 +280,7 @@ mod tests {
         assert_eq!(value(&redeem.payload())["code_ref"], "ab".repeat(32));
         assert_eq!(
             Request::from_parts("redeem", &redeem.payload()),
-            Some(redeem)
+            Some(redeem.clone())
         );
         let legacy = Request::from_parts(
             "claim",
@@ -242,6 +295,27 @@ mod tests {
             value(&legacy.payload())["code_ref"],
             crate::coupon_code::code_ref("ABCDEFGH")
         );
+        // Every kind is in KINDS, and KINDS is every kind.
+        for r in [&r, &transfer, &redeem, &legacy] {
+            assert!(KINDS.contains(&r.kind()));
+        }
+        assert!(must_be_sealed("join") && must_be_sealed("redeem"));
+        assert!(!must_be_sealed("report") && !must_be_sealed("vote"));
+        assert_eq!(r.missing(), None);
+        assert_eq!(transfer.missing(), None);
+        let blank = Request::from_parts(
+            "join",
+            &raw(json!({"name":" ","phone":"","id_number":"","occupation":"","union":""})),
+        )
+        .unwrap();
+        assert_eq!(blank.missing(), Some("name"));
+        let no_from = Request::from_parts(
+            "transfer",
+            &raw(json!({"name":"王五","phone":"13912345678",
+            "id_number":"11010519491231002X","occupation":"courier","union":"u1"})),
+        )
+        .unwrap();
+        assert_eq!(no_from.missing(), Some("from_union"));
         // An unknown kind, or a payload without its fields, is refused.
         assert_eq!(Request::from_parts("vote", &raw(json!({}))), None);
         assert_eq!(Request::from_parts("claim", &raw(json!({"x": 1}))), None);

@@ -412,6 +412,7 @@ mod tests {
             note: note.map(str::to_string),
             updated: None,
             card: None,
+            sealed: None,
         }
     }
 

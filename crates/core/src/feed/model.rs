@@ -66,6 +66,10 @@ pub struct FileRef {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Intake {
     pub url: String,
+    /// Base64 of the union desk's X25519 public key: requests are sealed to it
+    /// (FEED.md "Sealed requests and sealed answers").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal_key: Option<String>,
 }
 
 /// `stations/<region>.<hash>.json`.
@@ -200,6 +204,8 @@ pub struct RequestStatus {
     /// SHA-256 (lower-case hex) of the request's id.
     #[serde(rename = "ref")]
     pub reference: String,
+    /// A sealed entry has no plain state until it is opened ([`crate::seal`]).
+    #[serde(default = "unread_state")]
     pub state: RequestState,
     #[serde(default)]
     pub member_no: Option<String>,
@@ -210,6 +216,15 @@ pub struct RequestStatus {
     /// For an approved join, transfer or card request: the card, signed by the union.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<SignedCard>,
+    /// A sealed answer (FEED.md `box`): the fields above, sealed under the request's
+    /// `reply_key`; only the device that asked opens it ([`crate::seal::readable_statuses`]).
+    #[serde(rename = "box", default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<String>,
+}
+
+/// The state of a sealed entry nobody opened: no word of FEED.md's.
+fn unread_state() -> RequestState {
+    RequestState::Other(String::new())
 }
 
 /// A membership card as the union signs it (see [`crate::card`]).
