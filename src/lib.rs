@@ -214,10 +214,11 @@ fn Shell(
 fn worker_services(state: AppState, feed: Feed) {
     let wallet = wallet_store::WalletStore::provide(state);
     let outbox = outbox::OutboxStore::provide(state, feed);
-    components::provide_news_box(news::News::provide(feed, outbox));
+    components::provide_news_box(news::News::provide(outbox));
     // Whenever the feed's data changes: send what waits for its intake, and turn an
     // approved join request into the membership card.
     Effect::new(move |_| {
+        outbox.statuses.track();
         feed.data.with(|d| wallet.adopt_approved(d, outbox));
         outbox.flush();
     });

@@ -3,7 +3,6 @@
 //! ([`Seen`]), so a reload does not announce it again.
 
 use crate::adapters::storage;
-use crate::feed_sync::Feed;
 use crate::outbox::OutboxStore;
 use leptos::prelude::*;
 use yizhan_core::outcome::{answers, Answer, Seen, Tab};
@@ -21,8 +20,8 @@ pub fn use_news() -> News {
 }
 
 impl News {
-    /// Follows the outbox and the feed's statuses; provides the news.
-    pub fn provide(feed: Feed, outbox: OutboxStore) -> News {
+    /// Follows the outbox and the statuses it can read; provides the news.
+    pub fn provide(outbox: OutboxStore) -> News {
         let seen = RwSignal::new(
             storage::load::<Seen>(Seen::STORAGE_KEY)
                 .ok()
@@ -40,7 +39,7 @@ impl News {
         let answers = Memo::new(move |_| {
             outbox
                 .items
-                .with(|items| feed.data.with(|d| answers(items, &d.statuses)))
+                .with(|items| outbox.statuses.with(|statuses| answers(items, statuses)))
         });
         let news = News { seen, answers };
         provide_context(news);

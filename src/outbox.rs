@@ -12,6 +12,7 @@ use crate::feed_sync::Feed;
 use crate::state::AppState;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use yizhan_core::feed::Statuses;
 use yizhan_core::outbox::{uuid_v4, Delivery, OutboxItem, StoredRequest};
 use yizhan_core::request::Request;
 use yizhan_core::time::{china_local, rfc3339_china};
@@ -26,6 +27,9 @@ const LOCK: &str = "yizhan-outbox";
 pub struct OutboxStore {
     /// Every request on the device, oldest first.
     pub items: RwSignal<Vec<OutboxItem>>,
+    /// The union's answers this device can read: the feed's plain entries, and the
+    /// sealed ones of its own requests opened with their reply keys.
+    pub statuses: Memo<Statuses>,
     feed: Feed,
     app: AppState,
 }
@@ -38,8 +42,20 @@ pub fn use_outbox() -> OutboxStore {
 impl OutboxStore {
     /// Loads the stored requests and provides the store; follows other tabs' changes.
     pub fn provide(app: AppState, feed: Feed) -> OutboxStore {
+        let items = RwSignal::new(Vec::<OutboxItem>::new());
+        let statuses = Memo::new(move |_| {
+            items.with(|items| {
+                let mine: Vec<(&str, &str)> = items
+                    .iter()
+                    .filter_map(|i| Some((i.id.as_str(), i.reply_key.as_deref()?)))
+                    .collect();
+                feed.data
+                    .with(|d| yizhan_core::seal::readable_statuses(&d.statuses, &mine))
+            })
+        });
         let store = OutboxStore {
-            items: RwSignal::new(Vec::new()),
+            items,
+            statuses,
             feed,
             app,
         };
@@ -88,7 +104,13 @@ impl OutboxStore {
     ) -> Result<OutboxItem, storage::StorageProblem> {
         let created = rfc3339_china(china_local(clock::now_ms()));
         let item = OutboxItem::new(id, created, request);
-        let added = StoredRequest::from(item.clone());
+        let mut added = StoredRequest::from(item.clone());
+        // Sealed before it is first stored when the desk's key is known: it leaves
+        // the device only as the box. (Otherwise `flush` seals it once the key is.)
+        if let Some(key) = seal_key(self.feed) {
+            seal(&mut added, &key);
+        }
+        let item = OutboxItem::try_from(added.clone()).unwrap_or(item);
         locks::with_lock_async(LOCK, move || async move {
             let mut items = stored().await;
             items.push(added);
@@ -117,10 +139,58 @@ impl OutboxStore {
         });
     }
 
-    /// Sends every due request to the intake, if the feed has one: `outbox.flush()`
-    /// (see [`send`]).
+    /// Seals the requests made before the feed named its desk key, then sends every
+    /// due request to the intake, if the feed has one: `outbox.flush()` (see [`send`]).
     pub fn flush(self) {
-        send(self.app, self.feed);
+        let (app, feed) = (self.app, self.feed);
+        let Some(key) = seal_key(feed) else {
+            return send(app, feed);
+        };
+        spawn_local(async move {
+            let sealed = locks::with_lock_async(LOCK, move || async move {
+                let mut items = stored().await;
+                let waiting =
+                    |i: &StoredRequest| !i.ready(f64::MAX, true) && i.delivery.is_due(f64::MAX);
+                if !items.iter().any(waiting) {
+                    return Ok(false);
+                }
+                items.iter_mut().for_each(|i| seal(i, &key));
+                ledger::write(OutboxItem::STORAGE_KEY, &items)
+                    .await
+                    .map(|()| true)
+            })
+            .await;
+            match sealed {
+                Ok(changed) => {
+                    if changed {
+                        app.requests_changed.notify();
+                    }
+                    send(app, feed);
+                }
+                Err(problem) => app.storage_problem.set(Some(problem)),
+            }
+        });
+    }
+}
+
+/// The feed's desk key (`intake.seal_key`), if it names one.
+fn seal_key(feed: Feed) -> Option<String> {
+    feed.data.with_untracked(|d| {
+        d.manifest
+            .as_ref()
+            .and_then(|m| m.intake.as_ref()?.seal_key.clone())
+    })
+}
+
+/// Seals `item` to `key` with the browser's randomness; without it (no
+/// `crypto.getRandomValues`) the item stays unsealed and unsent rather than sealed
+/// with a guessable key.
+fn seal(item: &mut StoredRequest, key: &str) {
+    let mut ok = true;
+    let mut fill = |buf: &mut [u8]| ok &= intake::fill_secret(buf).is_some();
+    let mut copy = item.clone();
+    if copy.seal(key, &mut fill).is_ok() && ok {
+        *item = copy;
     }
 }
 
@@ -158,10 +228,12 @@ pub async fn append(
 /// (another tab, or another call here); each outcome is saved at once, and a request
 /// accepted (2xx) is never sent again. `outbox::send(app, feed)`.
 pub fn send(app: AppState, feed: Feed) {
-    let Some(url) = feed.data.with_untracked(|d| {
-        d.manifest
-            .as_ref()
-            .and_then(|m| m.intake.as_ref().map(|i| i.url.clone()))
+    let Some((url, seal_required)) = feed.data.with_untracked(|d| {
+        d.manifest.as_ref().and_then(|m| {
+            m.intake
+                .as_ref()
+                .map(|i| (i.url.clone(), i.seal_key.is_some()))
+        })
     }) else {
         return;
     };
@@ -170,7 +242,7 @@ pub fn send(app: AppState, feed: Feed) {
             let now = clock::now_ms();
             let leased = locks::with_lock_async(LOCK, move || async move {
                 let mut items = stored().await;
-                let at = items.iter().position(|i| i.delivery.is_due(now))?;
+                let at = items.iter().position(|i| i.ready(now, seal_required))?;
                 items[at].delivery.lease(now, LEASE_MS);
                 let body = (items[at].id.clone(), items[at].body());
                 ledger::write(OutboxItem::STORAGE_KEY, &items).await.ok()?;

@@ -130,18 +130,20 @@ impl WalletStore {
     /// claims become issued, turned down or used as the feed says.
     pub fn adopt_approved(self, data: &FeedData, outbox: OutboxStore) {
         let keys = crate::trust::publisher_keys();
+        // The answers this device can read (its sealed ones opened).
+        let statuses = outbox.statuses.get_untracked();
         let (card, coupons_change) = outbox.items.with_untracked(|items| {
             self.wallet.with_untracked(|w| {
                 let card =
-                    card_from_approved(items, &data.statuses, &data.unions, w.card.as_ref(), &keys);
-                let coupons_change = w.clone().apply_feed(&data.statuses, &data.coupons);
+                    card_from_approved(items, &statuses, &data.unions, w.card.as_ref(), &keys);
+                let coupons_change = w.clone().apply_feed(&statuses, &data.coupons);
                 (card, coupons_change)
             })
         });
         if card.is_none() && !coupons_change {
             return;
         }
-        let (statuses, issued) = (data.statuses.clone(), data.coupons.clone());
+        let issued = data.coupons.clone();
         leptos::task::spawn_local(async move {
             // A failed save is reported by `change` (the storage banner).
             let _ = self

@@ -26,6 +26,13 @@ pub async fn post_json(url: &str, body: &str) -> Result<bool, String> {
     Ok((200..300).contains(&response.status()))
 }
 
+/// Fills `buf` from the browser's `crypto.getRandomValues` (the keys that seal a
+/// request): `fill_secret(&mut key)`. `None` when the browser has no such source:
+/// then nothing is sealed with a guessable key (the request waits, unsent).
+pub fn fill_secret(buf: &mut [u8]) -> Option<()> {
+    getrandom::getrandom(buf).ok()
+}
+
 /// 16 random bytes from the browser's `crypto.getRandomValues`.
 pub fn random_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];

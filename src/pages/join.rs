@@ -262,7 +262,11 @@ fn RequestRow(item: OutboxItem) -> impl IntoView {
     let id = item.id.clone();
     let status = {
         let id = id.clone();
-        move || feed.data.with(|d| status_for(&id, &d.statuses).cloned())
+        move || {
+            outbox
+                .statuses
+                .with(|statuses| status_for(&id, statuses).cloned())
+        }
     };
     // The delivery as the outbox has it now (the row itself is not redrawn).
     let delivery = {

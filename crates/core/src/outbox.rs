@@ -1,7 +1,8 @@
 //! Requests waiting to reach the feed's intake (`POST intake.url`), and the rules for
 //! retrying them: back off while offline or refused, and never send again after a 2xx.
 
-use crate::request::Request;
+use crate::request::{must_be_sealed, Request};
+use crate::seal::{seal_request, sealed_plaintext, SealError, SealedBox};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -51,6 +52,11 @@ pub struct OutboxItem {
     pub created_at: String,
     pub request: Request,
     pub delivery: Delivery,
+    /// Base64 of the 32 random bytes drawn for a sealed request: the union's answer
+    /// to it is sealed under this key ([`crate::seal::readable_statuses`]).
+    pub reply_key: Option<String>,
+    /// The payload sealed to the union desk, as it goes to the intake.
+    pub sealed: Option<SealedBox>,
 }
 
 /// How an item is stored: FEED.md's envelope, its payload kept as text, plus its
@@ -62,27 +68,51 @@ pub struct StoredRequest {
     pub id: String,
     pub kind: String,
     pub created_at: String,
+    /// The payload in plain (what this device shows), with the `reply_key` inside
+    /// when the request is sealed.
     pub payload: Box<RawValue>,
     pub delivery: Delivery,
+    /// `{ enc, ct }`, kept as text: the stations app carries it along untouched (it
+    /// seals nothing: reports stay plain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<Box<RawValue>>,
 }
 
-/// FEED.md's intake body: `{ id, kind, created_at, payload }`.
+/// FEED.md's intake body: `{ id, kind, created_at, payload }`, or with `sealed`
+/// instead of `payload`.
 #[derive(Serialize)]
 struct Envelope<'a> {
     id: &'a str,
     kind: &'a str,
     created_at: &'a str,
-    payload: &'a RawValue,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<&'a RawValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sealed: Option<&'a RawValue>,
+}
+
+/// The `reply_key` a stored payload carries, if any.
+#[derive(Deserialize)]
+struct ReplyKey {
+    reply_key: Option<String>,
 }
 
 impl From<OutboxItem> for StoredRequest {
     fn from(item: OutboxItem) -> StoredRequest {
+        let payload = item.request.payload();
+        let payload = match &item.reply_key {
+            Some(key) => RawValue::from_string(sealed_plaintext(&payload, key)).unwrap_or(payload),
+            None => payload,
+        };
         StoredRequest {
             kind: item.request.kind().to_string(),
-            payload: item.request.payload(),
+            payload,
             id: item.id,
             created_at: item.created_at,
             delivery: item.delivery,
+            sealed: item
+                .sealed
+                .and_then(|s| serde_json::value::to_raw_value(&s).ok()),
         }
     }
 }
@@ -92,11 +122,23 @@ impl TryFrom<StoredRequest> for OutboxItem {
     fn try_from(s: StoredRequest) -> Result<OutboxItem, String> {
         let request = Request::from_parts(&s.kind, &s.payload)
             .ok_or_else(|| format!("a `{}` request without its fields", s.kind))?;
+        let reply_key = serde_json::from_str::<ReplyKey>(s.payload.get())
+            .ok()
+            .and_then(|k| k.reply_key);
+        let sealed = match &s.sealed {
+            Some(raw) => Some(
+                serde_json::from_str::<SealedBox>(raw.get())
+                    .map_err(|_| "a sealed request without its box".to_string())?,
+            ),
+            None => None,
+        };
         Ok(OutboxItem {
             id: s.id,
             created_at: s.created_at,
             request,
             delivery: s.delivery,
+            reply_key,
+            sealed,
         })
     }
 }
@@ -142,16 +184,65 @@ impl Delivery {
 }
 
 impl StoredRequest {
-    /// The JSON body FEED.md defines, as text: `{ id, kind, created_at, payload }`.
+    /// The JSON body FEED.md defines, as text: `{ id, kind, created_at, payload }`, or
+    /// `sealed` in place of `payload` once sealed.
     pub fn body(&self) -> String {
+        let sealed = self.sealed.as_deref();
         let envelope = Envelope {
             id: &self.id,
             kind: &self.kind,
             created_at: &self.created_at,
-            payload: &self.payload,
+            payload: sealed.is_none().then_some(&*self.payload),
+            sealed,
         };
         // Strings and raw JSON always serialise.
         serde_json::to_string(&envelope).unwrap_or_default()
+    }
+}
+
+impl StoredRequest {
+    /// Whether this request may go to an intake now: due, and sealed if its kind must
+    /// be and the feed has a desk key (`seal_required`). A request made before the key
+    /// was known waits for the whole app to seal it ([`StoredRequest::seal`]); the
+    /// stations app seals nothing and sends only what is ready.
+    pub fn ready(&self, now_ms: f64, seal_required: bool) -> bool {
+        self.delivery.is_due(now_ms)
+            && !(seal_required && self.sealed.is_none() && must_be_sealed(&self.kind))
+    }
+
+    /// Seals a pending request of a personal kind to the desk's key `seal_key` (the
+    /// manifest's `intake.seal_key`), with a fresh `reply_key` drawn by `fill` and
+    /// kept in the stored payload; a report, a request already sealed or already sent
+    /// is left as it is. `stored.seal(&seal_key, &mut fill)?`
+    pub fn seal(
+        &mut self,
+        seal_key: &str,
+        fill: &mut dyn FnMut(&mut [u8]),
+    ) -> Result<(), SealError> {
+        if self.sealed.is_some()
+            || !must_be_sealed(&self.kind)
+            || !matches!(self.delivery, Delivery::Pending { .. })
+        {
+            return Ok(());
+        }
+        let mut reply_key = [0u8; 32];
+        fill(&mut reply_key);
+        use base64::Engine;
+        let reply_key = base64::engine::general_purpose::STANDARD.encode(reply_key);
+        let plaintext = sealed_plaintext(&self.payload, &reply_key);
+        let sealed = seal_request(
+            seal_key,
+            &self.id,
+            &self.kind,
+            &self.created_at,
+            plaintext.as_bytes(),
+            fill,
+        )?;
+        let payload = RawValue::from_string(plaintext).map_err(|_| SealError::Malformed)?;
+        let sealed = serde_json::value::to_raw_value(&sealed).map_err(|_| SealError::Malformed)?;
+        self.payload = payload;
+        self.sealed = Some(sealed);
+        Ok(())
     }
 }
 
@@ -170,6 +261,8 @@ impl OutboxItem {
                 attempts: 0,
                 next_try_ms: 0.0,
             },
+            reply_key: None,
+            sealed: None,
         }
     }
 
@@ -335,6 +428,69 @@ mod tests {
         let again: Vec<OutboxItem> =
             serde_json::from_str(&serde_json::to_string(&items).unwrap()).unwrap();
         assert_eq!(again, items);
+    }
+
+    #[test]
+    fn a_sealed_request_sends_only_its_box_and_keeps_its_reply_key() {
+        let (private, public) = crate::seal::keypair([5; 32]);
+        let seal_key = {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.encode(public)
+        };
+        let id = "0b9e6c1e-6a54-4f3b-9a57-1f0a2b3c4d5e";
+        let item = OutboxItem::new(
+            id.into(),
+            "2026-11-22T10:00:00+08:00".into(),
+            Request::Join(crate::request::Application {
+                name: "王五".into(),
+                phone: "13912345678".into(),
+                union: "u1".into(),
+                ..Default::default()
+            }),
+        );
+        let mut stored = StoredRequest::from(item);
+        assert!(stored.ready(0.0, false));
+        assert!(
+            !stored.ready(0.0, true),
+            "a personal kind waits for its seal"
+        );
+        let mut n = 0u8;
+        let mut fill = |buf: &mut [u8]| {
+            for b in buf {
+                n = n.wrapping_add(1);
+                *b = n;
+            }
+        };
+        stored.seal(&seal_key, &mut fill).unwrap();
+        assert!(stored.ready(0.0, true));
+        let body = stored.body();
+        assert!(!body.contains("王五") && !body.contains("13912345678"));
+        assert!(!body.contains("reply_key") && !body.contains("payload"));
+        let sent: crate::envelope::Envelope = serde_json::from_str(&body).unwrap();
+        let opened = crate::seal::open_request(
+            &private,
+            &sent.id,
+            &sent.kind,
+            &sent.created_at,
+            sent.sealed.as_ref().unwrap(),
+        )
+        .unwrap();
+        let opened: serde_json::Value = serde_json::from_slice(&opened).unwrap();
+        assert_eq!(opened["name"], "王五");
+        // The device keeps the reply key, through its stored form and back.
+        let text = serde_json::to_string(&vec![stored.clone()]).unwrap();
+        let items: Vec<OutboxItem> = serde_json::from_str(&text).unwrap();
+        assert_eq!(items[0].reply_key.as_deref(), opened["reply_key"].as_str());
+        assert!(items[0].sealed.is_some());
+        let again = serde_json::to_string(&items).unwrap();
+        assert_eq!(again, text, "the whole app writes back what it read");
+        // Sealing twice changes nothing; a report is never sealed.
+        let before = stored.body();
+        stored.seal(&seal_key, &mut fill).unwrap();
+        assert_eq!(stored.body(), before);
+        let mut report = StoredRequest::from(OutboxItem::new("r".into(), "t".into(), report()));
+        report.seal(&seal_key, &mut fill).unwrap();
+        assert!(report.sealed.is_none() && report.ready(0.0, true));
     }
 
     #[test]
