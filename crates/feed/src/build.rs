@@ -126,7 +126,10 @@ pub fn build_feed(input: BuildInput) -> Result<FeedFiles, Vec<Diagnostic>> {
         statuses,
         coupons,
         holidays: input.holidays,
-        intake: input.intake.map(|url| Intake { url }),
+        intake: input.intake.map(|url| Intake {
+            url,
+            seal_key: None,
+        }),
     };
     let manifest_bytes =
         serde_json::to_vec_pretty(&manifest).expect("a manifest always serialises");

@@ -26,13 +26,27 @@ mod cli {
   generate --stations N --seed S --out FILE.csv [--cities CODE,CODE]
       Writes realistic synthetic stations (GCJ-02) over real cities.
   keygen --out KEYFILE
-      Writes an Ed25519 secret key to KEYFILE and its public key to KEYFILE.pub.
+      Writes an Ed25519 secret key to KEYFILE (mode 0600) and its public key to
+      KEYFILE.pub. Refuses to overwrite either file.
   check-keys [--keys KEY,KEY] [--manifest DIR/manifest.json]
       Checks the public keys an app is built with (--keys, else YIZHAN_PUBLISHER_KEYS;
       the build runs this): each must be a base64 Ed25519 public key. With --manifest,
       also that such an app accepts that feed's signature (manifest.json.sig).
 
-The union desk (DB is the intake server's --db file):
+The union desk, on the clerk's computer (DB is the desk's own SQLite file):
+  desk keygen --out desk.key
+      Writes the desk's X25519 private key to desk.key (mode 0600) and its public key
+      to desk.key.pub, which goes into the feed: build --seal-key desk.key.pub. The
+      app then seals requests to it; only this file opens them (never put it on the
+      intake's machine). Refuses to overwrite either file.
+  desk pull --from URL --token-file FILE --db DB [--key desk.key]
+      Fetches what the intake holds (URL: the intake server, e.g.
+      https://intake.example.org), opens sealed requests with --key, stores each page
+      in DB (created if missing) and only then tells the intake it may delete them.
+      A request that does not open, or is not its kind's request, is kept with the
+      problem and listed; every pull tries to open those again.
+  desk problems --db DB
+      Lists the requests held with a problem (not exported nor published).
   desk export --db DB --out pending.csv
       The join, transfer and card requests awaiting a decision, as a CSV (UTF-8 with
       BOM) to fill in WPS or Excel: decision (approved, needs_info, rejected),
@@ -43,10 +57,15 @@ The union desk (DB is the intake server's --db file):
   desk publish --db DB --campaigns campaigns.json --out DIR
         [--sign-key KEYFILE --card-valid-until YYYY-MM-DD]
       Decides the coupon claims not decided yet by the campaigns' rules (first come,
-      within the total, per member per period, members only where asked), records the
-      venues' redemptions, and writes for `build`: DIR/statuses.json (with cards signed
-      by the key), DIR/coupons.json (issued and used) and DIR/campaigns.json (remaining
-      brought down).
+      within the total, per member per period, members only where asked; a claim's
+      day is the day the intake received it), records the venues' redemptions, and
+      writes for `build`: DIR/statuses.json (with cards signed by the key; sealed to
+      the device of each request that sent a reply key), DIR/coupons.json (issued and
+      used) and DIR/campaigns.json (remaining brought down).
+  desk purge --before YYYY-MM-DD --db DB
+      For the requests decided and received before that day, removes the ID number
+      and phone and the sealed envelope (keeping name, member number, union,
+      occupation, employer and the decision), then compacts the file.
 ";
 
     /// Runs a command line; returns the process exit status.
@@ -213,9 +232,33 @@ The union desk (DB is the intake server's --db file):
 
     fn desk(action: &str, opts: &Options) -> Result<(), String> {
         use yizhan_feed::desk;
+        match action {
+            "keygen" => return desk_keygen(opts),
+            "pull" => return desk_pull(opts),
+            _ => {}
+        }
         let db_path = required(opts, "db")?;
         let mut db = desk::open(db_path)?;
         match action {
+            "problems" => {
+                let problems = desk::problems(&db)?;
+                for (id, kind, problem) in &problems {
+                    println!("{id} ({kind}): {problem}");
+                }
+                println!("{} request(s) held with a problem", problems.len());
+                Ok(())
+            }
+            "purge" => {
+                let before = required(opts, "before")?;
+                let day = chrono::NaiveDate::parse_from_str(before, "%Y-%m-%d")
+                    .map_err(|_| format!("--before must be a day, YYYY-MM-DD, not `{before}`"))?;
+                let purged = desk::purge(&mut db, day)?;
+                println!(
+                    "purged {purged} request(s) decided and received before {day}: ID numbers, \
+                     phones and sealed envelopes removed, {db_path} compacted"
+                );
+                Ok(())
+            }
             "export" => {
                 let out = required(opts, "out")?;
                 let (bytes, rows) = desk::export(&db)?;
@@ -278,9 +321,68 @@ The union desk (DB is the intake server's --db file):
                 Ok(())
             }
             other => Err(format!(
-                "unknown desk command `{other}` (export, import, publish)"
+                "unknown desk command `{other}` (keygen, pull, problems, export, import, \
+                 publish, purge)"
             )),
         }
+    }
+
+    fn desk_keygen(opts: &Options) -> Result<(), String> {
+        let out = required(opts, "out")?;
+        let (private, public) = keys::desk_keypair()?;
+        keys::write_key_files(out, &private, &public)?;
+        println!(
+            "desk private key: {out} (keep it on the desk's computer only; never on the \
+             intake's machine)\npublic key: {public}\nit goes into the feed: \
+             build --seal-key {out}.pub"
+        );
+        Ok(())
+    }
+
+    fn desk_pull(opts: &Options) -> Result<(), String> {
+        use yizhan_feed::desk;
+        let from = required(opts, "from")?;
+        let token_file = required(opts, "token-file")?;
+        let db_path = required(opts, "db")?;
+        let token = String::from_utf8(read(token_file)?)
+            .map_err(|_| format!("{token_file} is not UTF-8 text"))?
+            .trim()
+            .to_string();
+        if token.is_empty() {
+            return Err(format!(
+                "{token_file} is empty: it holds the intake's desk token"
+            ));
+        }
+        let key = match opts.get("key") {
+            Some(path) => Some(
+                keys::desk_private_key(&String::from_utf8_lossy(&read(path)?))
+                    .map_err(|e| format!("{path}: {e}"))?,
+            ),
+            None => None,
+        };
+        let mut db = desk::open_or_create(db_path)?;
+        let summary = desk::pull(&mut db, from, &token, key.as_ref())?;
+        let s = &summary.stored;
+        println!(
+            "pulled {} page(s) from {from}: {} new, {} already held; {} sealed opened, {} plain; \
+             the intake deleted {}",
+            summary.pages, s.new, s.already, s.opened, s.plain, summary.deleted
+        );
+        let problems = desk::problems(&db)?;
+        for (id, kind, problem) in &problems {
+            println!("could not open {id} ({kind}): {problem}");
+        }
+        if !problems.is_empty() {
+            println!(
+                "{} request(s) held with a problem: kept, not exported nor published; the \
+                 next pull tries them again",
+                problems.len()
+            );
+            if s.opened == 0 && key.is_some() && problems.iter().any(|p| p.2.contains("desk key")) {
+                println!("none opened: is --key the desk key whose .pub the feed was built with?");
+            }
+        }
+        Ok(())
     }
 
     fn now_china() -> String {
@@ -320,9 +422,7 @@ The union desk (DB is the intake server's --db file):
     fn keygen(opts: &Options) -> Result<(), String> {
         let out = required(opts, "out")?;
         let (secret, public) = keys::generate()?;
-        std::fs::write(out, format!("{secret}\n")).map_err(|e| format!("writing {out}: {e}"))?;
-        std::fs::write(format!("{out}.pub"), format!("{public}\n"))
-            .map_err(|e| format!("writing {out}.pub: {e}"))?;
+        keys::write_key_files(out, &secret, &public)?;
         println!("secret key: {out} (keep it private)\npublic key: {public}");
         Ok(())
     }

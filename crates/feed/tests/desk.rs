@@ -1,18 +1,27 @@
 //! The union desk as a clerk runs it: the real `yizhan-feed desk …` commands on a real
-//! intake database (written by the intake server's own store) and real CSV files.
+//! desk database (filled by the desk's own `store_received`, as `desk pull` fills it)
+//! and real CSV files; sealed requests sealed as the app seals them.
 
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use serde_json::value::RawValue;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use yizhan_core::envelope::{Envelope, Received};
 use yizhan_core::feed::Statuses;
 use yizhan_core::outcome::status_for;
+use yizhan_core::seal::{keypair, seal_request, sealed_plaintext, SealedBox};
 use yizhan_core::vocab::RequestState;
-use yizhan_intake::store::Store;
+use yizhan_feed::desk;
 
 const BIN: &str = env!("CARGO_BIN_EXE_yizhan-feed");
 const JOIN: &str = "00000000-0000-4000-8000-00000000000a";
 const TRANSFER: &str = "00000000-0000-4000-8000-00000000000b";
 const CLAIM: &str = "00000000-0000-4000-8000-00000000000c";
 const CARD: &str = "00000000-0000-4000-8000-00000000000d";
+/// When the phones made the requests, and when the intake received them (UTC).
+const CREATED: &str = "2026-11-23T10:00:00+08:00";
+const RECEIVED: &str = "2026-11-23T02:00:05Z";
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("yizhan-desk-{name}-{}", std::process::id()));
@@ -32,40 +41,105 @@ fn desk(args: &[&str], db: &Path) -> Output {
         .unwrap()
 }
 
-fn intake_with_requests(dir: &Path) -> PathBuf {
-    let db = dir.join("intake.sqlite");
-    let store = Store::open(&db).unwrap();
-    let application = |name: &str, extra: &str| {
-        format!(
-            r#"{{"name":"{name}","phone":"13912345678","id_number":"11010519491231002X","occupation":"courier","employer":"某某快递","union":"371500-express"{extra}}}"#
-        )
-    };
-    for (id, kind, payload) in [
-        (JOIN, "join", application("王五", "")),
-        (
+fn succeeded(run: &Output) -> String {
+    assert!(
+        run.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    String::from_utf8_lossy(&run.stdout).into_owned()
+}
+
+fn random(buf: &mut [u8]) {
+    getrandom::getrandom(buf).unwrap();
+}
+
+/// The desk's key pair, base64: `(private, public)`.
+fn desk_keys(seed: u8) -> ([u8; 32], String) {
+    let (private, public) = keypair([seed; 32]);
+    (private, B64.encode(public))
+}
+
+/// A plain request as the intake hands it over.
+fn plain(id: &str, kind: &str, received_at: &str, payload: &str) -> Received {
+    Received {
+        seq: 0,
+        received_at: received_at.to_string(),
+        envelope: Envelope {
+            id: id.to_string(),
+            kind: kind.to_string(),
+            created_at: CREATED.to_string(),
+            payload: Some(RawValue::from_string(payload.to_string()).unwrap()),
+            sealed: None,
+        },
+    }
+}
+
+/// The box the app seals `payload` (with a new reply key, returned) into for the
+/// request `(id, kind, CREATED)`, to the desk key `public`.
+fn seal(public: &str, id: &str, kind: &str, payload: &str) -> (SealedBox, String) {
+    let mut key = [0u8; 32];
+    random(&mut key);
+    let reply_key = B64.encode(key);
+    let raw = RawValue::from_string(payload.to_string()).unwrap();
+    let text = sealed_plaintext(&raw, &reply_key);
+    let sealed = seal_request(public, id, kind, CREATED, text.as_bytes(), &mut random).unwrap();
+    (sealed, reply_key)
+}
+
+fn sealed_envelope(id: &str, kind: &str, sealed: SealedBox) -> Received {
+    Received {
+        seq: 0,
+        received_at: RECEIVED.to_string(),
+        envelope: Envelope {
+            id: id.to_string(),
+            kind: kind.to_string(),
+            created_at: CREATED.to_string(),
+            payload: None,
+            sealed: Some(sealed),
+        },
+    }
+}
+
+fn application(name: &str, extra: &str) -> String {
+    format!(
+        r#"{{"name":"{name}","phone":"13912345678","id_number":"11010519491231002X","occupation":"courier","employer":"某某快递","union":"371500-express"{extra}}}"#
+    )
+}
+
+/// Stores `requests` in the desk database at `db` as `desk pull` does.
+fn store(db: &Path, requests: &[Received], key: Option<&[u8; 32]>) -> desk::Stored {
+    let mut conn = desk::open_or_create(db.to_str().unwrap()).unwrap();
+    desk::store_received(&mut conn, requests, key).unwrap()
+}
+
+/// A desk database holding a join, a transfer, a claim and a card request (plain).
+fn desk_with_requests(dir: &Path) -> PathBuf {
+    let db = dir.join("desk.sqlite");
+    let requests = [
+        plain(JOIN, "join", RECEIVED, &application("王五", "")),
+        plain(
             TRANSFER,
             "transfer",
-            application("赵六", r#","from_union":"原单位工会""#),
+            RECEIVED,
+            &application("赵六", r#","from_union":"原单位工会""#),
         ),
-        (
+        plain(
             CLAIM,
             "claim",
-            r#"{"campaign_id":"fit","coupon_id":"c1","code_ref":"x"}"#.to_string(),
+            RECEIVED,
+            r#"{"campaign_id":"nope","coupon_id":"c1","code_ref":"x"}"#,
         ),
-        (
+        plain(
             CARD,
             "card",
-            r#"{"name":"钱七","member_no":"3715002026000999","union":"371500-express"}"#
-                .to_string(),
+            RECEIVED,
+            r#"{"name":"钱七","member_no":"3715002026000999","union":"371500-express","id_number":"11010519491231003X"}"#,
         ),
-    ] {
-        let body = format!(
-            r#"{{"id":"{id}","kind":"{kind}","created_at":"2026-11-23T10:00:00+08:00","payload":{payload}}}"#
-        );
-        store
-            .save(id, kind, "2026-11-23T10:00:00+08:00", &body)
-            .unwrap();
-    }
+    ];
+    let stored = store(&db, &requests, None);
+    assert_eq!((stored.new, stored.plain), (4, 4));
     db
 }
 
@@ -129,7 +203,7 @@ fn statuses(db: &Path, dir: &Path) -> Statuses {
 #[test]
 fn a_round_at_the_desk_export_fill_import_statuses() {
     let dir = temp_dir("round");
-    let db = intake_with_requests(&dir);
+    let db = desk_with_requests(&dir);
     let pending = dir.join("pending.csv");
     let run = desk(&["export", "--out", pending.to_str().unwrap()], &db);
     assert!(
@@ -162,7 +236,7 @@ fn a_round_at_the_desk_export_fill_import_statuses() {
         status_for(JOIN, &before).unwrap().state,
         RequestState::Received
     );
-    // The claim in this set names no campaign code: it is turned down, with the reason.
+    // The claim in this set names no campaign of the file: turned down, with the reason.
     let claim = status_for(CLAIM, &before).unwrap();
     assert_eq!(claim.state, RequestState::Rejected);
     assert!(claim.note.is_some());
@@ -221,7 +295,7 @@ fn a_round_at_the_desk_export_fill_import_statuses() {
 #[test]
 fn a_file_with_bad_rows_names_each_line_and_records_nothing() {
     let dir = temp_dir("bad");
-    let db = intake_with_requests(&dir);
+    let db = desk_with_requests(&dir);
     let file = dir.join("filled.csv");
     std::fs::write(
         &file,
@@ -257,85 +331,57 @@ fn a_file_with_bad_rows_names_each_line_and_records_nothing() {
     );
 }
 
-fn claim(
-    store: &Store,
-    n: u32,
-    campaign: &str,
-    member_no: Option<&str>,
-    code: &str,
-    day: &str,
-) -> String {
+/// A claim received by the intake on `day` (9:00 China time, in UTC); the phone's own
+/// clock said the 1st of October, which never counts.
+fn claim(n: u32, campaign: &str, member_no: Option<&str>, code: &str, day: &str) -> Received {
     let id = format!("00000000-0000-4000-8000-{n:012}");
     let code_ref = yizhan_core::feed::sha256_hex(code.as_bytes());
     let member = member_no.map_or("null".to_string(), |m| format!("\"{m}\""));
-    let body = format!(
-        r#"{{"id":"{id}","kind":"claim","created_at":"{day}T09:00:00+08:00","payload":{{"campaign":"{campaign}","member_no":{member},"code_ref":"{code_ref}"}}}}"#
+    let mut r = plain(
+        &id,
+        "claim",
+        &format!("{day}T01:00:00Z"),
+        &format!(
+            r#"{{"campaign_id":"{campaign}","coupon_id":"c{n}","member_no":{member},"code_ref":"{code_ref}"}}"#
+        ),
     );
-    store
-        .save(&id, "claim", &format!("{day}T09:00:00+08:00"), &body)
-        .unwrap();
-    id
+    r.envelope.created_at = "2026-10-01T09:00:00+08:00".into();
+    r
 }
 
 #[test]
 fn claims_are_decided_by_the_campaign_rules_redemptions_recorded_and_cards_signed() {
     let dir = temp_dir("claims");
-    let db = intake_with_requests(&dir);
-    let store = Store::open(&db).unwrap();
-    let a1 = claim(
-        &store,
-        1,
-        "fit",
-        Some("3715002026000001"),
-        "CODEA1",
-        "2026-11-05",
-    );
-    let a2 = claim(
-        &store,
-        2,
-        "fit",
-        Some("3715002026000001"),
-        "CODEA2",
-        "2026-11-06",
-    );
-    let none = claim(&store, 3, "fit", None, "CODEN", "2026-11-06");
-    let b1 = claim(
-        &store,
-        4,
-        "fit",
-        Some("3715002026000002"),
-        "CODEB1",
-        "2026-11-07",
-    );
-    let c1 = claim(
-        &store,
-        5,
-        "fit",
-        Some("3715002026000003"),
-        "CODEC1",
-        "2026-11-08",
-    );
-    let late = claim(&store, 6, "gloves", None, "CODEL", "2027-01-02");
-    let gloves = claim(&store, 7, "gloves", None, "CODEG", "2026-12-01");
-    let unknown = claim(
-        &store,
-        8,
-        "nope",
-        Some("3715002026000001"),
-        "CODEU",
-        "2026-11-05",
-    );
+    let db = desk_with_requests(&dir);
+    let claims = [
+        claim(1, "fit", Some("3715002026000001"), "CODEA1", "2026-11-05"),
+        claim(2, "fit", Some("3715002026000001"), "CODEA2", "2026-11-06"),
+        claim(3, "fit", None, "CODEN", "2026-11-06"),
+        claim(4, "fit", Some("3715002026000002"), "CODEB1", "2026-11-07"),
+        claim(5, "fit", Some("3715002026000003"), "CODEC1", "2026-11-08"),
+        claim(6, "gloves", None, "CODEL", "2027-01-02"),
+        claim(7, "gloves", None, "CODEG", "2026-12-01"),
+        claim(8, "nope", Some("3715002026000001"), "CODEU", "2026-11-05"),
+    ];
+    let [a1, a2, none, b1, c1, late, gloves, unknown] =
+        claims.each_ref().map(|c| c.envelope.id.clone());
+    store(&db, &claims, None);
     // A venue used A1 (twice: the first use counts) and tried a code never issued.
-    for (n, code) in [(90, "CODEA1"), (91, "CODEA1"), (92, "FORGED")] {
-        let id = format!("00000000-0000-4000-8000-{n:012}");
-        let body = format!(
-            r#"{{"id":"{id}","kind":"redeem","created_at":"2026-11-10T10:00:00+08:00","payload":{{"code_ref":"{}","campaign":"fit","venue":"健身馆","used_at":"2026-11-10T10:00:00+08:00"}}}}"#,
-            yizhan_core::feed::sha256_hex(code.as_bytes())
-        );
-        store
-            .save(&id, "redeem", "2026-11-10T10:00:00+08:00", &body)
-            .unwrap();
-    }
+    let redeems: Vec<Received> = [(90, "CODEA1"), (91, "CODEA1"), (92, "FORGED")]
+        .iter()
+        .map(|(n, code)| {
+            plain(
+                &format!("00000000-0000-4000-8000-{n:012}"),
+                "redeem",
+                "2026-11-10T02:00:00Z",
+                &format!(
+                    r#"{{"code_ref":"{}","campaign":"fit","venue":"健身馆","used_at":"2026-11-10T10:00:00+08:00"}}"#,
+                    yizhan_core::feed::sha256_hex(code.as_bytes())
+                ),
+            )
+        })
+        .collect();
+    store(&db, &redeems, None);
     // The clerk approves the join request; the union signs cards.
     let key = dir.join("union.key");
     let run = Command::new(BIN)
@@ -481,4 +527,339 @@ fn claims_are_decided_by_the_campaign_rules_redemptions_recorded_and_cards_signe
     let coupons_again: yizhan_core::feed::Coupons =
         serde_json::from_slice(&std::fs::read(out.join("coupons.json")).unwrap()).unwrap();
     assert_eq!(coupons_again.coupons.len(), 3);
+}
+
+#[test]
+fn keygen_never_overwrites_a_key() {
+    let dir = temp_dir("keygen");
+    for command in [&["keygen"][..], &["desk", "keygen"][..]] {
+        let key = dir.join(format!("{}.key", command.len()));
+        let run = |key: &Path| {
+            Command::new(BIN)
+                .args(command)
+                .arg("--out")
+                .arg(key)
+                .output()
+                .unwrap()
+        };
+        succeeded(&run(&key));
+        let pub_path = PathBuf::from(format!("{}.pub", key.display()));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+            assert_eq!(
+                mode & 0o777,
+                0o600,
+                "{command:?}: the key is its owner's only"
+            );
+        }
+        let (secret, public) = (
+            std::fs::read(&key).unwrap(),
+            std::fs::read(&pub_path).unwrap(),
+        );
+        // Again on the same files, or with only the .pub left: refused, nothing written.
+        let again = run(&key);
+        assert!(!again.status.success(), "{command:?}");
+        assert!(String::from_utf8_lossy(&again.stderr).contains("exists"));
+        assert_eq!(std::fs::read(&key).unwrap(), secret);
+        assert_eq!(std::fs::read(&pub_path).unwrap(), public);
+        std::fs::remove_file(&key).unwrap();
+        assert!(
+            !run(&key).status.success(),
+            "{command:?}: the .pub is there"
+        );
+        assert!(!key.exists(), "nothing written");
+        assert_eq!(std::fs::read(&pub_path).unwrap(), public);
+    }
+    // The desk's pair: what the app seals to the .pub opens with the key.
+    let key = dir.join("desk.key");
+    let said = succeeded(
+        &Command::new(BIN)
+            .args(["desk", "keygen", "--out", key.to_str().unwrap()])
+            .output()
+            .unwrap(),
+    );
+    let public = std::fs::read_to_string(dir.join("desk.key.pub")).unwrap();
+    assert!(said.contains(public.trim()) && said.contains("build --seal-key"));
+    let private =
+        yizhan_feed::keys::desk_private_key(&std::fs::read_to_string(&key).unwrap()).unwrap();
+    let (sealed, _) = seal(public.trim(), JOIN, "join", &application("王五", ""));
+    let db = dir.join("desk.sqlite");
+    let stored = store(
+        &db,
+        &[sealed_envelope(JOIN, "join", sealed)],
+        Some(&private),
+    );
+    assert_eq!((stored.new, stored.opened), (1, 1));
+}
+
+#[test]
+fn a_sealed_join_is_opened_exported_and_answered_sealed() {
+    let dir = temp_dir("sealed");
+    let (private, public) = desk_keys(7);
+    let db = dir.join("desk.sqlite");
+    let (sealed, reply_key) = seal(&public, JOIN, "join", &application("王五", ""));
+    assert!(!sealed.ct.contains("王五"));
+    let stored = store(
+        &db,
+        &[sealed_envelope(JOIN, "join", sealed)],
+        Some(&private),
+    );
+    assert_eq!((stored.new, stored.opened, stored.ids.len()), (1, 1, 1));
+
+    let pending = dir.join("pending.csv");
+    let out = succeeded(&desk(&["export", "--out", pending.to_str().unwrap()], &db));
+    assert!(out.contains("1 request(s) awaiting"), "{out}");
+    let text = std::fs::read_to_string(&pending).unwrap();
+    assert!(text.contains("王五") && text.contains(JOIN), "{text}");
+
+    std::fs::write(
+        &pending,
+        fill(&text, &[(JOIN, "approved", "3715002026000777", "欢迎加入")]),
+    )
+    .unwrap();
+    succeeded(&desk(&["import", "--file", pending.to_str().unwrap()], &db));
+    let key = dir.join("union.key");
+    succeeded(
+        &Command::new(BIN)
+            .args(["keygen", "--out", key.to_str().unwrap()])
+            .output()
+            .unwrap(),
+    );
+    let statuses = publish(
+        &db,
+        &dir,
+        &[
+            "--sign-key",
+            key.to_str().unwrap(),
+            "--card-valid-until",
+            "2027-12-31",
+        ],
+    );
+    // The file shows a box, and nothing of the worker.
+    let bytes = std::fs::read_to_string(dir.join("out/statuses.json")).unwrap();
+    for personal in ["王五", "3715002026000777", "欢迎加入", "approved", JOIN] {
+        assert!(!bytes.contains(personal), "{personal} in {bytes}");
+    }
+    let entry = &statuses.statuses[0];
+    assert!(entry.sealed.is_some());
+    assert!(
+        status_for(JOIN, &statuses).is_none(),
+        "nobody else reads it"
+    );
+    // The device that asked opens it with its reply key.
+    let readable = yizhan_core::seal::readable_statuses(&statuses, &[(JOIN, reply_key.as_str())]);
+    let join = status_for(JOIN, &readable).unwrap();
+    assert_eq!(join.state, RequestState::Approved);
+    assert_eq!(join.member_no.as_deref(), Some("3715002026000777"));
+    assert_eq!(join.note.as_deref(), Some("欢迎加入"));
+    assert_eq!(join.card.as_ref().unwrap().name, "王五");
+}
+
+#[test]
+fn boxes_that_do_not_open_are_kept_with_the_problem_and_open_with_the_right_key() {
+    let dir = temp_dir("problems");
+    let db = dir.join("desk.sqlite");
+    let (private, public) = desk_keys(7);
+    let (_, other_public) = desk_keys(8);
+    let (wrong_private, _) = desk_keys(9);
+    let tampered_id = "00000000-0000-4000-8000-000000000101";
+    let moved_id = "00000000-0000-4000-8000-000000000102";
+    let wrong_key_id = "00000000-0000-4000-8000-000000000103";
+    let not_a_join = "00000000-0000-4000-8000-000000000104";
+    let (mut tampered, _) = seal(&public, tampered_id, "join", &application("甲", ""));
+    let mut ct = B64.decode(&tampered.ct).unwrap();
+    ct[5] ^= 1;
+    tampered.ct = B64.encode(ct);
+    let (original, _) = seal(&public, JOIN, "join", &application("乙", ""));
+    let (to_other_desk, _) = seal(&other_public, wrong_key_id, "join", &application("丙", ""));
+    let (not_join, _) = seal(&public, not_a_join, "join", r#"{"station_id":"x"}"#);
+    let stored = store(
+        &db,
+        &[
+            sealed_envelope(tampered_id, "join", tampered),
+            sealed_envelope(JOIN, "join", original.clone()),
+            sealed_envelope(moved_id, "join", original),
+            sealed_envelope(wrong_key_id, "join", to_other_desk.clone()),
+            sealed_envelope(not_a_join, "join", not_join),
+        ],
+        Some(&private),
+    );
+    assert_eq!(
+        (stored.new, stored.opened),
+        (5, 1),
+        "only the original opens"
+    );
+    let problems = String::from_utf8_lossy(&desk(&["problems"], &db).stdout).into_owned();
+    let line = |id: &str| {
+        problems
+            .lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("{id} not listed:\n{problems}"))
+            .to_string()
+    };
+    assert!(
+        line(tampered_id).contains("changed on the way"),
+        "{problems}"
+    );
+    assert!(
+        line(wrong_key_id).contains("another desk key"),
+        "{problems}"
+    );
+    assert!(
+        line(moved_id).contains(&format!("taken from another request ({JOIN})")),
+        "{problems}"
+    );
+    assert!(
+        line(not_a_join).contains("not a `join` request"),
+        "{problems}"
+    );
+    assert!(problems.contains("4 request(s) held with a problem"));
+    // None of them is exported, answered, or can be decided.
+    let pending = dir.join("pending.csv");
+    let out = succeeded(&desk(&["export", "--out", pending.to_str().unwrap()], &db));
+    assert!(out.contains("1 request(s) awaiting"), "{out}");
+    let statuses = publish(&db, &dir, &[]);
+    assert_eq!(statuses.statuses.len(), 1, "only the original's answer");
+    let file = dir.join("filled.csv");
+    std::fs::write(
+        &file,
+        format!("id,decision,member_no,note\n{wrong_key_id},rejected,,\n"),
+    )
+    .unwrap();
+    let run = desk(&["import", "--file", file.to_str().unwrap()], &db);
+    assert!(String::from_utf8_lossy(&run.stderr).contains("held with a problem"));
+
+    // A pull with a wrong key changes nothing; the next with the other desk's key
+    // opens the one sealed to it (and only that one).
+    let again = store(&db, &[], Some(&wrong_private));
+    assert_eq!(again.opened, 0);
+    let (other_private, _) = desk_keys(8);
+    let again = store(&db, &[], Some(&other_private));
+    assert_eq!(again.opened, 1);
+    let problems = String::from_utf8_lossy(&desk(&["problems"], &db).stdout).into_owned();
+    assert!(!problems.contains(wrong_key_id), "{problems}");
+    assert!(problems.contains("3 request(s) held with a problem"));
+}
+
+#[test]
+fn an_envelope_replayed_is_stored_once() {
+    let dir = temp_dir("replay");
+    let db = dir.join("desk.sqlite");
+    let (private, public) = desk_keys(7);
+    let (sealed, _) = seal(&public, JOIN, "join", &application("王五", ""));
+    let envelope = sealed_envelope(JOIN, "join", sealed);
+    let first = store(&db, &[envelope.clone(), envelope.clone()], Some(&private));
+    assert_eq!((first.new, first.already, first.opened), (1, 1, 1));
+    let second = store(&db, &[envelope], Some(&private));
+    assert_eq!((second.new, second.already, second.opened), (0, 1, 0));
+    assert_eq!(
+        second.ids,
+        [JOIN],
+        "acknowledged again, so the intake deletes it"
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let rows: i64 = conn
+        .query_row("SELECT COUNT(*) FROM requests", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 1);
+}
+
+#[test]
+fn a_claim_counts_on_the_day_the_intake_received_it() {
+    let dir = temp_dir("claim-day");
+    let db = dir.join("desk.sqlite");
+    // The phones said October (outside "fit"); the intake received one on the 30th of
+    // November, 23:30 in China, the other 30 minutes later: the 1st of December there.
+    let mut in_time = claim(1, "fit", Some("3715002026000001"), "CODE1", "2026-11-30");
+    in_time.received_at = "2026-11-30T15:30:00Z".into();
+    let mut too_late = claim(2, "fit", Some("3715002026000002"), "CODE2", "2026-11-30");
+    too_late.received_at = "2026-11-30T16:00:00Z".into();
+    let (a, b) = (in_time.envelope.id.clone(), too_late.envelope.id.clone());
+    store(&db, &[in_time, too_late], None);
+    let statuses = publish(&db, &dir, &[]);
+    assert_eq!(
+        status_for(&a, &statuses).unwrap().state,
+        RequestState::Approved
+    );
+    let late = status_for(&b, &statuses).unwrap();
+    assert_eq!(late.state, RequestState::Rejected);
+    assert_eq!(late.note.as_deref(), Some("领取时不在活动有效期内"));
+}
+
+#[test]
+fn purge_takes_id_numbers_phones_and_boxes_out_of_the_file() {
+    let dir = temp_dir("purge");
+    let db = dir.join("desk.sqlite");
+    let (private, public) = desk_keys(7);
+    let (sealed, reply_key) = seal(&public, JOIN, "join", &application("王五", ""));
+    let box_ct = sealed.ct.clone();
+    store(
+        &db,
+        &[
+            sealed_envelope(JOIN, "join", sealed),
+            plain(
+                TRANSFER,
+                "transfer",
+                RECEIVED,
+                &application("赵六", r#","from_union":"旧""#),
+            ),
+            // Received later, not decided: kept whole.
+            plain(
+                CARD,
+                "card",
+                "2026-12-02T02:00:00Z",
+                r#"{"name":"钱七","member_no":"3715002026000999","union":"371500-express","id_number":"22010519491231003X"}"#,
+            ),
+        ],
+        Some(&private),
+    );
+    let filled = dir.join("filled.csv");
+    std::fs::write(
+        &filled,
+        format!(
+            "id,decision,member_no,note\n{JOIN},approved,3715002026000777,\n{TRANSFER},rejected,,\n"
+        ),
+    )
+    .unwrap();
+    succeeded(&desk(&["import", "--file", filled.to_str().unwrap()], &db));
+    let raw = |db: &Path| {
+        let mut bytes = std::fs::read(db).unwrap();
+        if let Ok(wal) = std::fs::read(format!("{}-wal", db.display())) {
+            bytes.extend(wal);
+        }
+        bytes
+    };
+    let has = |bytes: &[u8], text: &str| bytes.windows(text.len()).any(|w| w == text.as_bytes());
+    let before = raw(&db);
+    assert!(has(&before, "13912345678") && has(&before, "11010519491231002X"));
+
+    let out = succeeded(&desk(&["purge", "--before", "2026-12-01"], &db));
+    assert!(out.contains("purged 2 request(s)"), "{out}");
+    let after = raw(&db);
+    for gone in ["13912345678", "11010519491231002X", box_ct.as_str()] {
+        assert!(!has(&after, gone), "{gone} is still in the file");
+    }
+    assert!(
+        has(&after, "22010519491231003X"),
+        "the undecided card is kept"
+    );
+    assert!(
+        has(&after, "王五") && has(&after, "3715002026000777"),
+        "the roster stays"
+    );
+    // Purged twice: nothing more; the answers are still published, still sealed.
+    let out = succeeded(&desk(&["purge", "--before", "2026-12-01"], &db));
+    assert!(out.contains("purged 0 request(s)"), "{out}");
+    let statuses = publish(&db, &dir, &[]);
+    let readable = yizhan_core::seal::readable_statuses(&statuses, &[(JOIN, reply_key.as_str())]);
+    assert_eq!(
+        status_for(JOIN, &readable).unwrap().member_no.as_deref(),
+        Some("3715002026000777")
+    );
+    let bad = desk(&["purge", "--before", "soon"], &db);
+    assert!(!bad.status.success());
+    let missing = desk(&["export", "--out", "x.csv"], &dir.join("none.sqlite"));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no such desk database"));
 }

@@ -1,0 +1,226 @@
+//! The union desk on the clerk's computer: its own SQLite file, filled by `pull` from
+//! the intake's desk API, spreadsheets out and back, statuses out.
+//!
+//! The intake is a mailbox on the open internet that holds sealed requests only; the
+//! desk pulls them ([`pull`]), opens them with its private key and keeps them here.
+//! Clerks work in WPS or Excel, so a round is files and commands: [`sheet`] writes the
+//! requests awaiting a decision to a CSV and reads the decisions back, [`coupons`]
+//! decides the coupon claims by the campaigns' rules, [`statuses`] writes the
+//! `statuses` file that `build` publishes (sealed to each request's `reply_key`), and
+//! [`purge`] removes what the roster does not need once requests are decided.
+//!
+//! Every request is read through the core's [`Request`] type ([`held`]): one copy of
+//! each kind's fields, here as in the app and the intake.
+
+pub mod coupons;
+pub mod pull;
+pub mod purge;
+pub mod sheet;
+pub mod statuses;
+
+pub use coupons::{
+    campaigns_left, coupons, decide_claim, decide_claims, record_redemptions, ClaimIn, Granted,
+};
+pub use pull::{pull, store_received, PullSummary, Stored};
+pub use purge::purge;
+pub use sheet::{export, read_decisions, record, Decision, DECISIONS};
+pub use statuses::{statuses, CardSigning};
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Deserialize;
+use std::path::Path;
+use yizhan_core::request::Request;
+
+/// The desk's tables. `requests.envelope` is the envelope as received (its `sealed` box
+/// or plain `payload`), `payload` the opened (or plain) payload once it reads as its
+/// kind's request, `problem` why it does not (then `payload` is NULL, and every pull
+/// tries again).
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS requests (
+    id          TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    envelope    TEXT NOT NULL,
+    payload     TEXT NULL,
+    problem     TEXT NULL
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    id         TEXT PRIMARY KEY REFERENCES requests(id),
+    decision   TEXT NOT NULL,
+    member_no  TEXT,
+    note       TEXT,
+    decided_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS grants (
+    code_ref  TEXT PRIMARY KEY,
+    campaign  TEXT NOT NULL,
+    member_no TEXT,
+    day       TEXT NOT NULL,
+    claim_id  TEXT NOT NULL REFERENCES requests(id)
+);
+CREATE TABLE IF NOT EXISTS redemptions (
+    code_ref   TEXT PRIMARY KEY,
+    used_at    TEXT NOT NULL,
+    venue      TEXT,
+    request_id TEXT NOT NULL REFERENCES requests(id)
+);";
+
+/// Opens the desk's database, which must exist (`desk pull` creates it).
+pub fn open(path: &str) -> Result<Connection, String> {
+    if !Path::new(path).exists() {
+        return Err(format!(
+            "{path}: no such desk database (`yizhan-feed desk pull --db {path} …` creates it)"
+        ));
+    }
+    open_or_create(path)
+}
+
+/// Opens the desk's database, creating it when missing (`desk pull`). Commits are on
+/// disk when they return: WAL with `synchronous=FULL`.
+pub fn open_or_create(path: &str) -> Result<Connection, String> {
+    let db = Connection::open(path).map_err(|e| format!("{path}: {e}"))?;
+    let old_layout: bool = db
+        .query_row(
+            "SELECT COUNT(*) FROM pragma_table_info('requests') WHERE name = 'body'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(|e| format!("{path}: {e}"))?
+        > 0;
+    if old_layout {
+        return Err(format!(
+            "{path} is an intake's database, not the desk's: the desk keeps its own file \
+             and pulls from the intake (`desk pull --from URL --db desk.sqlite …`)"
+        ));
+    }
+    db.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;",
+    )
+    .map_err(|e| format!("{path}: {e}"))?;
+    db.execute_batch(SCHEMA)
+        .map_err(|e| format!("{path}: {e}"))?;
+    Ok(db)
+}
+
+/// The request kinds a clerk decides in the sheet (claims follow the campaign's
+/// rules; reports and redemptions are not answered).
+pub fn decided_by_clerk(request: &Request) -> bool {
+    match request {
+        Request::Join(_) | Request::Transfer(_) | Request::Card(_) => true,
+        Request::Claim(_) | Request::Report(_) | Request::Redeem(_) => false,
+    }
+}
+
+/// The kinds the worker's app waits an answer for in `statuses`.
+pub fn answered(request: &Request) -> bool {
+    match request {
+        Request::Claim(_) => true,
+        other => decided_by_clerk(other),
+    }
+}
+
+/// A request the desk holds whose payload reads as its kind's request.
+#[derive(Clone, Debug)]
+pub struct Held {
+    pub id: String,
+    pub received_at: String,
+    pub request: Request,
+    /// The device's key for a sealed answer (base64 of 32 bytes), when it sent one.
+    pub reply_key: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ReplyKey {
+    #[serde(default)]
+    reply_key: Option<String>,
+}
+
+/// Reads a stored payload: its request, and the `reply_key` it carries. `None` when
+/// it is not `kind`'s request.
+pub fn read_payload(kind: &str, payload: &str) -> Option<(Request, Option<String>)> {
+    let raw: Box<serde_json::value::RawValue> = serde_json::from_str(payload).ok()?;
+    let request = Request::from_parts(kind, &raw)?;
+    let reply_key = serde_json::from_str::<ReplyKey>(payload)
+        .ok()
+        .and_then(|k| k.reply_key);
+    Some((request, reply_key))
+}
+
+/// The requests held without a problem, in the order received, that are not decided
+/// yet (`undecided`) or all of them.
+pub fn held(db: &Connection, undecided: bool) -> Result<Vec<Held>, String> {
+    let sql = format!(
+        "SELECT r.id, r.kind, r.received_at, r.payload FROM requests r
+         LEFT JOIN decisions d ON d.id = r.id
+         WHERE r.problem IS NULL AND r.payload IS NOT NULL {}
+         ORDER BY r.received_at, r.id",
+        if undecided { "AND d.id IS NULL" } else { "" }
+    );
+    let mut query = db.prepare(&sql).map_err(|e| e.to_string())?;
+    let rows: Vec<(String, String, String, String)> = query
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .map_err(|e| e.to_string())?
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, kind, received_at, payload)| {
+            let (request, reply_key) = read_payload(&kind, &payload)?;
+            Some(Held {
+                id,
+                received_at,
+                request,
+                reply_key,
+            })
+        })
+        .collect())
+}
+
+/// One request held, if it is held without a problem.
+pub fn held_one(db: &Connection, id: &str) -> Result<Option<Held>, String> {
+    let row: Option<(String, String, Option<String>)> = db
+        .query_row(
+            "SELECT kind, received_at, payload FROM requests WHERE id = ?1",
+            params![id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(|e| e.to_string())?;
+    Ok(row.and_then(|(kind, received_at, payload)| {
+        let (request, reply_key) = read_payload(&kind, payload.as_deref()?)?;
+        Some(Held {
+            id: id.to_string(),
+            received_at,
+            request,
+            reply_key,
+        })
+    }))
+}
+
+/// The requests held with a problem: `(id, kind, problem)`, in the order received.
+pub fn problems(db: &Connection) -> Result<Vec<(String, String, String)>, String> {
+    let mut query = db
+        .prepare(
+            "SELECT id, kind, problem FROM requests WHERE problem IS NOT NULL
+             ORDER BY received_at, id",
+        )
+        .map_err(|e| e.to_string())?;
+    let rows = query
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .map_err(|e| e.to_string())?
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string());
+    rows
+}
+
+/// The China-local day of an RFC 3339 time (the intake's `received_at`, in UTC), or
+/// of its first ten characters when it does not parse as one.
+pub fn china_day(time: &str) -> Option<NaiveDate> {
+    let china = chrono::FixedOffset::east_opt(8 * 3600)?;
+    chrono::DateTime::parse_from_rfc3339(time)
+        .ok()
+        .map(|t| t.with_timezone(&china).date_naive())
+        .or_else(|| NaiveDate::parse_from_str(time.get(..10)?, "%Y-%m-%d").ok())
+}

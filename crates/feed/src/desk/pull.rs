@@ -1,0 +1,289 @@
+//! `desk pull`: the requests the intake holds come to the desk's own database, page by
+//! page, are opened with the desk's private key, and only once they are on disk here
+//! does the intake hear it may delete them.
+//!
+//! Nothing is lost on the way: a request that does not open (changed on the way, sealed
+//! to another desk key, its box taken from another request) or whose payload is not
+//! its kind's request is kept with its envelope and the problem in words, and every
+//! later pull tries to open it again (a clerk who gave the wrong key file pulls again
+//! with the right one).
+
+use super::read_payload;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use std::time::Duration;
+use yizhan_core::envelope::{DeskAck, DeskPage, Envelope, Received};
+use yizhan_core::seal::{key_bytes, open_request, SealError};
+
+/// What one call of [`store_received`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stored {
+    /// Requests not held before.
+    pub new: usize,
+    /// Requests held already (a page fetched again, an envelope replayed).
+    pub already: usize,
+    /// Sealed requests opened, new ones and ones that had a problem before.
+    pub opened: usize,
+    /// Plain requests read (the kinds the app sends plain, or a feed without a key).
+    pub plain: usize,
+    /// The ids now held on disk: what the intake may delete.
+    pub ids: Vec<String>,
+}
+
+/// Stores what the intake handed over, in one transaction: each request once (by id;
+/// an envelope replayed is not recorded again), with its payload opened by the desk's
+/// `key` (or read plain) and checked as its kind's request, or with the problem. Every
+/// request held with a problem is tried again. On return it is on disk (WAL,
+/// `synchronous=FULL`). `store_received(&mut db, &page.requests, Some(&private))`.
+pub fn store_received(
+    db: &mut Connection,
+    requests: &[Received],
+    key: Option<&[u8; 32]>,
+) -> Result<Stored, String> {
+    let tx = db.transaction().map_err(|e| e.to_string())?;
+    let mut stored = Stored::default();
+    for received in requests {
+        let e = &received.envelope;
+        let envelope = serde_json::to_string(e).map_err(|e| e.to_string())?;
+        let id = e.id.to_ascii_lowercase();
+        let added = tx
+            .execute(
+                "INSERT OR IGNORE INTO requests (id, kind, created_at, received_at, envelope, payload, problem)
+                 VALUES (?1, ?2, ?3, ?4, ?5, NULL, 'not opened yet')",
+                params![id, e.kind, e.created_at, received.received_at, envelope],
+            )
+            .map_err(|e| e.to_string())?;
+        if added == 1 {
+            stored.new += 1;
+        } else {
+            stored.already += 1;
+        }
+        stored.ids.push(id);
+    }
+    let (opened, plain) = open_waiting(&tx, key)?;
+    stored.opened = opened;
+    stored.plain = plain;
+    tx.commit().map_err(|e| e.to_string())?;
+    Ok(stored)
+}
+
+/// Opens (or reads) every request held without a payload: `(sealed opened, plain read)`.
+fn open_waiting(tx: &Transaction, key: Option<&[u8; 32]>) -> Result<(usize, usize), String> {
+    let waiting: Vec<(String, String, String, String)> = {
+        let mut q = tx
+            .prepare(
+                "SELECT id, kind, created_at, envelope FROM requests WHERE payload IS NULL
+                 ORDER BY received_at, id",
+            )
+            .map_err(|e| e.to_string())?;
+        let rows = q
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .map_err(|e| e.to_string())?;
+        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())?
+    };
+    let (mut opened, mut plain) = (0, 0);
+    for (id, kind, created_at, envelope) in waiting {
+        let outcome = open_one(tx, &id, &kind, &created_at, &envelope, key)?;
+        match outcome {
+            Ok((payload, sealed)) => {
+                tx.execute(
+                    "UPDATE requests SET payload = ?2, problem = NULL WHERE id = ?1",
+                    params![id, payload],
+                )
+                .map_err(|e| e.to_string())?;
+                if sealed {
+                    opened += 1;
+                } else {
+                    plain += 1;
+                }
+            }
+            Err(problem) => {
+                tx.execute(
+                    "UPDATE requests SET problem = ?2 WHERE id = ?1",
+                    params![id, problem],
+                )
+                .map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    Ok((opened, plain))
+}
+
+/// One envelope's payload (and whether it was sealed), or the problem in words.
+type Opened = Result<(String, bool), String>;
+
+fn open_one(
+    tx: &Transaction,
+    id: &str,
+    kind: &str,
+    created_at: &str,
+    envelope: &str,
+    key: Option<&[u8; 32]>,
+) -> Result<Opened, String> {
+    let envelope: Envelope = match serde_json::from_str(envelope) {
+        Ok(e) => e,
+        Err(e) => return Ok(Err(format!("the envelope does not read: {e}"))),
+    };
+    let (text, sealed) = match (&envelope.payload, &envelope.sealed) {
+        (Some(payload), None) => (payload.get().to_string(), false),
+        (None, Some(sealed)) => {
+            let Some(key) = key else {
+                return Ok(Err(
+                    "sealed, and the pull was given no --key (the desk's private key)".into(),
+                ));
+            };
+            match open_request(key, id, kind, created_at, sealed) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => (text, true),
+                    Err(_) => return Ok(Err("it opens, but holds no UTF-8 text".into())),
+                },
+                Err(SealError::WontOpen) => {
+                    // A box opens only in its own envelope: the same box held under
+                    // another id was moved here from that request.
+                    let original: Option<String> = tx
+                        .query_row(
+                            "SELECT id FROM requests WHERE id <> ?1
+                             AND json_extract(envelope, '$.sealed.enc') = ?2 LIMIT 1",
+                            params![id, sealed.enc],
+                            |r| r.get(0),
+                        )
+                        .optional()
+                        .map_err(|e| e.to_string())?;
+                    return Ok(Err(match original {
+                        Some(other) => format!(
+                            "its sealed box was taken from another request ({other}) and \
+                             opens only in that one's envelope"
+                        ),
+                        None => "the sealed box does not open with this desk key: sealed to \
+                                 another desk key (is --key the key whose .pub is in the \
+                                 feed?) or changed on the way (tampered with)"
+                            .into(),
+                    }));
+                }
+                Err(other) => return Ok(Err(other.to_string())),
+            }
+        }
+        (Some(_), Some(_)) => return Ok(Err("the envelope has both a payload and a box".into())),
+        (None, None) => return Ok(Err("the envelope has neither a payload nor a box".into())),
+    };
+    let Some((request, reply_key)) = read_payload(kind, &text) else {
+        return Ok(Err(format!(
+            "the payload is not a `{kind}` request (fields missing or of the wrong type)"
+        )));
+    };
+    if let Some(field) = request.missing() {
+        return Ok(Err(format!("`payload.{field}` is empty")));
+    }
+    if reply_key.is_some_and(|k| key_bytes(&k).is_none()) {
+        return Ok(Err(
+            "its `reply_key` is not base64 of 32 bytes: no answer could be sealed to it".into(),
+        ));
+    }
+    Ok(Ok((text, sealed)))
+}
+
+/// What a whole `desk pull` did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PullSummary {
+    pub stored: Stored,
+    /// Pages fetched.
+    pub pages: usize,
+    /// Requests the intake said it deleted.
+    pub deleted: u64,
+}
+
+/// Requests per page.
+const PAGE: u32 = 100;
+
+/// Pulls every request the intake holds: `GET {from}/desk/requests?after=…` page by
+/// page, each page stored ([`store_received`]) and only then acknowledged
+/// (`POST {from}/desk/ack`), so the intake deletes only what is on disk here. The
+/// token goes in the `Authorization` header and nowhere else.
+pub fn pull(
+    db: &mut Connection,
+    from: &str,
+    token: &str,
+    key: Option<&[u8; 32]>,
+) -> Result<PullSummary, String> {
+    let base = from.trim_end_matches('/');
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into();
+    let bearer = format!("Bearer {token}");
+    let mut summary = PullSummary::default();
+    let mut after = 0i64;
+    loop {
+        let url = format!("{base}/desk/requests?after={after}&limit={PAGE}");
+        let response = agent
+            .get(&url)
+            .header("Authorization", &bearer)
+            .call()
+            .map_err(|e| format!("cannot reach {base}: {e}"))?;
+        let body = answer(response, base)?;
+        let page: DeskPage = serde_json::from_str(&body)
+            .map_err(|e| format!("{base}/desk/requests did not answer a page: {e}"))?;
+        summary.pages += 1;
+        let stored = store_received(db, &page.requests, key)?;
+        if !stored.ids.is_empty() {
+            let ack = serde_json::to_string(&DeskAck {
+                ids: stored.ids.clone(),
+            })
+            .map_err(|e| e.to_string())?;
+            let response = agent
+                .post(&format!("{base}/desk/ack"))
+                .header("Authorization", &bearer)
+                .content_type("application/json")
+                .send(ack.as_bytes())
+                .map_err(|e| format!("cannot reach {base}: {e} (what was pulled is stored)"))?;
+            let body = answer(response, base)?;
+            summary.deleted += serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v.get("deleted").and_then(serde_json::Value::as_u64))
+                .unwrap_or(0);
+        }
+        let s = &mut summary.stored;
+        s.new += stored.new;
+        s.already += stored.already;
+        s.opened += stored.opened;
+        s.plain += stored.plain;
+        s.ids.extend(stored.ids);
+        match page.next {
+            Some(next) if next > after && !page.requests.is_empty() => after = next,
+            _ => break,
+        }
+    }
+    Ok(summary)
+}
+
+/// The body of a 200 answer, or the intake's refusal in words.
+fn answer(mut response: ureq::http::Response<ureq::Body>, base: &str) -> Result<String, String> {
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| format!("{base}: the answer did not arrive whole: {e}"))?;
+    let said = || {
+        serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
+            .map(|e| format!(": {e}"))
+            .unwrap_or_default()
+    };
+    match status {
+        200 => Ok(body),
+        401 => Err(format!(
+            "{base} refused the desk's token (401): check --token-file against the intake's"
+        )),
+        429 => Err(format!(
+            "{base} is limiting requests (429): pull again in {} seconds",
+            retry_after.as_deref().unwrap_or("a few")
+        )),
+        other => Err(format!("{base} answered {other}{}", said())),
+    }
+}

@@ -1,0 +1,103 @@
+//! The `statuses` file that `build` publishes (FEED.md: `ref` = SHA-256 of the request
+//! id, never the id): `received` until decided, then the decision, with the member
+//! number and the card signed by the union for an approval. A request that carried a
+//! `reply_key` gets a sealed entry (`{ "ref", "box" }`) that only its device opens, so
+//! the public file names nobody.
+
+use super::{answered, held};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+use yizhan_core::feed::check::sha256_hex;
+use yizhan_core::feed::SignedCard;
+use yizhan_core::request::Request;
+use yizhan_core::seal::{key_bytes, seal_answer, SealedAnswer};
+use yizhan_core::vocab::RequestState;
+
+/// How the union signs the cards of approved requests: its key file's text and the
+/// date the cards are valid until.
+pub struct CardSigning<'a> {
+    pub key_file_text: &'a str,
+    pub valid_until: &'a str,
+}
+
+/// The `statuses` file for `build`: every join, transfer, card and claim request held
+/// without a problem, `received` until decided, then the decision (an approval with
+/// its member number and, when `signing` is given, the card signed by the union);
+/// sealed under the request's `reply_key` when it carried one.
+pub fn statuses(db: &Connection, signing: Option<&CardSigning>) -> Result<Value, String> {
+    let mut requests = held(db, false)?;
+    requests.retain(|h| answered(&h.request));
+    requests.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut list = Vec::with_capacity(requests.len());
+    for h in requests {
+        let decision: Option<(String, Option<String>, Option<String>, String)> = db
+            .query_row(
+                "SELECT decision, member_no, note, decided_at FROM decisions WHERE id = ?1",
+                params![h.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(|e| e.to_string())?;
+        let (state, member_no, note, updated) = match decision {
+            Some((state, member_no, note, at)) => (state, member_no, note, at),
+            None => ("received".to_string(), None, None, h.received_at.clone()),
+        };
+        let approved = state == "approved";
+        let member_no = member_no.filter(|_| approved && !matches!(h.request, Request::Claim(_)));
+        let card = match (&member_no, signing) {
+            (Some(no), Some(signing)) => Some(sign_card(&h.request, no, signing)?),
+            _ => None,
+        };
+        let reference = sha256_hex(h.id.as_bytes());
+        let answer = SealedAnswer {
+            state: RequestState::from_word(&state),
+            note,
+            member_no,
+            card,
+            updated: Some(updated),
+        };
+        let entry = match h.reply_key.as_deref().and_then(key_bytes) {
+            Some(key) => {
+                let json = serde_json::to_vec(&answer).map_err(|e| e.to_string())?;
+                let mut nonce = [0u8; 12];
+                getrandom::getrandom(&mut nonce).map_err(|e| e.to_string())?;
+                serde_json::json!({
+                    "ref": reference,
+                    "box": seal_answer(&key, &reference, &json, nonce),
+                })
+            }
+            None => {
+                let mut entry = serde_json::to_value(&answer).map_err(|e| e.to_string())?;
+                entry["ref"] = Value::from(reference);
+                entry
+            }
+        };
+        list.push(entry);
+    }
+    Ok(serde_json::json!({ "statuses": list }))
+}
+
+/// The card of an approved request, signed with the union's key: the name and union
+/// as the request gave them, the member number as the clerk recorded it.
+fn sign_card(
+    request: &Request,
+    member_no: &str,
+    signing: &CardSigning,
+) -> Result<SignedCard, String> {
+    let (name, union) = match request {
+        Request::Join(a) | Request::Transfer(a) => (a.name.clone(), a.union.clone()),
+        Request::Card(c) => (c.name.clone(), c.union.clone()),
+        Request::Claim(_) | Request::Report(_) | Request::Redeem(_) => {
+            return Err("only a join, transfer or card request gets a card".into())
+        }
+    };
+    let text = yizhan_core::card::signed_text(member_no, &name, &union, signing.valid_until);
+    let sig = crate::keys::sign(signing.key_file_text, text.as_bytes())?;
+    Ok(SignedCard {
+        member_no: member_no.to_string(),
+        name,
+        union,
+        valid_until: signing.valid_until.to_string(),
+        sig,
+    })
+}
