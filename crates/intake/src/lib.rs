@@ -1,10 +1,26 @@
 //! 驿站 Yizhan's reference intake server: it receives the requests the app POSTs to a
-//! feed's `intake.url` (FEED.md's envelope) and keeps them in SQLite for the union desk
-//! (`yizhan-feed desk`). Bad input gets a JSON error with a 4xx, never a crash; a 2xx
-//! is sent only after the request is on disk; logs never carry a payload (they hold ID
-//! numbers and phone numbers).
+//! feed's `intake.url` (FEED.md's envelope, checked by `yizhan_core`'s
+//! [`Envelope::check`]) and keeps them in SQLite until the union desk fetches them
+//! (`yizhan-feed desk`, through the desk API below). Bad input gets a JSON error with a
+//! 4xx, never a crash; a 2xx is sent only after the request is on disk.
+//!
+//! What it holds, and for how long:
+//! - Each request's body exactly as received (with `--require-sealed`, the personal
+//!   kinds only as sealed boxes that only the desk's key opens; `report` stays plain),
+//!   with its kind, the phone's `created_at` and the intake's own `received_at`.
+//! - Until the desk acknowledges it (`POST /desk/ack`): the row is then deleted and only
+//!   its id kept (a tombstone, so a replay is answered "already stored" and not stored
+//!   again). A request the desk never acknowledges is deleted `--keep-days` days (30 by
+//!   default) after it arrived, tombstones likewise; this runs at start and every hour.
+//! - Deleted rows leave no bytes behind: SQLite's `secure_delete` overwrites them and
+//!   the WAL is checkpointed and truncated after each deletion.
+//! - The log holds one line per request with a status, a kind and counts: never a
+//!   payload, an id, a token or an address.
+//!
+//! Routes: `POST /intake` (and its CORS preflight), `GET /healthz`, and, only with a
+//! desk token, `GET /desk/requests` and `POST /desk/ack` (bearer token, no CORS).
 
-pub mod envelope;
+pub mod desk;
 pub mod limit;
 pub mod store;
 
@@ -14,9 +30,12 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+use yizhan_core::envelope::Envelope;
+use yizhan_core::request::KINDS;
 
 /// The largest body accepted: a join request is about 1 KiB.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -27,19 +46,66 @@ pub struct Intake {
     /// Exact origins (`https://yizhan.example.org`) whose pages may POST.
     pub allowed_origins: Vec<String>,
     pub limiter: limit::Limiter,
+    /// `--require-sealed`: the kinds with personal data are refused in plain text.
+    pub require_sealed: bool,
+    /// `--desk-token-file`: the desk API, or `None` (its paths then answer 404).
+    pub desk: Option<desk::Desk>,
 }
 
-/// The routes: `POST /intake` (and its CORS preflight), `GET /healthz`.
+/// The routes: `POST /intake` (and its CORS preflight), `GET /healthz`, and the desk
+/// API when `intake.desk` is set.
 /// `axum::serve(listener, app(intake).into_make_service_with_connect_info::<SocketAddr>())`.
 pub fn app(intake: Arc<Intake>) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .route("/intake", post(receive).options(preflight))
-        .route("/healthz", get(health))
+        .route("/healthz", get(health));
+    if intake.desk.is_some() {
+        router = router
+            .route("/desk/requests", get(desk::requests))
+            .route("/desk/ack", post(desk::ack));
+    }
+    router
         .fallback(|| async { error(StatusCode::NOT_FOUND, "no such path") })
+        .method_not_allowed_fallback(|| async {
+            error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "no such method on this path",
+            )
+        })
         .with_state(intake)
 }
 
-fn error(status: StatusCode, message: &str) -> Response {
+/// Deletes what is older than `keep_days` at `now` (the store's [`store::Store::purge`])
+/// on the blocking pool, and logs the counts: `purge deleted=3 tombstones=1`.
+pub async fn purge(intake: &Arc<Intake>, now: SystemTime, keep_days: u32) {
+    let intake = Arc::clone(intake);
+    let purged = tokio::task::spawn_blocking(move || {
+        intake
+            .store
+            .purge(now, keep_days)
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .unwrap_or_else(|e| Err(e.to_string()));
+    match purged {
+        Ok(p) => println!("purge deleted={} tombstones={}", p.requests, p.tombstones),
+        Err(e) => eprintln!("purge failed: {e}"),
+    }
+}
+
+/// Purges now and then every hour, for as long as the server runs:
+/// `tokio::spawn(purge_every_hour(intake, 30))`.
+pub async fn purge_every_hour(intake: Arc<Intake>, keep_days: u32) {
+    let mut hourly = tokio::time::interval(Duration::from_secs(3600));
+    hourly.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        // The first tick is at once: the purge at start.
+        hourly.tick().await;
+        purge(&intake, SystemTime::now(), keep_days).await;
+    }
+}
+
+pub(crate) fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
 }
 
@@ -85,6 +151,12 @@ async fn preflight(State(intake): State<Arc<Intake>>, headers: HeaderMap) -> Res
     with_cors(response, Some(origin))
 }
 
+/// What the log may say of a request: its kind and whether it came sealed.
+struct Seen {
+    kind: &'static str,
+    sealed: bool,
+}
+
 async fn receive(
     State(intake): State<Arc<Intake>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -92,13 +164,16 @@ async fn receive(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let (status, kind, response) = answer(&intake, peer, &headers, body).await;
+    let (status, seen, response) = answer(&intake, peer, &headers, body).await;
     // No payload, no id, no address: only what the operator needs to see load.
-    println!(
-        "{method} /intake {} kind={}",
-        status.as_u16(),
-        kind.unwrap_or("-")
-    );
+    match seen {
+        Some(Seen { kind, sealed }) => println!(
+            "{method} /intake {} kind={kind}{}",
+            status.as_u16(),
+            if sealed { " sealed" } else { "" }
+        ),
+        None => println!("{method} /intake {} kind=-", status.as_u16()),
+    }
     response
 }
 
@@ -107,7 +182,7 @@ async fn answer(
     peer: SocketAddr,
     headers: &HeaderMap,
     body: Body,
-) -> (StatusCode, Option<&'static str>, Response) {
+) -> (StatusCode, Option<Seen>, Response) {
     let origin = match allowed_origin(intake, headers) {
         Ok(origin) => origin,
         Err(()) => {
@@ -162,19 +237,27 @@ async fn answer(
             "the body is larger than 64 KiB",
         );
     };
-    let Ok(value) = serde_json::from_slice::<Value>(&bytes) else {
+    // Not JSON at all (400) is told apart from JSON that is not a good envelope (422).
+    if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {
         return fail(StatusCode::BAD_REQUEST, "the body is not JSON");
-    };
-    let envelope = match envelope::check(&value) {
+    }
+    let envelope = match Envelope::check(&bytes, intake.require_sealed) {
         Ok(envelope) => envelope,
         Err(why) => return fail(StatusCode::UNPROCESSABLE_ENTITY, &why),
     };
-    let kind = envelope::KINDS
-        .iter()
-        .copied()
-        .find(|k| *k == envelope.kind);
-    // The text as received (valid JSON, at most 64 KiB): what the desk reads.
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let seen = Seen {
+        kind: KINDS
+            .iter()
+            .copied()
+            .find(|k| *k == envelope.kind)
+            .unwrap_or("-"),
+        sealed: envelope.sealed.is_some(),
+    };
+    // The body exactly as received (checked JSON, so UTF-8, at most 64 KiB): what
+    // the desk reads.
+    let text = String::from_utf8(bytes.to_vec())
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let received_at = store::timestamp(SystemTime::now());
     // SQLite commits with an fsync: on the blocking pool, so the few async workers
     // keep accepting and answering while a commit waits for the disk (with the commit
     // on a worker, 400 connections at once overflowed the accept queue and some were
@@ -183,7 +266,13 @@ async fn answer(
     let saved = tokio::task::spawn_blocking(move || {
         store
             .store
-            .save(&envelope.id, &envelope.kind, &envelope.created_at, &text)
+            .save(
+                &envelope.id,
+                &envelope.kind,
+                &envelope.created_at,
+                &text,
+                &received_at,
+            )
             .map_err(|e| e.to_string())
     })
     .await
@@ -195,14 +284,14 @@ async fn answer(
                 store::Saved::Repeat => (StatusCode::OK, "already stored"),
             };
             let body = (status, Json(json!({ "status": word }))).into_response();
-            (status, kind, with_cors(body, origin))
+            (status, Some(seen), with_cors(body, origin))
         }
         Err(e) => {
             eprintln!("store error: {e}");
             let status = StatusCode::SERVICE_UNAVAILABLE;
             (
                 status,
-                kind,
+                Some(seen),
                 with_cors(
                     error(status, "could not store the request; try again later"),
                     origin,

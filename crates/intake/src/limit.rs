@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub struct Limiter {
     burst: f64,
@@ -24,6 +24,26 @@ impl Limiter {
     /// Whether `ip` may send one more request now (and counts it).
     pub fn allow(&self, ip: IpAddr) -> bool {
         self.allow_at(ip, Instant::now())
+    }
+
+    /// How long until `ip` may send one more, without counting anything: `None` when
+    /// it may now. `limiter.wait(ip)` before even looking at a request.
+    pub fn wait(&self, ip: IpAddr) -> Option<Duration> {
+        self.wait_at(ip, Instant::now())
+    }
+
+    fn wait_at(&self, ip: IpAddr, now: Instant) -> Option<Duration> {
+        let buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let (tokens, at) = buckets.get(&ip)?;
+        let tokens =
+            (tokens + now.duration_since(*at).as_secs_f64() * self.per_second).min(self.burst);
+        if tokens >= 1.0 {
+            None
+        } else if self.per_second > 0.0 {
+            Some(Duration::from_secs_f64((1.0 - tokens) / self.per_second))
+        } else {
+            Some(Duration::from_secs(3600))
+        }
     }
 
     fn allow_at(&self, ip: IpAddr, now: Instant) -> bool {
@@ -69,5 +89,20 @@ mod tests {
             limiter.allow_at(a, t0 + Duration::from_millis(1100)),
             "one a second comes back"
         );
+    }
+
+    #[test]
+    fn waiting_counts_nothing() {
+        let limiter = Limiter::new(2, 6);
+        let ip: IpAddr = "10.0.0.1".parse().unwrap();
+        let t0 = Instant::now();
+        assert_eq!(limiter.wait_at(ip, t0), None, "an unknown address may");
+        assert!(limiter.allow_at(ip, t0));
+        assert_eq!(limiter.wait_at(ip, t0), None);
+        assert_eq!(limiter.wait_at(ip, t0), None, "asking twice costs nothing");
+        assert!(limiter.allow_at(ip, t0));
+        let wait = limiter.wait_at(ip, t0).unwrap();
+        assert!((9.9..=10.0).contains(&wait.as_secs_f64()), "{wait:?}");
+        assert_eq!(limiter.wait_at(ip, t0 + Duration::from_secs(10)), None);
     }
 }

@@ -1,12 +1,13 @@
-//! `yizhan-intake serve --db intake.sqlite --listen 127.0.0.1:8787 --allow-origin ORIGIN…`
+//! `yizhan-intake serve --db intake.sqlite --listen 127.0.0.1:8787 --allow-origin ORIGIN…
+//! [--require-sealed] [--desk-token-file FILE] [--keep-days 30]`
 //! (see the README's "Intake server").
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use yizhan_intake::{app, limit::Limiter, store::Store, Intake};
+use yizhan_intake::{app, desk::Desk, limit::Limiter, purge_every_hour, store::Store, Intake};
 
-const USAGE: &str = "usage: yizhan-intake serve --db FILE [--listen ADDR:PORT] [--allow-origin ORIGIN]... [--burst N] [--per-minute N]";
+const USAGE: &str = "usage: yizhan-intake serve --db FILE [--listen ADDR:PORT] [--allow-origin ORIGIN]... [--burst N] [--per-minute N] [--require-sealed] [--desk-token-file FILE] [--keep-days N]";
 
 struct Options {
     db: PathBuf,
@@ -14,6 +15,9 @@ struct Options {
     origins: Vec<String>,
     burst: u32,
     per_minute: u32,
+    require_sealed: bool,
+    desk_token_file: Option<PathBuf>,
+    keep_days: u32,
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -26,9 +30,16 @@ fn parse(args: &[String]) -> Result<Options, String> {
         origins: Vec::new(),
         burst: 30,
         per_minute: 60,
+        require_sealed: false,
+        desk_token_file: None,
+        keep_days: 30,
     };
     let mut rest = args[1..].iter();
     while let Some(flag) = rest.next() {
+        if flag == "--require-sealed" {
+            options.require_sealed = true;
+            continue;
+        }
         let value = rest
             .next()
             .ok_or(format!("{flag} needs a value\n{USAGE}"))?;
@@ -51,6 +62,12 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 options.per_minute = value
                     .parse()
                     .map_err(|_| format!("--per-minute {value}: not a number"))?
+            }
+            "--desk-token-file" => options.desk_token_file = Some(PathBuf::from(value)),
+            "--keep-days" => {
+                options.keep_days = value.parse().ok().filter(|n| *n >= 1).ok_or(format!(
+                    "--keep-days {value}: not a number of days (1 or more)"
+                ))?
             }
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
@@ -85,6 +102,18 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    // Before anything else: a bad token file stops the start, with the reason (never
+    // the token).
+    let desk = match &options.desk_token_file {
+        None => None,
+        Some(path) => match Desk::from_file(path) {
+            Ok(desk) => Some(desk),
+            Err(why) => {
+                eprintln!("{why}");
+                std::process::exit(1);
+            }
+        },
+    };
     let store = match Store::open(&options.db) {
         Ok(s) => s,
         Err(e) => {
@@ -103,11 +132,16 @@ async fn main() {
         store,
         allowed_origins: options.origins,
         limiter: Limiter::new(options.burst, options.per_minute),
+        require_sealed: options.require_sealed,
+        desk,
     });
     // The address actually bound (`--listen 127.0.0.1:0` lets the system pick a port;
     // the tests read it from this line).
     let bound = listener.local_addr().unwrap_or(options.listen);
     println!("yizhan-intake listening on {bound}");
+    // Requests the desk never acknowledged, and tombstones, older than --keep-days:
+    // deleted now and every hour.
+    tokio::spawn(purge_every_hour(Arc::clone(&intake), options.keep_days));
     let served = axum::serve(
         listener,
         app(intake).into_make_service_with_connect_info::<SocketAddr>(),

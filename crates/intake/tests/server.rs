@@ -1,5 +1,7 @@
 //! The intake as the real server over HTTP: the binary is started on a free port with
-//! its own database, and spoken to with plain HTTP/1.1 over TCP.
+//! its own database, and spoken to with plain HTTP/1.1 over TCP. Below them, the same
+//! routes in process (`Router::oneshot`): the envelope's check, sealed requests, the
+//! desk API, retention and what the database file keeps after a deletion.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -140,7 +142,7 @@ fn id(n: u64) -> String {
 
 fn request(n: u64) -> String {
     format!(
-        r#"{{"id":"{}","kind":"join","created_at":"2026-11-23T10:00:00+08:00","payload":{{"name":"王五","phone":"13912345678","id_number":"11010519491231002X"}}}}"#,
+        r#"{{"id":"{}","kind":"join","created_at":"2026-11-23T10:00:00+08:00","payload":{{"name":"王五","phone":"13912345678","id_number":"11010519491231002X","occupation":"courier","union":"371500-express"}}}}"#,
         id(n)
     )
 }
@@ -357,4 +359,575 @@ fn cors_admits_the_allowed_origin_only() {
     assert_eq!(server.stored(), 1);
     assert_eq!(http(&server.addr, "GET", "/nowhere", &[], b"").status, 404);
     server.kill();
+}
+
+/// A desk token file with `token` in a fresh folder.
+fn token_file(name: &str, token: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("yizhan-intake-token-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("desk.token");
+    std::fs::write(&path, format!("{token}\n")).unwrap();
+    path
+}
+
+#[test]
+fn a_short_desk_token_refuses_to_start() {
+    let dir = std::env::temp_dir().join(format!("yizhan-intake-short-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |file: &PathBuf| {
+        Command::new(env!("CARGO_BIN_EXE_yizhan-intake"))
+            .args(["serve", "--db", dir.join("intake.sqlite").to_str().unwrap()])
+            .args(["--listen", "127.0.0.1:0", "--desk-token-file"])
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    let short = run(&token_file("short", "tooshort-secret"));
+    let said = String::from_utf8_lossy(&short.stderr);
+    assert_eq!(short.status.code(), Some(1), "{said}");
+    assert!(said.contains("at least 32 characters"), "{said}");
+    assert!(
+        !said.contains("tooshort-secret"),
+        "the token is never printed: {said}"
+    );
+    assert!(short.stdout.is_empty(), "it never listened");
+    let missing = run(&dir.join("no-such-file"));
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read the desk token"));
+}
+
+#[test]
+fn the_desk_api_over_http_logs_counts_only() {
+    let token = "0123456789abcdef0123456789abcdef-desk";
+    let file = token_file("http", token);
+    let server = Server::fresh("desk-http", &["--desk-token-file", file.to_str().unwrap()]);
+    assert_eq!(server.post_json(&request(42)).status, 201);
+    let bearer = format!("Bearer {token}");
+    let auth = [("Authorization", bearer.as_str())];
+    let page = http(&server.addr, "GET", "/desk/requests", &auth, b"");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        !page.headers.contains("access-control"),
+        "no CORS: {}",
+        page.headers
+    );
+    let page: serde_json::Value = serde_json::from_str(&page.body).unwrap();
+    assert_eq!(page["requests"][0]["envelope"]["id"], id(42));
+    let ack = format!(r#"{{"ids":["{}"]}}"#, id(42));
+    let acked = http(&server.addr, "POST", "/desk/ack", &auth, ack.as_bytes());
+    assert_eq!(acked.body, r#"{"deleted":1}"#);
+    assert_eq!(
+        http(
+            &server.addr,
+            "GET",
+            "/desk/requests",
+            &[("Authorization", "Bearer nope")],
+            b""
+        )
+        .status,
+        401
+    );
+    assert_eq!(server.stored(), 0);
+    let (_, log) = server.kill();
+    for line in [
+        "POST /intake 201 kind=join",
+        "GET /desk/requests 200 count=1",
+        "POST /desk/ack 200 deleted=1",
+        "GET /desk/requests 401",
+        "purge deleted=0",
+    ] {
+        assert!(log.contains(line), "{line:?} in\n{log}");
+    }
+    for secret in [token, &id(42), "127.0.0.1", "王五"] {
+        assert!(!log.contains(secret), "{secret:?} in\n{log}");
+    }
+}
+
+/// The routes in process: `Router::oneshot` with the peer's address set by hand.
+mod in_process {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use axum::http::{HeaderMap, Request};
+    use base64::engine::general_purpose::STANDARD as B64;
+    use base64::Engine;
+    use serde_json::{json, Value};
+    use std::net::SocketAddr;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+    use std::time::{Duration, SystemTime};
+    use tower::ServiceExt;
+    use yizhan_core::envelope::DeskPage;
+    use yizhan_core::seal::{keypair, open_request, seal_request, sealed_plaintext};
+    use yizhan_intake::{app, desk::Desk, limit::Limiter, store::Store, Intake};
+
+    const TOKEN: &str = "desk-0123456789abcdef0123456789abcdef";
+    const AT: &str = "2026-11-23T10:00:00+08:00";
+    const HERE: [u8; 4] = [10, 0, 0, 1];
+
+    struct Setup {
+        intake: Arc<Intake>,
+        db: PathBuf,
+    }
+
+    fn setup(name: &str, require_sealed: bool, desk: bool) -> Setup {
+        let dir = std::env::temp_dir().join(format!(
+            "yizhan-intake-oneshot-{name}-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("intake.sqlite");
+        let intake = Arc::new(Intake {
+            store: Store::open(&db).unwrap(),
+            allowed_origins: vec![super::ORIGIN.to_string()],
+            limiter: Limiter::new(1000, 1000),
+            require_sealed,
+            desk: desk.then(|| Desk::new(TOKEN).unwrap()),
+        });
+        Setup { intake, db }
+    }
+
+    struct Answer {
+        status: u16,
+        headers: HeaderMap,
+        json: Value,
+    }
+
+    impl Setup {
+        async fn call(
+            &self,
+            peer: [u8; 4],
+            method: &str,
+            path: &str,
+            headers: &[(&str, &str)],
+            body: &str,
+        ) -> Answer {
+            let mut request = Request::builder().method(method).uri(path);
+            for (k, v) in headers {
+                request = request.header(*k, *v);
+            }
+            let mut request = request.body(Body::from(body.to_string())).unwrap();
+            request
+                .extensions_mut()
+                .insert(ConnectInfo(SocketAddr::from((peer, 50_000))));
+            let response = app(Arc::clone(&self.intake))
+                .oneshot(request)
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            Answer {
+                status,
+                headers,
+                json,
+            }
+        }
+
+        async fn post(&self, body: &str) -> Answer {
+            self.call(
+                HERE,
+                "POST",
+                "/intake",
+                &[("Content-Type", "application/json")],
+                body,
+            )
+            .await
+        }
+
+        async fn desk(&self, peer: [u8; 4], method: &str, path: &str, body: &str) -> Answer {
+            let bearer = format!("Bearer {TOKEN}");
+            self.call(peer, method, path, &[("Authorization", &bearer)], body)
+                .await
+        }
+
+        async fn page(&self, path: &str) -> DeskPage {
+            let answer = self.desk(HERE, "GET", path, "").await;
+            assert_eq!(answer.status, 200, "{}", answer.json);
+            serde_json::from_value(answer.json).unwrap()
+        }
+
+        async fn stored(&self) -> u64 {
+            let answer = self.call(HERE, "GET", "/healthz", &[], "").await;
+            assert_eq!(answer.json["status"], "ok");
+            answer.json["stored"].as_u64().unwrap()
+        }
+    }
+
+    fn join_payload() -> Value {
+        json!({"name": "王五", "phone": "13912345678", "id_number": "11010519491231002X",
+               "occupation": "courier", "union": "371500-express"})
+    }
+
+    fn envelope(n: u64, kind: &str, payload: Value) -> String {
+        json!({"id": super::id(n), "kind": kind, "created_at": AT, "payload": payload}).to_string()
+    }
+
+    fn report(n: u64, note: &str) -> String {
+        envelope(
+            n,
+            "report",
+            json!({"station_id": "371500-0001", "problem": "moved", "note": note}),
+        )
+    }
+
+    /// A test's random bytes (xorshift): the seal needs some, not good ones.
+    fn filler() -> impl FnMut(&mut [u8]) {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        move |out: &mut [u8]| {
+            for byte in out {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *byte = state as u8;
+            }
+        }
+    }
+
+    /// A join sealed to the desk key made from `seed`, as the app sends it.
+    fn sealed_join(n: u64, seed: [u8; 32]) -> String {
+        let (_, public) = keypair(seed);
+        let id = super::id(n);
+        let payload = serde_json::value::to_raw_value(&join_payload()).unwrap();
+        let plaintext = sealed_plaintext(&payload, &B64.encode([7u8; 32]));
+        let mut fill = filler();
+        let sealed = seal_request(
+            &B64.encode(public),
+            &id,
+            "join",
+            AT,
+            plaintext.as_bytes(),
+            &mut fill,
+        )
+        .unwrap();
+        json!({"id": id, "kind": "join", "created_at": AT, "sealed": sealed}).to_string()
+    }
+
+    #[tokio::test]
+    async fn an_empty_or_blank_join_is_refused_naming_the_problem() {
+        let s = setup("empty", false, false);
+        let empty = s.post(&envelope(1, "join", json!({}))).await;
+        assert_eq!(empty.status, 422);
+        let said = empty.json["error"].as_str().unwrap();
+        assert!(
+            said.contains("`join`") && said.contains("payload"),
+            "{said}"
+        );
+        let mut blank = join_payload();
+        blank["name"] = json!("");
+        let blank = s.post(&envelope(2, "join", blank)).await;
+        assert_eq!(blank.status, 422);
+        assert!(
+            blank.json["error"]
+                .as_str()
+                .unwrap()
+                .contains("payload.name"),
+            "{}",
+            blank.json
+        );
+        let not_json = s.post("{\"id\":").await;
+        assert_eq!(not_json.status, 400, "{}", not_json.json);
+        assert_eq!(s.stored().await, 0);
+        assert_eq!(
+            s.post(&envelope(3, "join", join_payload())).await.status,
+            201
+        );
+    }
+
+    #[tokio::test]
+    async fn a_sealed_join_is_accepted_and_stored_as_received() {
+        let seed = [3u8; 32];
+        for require_sealed in [false, true] {
+            let s = setup(&format!("sealed-{require_sealed}"), require_sealed, false);
+            let body = sealed_join(10, seed);
+            let answer = s.post(&body).await;
+            assert_eq!(answer.status, 201, "{}", answer.json);
+            assert_eq!(answer.json["status"], "stored");
+            let stored = s.intake.store.body_of(&super::id(10)).unwrap().unwrap();
+            assert_eq!(stored, body, "the body exactly as received");
+            assert!(!stored.contains("13912345678"), "only ciphertext is held");
+            // And the desk's key opens it.
+            let envelope: yizhan_core::envelope::Envelope = serde_json::from_str(&stored).unwrap();
+            let (private, _) = keypair(seed);
+            let opened = open_request(
+                &private,
+                &envelope.id,
+                &envelope.kind,
+                &envelope.created_at,
+                envelope.sealed.as_ref().unwrap(),
+            )
+            .unwrap();
+            assert!(String::from_utf8(opened).unwrap().contains("13912345678"));
+            let mut bad: Value = serde_json::from_str(&body).unwrap();
+            bad["id"] = json!(super::id(11));
+            bad["sealed"]["enc"] = json!("AAAA");
+            assert_eq!(s.post(&bad.to_string()).await.status, 422);
+        }
+    }
+
+    #[tokio::test]
+    async fn require_sealed_refuses_a_plain_join_and_takes_a_plain_report() {
+        let s = setup("require", true, false);
+        let plain = s.post(&envelope(20, "join", join_payload())).await;
+        assert_eq!(plain.status, 422);
+        assert!(
+            plain.json["error"]
+                .as_str()
+                .unwrap()
+                .contains("must be sealed"),
+            "{}",
+            plain.json
+        );
+        assert_eq!(s.post(&report(21, "")).await.status, 201);
+        assert_eq!(s.stored().await, 1);
+    }
+
+    #[tokio::test]
+    async fn without_a_token_file_the_desk_paths_are_404() {
+        let s = setup("nodesk", false, false);
+        assert_eq!(s.post(&report(30, "")).await.status, 201);
+        let page = s.desk(HERE, "GET", "/desk/requests", "").await;
+        assert_eq!(page.status, 404);
+        assert!(page.json["error"].is_string());
+        let ack = format!(r#"{{"ids":["{}"]}}"#, super::id(30));
+        assert_eq!(s.desk(HERE, "POST", "/desk/ack", &ack).await.status, 404);
+        assert_eq!(s.stored().await, 1);
+    }
+
+    #[tokio::test]
+    async fn the_desk_token_is_required_and_wrong_ones_are_limited() {
+        let s = setup("token", false, true);
+        let (a, b, c) = ([10, 0, 0, 2], [10, 0, 0, 3], [10, 0, 0, 4]);
+        let none = s.call(a, "GET", "/desk/requests", &[], "").await;
+        assert_eq!(none.status, 401);
+        assert!(none.json["error"].is_string());
+        let wrong = |peer: [u8; 4]| {
+            let s = &s;
+            async move {
+                let token = format!("Bearer {}", TOKEN.replace('0', "1"));
+                s.call(
+                    peer,
+                    "GET",
+                    "/desk/requests",
+                    &[("Authorization", &token)],
+                    "",
+                )
+                .await
+            }
+        };
+        for _ in 0..5 {
+            let answer = wrong(b).await;
+            assert_eq!(answer.status, 401, "{}", answer.json);
+            assert!(answer.headers.get("access-control-allow-origin").is_none());
+        }
+        let limited = wrong(b).await;
+        assert_eq!(limited.status, 429, "{}", limited.json);
+        assert!(limited.json["error"].is_string());
+        let retry: u64 = limited.headers["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=12).contains(&retry), "{retry}");
+        assert_eq!(
+            s.desk(b, "GET", "/desk/requests", "").await.status,
+            429,
+            "not even the right token is compared while the address is limited"
+        );
+        assert_eq!(
+            s.desk(b, "POST", "/desk/ack", r#"{"ids":[]}"#).await.status,
+            429
+        );
+        assert_eq!(s.desk(c, "GET", "/desk/requests", "").await.status, 200);
+        // The right token consumes nothing: many in a row all pass.
+        for _ in 0..10 {
+            assert_eq!(s.desk(a, "GET", "/desk/requests", "").await.status, 200);
+        }
+        let lower = format!("bearer {TOKEN}");
+        let answer = s
+            .call(c, "GET", "/desk/requests", &[("Authorization", &lower)], "")
+            .await;
+        assert_eq!(answer.status, 200);
+    }
+
+    #[tokio::test]
+    async fn the_desk_pages_by_seq_and_ack_deletes_for_good() {
+        let s = setup("page", false, true);
+        for n in 0..5 {
+            assert_eq!(s.post(&report(100 + n, "")).await.status, 201);
+        }
+        // An upper-case id is stored and handed over lower-case.
+        let upper = report(105, "").replace(&super::id(105), &super::id(105).to_uppercase());
+        assert_eq!(s.post(&upper).await.status, 201);
+        let first = s.page("/desk/requests?limit=2").await;
+        let ids = |page: &DeskPage| -> Vec<String> {
+            page.requests
+                .iter()
+                .map(|r| r.envelope.id.clone())
+                .collect()
+        };
+        assert_eq!(ids(&first), [super::id(100), super::id(101)]);
+        assert_eq!(first.next, Some(first.requests[1].seq));
+        let r = &first.requests[0];
+        assert_eq!(r.received_at.len(), "2026-11-23T02:00:00.000Z".len());
+        assert!(r.received_at.ends_with('Z'), "{}", r.received_at);
+        assert_eq!(r.envelope.kind, "report");
+        assert!(r
+            .envelope
+            .payload
+            .as_ref()
+            .unwrap()
+            .get()
+            .contains("371500-0001"));
+        let second = s
+            .page(&format!(
+                "/desk/requests?after={}&limit=2",
+                first.next.unwrap()
+            ))
+            .await;
+        assert_eq!(ids(&second), [super::id(102), super::id(103)]);
+        let third = s
+            .page(&format!(
+                "/desk/requests?after={}&limit=2",
+                second.next.unwrap()
+            ))
+            .await;
+        assert_eq!(ids(&third), [super::id(104), super::id(105)]);
+        let end = s
+            .page(&format!(
+                "/desk/requests?after={}&limit=2",
+                third.next.unwrap()
+            ))
+            .await;
+        assert!(end.requests.is_empty() && end.next.is_none());
+        let all = s.page("/desk/requests").await;
+        assert_eq!(all.requests.len(), 6);
+        assert_eq!(all.next, None, "a page that is not full is the last");
+        let bad = s.desk(HERE, "GET", "/desk/requests?limit=0", "").await;
+        assert_eq!(bad.status, 400);
+
+        let ack = json!({"ids": [super::id(100), super::id(101), super::id(105).to_uppercase()]});
+        let acked = s.desk(HERE, "POST", "/desk/ack", &ack.to_string()).await;
+        assert_eq!(acked.status, 200, "{}", acked.json);
+        assert_eq!(acked.json, json!({"deleted": 3}));
+        assert_eq!(s.stored().await, 3);
+        assert!(s.intake.store.body_of(&super::id(100)).unwrap().is_none());
+        assert_eq!(
+            ids(&s.page("/desk/requests").await),
+            [super::id(102), super::id(103), super::id(104)]
+        );
+        // Acknowledged again (a desk retrying): nothing more to delete.
+        let again = s.desk(HERE, "POST", "/desk/ack", &ack.to_string()).await;
+        assert_eq!(again.json, json!({"deleted": 0}));
+        // The phone sends it again (it never saw the 201): answered, not stored again.
+        let replay = s.post(&report(100, "")).await;
+        assert_eq!(replay.status, 200, "{}", replay.json);
+        assert_eq!(replay.json["status"], "already stored");
+        assert_eq!(s.stored().await, 3);
+        assert!(s.intake.store.body_of(&super::id(100)).unwrap().is_none());
+        // A later page never goes back: seqs are not reused.
+        assert_eq!(s.post(&report(106, "")).await.status, 201);
+        let last = s
+            .page(&format!("/desk/requests?after={}", third.next.unwrap()))
+            .await;
+        assert_eq!(ids(&last), [super::id(106)]);
+
+        let not_ack = s.desk(HERE, "POST", "/desk/ack", "[1]").await;
+        assert_eq!(not_ack.status, 400);
+        assert!(not_ack.json["error"].is_string());
+    }
+
+    #[tokio::test]
+    async fn a_purge_deletes_old_unacked_requests_and_keeps_new_ones() {
+        let s = setup("purge", false, true);
+        let now = SystemTime::now();
+        let days_ago =
+            |n: u64| yizhan_intake::store::timestamp(now - Duration::from_secs(n * 86_400));
+        let store = &s.intake.store;
+        store
+            .save(
+                &super::id(200),
+                "report",
+                AT,
+                &report(200, ""),
+                &days_ago(45),
+            )
+            .unwrap();
+        store
+            .save(
+                &super::id(201),
+                "report",
+                AT,
+                &report(201, ""),
+                &days_ago(31),
+            )
+            .unwrap();
+        store
+            .save(
+                &super::id(202),
+                "report",
+                AT,
+                &report(202, ""),
+                &days_ago(29),
+            )
+            .unwrap();
+        assert_eq!(s.post(&report(203, "")).await.status, 201);
+        assert_eq!(s.stored().await, 4);
+        yizhan_intake::purge(&s.intake, now, 30).await;
+        assert_eq!(s.stored().await, 2);
+        assert!(store.body_of(&super::id(200)).unwrap().is_none());
+        assert!(store.body_of(&super::id(201)).unwrap().is_none());
+        assert!(store.body_of(&super::id(202)).unwrap().is_some());
+        assert!(store.body_of(&super::id(203)).unwrap().is_some());
+        // A week later with a 7-day retention, the rest goes too.
+        yizhan_intake::purge(&s.intake, now + Duration::from_secs(8 * 86_400), 7).await;
+        assert_eq!(s.stored().await, 0);
+    }
+
+    /// Whether `needle` is in the bytes of the database file or its WAL.
+    fn on_disk(db: &std::path::Path, needle: &str) -> bool {
+        let mut wal = db.as_os_str().to_owned();
+        wal.push("-wal");
+        [db.to_path_buf(), PathBuf::from(wal)].iter().any(|file| {
+            std::fs::read(file)
+                .unwrap_or_default()
+                .windows(needle.len())
+                .any(|w| w == needle.as_bytes())
+        })
+    }
+
+    #[tokio::test]
+    async fn after_ack_and_purge_the_files_keep_no_trace_of_the_payload() {
+        let s = setup("trace", false, true);
+        const MARKER: &str = "MARKER-7f3a";
+        assert_eq!(s.post(&report(300, MARKER)).await.status, 201);
+        assert_eq!(s.post(&report(301, "another note")).await.status, 201);
+        assert!(on_disk(&s.db, MARKER), "the test would prove nothing");
+        let ack = json!({"ids": [super::id(300)]}).to_string();
+        assert_eq!(
+            s.desk(HERE, "POST", "/desk/ack", &ack).await.json,
+            json!({"deleted": 1})
+        );
+        yizhan_intake::purge(&s.intake, SystemTime::now(), 30).await;
+        assert!(
+            !on_disk(&s.db, MARKER),
+            "the acknowledged note is gone from the files"
+        );
+        assert!(on_disk(&s.db, "another note"), "what is still held stays");
+        // The same after a purge by age.
+        assert_eq!(s.post(&report(302, "MARKER-old")).await.status, 201);
+        yizhan_intake::purge(
+            &s.intake,
+            SystemTime::now() + Duration::from_secs(31 * 86_400),
+            30,
+        )
+        .await;
+        assert!(!on_disk(&s.db, "MARKER-old") && !on_disk(&s.db, "another note"));
+    }
 }
