@@ -405,6 +405,12 @@ fn the_desk_api_over_http_logs_counts_only() {
     let file = token_file("http", token);
     let server = Server::fresh("desk-http", &["--desk-token-file", file.to_str().unwrap()]);
     assert_eq!(server.post_json(&request(42)).status, 201);
+    assert_eq!(
+        server
+            .post_json(&in_process::sealed_join(43, [5; 32]))
+            .status,
+        201
+    );
     let bearer = format!("Bearer {token}");
     let auth = [("Authorization", bearer.as_str())];
     let page = http(&server.addr, "GET", "/desk/requests", &auth, b"");
@@ -416,9 +422,11 @@ fn the_desk_api_over_http_logs_counts_only() {
     );
     let page: serde_json::Value = serde_json::from_str(&page.body).unwrap();
     assert_eq!(page["requests"][0]["envelope"]["id"], id(42));
-    let ack = format!(r#"{{"ids":["{}"]}}"#, id(42));
+    assert_eq!(page["requests"][1]["envelope"]["id"], id(43));
+    assert!(page["requests"][1]["envelope"]["sealed"]["ct"].is_string());
+    let ack = format!(r#"{{"ids":["{}","{}"]}}"#, id(42), id(43));
     let acked = http(&server.addr, "POST", "/desk/ack", &auth, ack.as_bytes());
-    assert_eq!(acked.body, r#"{"deleted":1}"#);
+    assert_eq!(acked.body, r#"{"deleted":2}"#);
     assert_eq!(
         http(
             &server.addr,
@@ -433,15 +441,16 @@ fn the_desk_api_over_http_logs_counts_only() {
     assert_eq!(server.stored(), 0);
     let (_, log) = server.kill();
     for line in [
-        "POST /intake 201 kind=join",
-        "GET /desk/requests 200 count=1",
-        "POST /desk/ack 200 deleted=1",
+        "POST /intake 201 kind=join\n",
+        "POST /intake 201 kind=join sealed\n",
+        "GET /desk/requests 200 count=2",
+        "POST /desk/ack 200 deleted=2",
         "GET /desk/requests 401",
         "purge deleted=0",
     ] {
         assert!(log.contains(line), "{line:?} in\n{log}");
     }
-    for secret in [token, &id(42), "127.0.0.1", "王五"] {
+    for secret in [token, &id(42), &id(43), "127.0.0.1", "王五", "Bearer"] {
         assert!(!log.contains(secret), "{secret:?} in\n{log}");
     }
 }
@@ -591,7 +600,7 @@ mod in_process {
     }
 
     /// A join sealed to the desk key made from `seed`, as the app sends it.
-    fn sealed_join(n: u64, seed: [u8; 32]) -> String {
+    pub(super) fn sealed_join(n: u64, seed: [u8; 32]) -> String {
         let (_, public) = keypair(seed);
         let id = super::id(n);
         let payload = serde_json::value::to_raw_value(&join_payload()).unwrap();
