@@ -370,7 +370,7 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
         );
         let problems = desk::problems(&db)?;
         for (id, kind, problem) in &problems {
-            println!("could not open {id} ({kind}): {problem}");
+            println!("held with a problem: {id} ({kind}): {problem}");
         }
         if !problems.is_empty() {
             println!(

@@ -46,7 +46,7 @@ fn start_intake(dir: &Path, token: &str) -> (tokio::runtime::Runtime, String, Ar
     let intake = Arc::new(Intake {
         store: Store::open(&dir.join("intake.sqlite")).unwrap(),
         allowed_origins: vec![],
-        limiter: Limiter::new(100, 100),
+        limiter: Limiter::new(1000, 1000),
         require_sealed: true,
         desk: Some(Desk::new(token).unwrap()),
     });
@@ -174,6 +174,51 @@ fn pull_takes_a_sealed_join_from_the_real_intake_which_then_deletes_it() {
     let again = pull(&token_file);
     assert!(again.status.success(), "{}", said(&again));
     assert!(said(&again).contains("0 new"), "{}", said(&again));
+}
+
+#[test]
+fn pull_pages_through_what_the_intake_holds_and_each_page_is_acknowledged() {
+    let dir = temp_dir("pages");
+    let token = "0123456789abcdef0123456789abcdef";
+    let (_runtime, base, intake) = start_intake(&dir, token);
+    let token_file = dir.join("desk.token");
+    std::fs::write(&token_file, token).unwrap();
+    for n in 0..150 {
+        let report = serde_json::json!({
+            "id": format!("00000000-0000-4000-8000-{n:012}"), "kind": "report",
+            "created_at": CREATED,
+            "payload": {"station_id": "371500-0001", "problem": "moved", "note": ""},
+        });
+        assert_eq!(post(&base, &report.to_string()), 201);
+    }
+    let db = dir.join("desk.sqlite");
+    let run = feed(&[
+        "desk",
+        "pull",
+        "--from",
+        &base,
+        "--token-file",
+        path(&token_file),
+        "--db",
+        path(&db),
+    ]);
+    let words = said(&run);
+    assert!(run.status.success(), "{words}");
+    assert!(
+        words.contains("pulled 2 page(s)") && words.contains("150 new"),
+        "{words}"
+    );
+    assert!(words.contains("the intake deleted 150"), "{words}");
+    assert_eq!(intake.store.count().unwrap(), 0);
+    let held: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM requests WHERE problem IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(held, 150);
 }
 
 #[test]
