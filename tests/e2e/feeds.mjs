@@ -20,10 +20,11 @@ export function signManifest(files) {
 /**
  * Builds a feed's files: `{ 'manifest.json': Buffer, 'stations/...': Buffer, ... }`.
  * `regions` is `[{ code, name, stations }]`; bboxes are computed from the stations.
- * `tamper(files)` may alter files after hashing (for hostile-feed tests).
+ * `tamper(files)` may alter files after hashing (for hostile-feed tests). `sealKey` is
+ * the desk's public key (base64) requests are sealed to.
  */
 export function makeFeed({ sequence = 1, format = 'yizhan-feed/1', datum = 'gcj02', regions = [],
-  campaigns, unions, statuses, coupons, holidays, intake, extra = {} } = {}) {
+  campaigns, unions, statuses, coupons, holidays, intake, sealKey, extra = {} } = {}) {
   const files = {};
   const manifest = { format, sequence, published_at: '2026-11-20T08:00:00+08:00',
     publisher: { name: '测试工会' }, datum, regions: [], ...extra };
@@ -45,7 +46,7 @@ export function makeFeed({ sequence = 1, format = 'yizhan-feed/1', datum = 'gcj0
     manifest[key] = { path, sha256: hash };
   }
   if (holidays) manifest.holidays = holidays;
-  if (intake) manifest.intake = { url: intake };
+  if (intake) manifest.intake = sealKey ? { url: intake, seal_key: sealKey } : { url: intake };
   files['manifest.json'] = Buffer.from(JSON.stringify(manifest, null, 2));
   return signManifest(files);
 }

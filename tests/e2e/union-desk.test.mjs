@@ -1,14 +1,21 @@
-// The whole loop, with the real parts: the real intake server (yizhan-intake) receives
-// a worker's join request and coupon claim from the app; the real desk commands
-// (yizhan-feed desk export/import/publish) approve and grant; the real publisher
-// (yizhan-feed build) writes the next feed sequence, signed with the SAMPLE key the
-// build trusts. The worker's app shows the outcome, the verified card and the issued
-// coupon; a venue (another browser, with a camera that films the worker's screen)
-// verifies the card and the coupon, marks the coupon used, and after the next
-// publication every venue refuses it. Forgeries made on the worker's device are refused.
+// The whole loop, with the real parts and sealed at both ends: the real intake server
+// (yizhan-intake, --require-sealed) receives a worker's join request and coupon claim
+// from the app, sealed to the desk's key (an independent HPKE implementation, npm
+// @hpke/core, opens what the app sealed); the real desk, on "the clerk's computer"
+// (its own folder and database), pulls them over the intake's desk API, opens them,
+// and its commands (yizhan-feed desk export/import/publish) approve and grant; the
+// real publisher (yizhan-feed build) writes the next feed sequence, signed with the
+// SAMPLE key the build trusts, with every answer sealed to the device that asked.
+// Then the raw bytes of the intake's database files and of every published file hold
+// nothing of the worker; the worker's app shows the outcome, the verified card and the
+// issued coupon; another browser profile with the same feed learns nothing. A venue
+// (another browser, with a camera that films the worker's screen) verifies the card
+// and the coupon, marks the coupon used, and after the next publication every venue
+// refuses it. Forgeries made on the worker's device are refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +24,9 @@ import jsQR from 'jsqr';
 import { prepareZXingModule, writeBarcode } from 'zxing-wasm/full';
 import { serveDist, launchBrowser, openPage, appReady, screenshot, KIOSK } from './support.mjs';
 import { makeFeed, publish } from './feeds.mjs';
+import { CipherSuite, HkdfSha256 } from '@hpke/core';
+import { DhkemX25519HkdfSha256 } from '@hpke/dhkem-x25519';
+import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const KEY = path.join(ROOT, 'sample/SAMPLE-ONLY-publisher.key');
@@ -26,19 +36,64 @@ const CAMPAIGNS = [{ id: 'fit', kind: 'fitness', title: '职工健身券', venue
   valid_from: day(-5), valid_until: day(40), per_member: 1, period: 'month', total: 100, remaining: 100, members_only: false }];
 const UNIONS = [{ id: 'u-express', name: '快递行业工会联合会', region: '371500', occupations: ['courier'] }];
 
-let server, browser, intake, work, intakeUrl, feedBin;
+// What the worker types and the clerk writes: none of it may be readable outside the
+// worker's phone and the desk.
+const PERSONAL = ['王五', '13912345678', '11010519491231002X', '3715002026000777', '欢迎加入'];
+
+let server, browser, intake, work, intakeUrl, feedBin, sealKey;
+// The internet-facing server's folder and the clerk's computer's folder.
+let serverDir, clerkDir;
 
 const run = (bin, args) => execFileSync(bin, args, { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const desk = (...args) => run(feedBin, ['desk', ...args, '--db', path.join(work, 'intake.sqlite')]);
+const desk = (...args) => run(feedBin, ['desk', ...args, '--db', path.join(clerkDir, 'desk.sqlite')]);
+/** The clerk's desk fetches what the intake holds, opens it, and lets the intake delete it. */
+const pull = () => desk('pull', '--from', intakeUrl, '--token-file', path.join(clerkDir, 'intake.token'),
+  '--key', path.join(clerkDir, 'desk.key'));
+
+/** Opens a sealed envelope with the desk's private key, by npm @hpke/core (RFC 9180), not the app's code. */
+async function openIndependently(envelope) {
+  const suite = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Chacha20Poly1305() });
+  const bytes = (b64) => new Uint8Array(Buffer.from(b64, 'base64')).buffer;
+  const secret = fs.readFileSync(path.join(clerkDir, 'desk.key'), 'utf8').trim();
+  const recipientKey = await suite.kem.importKey('raw', bytes(secret), false);
+  const te = new TextEncoder();
+  const plain = await suite.open({ recipientKey, enc: bytes(envelope.sealed.enc), info: te.encode('yizhan-request/1') },
+    bytes(envelope.sealed.ct), te.encode(`${envelope.id}\n${envelope.kind}\n${envelope.created_at}\n`));
+  return JSON.parse(new TextDecoder().decode(plain));
+}
+
+/** Fails naming the file and the text when any personal text is in one of `files`. */
+function holdsNothingPersonal(files, where) {
+  for (const file of files) {
+    const bytes = fs.readFileSync(file);
+    for (const text of PERSONAL) {
+      assert.equal(bytes.indexOf(Buffer.from(text)), -1, `${where}: ${path.basename(file)} holds ${text}`);
+    }
+  }
+}
 
 before(async () => {
   execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'yizhan-intake', '-p', 'yizhan-feed'], { cwd: ROOT, stdio: 'inherit' });
   feedBin = path.join(ROOT, 'target/release/yizhan-feed');
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'yizhan-desk-'));
+  serverDir = path.join(work, 'server');
+  clerkDir = path.join(work, 'clerk');
+  fs.mkdirSync(serverDir);
+  fs.mkdirSync(clerkDir);
+  // The desk's key pair, made on the clerk's computer: the public half goes into the
+  // feed, the private half never leaves. The intake's desk token is on both machines.
+  run(feedBin, ['desk', 'keygen', '--out', path.join(clerkDir, 'desk.key')]);
+  sealKey = fs.readFileSync(path.join(clerkDir, 'desk.key.pub'), 'utf8').trim();
+  assert.throws(() => run(feedBin, ['desk', 'keygen', '--out', path.join(clerkDir, 'desk.key')]), /exist/,
+    'keygen never overwrites a key');
+  const token = crypto.randomBytes(32).toString('hex');
+  fs.writeFileSync(path.join(serverDir, 'desk.token'), token, { mode: 0o600 });
+  fs.writeFileSync(path.join(clerkDir, 'intake.token'), token, { mode: 0o600 });
   server = await serveDist();
   // The system picks the port (`127.0.0.1:0`); the server says which on its first line.
-  intake = spawn(path.join(ROOT, 'target/release/yizhan-intake'), ['serve', '--db', path.join(work, 'intake.sqlite'),
-    '--listen', '127.0.0.1:0', '--allow-origin', new URL(server.url).origin], { stdio: ['ignore', 'pipe', 'inherit'] });
+  intake = spawn(path.join(ROOT, 'target/release/yizhan-intake'), ['serve', '--db', path.join(serverDir, 'intake.sqlite'),
+    '--listen', '127.0.0.1:0', '--allow-origin', new URL(server.url).origin, '--require-sealed',
+    '--desk-token-file', path.join(serverDir, 'desk.token')], { stdio: ['ignore', 'pipe', 'inherit'] });
   intakeUrl = await new Promise((resolve, reject) => {
     let seen = '';
     intake.stdout.on('data', (chunk) => {
@@ -51,7 +106,7 @@ before(async () => {
   fs.writeFileSync(path.join(work, 'campaigns.json'), JSON.stringify({ campaigns: CAMPAIGNS }));
   fs.writeFileSync(path.join(work, 'unions.json'), JSON.stringify({ unions: UNIONS }));
   run(feedBin, ['generate', '--stations', '30', '--seed', '7', '--cities', '371500', '--out', path.join(work, 'stations.csv')]);
-  publish(server, 'loop', makeFeed({ sequence: 1, campaigns: CAMPAIGNS, unions: UNIONS, intake: `${intakeUrl}/intake` }));
+  publish(server, 'loop', makeFeed({ sequence: 1, campaigns: CAMPAIGNS, unions: UNIONS, intake: `${intakeUrl}/intake`, sealKey }));
   browser = await launchBrowser();
 });
 after(async () => {
@@ -61,15 +116,17 @@ after(async () => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-/** The desk's publication and the publisher's next sequence, served at /loop/. */
+/** The desk's round (pull, publish) and the publisher's next sequence, served at /loop/;
+ * returns the feed's folder. */
 function publishRound(sequence) {
+  pull();
   desk('publish', '--campaigns', path.join(work, 'campaigns.json'), '--out', path.join(work, 'desk'),
     '--sign-key', KEY, '--card-valid-until', day(400));
   const out = path.join(work, `feed-${sequence}`);
   run(feedBin, ['build', '--stations', path.join(work, 'stations.csv'), '--datum', 'gcj02', '--sequence', String(sequence),
     '--campaigns', path.join(work, 'desk/campaigns.json'), '--unions', path.join(work, 'unions.json'),
     '--statuses', path.join(work, 'desk/statuses.json'), '--coupons', path.join(work, 'desk/coupons.json'),
-    '--intake', `${intakeUrl}/intake`, '--sign-key', KEY, '--out', out]);
+    '--intake', `${intakeUrl}/intake`, '--seal-key', path.join(clerkDir, 'desk.key.pub'), '--sign-key', KEY, '--out', out]);
   const files = {};
   for (const file of fs.readdirSync(out, { recursive: true })) {
     const full = path.join(out, file);
@@ -77,6 +134,7 @@ function publishRound(sequence) {
   }
   assert.ok(files['manifest.json.sig'], 'the publisher signed the manifest');
   publish(server, 'loop', files);
+  return out;
 }
 
 /** Waits until every request in the page's outbox was delivered to the intake. */
@@ -139,6 +197,8 @@ test('join and claim → intake → desk → next feed → outcome, verified car
   // 1. The worker: a join request and a coupon claim, delivered to the real intake.
   const worker = await openPage(browser);
   const w = worker.page;
+  const posted = [];
+  w.on('request', (r) => { if (r.method() === 'POST' && r.url().startsWith(intakeUrl)) posted.push(r.postData()); });
   await w.goto(`${server.url}/join?feed=/loop/manifest.json`);
   await appReady(w);
   await w.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
@@ -154,9 +214,32 @@ test('join and claim → intake → desk → next feed → outcome, verified car
   await w.locator('.my-coupons li[data-coupon-id]').waitFor();
   await delivered(w, 2);
   const code = await w.evaluate(() => JSON.parse(localStorage.getItem('yizhan.wallet.v1')).coupons[0].code);
+  // What left the phone is the sealed box only, and an independent HPKE opens it.
+  const sent = posted.map((body) => JSON.parse(body));
+  assert.deepEqual(sent.map((e) => e.kind).sort(), ['claim', 'join']);
+  for (const envelope of sent) {
+    assert.ok(envelope.sealed && !('payload' in envelope), `${envelope.kind} went sealed`);
+    for (const text of PERSONAL) assert.ok(!JSON.stringify(envelope).includes(text), `${envelope.kind} carries ${text} in the open`);
+  }
+  const join = await openIndependently(sent.find((e) => e.kind === 'join'));
+  assert.equal(join.name, '王五');
+  assert.equal(join.phone, '13912345678');
+  assert.equal(Buffer.from(join.reply_key, 'base64').length, 32, 'a fresh reply key for the answer');
+  const claim = await openIndependently(sent.find((e) => e.kind === 'claim'));
+  assert.notEqual(claim.reply_key, join.reply_key);
+  // A box moved into another request's envelope does not open, and the intake keeps
+  // nothing plain from a careless client.
+  const moved = { ...sent[0], id: crypto.randomUUID() };
+  await assert.rejects(openIndependently(moved));
+  const plain = await fetch(`${intakeUrl}/intake`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id: crypto.randomUUID(), kind: 'join', created_at: new Date().toISOString(), payload: join }) });
+  assert.equal(plain.status, 422, 'a plain join is refused by an intake that requires sealing');
 
-  // 2. The desk: export what awaits a decision; the clerk approves with a member
-  // number in the sheet; import; publish (claims granted by the rules, card signed).
+  // 2. The desk, on the clerk's computer: pull (the intake then deletes what it held);
+  // export what awaits a decision; the clerk approves with a member number in the
+  // sheet; import; publish (claims granted by the rules, card signed, answers sealed).
+  pull();
+  assert.equal((await (await fetch(`${intakeUrl}/healthz`)).json()).stored, 0, 'the intake keeps nothing the desk holds');
   desk('export', '--out', path.join(work, 'pending.csv'));
   const sheet = fs.readFileSync(path.join(work, 'pending.csv'), 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
   const header = sheet[0].split(',');
@@ -168,7 +251,17 @@ test('join and claim → intake → desk → next feed → outcome, verified car
   row[header.indexOf('note')] = '欢迎加入';
   fs.writeFileSync(path.join(work, 'pending.csv'), '\uFEFF' + [sheet[0], row.join(',')].join('\r\n') + '\r\n');
   desk('import', '--file', path.join(work, 'pending.csv'));
-  publishRound(2);
+  const published = publishRound(2);
+  // Nothing of the worker is readable on the intake's disk (the database, its WAL and
+  // shared memory) or in any published file.
+  holdsNothingPersonal(fs.readdirSync(serverDir).filter((f) => f.startsWith('intake.sqlite'))
+    .map((f) => path.join(serverDir, f)), 'the intake');
+  holdsNothingPersonal(fs.readdirSync(published, { recursive: true }).map((f) => path.join(published, f))
+    .filter((f) => fs.statSync(f).isFile()), 'the feed');
+  const statusesFile = fs.readdirSync(published).find((f) => f.startsWith('statuses.'));
+  const entries = JSON.parse(fs.readFileSync(path.join(published, statusesFile))).statuses;
+  assert.equal(entries.length, 2);
+  for (const entry of entries) assert.deepEqual(Object.keys(entry).sort(), ['box', 'ref'], 'every answer is sealed');
 
   // 3. The worker's app: the news, the outcome, the verified card, the issued coupon.
   await w.goto(`${server.url}/stations`);
@@ -192,6 +285,24 @@ test('join and claim → intake → desk → next feed → outcome, verified car
   const shown = PNG.sync.read(cardQr);
   const decoded = jsQR(new Uint8ClampedArray(shown.data), shown.width, shown.height)?.data ?? '';
   assert.match(decoded, /^yizhan-card\/1\n3715002026000777\n王五\nu-express\n\d{4}-\d\d-\d\d\n[A-Za-z0-9+/=]{88}$/, 'the card QR holds the signed card');
+  // Another browser profile with the same feed: no answer, no card, no name.
+  const stranger = await openPage(browser);
+  await stranger.page.goto(`${server.url}/join?feed=/loop/manifest.json`);
+  await appReady(stranger.page);
+  await stranger.page.locator('select[name=union] option[value=u-express]').waitFor({ state: 'attached' });
+  await stranger.page.goto(`${server.url}/me`);
+  await appReady(stranger.page);
+  const seen = await stranger.page.evaluate(async () => {
+    const texts = [document.body.innerText];
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) texts.push(await (await cache.match(request)).text());
+    }
+    return texts.join('\n') + JSON.stringify({ ...localStorage });
+  });
+  for (const text of PERSONAL) assert.ok(!seen.includes(text), `another profile learned ${text}`);
+  assert.equal(await stranger.page.locator('.member-card').count(), 0);
+  await stranger.context.close();
   await w.goto(`${server.url}/coupons`);
   const mine = w.locator('.my-coupons li[data-coupon-id]');
   await mine.locator('[data-coupon-code]').waitFor();
