@@ -29,6 +29,9 @@ pub struct BuildInput {
     pub coupons: Option<(String, Vec<u8>)>,
     pub holidays: Vec<NaiveDate>,
     pub intake: Option<String>,
+    /// Base64 of the union desk's X25519 public key (`desk keygen`'s `.pub`): the
+    /// app seals personal requests to it (FEED.md `intake.seal_key`).
+    pub seal_key: Option<String>,
 }
 
 /// The feed's files: `(relative path, bytes)`, and the manifest.
@@ -71,6 +74,25 @@ pub fn build_feed(input: BuildInput) -> Result<FeedFiles, Vec<Diagnostic>> {
                 file: "--intake".into(),
                 line: 0,
                 message: format!("`{url}` must be https: (or http: on localhost)"),
+                warning: false,
+            });
+        }
+    }
+    if let Some(key) = &input.seal_key {
+        let problem = if input.intake.is_none() {
+            Some("a desk key is published with an intake: give --intake too".to_string())
+        } else if yizhan_core::seal::key_bytes(key).is_none() {
+            Some(format!(
+                "`{key}` is not a desk public key (base64 of 32 bytes, the .pub that `desk keygen` wrote)"
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            errors.push(Diagnostic {
+                file: "--seal-key".into(),
+                line: 0,
+                message,
                 warning: false,
             });
         }
@@ -128,7 +150,7 @@ pub fn build_feed(input: BuildInput) -> Result<FeedFiles, Vec<Diagnostic>> {
         holidays: input.holidays,
         intake: input.intake.map(|url| Intake {
             url,
-            seal_key: None,
+            seal_key: input.seal_key.map(|k| k.trim().to_string()),
         }),
     };
     let manifest_bytes =
@@ -223,6 +245,7 @@ mod tests {
             coupons: None,
             holidays: vec![],
             intake: None,
+            seal_key: None,
         }
     }
 
@@ -274,6 +297,35 @@ c,370100,济南市,C,117.0,36.6\n";
         assert_eq!(errors.len(), 3, "{text:?}");
         assert!(text[0].starts_with("c.json:2: "), "{text:?}");
         assert!(text[1].starts_with("u.json:1: "), "{text:?}");
+    }
+
+    #[test]
+    fn a_desk_key_is_published_with_its_intake_and_checked() {
+        let (_, public) = yizhan_core::seal::keypair([4; 32]);
+        let key = {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.encode(public)
+        };
+        let mut i = input(CSV);
+        i.intake = Some("https://union.example/intake".into());
+        i.seal_key = Some(format!("{key}\n"));
+        let feed = build_feed(i).unwrap();
+        let manifest: serde_json::Value = serde_json::from_slice(&feed.manifest_bytes).unwrap();
+        assert_eq!(manifest["intake"]["seal_key"], key.as_str());
+        for (intake, bad, said) in [
+            (None, key.clone(), "give --intake too"),
+            (
+                Some("https://union.example/intake"),
+                "c2hvcnQ=".to_string(),
+                "not a desk public key",
+            ),
+        ] {
+            let mut i = input(CSV);
+            i.intake = intake.map(str::to_string);
+            i.seal_key = Some(bad);
+            let errors = build_feed(i).err().unwrap();
+            assert!(errors[0].to_string().contains(said), "{}", errors[0]);
+        }
     }
 
     #[test]

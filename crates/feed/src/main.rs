@@ -19,8 +19,8 @@ mod cli {
   build --stations FILE.csv --datum gcj02|wgs84 --sequence N --out DIR
         [--campaigns F.json] [--unions F.json] [--statuses F.json] [--coupons F.json]
         [--holidays F.txt]
-        [--intake URL] [--sign-key KEYFILE] [--publisher NAME] [--publisher-phone P]
-        [--published-at RFC3339] [--strict]
+        [--intake URL [--seal-key DESK.key.pub]] [--sign-key KEYFILE]
+        [--publisher NAME] [--publisher-phone P] [--published-at RFC3339] [--strict]
       Writes content-hashed shards per region and manifest.json (and manifest.json.sig
       with a key). Any bad row is reported as FILE:LINE: reason; then nothing is written.
   generate --stations N --seed S --out FILE.csv [--cities CODE,CODE]
@@ -196,6 +196,10 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
             coupons: optional("coupons")?,
             holidays,
             intake: opts.get("intake").cloned(),
+            seal_key: opts
+                .get("seal-key")
+                .map(|p| read(p).map(|b| String::from_utf8_lossy(&b).into_owned()))
+                .transpose()?,
         };
         let signing_key = opts.get("sign-key").map(|p| read(p)).transpose()?;
 
