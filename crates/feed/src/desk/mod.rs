@@ -224,3 +224,41 @@ pub fn china_day(time: &str) -> Option<NaiveDate> {
         .map(|t| t.with_timezone(&china).date_naive())
         .or_else(|| NaiveDate::parse_from_str(time.get(..10)?, "%Y-%m-%d").ok())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_is_the_china_local_day_of_the_intake_clock() {
+        let day = |s: &str| china_day(s).map(|d| d.to_string());
+        assert_eq!(day("2026-11-30T15:59:59Z").as_deref(), Some("2026-11-30"));
+        assert_eq!(day("2026-11-30T16:00:00Z").as_deref(), Some("2026-12-01"));
+        assert_eq!(
+            day("2026-12-01T00:30:00+08:00").as_deref(),
+            Some("2026-12-01")
+        );
+        assert_eq!(day("2026-12-01").as_deref(), Some("2026-12-01"));
+        assert_eq!(day("soon"), None);
+    }
+
+    #[test]
+    fn the_clerk_decides_joins_transfers_and_cards_and_claims_are_answered_too() {
+        let read = |kind: &str, payload: &str| read_payload(kind, payload).unwrap().0;
+        let join = read(
+            "join",
+            r#"{"name":"王五","phone":"1","id_number":"2","occupation":"courier","union":"u"}"#,
+        );
+        let claim = read(
+            "claim",
+            r#"{"campaign_id":"fit","coupon_id":"c","code_ref":"r"}"#,
+        );
+        let report = read("report", r#"{"station_id":"s","problem":"moved"}"#);
+        assert!(decided_by_clerk(&join) && answered(&join));
+        assert!(!decided_by_clerk(&claim) && answered(&claim));
+        assert!(!decided_by_clerk(&report) && !answered(&report));
+        let (_, key) = read_payload("join", r#"{"reply_key":"S0VZ","name":"王五","phone":"1","id_number":"2","occupation":"courier","union":"u"}"#).unwrap();
+        assert_eq!(key.as_deref(), Some("S0VZ"));
+        assert!(read_payload("join", r#"{"station_id":"s"}"#).is_none());
+    }
+}
