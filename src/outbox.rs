@@ -205,11 +205,7 @@ pub async fn append(
     request: Request,
 ) -> Result<(), storage::StorageProblem> {
     let created = rfc3339_china(china_local(clock::now_ms()));
-    let item = StoredRequest::from(OutboxItem::new(
-        uuid_v4(intake::random_bytes()),
-        created,
-        request,
-    ));
+    let item = StoredRequest::new(uuid_v4(intake::random_bytes()), created, &request);
     locks::with_lock_async(LOCK, move || async move {
         let mut items: Vec<StoredRequest> = ledger::read(OutboxItem::STORAGE_KEY)
             .await?

@@ -97,6 +97,25 @@ struct ReplyKey {
     reply_key: Option<String>,
 }
 
+impl StoredRequest {
+    /// A new plain request, due at once, in its stored form:
+    /// `StoredRequest::new(id, created, &Request::Report(r))`. (What the stations app
+    /// saves: it never holds a sealed one, so it goes without the sealing code.)
+    pub fn new(id: String, created_at: String, request: &Request) -> StoredRequest {
+        StoredRequest {
+            id,
+            kind: request.kind().to_string(),
+            created_at,
+            payload: request.payload(),
+            delivery: Delivery::Pending {
+                attempts: 0,
+                next_try_ms: 0.0,
+            },
+            sealed: None,
+        }
+    }
+}
+
 impl From<OutboxItem> for StoredRequest {
     fn from(item: OutboxItem) -> StoredRequest {
         let payload = item.request.payload();
