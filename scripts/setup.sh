@@ -57,8 +57,9 @@ fi
 # Never `npx playwright install`: the tests drive Debian's /usr/bin/chromium.
 if ! node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_MAJOR" \
    || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
-   || [ ! -d node_modules/jsqr ] || [ ! -d node_modules/pngjs ] || [ ! -d node_modules/@gfx/zopfli ]; then
-  say "installing node tools (playwright-core, binaryen $BINARYEN_MAJOR, axe-core, jsqr, pngjs, zopfli)"
+   || [ ! -d node_modules/jsqr ] || [ ! -d node_modules/pngjs ] || [ ! -d node_modules/@gfx/zopfli ] \
+   || [ ! -d node_modules/@hpke/core ]; then
+  say "installing node tools (playwright-core, binaryen $BINARYEN_MAJOR, axe-core, jsqr, pngjs, zopfli, @hpke)"
   npm ci --no-audit --no-fund
 fi
 say "setup complete"
