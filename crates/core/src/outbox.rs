@@ -72,23 +72,32 @@ pub struct StoredRequest {
     /// when the request is sealed.
     pub payload: Box<RawValue>,
     pub delivery: Delivery,
-    /// `{ enc, ct }`, kept as text: the stations app carries it along untouched (it
-    /// seals nothing: reports stay plain).
+    /// Once sealed: the envelope as it goes to the intake (`sealed` in place of
+    /// `payload`), as JSON text. Text, so the stations app (which seals nothing:
+    /// reports stay plain) carries it along and sends it with no code of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sealed: Option<Box<RawValue>>,
+    pub sealed_body: Option<String>,
 }
 
-/// FEED.md's intake body: `{ id, kind, created_at, payload }`, or with `sealed`
-/// instead of `payload`.
+/// FEED.md's intake body: `{ id, kind, created_at, payload }`.
 #[derive(Serialize)]
 struct Envelope<'a> {
     id: &'a str,
     kind: &'a str,
     created_at: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    payload: Option<&'a RawValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sealed: Option<&'a RawValue>,
+    payload: &'a RawValue,
+}
+
+/// The sealed envelope's JSON text: `{ id, kind, created_at, sealed }`.
+fn sealed_body(id: &str, kind: &str, created_at: &str, sealed: &SealedBox) -> Option<String> {
+    serde_json::to_string(&crate::envelope::Envelope {
+        id: id.to_string(),
+        kind: kind.to_string(),
+        created_at: created_at.to_string(),
+        payload: None,
+        sealed: Some(sealed.clone()),
+    })
+    .ok()
 }
 
 /// The `reply_key` a stored payload carries, if any.
@@ -111,7 +120,7 @@ impl StoredRequest {
                 attempts: 0,
                 next_try_ms: 0.0,
             },
-            sealed: None,
+            sealed_body: None,
         }
     }
 }
@@ -123,15 +132,16 @@ impl From<OutboxItem> for StoredRequest {
             Some(key) => RawValue::from_string(sealed_plaintext(&payload, key)).unwrap_or(payload),
             None => payload,
         };
+        let kind = item.request.kind();
         StoredRequest {
-            kind: item.request.kind().to_string(),
+            sealed_body: item
+                .sealed
+                .and_then(|s| sealed_body(&item.id, kind, &item.created_at, &s)),
+            kind: kind.to_string(),
             payload,
             id: item.id,
             created_at: item.created_at,
             delivery: item.delivery,
-            sealed: item
-                .sealed
-                .and_then(|s| serde_json::value::to_raw_value(&s).ok()),
         }
     }
 }
@@ -144,10 +154,12 @@ impl TryFrom<StoredRequest> for OutboxItem {
         let reply_key = serde_json::from_str::<ReplyKey>(s.payload.get())
             .ok()
             .and_then(|k| k.reply_key);
-        let sealed = match &s.sealed {
-            Some(raw) => Some(
-                serde_json::from_str::<SealedBox>(raw.get())
-                    .map_err(|_| "a sealed request without its box".to_string())?,
+        let sealed = match &s.sealed_body {
+            Some(body) => Some(
+                serde_json::from_str::<crate::envelope::Envelope>(body)
+                    .ok()
+                    .and_then(|e| e.sealed)
+                    .ok_or("a sealed request without its box")?,
             ),
             None => None,
         };
@@ -206,13 +218,14 @@ impl StoredRequest {
     /// The JSON body FEED.md defines, as text: `{ id, kind, created_at, payload }`, or
     /// `sealed` in place of `payload` once sealed.
     pub fn body(&self) -> String {
-        let sealed = self.sealed.as_deref();
+        if let Some(sealed) = &self.sealed_body {
+            return sealed.clone();
+        }
         let envelope = Envelope {
             id: &self.id,
             kind: &self.kind,
             created_at: &self.created_at,
-            payload: sealed.is_none().then_some(&*self.payload),
-            sealed,
+            payload: &self.payload,
         };
         // Strings and raw JSON always serialise.
         serde_json::to_string(&envelope).unwrap_or_default()
@@ -226,7 +239,7 @@ impl StoredRequest {
     /// stations app seals nothing and sends only what is ready.
     pub fn ready(&self, now_ms: f64, seal_required: bool) -> bool {
         self.delivery.is_due(now_ms)
-            && !(seal_required && self.sealed.is_none() && must_be_sealed(&self.kind))
+            && !(seal_required && self.sealed_body.is_none() && must_be_sealed(&self.kind))
     }
 
     /// Seals a pending request of a personal kind to the desk's key `seal_key` (the
@@ -238,7 +251,7 @@ impl StoredRequest {
         seal_key: &str,
         fill: &mut dyn FnMut(&mut [u8]),
     ) -> Result<(), SealError> {
-        if self.sealed.is_some()
+        if self.sealed_body.is_some()
             || !must_be_sealed(&self.kind)
             || !matches!(self.delivery, Delivery::Pending { .. })
         {
@@ -258,9 +271,10 @@ impl StoredRequest {
             fill,
         )?;
         let payload = RawValue::from_string(plaintext).map_err(|_| SealError::Malformed)?;
-        let sealed = serde_json::value::to_raw_value(&sealed).map_err(|_| SealError::Malformed)?;
+        let body = sealed_body(&self.id, &self.kind, &self.created_at, &sealed)
+            .ok_or(SealError::Malformed)?;
         self.payload = payload;
-        self.sealed = Some(sealed);
+        self.sealed_body = Some(body);
         Ok(())
     }
 }
@@ -509,7 +523,7 @@ mod tests {
         assert_eq!(stored.body(), before);
         let mut report = StoredRequest::from(OutboxItem::new("r".into(), "t".into(), report()));
         report.seal(&seal_key, &mut fill).unwrap();
-        assert!(report.sealed.is_none() && report.ready(0.0, true));
+        assert!(report.sealed_body.is_none() && report.ready(0.0, true));
     }
 
     #[test]
