@@ -92,19 +92,27 @@ impl WalletStore {
         let mut bytes = [0u8; 9];
         bytes.copy_from_slice(&intake::random_bytes()[..9]);
         let (id, code) = (uuid_v4(intake::random_bytes()), coupon_code(bytes));
+        let keys = crate::trust::publisher_keys();
+        let claim_keys = keys.clone();
         let coupon = self
-            .change(move |w| w.claim(&campaign, now, id, code))
+            .change(move |w| w.claim(&campaign, now, id, code, &claim_keys))
             .await
             .map_err(ClaimError::Storage)?
             .map_err(ClaimError::Refused)?;
-        let member_no = self
-            .wallet
-            .with_untracked(|w| w.card.as_ref().map(|c| c.member_no.clone()));
+        // The card the union signed goes with the claim (sealed): the desk counts
+        // members-only coupons by it, never by a number typed in.
+        let (member_no, card) = self.wallet.with_untracked(|w| {
+            (
+                w.card.as_ref().map(|c| c.member_no.clone()),
+                w.signed_card_on(now.date(), &keys).cloned(),
+            )
+        });
         let claim = Request::Claim(Claim {
             campaign_id: coupon.campaign_id.clone(),
             coupon_id: coupon.id.clone(),
             code_ref: code_ref(&coupon.code),
             member_no,
+            card,
         });
         // The claim goes out under the coupon's own id, so the union's answer (found
         // by that id) is the coupon's. The coupon is on the device either way; a claim

@@ -157,6 +157,7 @@ impl WorkerWords for ClaimRefusal {
     fn words(&self, t: &'static WorkerStrings) -> Cow<'static, str> {
         match self {
             ClaimRefusal::NeedsCard => t.claim_needs_card.into(),
+            ClaimRefusal::NeedsVerifiedCard => t.claim_needs_verified_card.into(),
             ClaimRefusal::NotYet(d) => fill(t.claim_not_yet, &[("date", &d.to_string())]).into(),
             ClaimRefusal::Ended(d) => fill(t.claim_ended, &[("date", &d.to_string())]).into(),
             ClaimRefusal::SoldOut => t.claim_sold_out.into(),

@@ -76,10 +76,11 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
     let busy = RwSignal::new(false);
     let c = StoredValue::new(campaign.clone());
     let today = move || clock::china_now().date();
+    let keys = crate::trust::publisher_keys();
     let refusal = move || {
         wallet
             .wallet
-            .with(|w| c.with_value(|c| w.may_claim(c, today())).err())
+            .with(|w| c.with_value(|c| w.may_claim(c, today(), &keys)).err())
     };
     let claimed = move || {
         wallet
@@ -154,6 +155,9 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
                         <p class="reason" data-testid="claim-reason">{r.words(t())}
                             {(r == ClaimRefusal::NeedsCard).then(|| view! {
                                 " " <a href="/me#card-form" class="tap-link" data-action="add-card">{worker_tr(|s| s.add_card_link)}</a>
+                            })}
+                            {(r == ClaimRefusal::NeedsVerifiedCard).then(|| view! {
+                                " " <a href="/me#card-request" class="tap-link" data-action="verify-card">{worker_tr(|s| s.verify_card_link)}</a>
                             })}
                         </p>
                     })}

@@ -134,7 +134,11 @@ pub fn VerifyPage() -> impl IntoView {
         log.set(next);
         confirming.set(false);
         marked.set(true);
+        // The code as scanned or typed goes with it (sealed): the proof the venue saw
+        // the coupon, which the public refs are not.
+        let code = scanned.get_untracked().map(|c| c.trim().to_string());
         let redeem = Request::Redeem(Redemption {
+            code,
             code_ref,
             campaign,
             venue,

@@ -28,6 +28,30 @@ pub fn verify(card: &SignedCard, keys: &[[u8; 32]]) -> bool {
     })
 }
 
+/// Where a signed card stands on a China-local day: the one rule for the venue's
+/// check and the desk's members-only claims.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    Valid,
+    /// Past its `valid_until`, or a `valid_until` that is not a date (never read as
+    /// "no end").
+    Expired,
+    /// Its signature does not hold under any of the keys.
+    Forged,
+}
+
+/// `standing(&card, today, &keys) == Standing::Valid` for a card the union signed,
+/// valid today.
+pub fn standing(card: &SignedCard, day: chrono::NaiveDate, keys: &[[u8; 32]]) -> Standing {
+    if !verify(card, keys) {
+        return Standing::Forged;
+    }
+    match crate::time::parse_date(&card.valid_until) {
+        Some(until) if day <= until => Standing::Valid,
+        _ => Standing::Expired,
+    }
+}
+
 /// What a verified card's QR code holds: the signed text, then the signature on a
 /// line of its own, so a venue checks it with no network: `qr_text(&card)`.
 pub fn qr_text(card: &SignedCard) -> String {

@@ -441,6 +441,7 @@ mod tests {
                 coupon_id: "c1".into(),
                 code_ref: "ab".repeat(32),
                 member_no: None,
+                card: None,
             }),
         );
         let body: serde_json::Value = serde_json::from_str(&item.body()).unwrap();

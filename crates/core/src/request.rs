@@ -2,6 +2,7 @@
 //! kinds, each with its own payload type, so a request can never carry the wrong
 //! fields. A new kind is a new variant here (and its words in the app's i18n).
 
+use crate::feed::SignedCard;
 use crate::vocab::ReportProblem;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -160,6 +161,8 @@ struct StoredClaim {
     code: Option<String>,
     #[serde(default)]
     member_no: Option<String>,
+    #[serde(default)]
+    card: Option<SignedCard>,
 }
 
 impl StoredClaim {
@@ -173,6 +176,7 @@ impl StoredClaim {
             coupon_id: self.coupon_id,
             code_ref,
             member_no: self.member_no,
+            card: self.card,
         })
     }
 }
@@ -202,6 +206,10 @@ pub struct Claim {
     pub code_ref: String,
     #[serde(default)]
     pub member_no: Option<String>,
+    /// The worker's card as the union signed it: what a members-only campaign is
+    /// claimed with (FEED.md: a typed-in card cannot claim those).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<SignedCard>,
 }
 
 /// An existing member's request for a card signed by the union (FEED.md `card`).
@@ -217,6 +225,10 @@ pub struct CardRequest {
 /// A venue's record that a coupon was used (FEED.md `redeem`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Redemption {
+    /// The code itself, as typed or scanned: the proof the venue saw the coupon
+    /// (FEED.md: refs are public, so a redeem without the code counts for nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     pub code_ref: String,
     pub campaign: String,
     pub venue: String,
@@ -271,6 +283,7 @@ mod tests {
         assert_eq!(app.from_union.as_deref(), Some("旧工会"));
         assert_eq!(app.employer, "");
         let redeem = Request::Redeem(Redemption {
+            code: Some("ABCD-EFGH".into()),
             code_ref: "ab".repeat(32),
             campaign: "fit".into(),
             venue: "文化宫".into(),

@@ -2,7 +2,7 @@
 //! verdict, from the feed's issued coupons and campaigns, the venue device's own
 //! record of what it marked used, and the publisher keys. No network is needed.
 
-use crate::card::{from_qr_text, verify};
+use crate::card::{from_qr_text, standing, Standing};
 use crate::coupon_code::{code_is_valid, code_ref};
 use crate::feed::{Campaigns, Coupons, SignedCard};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -146,12 +146,10 @@ pub fn check(
 }
 
 fn check_card(card: SignedCard, today: NaiveDate, keys: &[[u8; 32]]) -> Verdict {
-    if !verify(&card, keys) {
-        return Verdict::CardForged;
-    }
-    match crate::time::parse_date(&card.valid_until) {
-        Some(until) if today > until => Verdict::CardExpired(card),
-        _ => Verdict::CardValid(card),
+    match standing(&card, today, keys) {
+        Standing::Valid => Verdict::CardValid(card),
+        Standing::Expired => Verdict::CardExpired(card),
+        Standing::Forged => Verdict::CardForged,
     }
 }
 

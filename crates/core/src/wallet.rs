@@ -164,6 +164,9 @@ pub struct Wallet {
 pub enum ClaimRefusal {
     /// Members only, and there is no membership card on this device.
     NeedsCard,
+    /// Members only, and the card on this device is not one the union signed (typed
+    /// in, or past its date): FEED.md, a typed-in card cannot claim these.
+    NeedsVerifiedCard,
     NotYet(NaiveDate),
     Ended(NaiveDate),
     SoldOut,
@@ -195,8 +198,14 @@ impl Wallet {
     }
 
     /// Whether a claim may go ahead now; the first reason that stops it otherwise.
-    /// `wallet.may_claim(&campaign, today)`.
-    pub fn may_claim(&self, campaign: &Campaign, today: NaiveDate) -> Result<(), ClaimRefusal> {
+    /// `keys` are the publisher keys the app trusts (a members-only campaign needs a
+    /// card the union signed, valid today). `wallet.may_claim(&campaign, today, &keys)`.
+    pub fn may_claim(
+        &self,
+        campaign: &Campaign,
+        today: NaiveDate,
+        keys: &[[u8; 32]],
+    ) -> Result<(), ClaimRefusal> {
         if campaign.kind == CampaignKind::Medical {
             return Err(ClaimRefusal::ShowCardInstead);
         }
@@ -209,8 +218,13 @@ impl Wallet {
         if campaign.remaining == Some(0) {
             return Err(ClaimRefusal::SoldOut);
         }
-        if campaign.members_only && self.card.is_none() {
-            return Err(ClaimRefusal::NeedsCard);
+        if campaign.members_only {
+            let Some(card) = &self.card else {
+                return Err(ClaimRefusal::NeedsCard);
+            };
+            if card.verified(keys).is_none() || self.signed_card_on(today, keys).is_none() {
+                return Err(ClaimRefusal::NeedsVerifiedCard);
+            }
         }
         if let Some(limit) = campaign.per_member {
             if self.claimed_in_period(campaign, today) >= limit {
@@ -223,16 +237,24 @@ impl Wallet {
         Ok(())
     }
 
+    /// The card the union signed, valid on `day`, if this device holds one: what a
+    /// claim carries for a members-only campaign. `wallet.signed_card_on(today, &keys)`.
+    pub fn signed_card_on(&self, day: NaiveDate, keys: &[[u8; 32]]) -> Option<&SignedCard> {
+        let signed = self.card.as_ref()?.verified(keys)?;
+        (crate::card::standing(signed, day, keys) == crate::card::Standing::Valid).then_some(signed)
+    }
+
     /// Claims a coupon if the rules allow it: the whole check-and-add, so it can run
-    /// under one lock. `wallet.claim(&campaign, now, id, code)`.
+    /// under one lock. `wallet.claim(&campaign, now, id, code, &keys)`.
     pub fn claim(
         &mut self,
         campaign: &Campaign,
         now: NaiveDateTime,
         id: String,
         code: String,
+        keys: &[[u8; 32]],
     ) -> Result<Coupon, ClaimRefusal> {
-        self.may_claim(campaign, now.date())?;
+        self.may_claim(campaign, now.date(), keys)?;
         let coupon = Coupon {
             id,
             code,
@@ -321,12 +343,26 @@ mod tests {
             discount_percent: None,
         }
     }
-    fn card() -> MemberCard {
+    /// A card typed in on the phone: nothing vouches for it.
+    fn typed_card() -> MemberCard {
         MemberCard::from_form("张三", "3715002026000123", None, None).unwrap()
+    }
+    /// The same card as the union signed it (valid until 2027-12-31), and its key.
+    fn signed() -> (MemberCard, [u8; 32]) {
+        let (signed, key) = crate::card::signed_for_test(1, "3715002026000123", "张三");
+        let mut card = typed_card();
+        card.signed = Some(signed);
+        (card, key)
+    }
+    fn card() -> MemberCard {
+        signed().0
+    }
+    fn keys() -> [[u8; 32]; 1] {
+        [signed().1]
     }
     fn claim(w: &mut Wallet, c: &Campaign, when: &str) -> Result<Coupon, ClaimRefusal> {
         let n = w.coupons.len();
-        w.claim(c, at(when), format!("id{n}"), format!("code{n}"))
+        w.claim(c, at(when), format!("id{n}"), format!("code{n}"), &keys())
     }
 
     #[test]
@@ -374,32 +410,52 @@ mod tests {
         let mut c = campaign(Some(4), "month");
         let mut w = Wallet::default();
         assert_eq!(
-            w.may_claim(&c, d("2026-11-10")),
+            w.may_claim(&c, d("2026-11-10"), &keys()),
             Err(ClaimRefusal::NeedsCard)
         );
         w.card = Some(card());
         assert_eq!(
-            w.may_claim(&c, d("2026-10-31")),
+            w.may_claim(&c, d("2026-10-31"), &keys()),
             Err(ClaimRefusal::NotYet(d("2026-11-01")))
         );
         assert_eq!(
-            w.may_claim(&c, d("2027-01-01")),
+            w.may_claim(&c, d("2027-01-01"), &keys()),
             Err(ClaimRefusal::Ended(d("2026-12-31")))
         );
-        assert_eq!(w.may_claim(&c, d("2026-11-01")), Ok(()));
+        assert_eq!(w.may_claim(&c, d("2026-11-01"), &keys()), Ok(()));
         assert_eq!(
-            w.may_claim(&c, d("2026-12-31")),
+            w.may_claim(&c, d("2026-12-31"), &keys()),
             Ok(()),
             "last day is valid"
         );
+        // Members only: a card typed in, one whose signature fails, or one past its
+        // date claims nothing; the card the union signed does.
+        w.card = Some(typed_card());
+        assert_eq!(
+            w.may_claim(&c, d("2026-11-10"), &keys()),
+            Err(ClaimRefusal::NeedsVerifiedCard)
+        );
+        w.card = Some(card());
+        assert_eq!(
+            w.may_claim(&c, d("2026-11-10"), &[[9; 32]]),
+            Err(ClaimRefusal::NeedsVerifiedCard)
+        );
+        assert!(w.signed_card_on(d("2027-12-31"), &keys()).is_some());
+        assert!(w.signed_card_on(d("2028-01-01"), &keys()).is_none());
         c.remaining = Some(0);
-        assert_eq!(w.may_claim(&c, d("2026-11-10")), Err(ClaimRefusal::SoldOut));
+        assert_eq!(
+            w.may_claim(&c, d("2026-11-10"), &keys()),
+            Err(ClaimRefusal::SoldOut)
+        );
         c.remaining = None;
         c.members_only = false;
-        assert_eq!(Wallet::default().may_claim(&c, d("2026-11-10")), Ok(()));
+        assert_eq!(
+            Wallet::default().may_claim(&c, d("2026-11-10"), &keys()),
+            Ok(())
+        );
         c.kind = "medical".into();
         assert_eq!(
-            w.may_claim(&c, d("2026-11-10")),
+            w.may_claim(&c, d("2026-11-10"), &keys()),
             Err(ClaimRefusal::ShowCardInstead)
         );
     }
@@ -432,7 +488,7 @@ mod tests {
             .iter()
             .all(|c| c.state(today) == CouponState::Waiting));
         assert!(matches!(
-            w.may_claim(&c, today),
+            w.may_claim(&c, today, &keys()),
             Err(ClaimRefusal::LimitReached { .. })
         ));
         // Nothing about these requests: nothing changes.
@@ -456,7 +512,7 @@ mod tests {
         assert_eq!(w.coupons[1].refusal.as_deref(), Some("本月已发完"));
         // A turned-down claim no longer counts against the monthly limit.
         assert_eq!(w.claimed_in_period(&c, today), 1);
-        assert_eq!(w.may_claim(&c, today), Ok(()));
+        assert_eq!(w.may_claim(&c, today, &keys()), Ok(()));
         assert!(!w.apply_feed(&statuses, &issued), "applied once");
         // An approved status issues it too, and a later "rejected" never takes it back.
         claim(&mut w, &c, "2026-11-06 10:00").unwrap();

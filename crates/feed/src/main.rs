@@ -141,6 +141,19 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
             .ok_or_else(|| format!("--{name} is required"))
     }
 
+    /// `--card-valid-until`: a real date (YYYY-MM-DD), not in the past. A card whose
+    /// date no venue can read must never be signed.
+    fn check_card_valid_until(until: &str) -> Result<(), String> {
+        let day = yizhan_core::time::parse_date(until)
+            .filter(|_| until.len() == 10)
+            .ok_or(format!("--card-valid-until {until}: not a date YYYY-MM-DD"))?;
+        let today = yizhan_core::time::parse_date(&now_china()[..10]).unwrap_or(day);
+        if day < today {
+            return Err(format!("--card-valid-until {until}: that day has passed"));
+        }
+        Ok(())
+    }
+
     fn read(path: &str) -> Result<Vec<u8>, String> {
         std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
     }
@@ -293,17 +306,36 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
                 let key = opts.get("sign-key").map(|p| read(p)).transpose()?;
                 let key_text = key.map(|k| String::from_utf8_lossy(&k).into_owned());
                 let signing = match (&key_text, opts.get("card-valid-until")) {
-                    (Some(k), Some(until)) => Some(desk::CardSigning {
-                        key_file_text: k,
-                        valid_until: until,
-                    }),
+                    (Some(k), Some(until)) => {
+                        check_card_valid_until(until)?;
+                        Some(desk::CardSigning {
+                            key_file_text: k,
+                            valid_until: until,
+                        })
+                    }
                     (None, None) => None,
                     _ => return Err("--sign-key and --card-valid-until go together".into()),
                 };
+                // The union's own cards are checked with the key it signs them with.
+                let card_keys: Vec<[u8; 32]> = match &key_text {
+                    Some(k) => vec![yizhan_core::seal::key_bytes(&keys::public_of(k)?)
+                        .ok_or("--sign-key: not an Ed25519 secret key file")?],
+                    None if campaigns.campaigns.iter().any(|c| c.members_only) => {
+                        return Err(
+                            "members-only campaigns are claimed with the union's signed \
+                                    cards: give --sign-key (and --card-valid-until) to check them"
+                                .into(),
+                        )
+                    }
+                    None => Vec::new(),
+                };
                 let (issued_now, refused) =
-                    desk::decide_claims(&mut db, &campaigns.campaigns, &now_china())?;
+                    desk::decide_claims(&mut db, &campaigns.campaigns, &now_china(), &card_keys)?;
                 let granted: u64 = issued_now.values().sum();
-                let used = desk::record_redemptions(&db)?;
+                let (used, turned_down) = desk::record_redemptions(&db)?;
+                for (id, reason) in &turned_down {
+                    eprintln!("redeem {id} turned down: {reason}");
+                }
                 std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
                 for (name, value) in [
                     ("statuses.json", desk::statuses(&db, signing.as_ref())?),
@@ -319,7 +351,8 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
                         .map_err(|e| format!("writing {}: {e}", path.display()))?;
                 }
                 println!(
-                    "claims: {granted} issued, {refused} turned down; {used} coupon(s) newly used; wrote {}/statuses.json, coupons.json, campaigns.json",
+                    "claims: {granted} issued, {refused} turned down; {used} coupon(s) newly used, {} redeem(s) turned down; wrote {}/statuses.json, coupons.json, campaigns.json",
+                    turned_down.len(),
                     out.display()
                 );
                 Ok(())

@@ -174,6 +174,32 @@ const CAMPAIGNS: &str = r#"{"campaigns":[
   {"id":"gloves","kind":"goods","title":"冬季手套","valid_from":"2026-11-01","valid_until":"2026-12-31",
    "per_member":1,"period":"campaign","total":100,"remaining":100,"members_only":false}]}"#;
 
+/// The union's signing key in `dir` (made once by the real `keygen`).
+fn union_key(dir: &Path) -> PathBuf {
+    let key = dir.join("union.key");
+    if !key.exists() {
+        let run = Command::new(BIN)
+            .args(["keygen", "--out", key.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(run.status.success());
+    }
+    key
+}
+
+/// A card for `member_no` signed with the key file `key`, valid until `until`.
+fn signed_card(key: &Path, member_no: &str, until: &str) -> yizhan_core::feed::SignedCard {
+    let text = std::fs::read_to_string(key).unwrap();
+    let signed = yizhan_core::card::signed_text(member_no, "王五", "371500-express", until);
+    yizhan_core::feed::SignedCard {
+        member_no: member_no.into(),
+        name: "王五".into(),
+        union: "371500-express".into(),
+        valid_until: until.into(),
+        sig: yizhan_feed::keys::sign(&text, signed.as_bytes()).unwrap(),
+    }
+}
+
 /// Runs `desk publish` into `dir/out` and returns its statuses.
 fn publish(db: &Path, dir: &Path, extra: &[&str]) -> Statuses {
     let campaigns = dir.join("campaigns-in.json");
@@ -187,6 +213,16 @@ fn publish(db: &Path, dir: &Path, extra: &[&str]) -> Statuses {
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
+    // Members-only claims are checked against the union's key: every round has one.
+    let key = union_key(dir);
+    if !extra.contains(&"--sign-key") {
+        args.extend_from_slice(&[
+            "--sign-key",
+            key.to_str().unwrap(),
+            "--card-valid-until",
+            "2099-12-31",
+        ]);
+    }
     let run = desk(&args, db);
     assert!(
         run.status.success(),
@@ -334,15 +370,28 @@ fn a_file_with_bad_rows_names_each_line_and_records_nothing() {
 /// A claim received by the intake on `day` (9:00 China time, in UTC); the phone's own
 /// clock said the 1st of October, which never counts.
 fn claim(n: u32, campaign: &str, member_no: Option<&str>, code: &str, day: &str) -> Received {
+    carded_claim(n, campaign, member_no, None, code, day)
+}
+
+/// A claim as `claim`, carrying the worker's signed card.
+fn carded_claim(
+    n: u32,
+    campaign: &str,
+    member_no: Option<&str>,
+    card: Option<yizhan_core::feed::SignedCard>,
+    code: &str,
+    day: &str,
+) -> Received {
     let id = format!("00000000-0000-4000-8000-{n:012}");
-    let code_ref = yizhan_core::feed::sha256_hex(code.as_bytes());
+    let code_ref = yizhan_core::coupon_code::code_ref(code);
     let member = member_no.map_or("null".to_string(), |m| format!("\"{m}\""));
+    let card = card.map_or("null".to_string(), |c| serde_json::to_string(&c).unwrap());
     let mut r = plain(
         &id,
         "claim",
         &format!("{day}T01:00:00Z"),
         &format!(
-            r#"{{"campaign_id":"{campaign}","coupon_id":"c{n}","member_no":{member},"code_ref":"{code_ref}"}}"#
+            r#"{{"campaign_id":"{campaign}","coupon_id":"c{n}","member_no":{member},"card":{card},"code_ref":"{code_ref}"}}"#
         ),
     );
     r.envelope.created_at = "2026-10-01T09:00:00+08:00".into();
@@ -353,42 +402,114 @@ fn claim(n: u32, campaign: &str, member_no: Option<&str>, code: &str, day: &str)
 fn claims_are_decided_by_the_campaign_rules_redemptions_recorded_and_cards_signed() {
     let dir = temp_dir("claims");
     let db = desk_with_requests(&dir);
+    // The union's key, and cards it signed (and one another key signed, one expired).
+    let key = union_key(&dir);
+    let card = |no: &str| Some(signed_card(&key, no, "2027-12-31"));
+    let other_key = dir.join("other.key");
+    assert!(Command::new(BIN)
+        .args(["keygen", "--out", other_key.to_str().unwrap()])
+        .output()
+        .unwrap()
+        .status
+        .success());
     let claims = [
-        claim(1, "fit", Some("3715002026000001"), "CODEA1", "2026-11-05"),
-        claim(2, "fit", Some("3715002026000001"), "CODEA2", "2026-11-06"),
+        carded_claim(
+            1,
+            "fit",
+            Some("3715002026000001"),
+            card("3715002026000001"),
+            "CODEA1",
+            "2026-11-05",
+        ),
+        carded_claim(
+            2,
+            "fit",
+            Some("3715002026000001"),
+            card("3715002026000001"),
+            "CODEA2",
+            "2026-11-06",
+        ),
         claim(3, "fit", None, "CODEN", "2026-11-06"),
-        claim(4, "fit", Some("3715002026000002"), "CODEB1", "2026-11-07"),
-        claim(5, "fit", Some("3715002026000003"), "CODEC1", "2026-11-08"),
+        // A number typed in, with no card: members-only coupons are not for it.
+        claim(9, "fit", Some("3715002026000009"), "CODET", "2026-11-06"),
+        // A card signed with another key; a card past its date.
+        carded_claim(
+            10,
+            "fit",
+            None,
+            Some(signed_card(&other_key, "3715002026000010", "2027-12-31")),
+            "CODEF",
+            "2026-11-06",
+        ),
+        carded_claim(
+            11,
+            "fit",
+            None,
+            Some(signed_card(&key, "3715002026000011", "2026-11-01")),
+            "CODEE",
+            "2026-11-06",
+        ),
+        // The limit dodged by changing the number sent: counted by the card's.
+        carded_claim(
+            12,
+            "fit",
+            Some("9999999999"),
+            card("3715002026000001"),
+            "CODED",
+            "2026-11-06",
+        ),
+        carded_claim(
+            4,
+            "fit",
+            Some("3715002026000002"),
+            card("3715002026000002"),
+            "CODEB1",
+            "2026-11-07",
+        ),
+        carded_claim(
+            5,
+            "fit",
+            Some("3715002026000003"),
+            card("3715002026000003"),
+            "CODEC1",
+            "2026-11-08",
+        ),
         claim(6, "gloves", None, "CODEL", "2027-01-02"),
         claim(7, "gloves", None, "CODEG", "2026-12-01"),
         claim(8, "nope", Some("3715002026000001"), "CODEU", "2026-11-05"),
     ];
-    let [a1, a2, none, b1, c1, late, gloves, unknown] =
+    let [a1, a2, none, typed, forged_card, expired_card, dodge, b1, c1, late, gloves, unknown] =
         claims.each_ref().map(|c| c.envelope.id.clone());
     store(&db, &claims, None);
     // A venue used A1 (twice: the first use counts) and tried a code never issued.
-    let redeems: Vec<Received> = [(90, "CODEA1"), (91, "CODEA1"), (92, "FORGED")]
-        .iter()
-        .map(|(n, code)| {
-            plain(
-                &format!("00000000-0000-4000-8000-{n:012}"),
-                "redeem",
-                "2026-11-10T02:00:00Z",
-                &format!(
-                    r#"{{"code_ref":"{}","campaign":"fit","venue":"健身馆","used_at":"2026-11-10T10:00:00+08:00"}}"#,
-                    yizhan_core::feed::sha256_hex(code.as_bytes())
-                ),
-            )
-        })
-        .collect();
+    // Someone who read B1's public ref posts a redeem without the code, one with the
+    // code under another campaign, one dated after it arrived, one with HTML for a
+    // date: none of them counts.
+    let redeems: Vec<Received> = [
+        (90, Some("CODEA1"), "CODEA1", "fit", "2026-11-10T10:00:00+08:00"),
+        (91, Some("CODEA1"), "CODEA1", "fit", "2026-11-10T10:00:00+08:00"),
+        (92, Some("FORGED"), "FORGED", "fit", "2026-11-10T10:00:00+08:00"),
+        (93, None, "CODEB1", "fit", "2026-11-10T10:00:00+08:00"),
+        (94, Some("CODEB1"), "CODEB1", "gloves", "2026-11-10T10:00:00+08:00"),
+        (95, Some("CODEB1"), "CODEB1", "fit", "2026-12-10T10:00:00+08:00"),
+        (96, Some("CODEB1"), "CODEB1", "fit", "<b>2026-11-10</b>"),
+    ]
+    .iter()
+    .map(|(n, code, of, campaign, used_at)| {
+        let code = code.map_or("null".to_string(), |c| format!("\"{c}\""));
+        plain(
+            &format!("00000000-0000-4000-8000-{n:012}"),
+            "redeem",
+            "2026-11-10T02:00:00Z",
+            &format!(
+                r#"{{"code":{code},"code_ref":"{}","campaign":"{campaign}","venue":"健身馆","used_at":"{used_at}"}}"#,
+                yizhan_core::coupon_code::code_ref(of)
+            ),
+        )
+    })
+    .collect();
     store(&db, &redeems, None);
     // The clerk approves the join request; the union signs cards.
-    let key = dir.join("union.key");
-    let run = Command::new(BIN)
-        .args(["keygen", "--out", key.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(run.status.success());
     let filled = dir.join("filled.csv");
     std::fs::write(
         &filled,
@@ -415,10 +536,21 @@ fn claims_are_decided_by_the_campaign_rules_redemptions_recorded_and_cards_signe
     };
     assert_eq!(said(&a1).0, RequestState::Approved);
     assert_eq!(said(&a2), (RequestState::Rejected, "本月已领满".into()));
+    let members_only = "仅限工会核验过会员证的会员领取：请先在“我的”页申请核验会员证";
+    assert_eq!(said(&none), (RequestState::Rejected, members_only.into()));
+    assert_eq!(said(&typed), (RequestState::Rejected, members_only.into()));
     assert_eq!(
-        said(&none),
-        (RequestState::Rejected, "仅限工会会员领取".into())
+        said(&forged_card),
+        (
+            RequestState::Rejected,
+            "会员证未通过工会核验，不能领取会员专享福利".into()
+        )
     );
+    assert_eq!(
+        said(&expired_card),
+        (RequestState::Rejected, "会员证已过有效期".into())
+    );
+    assert_eq!(said(&dodge), (RequestState::Rejected, "本月已领满".into()));
     assert_eq!(said(&b1).0, RequestState::Approved);
     assert_eq!(
         said(&c1),
@@ -440,7 +572,7 @@ fn claims_are_decided_by_the_campaign_rules_redemptions_recorded_and_cards_signe
         serde_json::from_slice(&std::fs::read(out.join("coupons.json")).unwrap()).unwrap();
     assert_eq!(coupons.coupons.len(), 3, "A1, B1 and the gloves");
     let used = |code: &str| {
-        let r = yizhan_core::feed::sha256_hex(code.as_bytes());
+        let r = yizhan_core::coupon_code::code_ref(code);
         coupons
             .coupons
             .iter()
@@ -448,7 +580,11 @@ fn claims_are_decided_by_the_campaign_rules_redemptions_recorded_and_cards_signe
             .map(|c| c.used.clone())
     };
     assert_eq!(used("CODEA1"), Some(Some("2026-11-10".into())));
-    assert_eq!(used("CODEB1"), Some(None));
+    assert_eq!(
+        used("CODEB1"),
+        Some(None),
+        "no redeem without the code counts"
+    );
     assert_eq!(
         used("FORGED"),
         None,
@@ -772,9 +908,25 @@ fn a_claim_counts_on_the_day_the_intake_received_it() {
     let db = dir.join("desk.sqlite");
     // The phones said October (outside "fit"); the intake received one on the 30th of
     // November, 23:30 in China, the other 30 minutes later: the 1st of December there.
-    let mut in_time = claim(1, "fit", Some("3715002026000001"), "CODE1", "2026-11-30");
+    let key = union_key(&dir);
+    let card = |no: &str| Some(signed_card(&key, no, "2027-12-31"));
+    let mut in_time = carded_claim(
+        1,
+        "fit",
+        None,
+        card("3715002026000001"),
+        "CODE1",
+        "2026-11-30",
+    );
     in_time.received_at = "2026-11-30T15:30:00Z".into();
-    let mut too_late = claim(2, "fit", Some("3715002026000002"), "CODE2", "2026-11-30");
+    let mut too_late = carded_claim(
+        2,
+        "fit",
+        None,
+        card("3715002026000002"),
+        "CODE2",
+        "2026-11-30",
+    );
     too_late.received_at = "2026-11-30T16:00:00Z".into();
     let (a, b) = (in_time.envelope.id.clone(), too_late.envelope.id.clone());
     store(&db, &[in_time, too_late], None);
@@ -862,4 +1014,39 @@ fn purge_takes_id_numbers_phones_and_boxes_out_of_the_file() {
     assert!(!bad.status.success());
     let missing = desk(&["export", "--out", "x.csv"], &dir.join("none.sqlite"));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no such desk database"));
+}
+
+#[test]
+fn cards_are_never_signed_with_a_date_no_venue_can_read_or_one_past() {
+    let dir = temp_dir("valid-until");
+    let db = desk_with_requests(&dir);
+    let key = union_key(&dir);
+    let campaigns = dir.join("campaigns-in.json");
+    std::fs::write(&campaigns, CAMPAIGNS).unwrap();
+    for (until, said) in [
+        ("2027/12/31", "not a date"),
+        ("2027-12-31T00:00", "not a date"),
+        ("2020-01-01", "has passed"),
+    ] {
+        let run = desk(
+            &[
+                "publish",
+                "--campaigns",
+                campaigns.to_str().unwrap(),
+                "--out",
+                dir.join("out").to_str().unwrap(),
+                "--sign-key",
+                key.to_str().unwrap(),
+                "--card-valid-until",
+                until,
+            ],
+            &db,
+        );
+        assert!(!run.status.success(), "{until} was accepted");
+        assert!(
+            String::from_utf8_lossy(&run.stderr).contains(said),
+            "{until}"
+        );
+        assert!(!dir.join("out").exists(), "nothing written");
+    }
 }

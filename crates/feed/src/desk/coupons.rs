@@ -3,18 +3,28 @@
 
 use super::{china_day, held};
 use chrono::{Datelike, NaiveDate};
+use rusqlite::OptionalExtension;
 use rusqlite::{params, Connection};
 use serde_json::Value;
 use std::collections::HashMap;
-use yizhan_core::feed::Campaign;
-use yizhan_core::request::Request;
+use yizhan_core::card::{standing, Standing};
+use yizhan_core::coupon_code::code_ref;
+use yizhan_core::feed::{Campaign, SignedCard};
+use yizhan_core::request::{Redemption, Request};
+use yizhan_core::time::parse_date;
 
 /// A coupon claim as the desk reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClaimIn {
     pub id: String,
     pub campaign: String,
+    /// The member number the claim counts under: the signed card's when it holds
+    /// (see `card`), else the number the app sent (only ever trusted for campaigns
+    /// open to all).
     pub member_no: Option<String>,
+    /// How the claim's signed card stands on its day: `Ok(())` for a card the union
+    /// signed, valid that day; else why not, in words for the worker.
+    pub card: Result<(), String>,
     /// SHA-256 (hex) of the coupon code, upper-case without dashes (FEED.md).
     pub code_ref: String,
     /// The China-local day the intake received it (the intake's clock, never the
@@ -48,8 +58,10 @@ pub fn decide_claim(
     if claim.day < campaign.valid_from || claim.day > campaign.valid_until {
         return Err("领取时不在活动有效期内".into());
     }
-    if campaign.members_only && claim.member_no.is_none() {
-        return Err("仅限工会会员领取".into());
+    if campaign.members_only {
+        // Only a card the union signed, valid that day, claims these (FEED.md): a
+        // number typed in could be anyone's.
+        claim.card.clone()?;
     }
     if granted.iter().any(|g| g.code_ref == claim.code_ref) {
         return Err("券码重复，请重新领取".into());
@@ -88,25 +100,54 @@ pub fn decide_claim(
     Ok(())
 }
 
+/// How a claim's card stands on `day` under the union's `keys`, in the worker's words.
+fn card_standing(
+    card: Option<&SignedCard>,
+    day: NaiveDate,
+    keys: &[[u8; 32]],
+) -> Result<(), String> {
+    let Some(card) = card else {
+        return Err("仅限工会核验过会员证的会员领取：请先在“我的”页申请核验会员证".into());
+    };
+    match standing(card, day, keys) {
+        Standing::Valid if !card.union.trim().is_empty() => Ok(()),
+        Standing::Valid | Standing::Forged => {
+            Err("会员证未通过工会核验，不能领取会员专享福利".into())
+        }
+        Standing::Expired => Err("会员证已过有效期".into()),
+    }
+}
+
 /// Decides every claim not decided yet, in the order received, by `campaigns`' rules;
-/// records all in one transaction. Returns the coupons issued per campaign, and how
-/// many claims were turned down.
+/// records all in one transaction. `card_keys` are the union's public keys its signed
+/// cards are checked against (the key `publish --sign-key` signs with). Returns the
+/// coupons issued per campaign, and how many claims were turned down.
 pub fn decide_claims(
     db: &mut Connection,
     campaigns: &[Campaign],
     now: &str,
+    card_keys: &[[u8; 32]],
 ) -> Result<(HashMap<String, u64>, usize), String> {
     let claims: Vec<(String, Option<ClaimIn>)> = held(db, true)?
         .into_iter()
         .filter_map(|h| match h.request {
             Request::Claim(c) => Some((
                 h.id.clone(),
-                china_day(&h.received_at).map(|day| ClaimIn {
-                    id: h.id,
-                    campaign: c.campaign_id,
-                    member_no: c.member_no.filter(|m| !m.trim().is_empty()),
-                    code_ref: c.code_ref.to_ascii_lowercase(),
-                    day,
+                china_day(&h.received_at).map(|day| {
+                    let card = card_standing(c.card.as_ref(), day, card_keys);
+                    // A card that holds names the member; else the number sent.
+                    let member_no = match (&card, &c.card) {
+                        (Ok(()), Some(signed)) => Some(signed.member_no.clone()),
+                        _ => c.member_no.filter(|m| !m.trim().is_empty()),
+                    };
+                    ClaimIn {
+                        id: h.id,
+                        campaign: c.campaign_id,
+                        member_no,
+                        card,
+                        code_ref: c.code_ref.to_ascii_lowercase(),
+                        day,
+                    }
                 }),
             )),
             _ => None,
@@ -177,24 +218,103 @@ pub fn decide_claims(
     Ok((yes, no))
 }
 
-/// Records the venues' `redeem` requests: the first use of a granted code counts, a
-/// code never granted is ignored. Returns how many codes became used.
-pub fn record_redemptions(db: &Connection) -> Result<usize, String> {
-    let mut used = 0;
+/// Why a venue's `redeem` does not count, if it does not: it must carry the code
+/// itself (the refs in `coupons` are public, FEED.md), the code must hash to a coupon
+/// issued for that campaign, and its day must be a real date, not after the day the
+/// intake received it. Returns the day it was used.
+fn redeem_day(db: &Connection, r: &Redemption, received: NaiveDate) -> Result<NaiveDate, String> {
+    let code = r
+        .code
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+        .ok_or("no code: a redeem must carry the coupon's code itself")?;
+    let reference = code_ref(code);
+    let campaign: Option<String> = db
+        .query_row(
+            "SELECT campaign FROM grants WHERE code_ref = ?1",
+            [&reference],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(|e| e.to_string())?;
+    match campaign {
+        None => return Err("the code is not a coupon this union issued".into()),
+        Some(c) if c != r.campaign => {
+            return Err(format!(
+                "the code is a coupon of campaign `{c}`, not `{}`",
+                r.campaign
+            ))
+        }
+        Some(_) => {}
+    }
+    let day = r
+        .used_at
+        .get(..10)
+        .and_then(parse_date)
+        .filter(|_| yizhan_core::time::parse_rfc3339_utc(&r.used_at).is_some())
+        .ok_or("`used_at` is not a time (RFC 3339)")?;
+    if day > received {
+        return Err(format!(
+            "used on {day}, after the intake received it ({received})"
+        ));
+    }
+    Ok(day)
+}
+
+/// Records the venues' `redeem` requests: the first use of a coupon issued for that
+/// campaign counts, on the day the venue gave (never later than the day the intake
+/// received it). A redeem that does not count is turned down with the reason (kept for
+/// the clerk; never published). Returns how many codes became used, and each redeem
+/// turned down with its reason (`(request id, reason)`).
+pub fn record_redemptions(db: &Connection) -> Result<(usize, Vec<(String, String)>), String> {
+    let (mut used, mut refused) = (0, Vec::new());
     for h in held(db, false)? {
-        let Request::Redeem(r) = h.request else {
+        let Request::Redeem(r) = &h.request else {
             continue;
         };
-        let venue = (!r.venue.trim().is_empty()).then_some(r.venue);
-        used += db
-            .execute(
-                "INSERT OR IGNORE INTO redemptions (code_ref, used_at, venue, request_id)
-                 SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM grants WHERE code_ref = ?1)",
-                params![r.code_ref.to_ascii_lowercase(), r.used_at, venue, h.id],
-            )
-            .map_err(|e| e.to_string())?;
+        let decided: bool = db
+            .query_row("SELECT 1 FROM decisions WHERE id = ?1", [&h.id], |_| {
+                Ok(true)
+            })
+            .optional()
+            .map_err(|e| e.to_string())?
+            .unwrap_or(false);
+        if decided {
+            continue;
+        }
+        let received = china_day(&h.received_at).unwrap_or_default();
+        match redeem_day(db, r, received) {
+            Ok(day) => {
+                let venue = (!r.venue.trim().is_empty()).then_some(r.venue.clone());
+                used += db
+                    .execute(
+                        "INSERT OR IGNORE INTO redemptions (code_ref, used_at, venue, request_id)
+                         VALUES (?1, ?2, ?3, ?4)",
+                        params![
+                            code_ref(r.code.as_deref().unwrap_or("")),
+                            day.to_string(),
+                            venue,
+                            h.id
+                        ],
+                    )
+                    .map_err(|e| e.to_string())?;
+                db.execute(
+                    "INSERT INTO decisions (id, decision, decided_at) VALUES (?1, 'approved', ?2)",
+                    params![h.id, h.received_at],
+                )
+                .map_err(|e| e.to_string())?;
+            }
+            Err(reason) => {
+                db.execute(
+                    "INSERT INTO decisions (id, decision, note, decided_at) VALUES (?1, 'rejected', ?2, ?3)",
+                    params![h.id, reason, h.received_at],
+                )
+                .map_err(|e| e.to_string())?;
+                refused.push((h.id.clone(), reason));
+            }
+        }
     }
-    Ok(used)
+    Ok((used, refused))
 }
 
 /// The `coupons` file: every coupon issued, with the day it was used.
