@@ -24,7 +24,9 @@ impl Envelope {
     /// wrong: the `id` a UUID v4 (lower-cased), a known `kind`, `created_at` an RFC 3339
     /// time, and either a plain `payload` with its kind's fields filled or a
     /// well-formed `sealed` box (which only the desk can open). With `require_sealed`,
-    /// the kinds that carry personal data must arrive sealed.
+    /// the kinds that carry personal data must arrive sealed. What comes back holds
+    /// only the contract's fields: unknown ones, beside the box or in a plain payload,
+    /// are dropped.
     /// `Envelope::check(&body, false)?`
     pub fn check(body: &[u8], require_sealed: bool) -> Result<Envelope, String> {
         let mut envelope: Envelope = serde_json::from_slice(body).map_err(|e| {
@@ -75,6 +77,9 @@ impl Envelope {
                 if let Some(field) = request.missing() {
                     return Err(format!("`payload.{field}` must not be empty"));
                 }
+                // Only the kind's own fields go on: whatever else a client put in
+                // the payload is dropped here.
+                envelope.payload = Some(request.payload());
                 Ok(envelope)
             }
         }
@@ -204,6 +209,22 @@ mod tests {
             Envelope::check(b"{not json", false).unwrap_err(),
             "the body is not JSON"
         );
+    }
+
+    #[test]
+    fn only_the_contracts_fields_come_through() {
+        let body = json!({"id": ID, "kind": "report", "created_at": AT, "leak": {"name": "张三"},
+            "payload": {"station_id": "371500-0001", "problem": "moved", "phone": "13912345678"}});
+        let text = serde_json::to_string(&check(body, false).unwrap()).unwrap();
+        assert!(
+            !text.contains("张三") && !text.contains("1391234") && !text.contains("leak"),
+            "{text}"
+        );
+        assert!(text.contains("371500-0001"));
+        let sealed =
+            json!({"id": ID, "kind": "join", "created_at": AT, "sealed": a_box(), "name": "张三"});
+        let text = serde_json::to_string(&check(sealed, true).unwrap()).unwrap();
+        assert!(!text.contains("张三"), "{text}");
     }
 
     #[test]

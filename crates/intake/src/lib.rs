@@ -253,10 +253,14 @@ async fn answer(
             .unwrap_or("-"),
         sealed: envelope.sealed.is_some(),
     };
-    // The body exactly as received (checked JSON, so UTF-8, at most 64 KiB): what
-    // the desk reads.
-    let text = String::from_utf8(bytes.to_vec())
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    // The envelope as checked, written anew: only its known fields (a plain payload's
+    // too), so nothing a client adds beside the box is kept in the open.
+    let Ok(text) = serde_json::to_string(&envelope) else {
+        return fail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the envelope cannot be stored",
+        );
+    };
     let received_at = store::timestamp(SystemTime::now());
     // SQLite commits with an fsync: on the blocking pool, so the few async workers
     // keep accepting and answering while a commit waits for the disk (with the commit

@@ -9,9 +9,22 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
+
+/// What the intake remembers of a request the desk took: a hash of its id under the
+/// intake's own label, enough to refuse a replay. Not the id, and not the public
+/// feed's `ref` (SHA-256 of the id): a stolen disk cannot link the times requests
+/// arrived to the answers the feed publishes. `tombstone(id)`.
+pub fn tombstone(id: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"yizhan-intake/acked\n")
+        .chain_update(id.as_bytes())
+        .finalize();
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
 
 /// The store behind one lock: SQLite serialises writers anyway, and a union's peak is
 /// a few requests per second.
@@ -132,8 +145,8 @@ impl Store {
         let inserted = self.lock().execute(
             "INSERT OR IGNORE INTO requests (id, kind, created_at, received_at, body)
                  SELECT ?1, ?2, ?3, ?4, ?5
-                 WHERE NOT EXISTS (SELECT 1 FROM acked WHERE id = ?1)",
-            params![id, kind, created_at, received_at, body],
+                 WHERE NOT EXISTS (SELECT 1 FROM acked WHERE id = ?6)",
+            params![id, kind, created_at, received_at, body, tombstone(id)],
         )?;
         Ok(if inserted == 1 {
             Saved::New
@@ -189,7 +202,7 @@ impl Store {
             for id in ids {
                 let id = id.trim().to_ascii_lowercase();
                 if delete.execute([&id])? == 1 {
-                    remember.execute([&id, acked_at])?;
+                    remember.execute([&tombstone(&id), acked_at])?;
                     deleted += 1;
                 }
             }
@@ -296,6 +309,35 @@ mod tests {
             "an acknowledged id is not stored again"
         );
         assert_eq!(store.ack(&["B".into()], &now).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_replay_after_the_ack_is_refused_and_the_id_is_not_kept() {
+        let path = temp_db("tombstone");
+        let store = Store::open(&path).unwrap();
+        let now = timestamp(SystemTime::now());
+        let id = "0b9e6c1e-6a54-4f3b-9a57-1f0a2b3c4d5e";
+        assert_eq!(store.save(id, "join", "t", "{}", &now).unwrap(), Saved::New);
+        assert_eq!(store.ack(&[id.to_string()], &now).unwrap(), 1);
+        assert_eq!(
+            store.save(id, "join", "t", "{}", &now).unwrap(),
+            Saved::Repeat
+        );
+        // Neither the id nor the feed's ref of it (SHA-256 of the id) is on disk.
+        let public_ref: String = Sha256::digest(id.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        drop(store);
+        for file in [path.clone(), path.with_extension("sqlite-wal")] {
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains(id) && !text.contains(&public_ref),
+                "{}",
+                file.display()
+            );
+        }
     }
 
     #[test]

@@ -650,16 +650,23 @@ mod in_process {
     }
 
     #[tokio::test]
-    async fn a_sealed_join_is_accepted_and_stored_as_received() {
+    async fn a_sealed_join_is_accepted_and_stored_with_its_fields_only() {
         let seed = [3u8; 32];
         for require_sealed in [false, true] {
             let s = setup(&format!("sealed-{require_sealed}"), require_sealed, false);
             let body = sealed_join(10, seed);
-            let answer = s.post(&body).await;
+            // A field beside the box (a careless or hostile client) is not kept.
+            let mut with_extra: serde_json::Value = serde_json::from_str(&body).unwrap();
+            with_extra["leak"] = json!({"phone": "13912345678"});
+            let answer = s.post(&with_extra.to_string()).await;
             assert_eq!(answer.status, 201, "{}", answer.json);
             assert_eq!(answer.json["status"], "stored");
             let stored = s.intake.store.body_of(&super::id(10)).unwrap().unwrap();
-            assert_eq!(stored, body, "the body exactly as received");
+            let (sent, kept): (serde_json::Value, serde_json::Value) = (
+                serde_json::from_str(&body).unwrap(),
+                serde_json::from_str(&stored).unwrap(),
+            );
+            assert_eq!(kept, sent, "the envelope's own fields, and only them");
             assert!(!stored.contains("13912345678"), "only ciphertext is held");
             // And the desk's key opens it.
             let envelope: yizhan_core::envelope::Envelope = serde_json::from_str(&stored).unwrap();
