@@ -201,6 +201,10 @@ pub struct SealedAnswer {
     pub updated: Option<String>,
 }
 
+/// Sealed answers are padded to a multiple of this many bytes (a signed card with a
+/// note fits in one).
+pub const ANSWER_BLOCK: usize = 1024;
+
 /// A `statuses` entry's `box`: the 12-byte `nonce`, then ChaCha20-Poly1305 under the
 /// request's `reply_key` with AAD the UTF-8 of `reference`, all in base64:
 /// `seal_answer(&reply_key, &sha256_hex(id), json.as_bytes(), nonce)`.
@@ -210,12 +214,19 @@ pub fn seal_answer(
     plaintext: &[u8],
     nonce: [u8; 12],
 ) -> String {
+    // Padded with spaces (JSON ignores them) to a whole number of blocks, so the box's
+    // length tells a reader of the feed nothing of the state, the note or the name.
+    let mut padded = plaintext.to_vec();
+    padded.resize(
+        plaintext.len().div_ceil(ANSWER_BLOCK).max(1) * ANSWER_BLOCK,
+        b' ',
+    );
     let cipher = ChaCha20Poly1305::new(reply_key.into());
     let sealed = cipher
         .encrypt(
             (&nonce).into(),
             Payload {
-                msg: plaintext,
+                msg: &padded,
                 aad: reference.as_bytes(),
             },
         )
@@ -382,7 +393,11 @@ mod tests {
         let answer = br#"{"state":"approved","member_no":"3715002026000123","updated":"2026-11-21T10:00:00+08:00"}"#;
         let sealed = seal_answer(&key, &reference, answer, [1; 12]);
         assert!(!sealed.contains("3715"));
-        assert_eq!(open_answer(&key, &reference, &sealed).unwrap(), answer);
+        let opened = open_answer(&key, &reference, &sealed).unwrap();
+        assert_eq!(opened.trim_ascii_end(), answer);
+        // A short answer and a long one are boxes of one length.
+        let short = seal_answer(&key, &reference, br#"{"state":"received"}"#, [2; 12]);
+        assert_eq!(short.len(), sealed.len(), "the length says nothing");
         assert_eq!(
             open_answer(&[8; 32], &reference, &sealed),
             None,
