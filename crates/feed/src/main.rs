@@ -279,7 +279,8 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
             "export" => {
                 let out = required(opts, "out")?;
                 let (bytes, rows) = desk::export(&db)?;
-                std::fs::write(out, bytes).map_err(|e| format!("writing {out}: {e}"))?;
+                // Names, phones and ID numbers: readable by the clerk's account only.
+                desk::write_private(out, &bytes)?;
                 println!("wrote {out}: {rows} request(s) awaiting a decision");
                 Ok(())
             }
@@ -405,6 +406,12 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
              the intake deleted {}",
             summary.pages, s.new, s.already, s.opened, s.plain, summary.deleted
         );
+        if summary.more {
+            println!(
+                "stopped after {} pages: pull again for the rest",
+                summary.pages
+            );
+        }
         let problems = desk::problems(&db)?;
         for (id, kind, problem) in &problems {
             println!("held with a problem: {id} ({kind}): {problem}");

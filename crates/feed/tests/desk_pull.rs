@@ -167,6 +167,13 @@ fn pull_takes_a_sealed_join_from_the_real_intake_which_then_deletes_it() {
     assert!(export.status.success(), "{}", said(&export));
     let sheet = std::fs::read_to_string(&pending).unwrap();
     assert!(sheet.contains(JOIN) && sheet.contains("王五"), "{sheet}");
+    // The desk's files hold ID numbers: readable by the clerk's account only.
+    #[cfg(unix)]
+    for file in [&db, &pending] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
 
     // Pulling again: nothing new, nothing lost; the same envelope replayed is refused
     // by the intake (it keeps the id) and never recorded twice here.
@@ -244,4 +251,57 @@ fn pull_says_when_the_intake_cannot_be_reached() {
     ]);
     assert!(!run.status.success());
     assert!(said(&run).contains("cannot reach"), "{}", said(&run));
+}
+
+/// A hostile "intake" that answers every page with one new request and a cursor one
+/// further, forever: the pull ends after the first short page instead of filling the
+/// desk.
+#[test]
+fn a_hostile_intake_cannot_keep_a_pull_going() {
+    use axum::extract::RawQuery;
+    use axum::routing::{get, post};
+    let dir = temp_dir("hostile");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = axum::Router::new()
+        .route(
+            "/desk/requests",
+            get(|RawQuery(q): RawQuery| async move {
+                let after: i64 = q
+                    .unwrap_or_default()
+                    .split('&')
+                    .find_map(|kv| kv.strip_prefix("after=")?.parse().ok())
+                    .unwrap_or(0);
+                let id = format!("00000000-0000-4000-8000-{:012}", after + 1);
+                axum::Json(serde_json::json!({
+                    "requests": [{"seq": after + 1, "received_at": "2026-11-23T02:00:00Z",
+                        "envelope": {"id": id, "kind": "report", "created_at": CREATED,
+                            "payload": {"station_id": "371500-0001", "problem": "moved"}}}],
+                    "next": after + 1,
+                }))
+            }),
+        )
+        .route(
+            "/desk/ack",
+            post(|| async { axum::Json(serde_json::json!({"deleted": 0})) }),
+        );
+    runtime.spawn(async move { axum::serve(listener, router).await });
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, "x".repeat(40)).unwrap();
+    let db = dir.join("desk.sqlite");
+    let run = feed(&[
+        "desk",
+        "pull",
+        "--from",
+        &base,
+        "--token-file",
+        path(&token_file),
+        "--db",
+        path(&db),
+    ]);
+    assert!(run.status.success(), "{}", said(&run));
+    assert!(said(&run).contains("pulled 1 page(s)"), "{}", said(&run));
 }

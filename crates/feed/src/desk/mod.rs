@@ -77,9 +77,35 @@ pub fn open(path: &str) -> Result<Connection, String> {
     open_or_create(path)
 }
 
+/// Writes `bytes` to `path` (replacing it) readable and writable by this account only
+/// (mode 0600 on Unix): what the desk writes holds personal data.
+/// `write_private("pending.csv", &bytes)?`.
+pub fn write_private(path: &str, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .map_err(|e| format!("writing {path}: {e}"))?;
+    // A file that existed keeps its mode through `open`: narrow it too.
+    #[cfg(unix)]
+    std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .map_err(|e| format!("{path}: {e}"))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| format!("writing {path}: {e}"))
+}
+
 /// Opens the desk's database, creating it when missing (`desk pull`). Commits are on
 /// disk when they return: WAL with `synchronous=FULL`.
 pub fn open_or_create(path: &str) -> Result<Connection, String> {
+    // A new database is made readable by this account only (SQLite gives its WAL and
+    // shared-memory files the same permissions): it will hold ID numbers.
+    if !std::path::Path::new(path).exists() {
+        write_private(path, b"")?;
+    }
     let db = Connection::open(path).map_err(|e| format!("{path}: {e}"))?;
     let old_layout: bool = db
         .query_row(

@@ -189,10 +189,16 @@ pub struct PullSummary {
     pub pages: usize,
     /// Requests the intake said it deleted.
     pub deleted: u64,
+    /// The pull stopped at [`MAX_PAGES`]: pull again for the rest.
+    pub more: bool,
 }
 
 /// Requests per page.
-const PAGE: u32 = 100;
+const PAGE: usize = 100;
+
+/// The most pages one pull fetches: `MAX_PAGES × PAGE` requests, far above a city's
+/// month; the rest waits for the next pull.
+pub const MAX_PAGES: usize = 1000;
 
 /// Pulls every request the intake holds: `GET {from}/desk/requests?after=…` page by
 /// page, each page stored ([`store_received`]) and only then acknowledged
@@ -248,9 +254,21 @@ pub fn pull(
         s.opened += stored.opened;
         s.plain += stored.plain;
         s.ids.extend(stored.ids);
-        match page.next {
-            Some(next) if next > after && !page.requests.is_empty() => after = next,
+        // Only a full page with a cursor past this one's goes on: an intake that
+        // answers with a trickle, or a cursor that does not move, ends the pull, and
+        // no pull takes more than MAX_PAGES (a hostile intake cannot fill the desk).
+        let last_seq = page.requests.iter().map(|r| r.seq).max();
+        match (page.next, last_seq) {
+            (Some(next), Some(last))
+                if next > after && next >= last && page.requests.len() >= PAGE =>
+            {
+                after = next
+            }
             _ => break,
+        }
+        if summary.pages >= MAX_PAGES {
+            summary.more = true;
+            break;
         }
     }
     Ok(summary)
