@@ -33,7 +33,9 @@ const KEY = path.join(ROOT, 'sample/SAMPLE-ONLY-publisher.key');
 const day = (offset) => new Date(Date.now() + 8 * 3600e3 + offset * 86400e3).toISOString().slice(0, 10); // China date
 const VENUE = '工人文化宫健身馆';
 const CAMPAIGNS = [{ id: 'fit', kind: 'fitness', title: '职工健身券', venues: [{ name: VENUE }, { name: '体育馆' }],
-  valid_from: day(-5), valid_until: day(40), per_member: 1, period: 'month', total: 100, remaining: 100, members_only: false }];
+  valid_from: day(-5), valid_until: day(40), per_member: 1, period: 'month', total: 100, remaining: 100, members_only: false },
+{ id: 'members', kind: 'counselling', title: '会员心理咨询券', venues: [{ name: VENUE }],
+  valid_from: day(-5), valid_until: day(40), per_member: 1, period: 'month', total: 10, remaining: 10, members_only: true }];
 const UNIONS = [{ id: 'u-express', name: '快递行业工会联合会', region: '371500', occupations: ['courier'] }];
 
 // What the worker types and the clerk writes: none of it may be readable outside the
@@ -213,7 +215,7 @@ test('join and claim → intake → desk → next feed → outcome, verified car
   await w.locator('[data-campaign-id=fit] button[data-action=claim]').click();
   await w.locator('.my-coupons li[data-coupon-id]').waitFor();
   await delivered(w, 2);
-  const code = await w.evaluate(() => JSON.parse(localStorage.getItem('yizhan.wallet.v1')).coupons[0].code);
+  const { code, id: fitId } = await w.evaluate(() => JSON.parse(localStorage.getItem('yizhan.wallet.v1')).coupons[0]);
   // What left the phone is the sealed box only, and an independent HPKE opens it.
   const sent = posted.map((body) => JSON.parse(body));
   assert.deepEqual(sent.map((e) => e.kind).sort(), ['claim', 'join']);
@@ -308,6 +310,15 @@ test('join and claim → intake → desk → next feed → outcome, verified car
   await mine.locator('[data-coupon-code]').waitFor();
   assert.equal(await mine.locator('.coupon-state').innerText(), '未使用');
   assert.equal(await mine.locator('[data-coupon-code]').getAttribute('data-coupon-code'), code);
+  // With the card the union signed, the members-only coupon can be claimed; the claim
+  // carries that card, sealed.
+  await w.locator('[data-campaign-id=members] button[data-action=claim]').click();
+  await w.locator('.my-coupons li[data-coupon-id]').nth(1).waitFor();
+  await delivered(w, 3);
+  const membersId = await w.evaluate(() => JSON.parse(localStorage.getItem('yizhan.wallet.v1')).coupons
+    .find((c) => c.campaign_id === 'members').id);
+  const membersClaim = await openIndependently(JSON.parse(posted.at(-1)));
+  assert.equal(membersClaim.card?.member_no, '3715002026000777', 'the signed card goes with the claim');
 
   // 4. The venue: another device whose camera films the worker's card.
   const venue = await venueWithCamera(cardQr, 'card');
@@ -371,7 +382,10 @@ test('join and claim → intake → desk → next feed → outcome, verified car
   assert.match((await verdict(other.page)).text, new RegExp(`已经用过：${day(0)}`));
   await screenshot(other.page, 'verify-used-kiosk');
   await w.reload();
-  await w.waitForFunction(() => document.querySelector('.my-coupons .coupon-state')?.textContent === '已使用', null, { timeout: 15000 });
+  await w.waitForFunction((id) => document.querySelector(`.my-coupons li[data-coupon-id="${id}"] .coupon-state`)?.textContent === '已使用',
+    fitId, { timeout: 15000 });
+  // The members-only coupon was issued against the signed card.
+  await w.locator(`.my-coupons li[data-coupon-id="${membersId}"] [data-coupon-code]`).waitFor({ timeout: 15000 });
 
   // 6. Forgeries. A coupon added on the worker's device with a made-up code (its
   // check symbol right) is unknown to every venue.
@@ -387,6 +401,12 @@ test('join and claim → intake → desk → next feed → outcome, verified car
   await forger.page.goto(`${server.url}/me?feed=/loop/manifest.json`);
   await forger.page.locator('.member-card[data-verified=false]').waitFor();
   assert.match(await forger.page.locator('[data-testid=card-trust]').innerText(), /未经工会核验/);
+  // That card claims nothing members-only: the page says how to get the union's check.
+  await forger.page.goto(`${server.url}/coupons`);
+  const members = forger.page.locator('[data-campaign-id=members]');
+  await members.locator('button[data-action=claim][disabled]').waitFor();
+  assert.match(await members.locator('[data-testid=claim-reason]').innerText(), /工会核验/);
+  await members.locator('a[data-action=verify-card]').waitFor();
   await forger.context.close();
   await typeCode(other.page, no);
   await other.page.waitForFunction(() => document.querySelector('[data-testid=verdict]')?.dataset.verdict === 'card-unverified');
