@@ -76,11 +76,12 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
     let busy = RwSignal::new(false);
     let c = StoredValue::new(campaign.clone());
     let today = move || clock::china_now().date();
-    let keys = crate::trust::publisher_keys();
+    let keys = StoredValue::new(crate::trust::publisher_keys());
     let refusal = move || {
-        wallet
-            .wallet
-            .with(|w| c.with_value(|c| w.may_claim(c, today(), &keys)).err())
+        wallet.wallet.with(|w| {
+            c.with_value(|c| keys.with_value(|k| w.may_claim(c, today(), k)))
+                .err()
+        })
     };
     let claimed = move || {
         wallet
