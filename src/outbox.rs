@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use yizhan_core::feed::Statuses;
 use yizhan_core::outbox::{uuid_v4, Delivery, OutboxItem, StoredRequest};
-use yizhan_core::request::Request;
+use yizhan_core::request::{Report, Request};
 use yizhan_core::time::{china_local, rfc3339_china};
 
 /// How long a send may take before another flush may try the same item again.
@@ -194,18 +194,18 @@ fn seal(item: &mut StoredRequest, key: &str) {
     }
 }
 
-/// Saves `request` on the device behind the requests already there, then sends what
-/// is due: `outbox::append(app, feed, Request::Report(report)).await`. Reads the
+/// Saves a station report on the device behind the requests already there, then sends
+/// what is due: `outbox::append(app, feed, report).await`. Reads the
 /// stored requests in their stored form only (no store needed: the stations app has
 /// none). Returns the storage problem that kept it from being saved (then nothing
 /// changed).
 pub async fn append(
     app: AppState,
     feed: Feed,
-    request: Request,
+    report: Report,
 ) -> Result<(), storage::StorageProblem> {
     let created = rfc3339_china(china_local(clock::now_ms()));
-    let item = StoredRequest::new(uuid_v4(intake::random_bytes()), created, &request);
+    let item = StoredRequest::report(uuid_v4(intake::random_bytes()), created, &report);
     locks::with_lock_async(LOCK, move || async move {
         let mut items: Vec<StoredRequest> = ledger::read(OutboxItem::STORAGE_KEY)
             .await?

@@ -1,7 +1,7 @@
 //! Requests waiting to reach the feed's intake (`POST intake.url`), and the rules for
 //! retrying them: back off while offline or refused, and never send again after a 2xx.
 
-use crate::request::{must_be_sealed, Request};
+use crate::request::{must_be_sealed, Report, Request};
 use crate::seal::{seal_request, sealed_plaintext, SealError, SealedBox};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -107,15 +107,18 @@ struct ReplyKey {
 }
 
 impl StoredRequest {
-    /// A new plain request, due at once, in its stored form:
-    /// `StoredRequest::new(id, created, &Request::Report(r))`. (What the stations app
-    /// saves: it never holds a sealed one, so it goes without the sealing code.)
-    pub fn new(id: String, created_at: String, request: &Request) -> StoredRequest {
+    /// A new station report, due at once, in its stored form:
+    /// `StoredRequest::report(id, created, &report)`. What the stations app saves: its
+    /// wasm carries the report's writer only, not every kind's, nor the sealing code
+    /// (reports stay plain).
+    pub fn report(id: String, created_at: String, report: &Report) -> StoredRequest {
         StoredRequest {
             id,
-            kind: request.kind().to_string(),
+            kind: "report".to_string(),
             created_at,
-            payload: request.payload(),
+            // A struct of strings and a word always serialises.
+            payload: serde_json::value::to_raw_value(report)
+                .unwrap_or_else(|_| RawValue::NULL.to_owned()),
             delivery: Delivery::Pending {
                 attempts: 0,
                 next_try_ms: 0.0,
@@ -363,6 +366,12 @@ mod tests {
         let mut item = OutboxItem::new("a".into(), "2026-11-22T10:00:00+08:00".into(), report());
         item.delivery.record_attempt(false, 1.0);
         let stored = StoredRequest::from(item.clone());
+        // A report saved by the stations app is stored the same way.
+        let Request::Report(r) = &item.request else {
+            unreachable!()
+        };
+        let saved = StoredRequest::report(item.id.clone(), item.created_at.clone(), r);
+        assert_eq!(saved.body(), stored.body());
         // FEED.md's intake body: the envelope, no delivery.
         assert_eq!(
             stored.body(),

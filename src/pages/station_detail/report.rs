@@ -5,7 +5,7 @@ use crate::feed_sync::use_feed;
 use crate::i18n::Words;
 use crate::state::{tr, use_app_state, use_strings};
 use leptos::prelude::*;
-use yizhan_core::request::{Report, Request};
+use yizhan_core::request::Report;
 use yizhan_core::vocab::ReportProblem;
 
 /// "This station is wrong": kept on the device, queued for the feed's intake.
@@ -37,11 +37,11 @@ pub(super) fn ReportForm(station_id: String) -> impl IntoView {
             return;
         };
         let text = note.get().map(|n| n.value()).unwrap_or_default();
-        let report = Request::Report(Report {
+        let report = Report {
             station_id: station_id.clone(),
             problem: problem.clone(),
             note: text,
-        });
+        };
         leptos::task::spawn_local(async move {
             // Not the outbox store: the stations app, whose wasm goes without it
             // (see `outbox::append`), has this form too.
