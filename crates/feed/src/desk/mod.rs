@@ -21,7 +21,7 @@ pub mod statuses;
 pub use coupons::{
     campaigns_left, coupons, decide_claim, decide_claims, record_redemptions, ClaimIn, Granted,
 };
-pub use pull::{pull, store_received, PullSummary, Stored};
+pub use pull::{pull, retry_held, store_received, PullSummary, Stored};
 pub use purge::purge;
 pub use sheet::{export, read_decisions, record, Decision, DECISIONS};
 pub use statuses::{statuses, CardSigning};
@@ -46,6 +46,11 @@ CREATE TABLE IF NOT EXISTS requests (
     payload     TEXT NULL,
     problem     TEXT NULL
 );
+-- A box that does not open is looked up among the others (moved from another
+-- request?): by index, or thousands of junk boxes would make every pull crawl.
+CREATE INDEX IF NOT EXISTS requests_box ON requests (json_extract(envelope, '$.sealed.enc'));
+-- Every pull retries the requests held with a problem.
+CREATE INDEX IF NOT EXISTS requests_waiting ON requests (payload) WHERE payload IS NULL;
 CREATE TABLE IF NOT EXISTS decisions (
     id         TEXT PRIMARY KEY REFERENCES requests(id),
     decision   TEXT NOT NULL,

@@ -31,9 +31,10 @@ pub struct Stored {
 
 /// Stores what the intake handed over, in one transaction: each request once (by id;
 /// an envelope replayed is not recorded again), with its payload opened by the desk's
-/// `key` (or read plain) and checked as its kind's request, or with the problem. Every
-/// request held with a problem is tried again. On return it is on disk (WAL,
-/// `synchronous=FULL`). `store_received(&mut db, &page.requests, Some(&private))`.
+/// `key` (or read plain) and checked as its kind's request, or with the problem (the
+/// requests held with a problem from before are tried again by [`retry_held`], once a
+/// pull). On return it is on disk (WAL, `synchronous=FULL`).
+/// `store_received(&mut db, &page.requests, Some(&private))`.
 pub fn store_received(
     db: &mut Connection,
     requests: &[Received],
@@ -59,15 +60,29 @@ pub fn store_received(
         }
         stored.ids.push(id);
     }
-    let (opened, plain) = open_waiting(&tx, key)?;
+    let (opened, plain) = open_waiting(&tx, key, Some(&stored.ids))?;
     stored.opened = opened;
     stored.plain = plain;
     tx.commit().map_err(|e| e.to_string())?;
     Ok(stored)
 }
 
-/// Opens (or reads) every request held without a payload: `(sealed opened, plain read)`.
-fn open_waiting(tx: &Transaction, key: Option<&[u8; 32]>) -> Result<(usize, usize), String> {
+/// Tries again every request held with a problem (a pull with the wrong key file, then
+/// one with the right): `(sealed opened, plain read)`. `retry_held(&mut db, Some(&key))`.
+pub fn retry_held(db: &mut Connection, key: Option<&[u8; 32]>) -> Result<(usize, usize), String> {
+    let tx = db.transaction().map_err(|e| e.to_string())?;
+    let done = open_waiting(&tx, key, None)?;
+    tx.commit().map_err(|e| e.to_string())?;
+    Ok(done)
+}
+
+/// Opens (or reads) the requests held without a payload, those of `only` or all:
+/// `(sealed opened, plain read)`.
+fn open_waiting(
+    tx: &Transaction,
+    key: Option<&[u8; 32]>,
+    only: Option<&[String]>,
+) -> Result<(usize, usize), String> {
     let waiting: Vec<(String, String, String, String)> = {
         let mut q = tx
             .prepare(
@@ -78,7 +93,12 @@ fn open_waiting(tx: &Transaction, key: Option<&[u8; 32]>) -> Result<(usize, usiz
         let rows = q
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .map_err(|e| e.to_string())?;
-        rows.collect::<Result<_, _>>().map_err(|e| e.to_string())?
+        rows.filter(|r| {
+            r.as_ref()
+                .map_or(true, |(id, ..)| only.is_none_or(|ids| ids.contains(id)))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?
     };
     let (mut opened, mut plain) = (0, 0);
     for (id, kind, created_at, envelope) in waiting {
@@ -218,6 +238,10 @@ pub fn pull(
         .into();
     let bearer = format!("Bearer {token}");
     let mut summary = PullSummary::default();
+    // What earlier pulls could not open, tried once with this pull's key.
+    let (opened, plain) = retry_held(db, key)?;
+    summary.stored.opened += opened;
+    summary.stored.plain += plain;
     let mut after = 0i64;
     loop {
         let url = format!("{base}/desk/requests?after={after}&limit={PAGE}");
