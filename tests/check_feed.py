@@ -5,7 +5,7 @@ Written apart from the Rust code on purpose (its own hours grammar, its own hash
 so the publisher tool and the app are checked against the contract, not against
 themselves. Usage: python3 tests/check_feed.py public/feed
 """
-import hashlib, json, re, sys
+import base64, hashlib, json, re, sys
 from pathlib import Path
 
 SERVICES = {"water", "microwave", "fridge", "charging", "toilet", "rest", "ac", "first_aid",
@@ -66,6 +66,26 @@ def main(folder):
         if m.get(key) is not None:
             data = load(m[key], key)
             if data is not None and not isinstance(data.get(key), list): problems.append(f"{key}: no list")
+            if key == "statuses" and data is not None:
+                # FEED.md "Sealed answers": a ref and either a sealed box (a 12-byte
+                # nonce and at least the 16-byte tag) or a plain state word.
+                for e in data.get(key) or []:
+                    if not re.fullmatch(r"[0-9a-f]{64}", str(e.get("ref", ""))):
+                        problems.append(f"statuses: ref {e.get('ref')!r}")
+                    if "box" in e:
+                        try:
+                            ok = len(base64.b64decode(e["box"], validate=True)) >= 28
+                        except (ValueError, TypeError):
+                            ok = False
+                        if not ok or "state" in e: problems.append(f"statuses: bad box for {e.get('ref')}")
+                    elif e.get("state") not in ("received", "approved", "needs_info", "rejected"):
+                        notes.append(f"statuses: state {e.get('state')!r}")
+    intake = m.get("intake")
+    if intake is not None and "seal_key" in intake:
+        try:
+            if len(base64.b64decode(intake["seal_key"], validate=True)) != 32: raise ValueError
+        except (ValueError, TypeError):
+            problems.append("intake.seal_key is not base64 of a 32-byte X25519 key")
     for d in m.get("holidays", []):
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", d): problems.append(f"holiday {d}")
     print(f"{folder}: {len(m.get('regions', []))} regions, {total} stations, "

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { serveDist, launchBrowser, openPage, appReady, screenshot } from './support.mjs';
-import { makeFeed, publish, codeRef, sha256 } from './feeds.mjs';
+import { makeFeed, publish, codeRef, sha256, signCard } from './feeds.mjs';
 
 let server, browser;
 const day = (offset) => new Date(Date.now() + 8 * 3600e3 + offset * 86400e3).toISOString().slice(0, 10); // China date
@@ -46,6 +46,18 @@ async function openCoupons(page) {
   await page.goto(URL_COUPONS());
   await appReady(page);
   await card(page, 'fit').waitFor({ timeout: 15000 });
+}
+
+/** Puts on the device the card the union signed (as an approved request brings it). */
+async function addSignedCard(page, name = '张三', no = '3715002026000123') {
+  const signed = signCard({ member_no: no, name, union: 'u1', valid_until: day(400) });
+  await page.evaluate((card) => {
+    const wallet = JSON.parse(localStorage.getItem('yizhan.wallet.v1') ?? '{"coupons":[]}');
+    wallet.card = card;
+    localStorage.setItem('yizhan.wallet.v1', JSON.stringify(wallet));
+  }, { name, member_no: no, union_id: 'u1', union_name: UNIONS[0].name, signed });
+  await page.goto(`${server.url}/me`);
+  await page.locator('.member-card[data-verified=true]').waitFor();
 }
 
 async function addCard(page, name = '张三', no = '3715002026000123') {
@@ -107,7 +119,15 @@ test('a claim waits to be issued, then the feed issues one and turns one down wi
   await page.goto(`${server.url}/coupons?feed=/kc/manifest.json`);
   await appReady(page);
   await card(page, 'fit').waitFor({ timeout: 15000 });
+  // A card typed in claims nothing members-only: the page says how to get it verified.
   await addCard(page);
+  await page.goto(`${server.url}/coupons`);
+  await card(page, 'fit').waitFor();
+  assert.equal(await card(page, 'fit').locator('button[data-action=claim]').isDisabled(), true);
+  assert.match(await card(page, 'fit').locator('[data-testid=claim-reason]').innerText(), /工会核验/);
+  await card(page, 'fit').locator('a[data-action=verify-card]').waitFor();
+  // The card the union signed does.
+  await addSignedCard(page);
   await page.goto(`${server.url}/coupons`);
   await card(page, 'fit').waitFor();
   assert.match(await card(page, 'fit').locator('[data-testid=claimed]').innerText(), /本月已领 0\/2/);
@@ -186,7 +206,7 @@ test('a claim waits to be issued, then the feed issues one and turns one down wi
 test('two tabs claiming at once never exceed the limit', async () => {
   const { context, page } = await openPage(browser);
   await openCoupons(page);
-  await addCard(page);
+  await addSignedCard(page);
   const second = await context.newPage();
   await page.goto(URL_COUPONS());
   await second.goto(URL_COUPONS());

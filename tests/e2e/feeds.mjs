@@ -17,6 +17,12 @@ export function signManifest(files) {
   return files;
 }
 
+/** A membership card as the union signs it (FEED.md `card`), with the SAMPLE key. */
+export function signCard({ member_no, name, union, valid_until }) {
+  const text = `yizhan-card/1\n${member_no}\n${name}\n${union}\n${valid_until}`;
+  return { member_no, name, union, valid_until, sig: crypto.sign(null, Buffer.from(text), SAMPLE_KEY).toString('base64') };
+}
+
 /**
  * Builds a feed's files: `{ 'manifest.json': Buffer, 'stations/...': Buffer, ... }`.
  * `regions` is `[{ code, name, stations }]`; bboxes are computed from the stations.
