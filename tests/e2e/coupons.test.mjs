@@ -51,10 +51,13 @@ async function openCoupons(page) {
 /** Puts on the device the card the union signed (as an approved request brings it). */
 async function addSignedCard(page, name = '张三', no = '3715002026000123') {
   const signed = signCard({ member_no: no, name, union: 'u1', valid_until: day(400) });
-  await page.evaluate((card) => {
+  // Written where the app writes it: localStorage and the cross-tab copy (src/adapters/ledger.rs).
+  await page.evaluate(async (card) => {
     const wallet = JSON.parse(localStorage.getItem('yizhan.wallet.v1') ?? '{"coupons":[]}');
     wallet.card = card;
     localStorage.setItem('yizhan.wallet.v1', JSON.stringify(wallet));
+    const ledger = await caches.open('yizhan-ledger-v1');
+    await ledger.put('/__yizhan-ledger/yizhan.wallet.v1', new Response(JSON.stringify(wallet)));
   }, { name, member_no: no, union_id: 'u1', union_name: UNIONS[0].name, signed });
   await page.goto(`${server.url}/me`);
   await page.locator('.member-card[data-verified=true]').waitFor();
