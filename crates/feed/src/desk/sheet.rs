@@ -2,6 +2,10 @@
 //! decision to a CSV (UTF-8 with BOM, which WPS and Excel both open as Chinese text)
 //! with three columns to fill (`decision`, `member_no`, `note`); `import` reads it
 //! back, checking every row and recording nothing if any row is wrong.
+//!
+//! Every cell comes from the phone of whoever sent the request, so [`cell`] writes it
+//! as text a spreadsheet shows and never runs (OWASP "CSV Injection"), and
+//! [`read_cell`] takes that marking off again when the filled sheet comes back.
 
 use super::{decided_by_clerk, held, held_one};
 use crate::Diagnostic;
@@ -27,6 +31,45 @@ const COLUMNS: [&str; 13] = [
     "member_no",
     "note",
 ];
+
+/// The mark that makes a spreadsheet read a cell as text: an apostrophe, OWASP's
+/// advice against CSV injection, used for long numbers as well. Why this one:
+/// - It is not a formula itself. `="…"` keeps numbers as text in Excel and WPS, but it
+///   is a formula built around what a stranger typed, shown or run as one wherever a
+///   program's import settings differ.
+/// - A leading tab is itself on OWASP's list of characters that start a formula in
+///   some programs, and whether a program keeps it or trims it is up to the program.
+/// - Excel and WPS opening a CSV keep `'` as a visible character: the cell is text
+///   (no formula runs, `11010519491231002X` and `13912345678` keep every digit), and
+///   a re-saved sheet keeps it too, which is why [`read_cell`] strips it.
+const TEXT_MARK: char = '\'';
+
+/// `value` as a cell a spreadsheet shows as text: an apostrophe before a cell that
+/// starts (even after spaces or line breaks) with a formula's `=`, `+`, `-`, `@`
+/// (full-width ones too, which a Chinese input method types), or with a tab or a
+/// carriage return; and before a long number (11 or more digits, optionally ending
+/// in X as an ID number does, or digits with a leading zero), which Excel and WPS
+/// would turn into `1.10105E+17` or strip of its zeros. Anything else as it is.
+fn cell(value: &str) -> String {
+    const FORMULA: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+    let formula = value.starts_with(['\t', '\r']) || value.trim_start().starts_with(FORMULA);
+    let digits = value.strip_suffix(['X', 'x']).unwrap_or(value);
+    let long_number = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits.len() >= 11 || (digits.len() > 1 && digits.starts_with('0')));
+    if formula || long_number {
+        format!("{TEXT_MARK}{value}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// A cell of a filled sheet as the clerk meant it: spaces around it and the text mark
+/// of [`cell`] (which Excel and WPS keep in the cell, and save back) taken off.
+fn read_cell(value: &str) -> &str {
+    let value = value.trim();
+    value.strip_prefix(TEXT_MARK).unwrap_or(value).trim()
+}
 
 /// The CSV of the requests awaiting a decision, and how many rows it has. Requests
 /// held with a problem are not in it (`desk problems` lists them).
@@ -67,21 +110,24 @@ pub fn export(db: &Connection) -> Result<(Vec<u8>, usize), String> {
             let [name, phone, id_number, occupation, employer, union, from_union, member_no] =
                 fields;
             writer
-                .write_record([
-                    r.id.as_str(),
-                    r.request.kind(),
-                    r.received_at.as_str(),
-                    name,
-                    phone,
-                    id_number,
-                    occupation,
-                    employer,
-                    union,
-                    from_union,
-                    "",
-                    member_no,
-                    "",
-                ])
+                .write_record(
+                    [
+                        r.id.as_str(),
+                        r.request.kind(),
+                        r.received_at.as_str(),
+                        name,
+                        phone,
+                        id_number,
+                        occupation,
+                        employer,
+                        union,
+                        from_union,
+                        "",
+                        member_no,
+                        "",
+                    ]
+                    .map(cell),
+                )
                 .map_err(|e| e.to_string())?;
         }
         writer.flush().map_err(|e| e.to_string())?;
@@ -145,16 +191,21 @@ pub fn read_decisions(
     let mut decisions = Vec::new();
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i as u64 + 2;
+    // The line a row starts on, as the clerk's editor numbers it: a cell holding a line
+    // break (quoted) makes a row longer than one line, so counting rows is not enough.
+    let mut last_line = 1;
+    for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
+                let line = e.position().map_or(last_line + 1, |p| p.line());
                 errors.push(error(line, format!("unreadable row: {e}")));
                 continue;
             }
         };
-        let get = |c: usize| record.get(c).unwrap_or("").trim().to_string();
+        let line = record.position().map_or(last_line + 1, |p| p.line());
+        last_line = line;
+        let get = |c: usize| read_cell(record.get(c).unwrap_or("")).to_string();
         let (id, decision) = (get(c_id), get(c_decision));
         if decision.is_empty() {
             continue; // not decided yet: stays pending
@@ -263,4 +314,44 @@ pub fn record(db: &mut Connection, decisions: &[Decision], now: &str) -> Result<
         .map_err(|e| format!("{}: {e}", d.id))?;
     }
     tx.commit().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cell, read_cell};
+
+    #[test]
+    fn cells_that_would_run_or_turn_into_numbers_are_marked_as_text_and_read_back() {
+        for (value, written) in [
+            ("=1+1", "'=1+1"),
+            ("+1", "'+1"),
+            ("-2", "'-2"),
+            ("@SUM(1)", "'@SUM(1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("  =1+1", "'  =1+1"),
+            ("＝1+1", "'＝1+1"),
+            ("13912345678", "'13912345678"),
+            ("11010519491231002X", "'11010519491231002X"),
+            ("3715002026000999", "'3715002026000999"),
+            ("0123", "'0123"),
+            // Left as they are.
+            ("1391234567", "1391234567"),
+            ("0", "0"),
+            ("X", "X"),
+            ("王五", "王五"),
+            ("a=b", "a=b"),
+            (
+                "00000000-0000-4000-8000-00000000000a",
+                "00000000-0000-4000-8000-00000000000a",
+            ),
+            ("2026-11-23T02:00:05Z", "2026-11-23T02:00:05Z"),
+            ("", ""),
+        ] {
+            assert_eq!(cell(value), written, "{value:?}");
+            assert_eq!(read_cell(&cell(value)), value.trim(), "{value:?}");
+        }
+        assert_eq!(read_cell(" 'approved "), "approved");
+        assert_eq!(read_cell("approved"), "approved");
+    }
 }
