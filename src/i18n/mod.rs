@@ -275,6 +275,8 @@ pub struct WorkerStrings {
     pub card_delete: &'static str,
     pub card_delete_confirm: &'static str,
     pub card_error_name: &'static str,
+    /// The card's name holds a line break, tab or other control character.
+    pub card_error_name_control: &'static str,
     pub card_error_member_no: &'static str,
     pub card_live_hint: &'static str,
     pub data_heading: &'static str,
@@ -355,6 +357,8 @@ pub struct WorkerStrings {
     pub err_id_shape: &'static str,
     pub err_id_check: &'static str,
     pub err_id_birth: &'static str,
+    /// A line break, tab or other control character in a text field.
+    pub err_control: &'static str,
     pub req_received: &'static str,
     pub req_approved: &'static str,
     pub req_needs_info: &'static str,

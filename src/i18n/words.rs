@@ -214,6 +214,7 @@ impl WorkerWords for FieldError {
             FieldError::IdShape => t.err_id_shape,
             FieldError::IdCheck => t.err_id_check,
             FieldError::IdBirthDate => t.err_id_birth,
+            FieldError::Control => t.err_control,
         }
         .into()
     }

@@ -118,8 +118,14 @@ fn CardForm(existing: Option<MemberCard>, editing: RwSignal<bool>) -> impl IntoV
             <label class="field">
                 <span>{worker_tr(|s| s.card_name)}</span>
                 <input name="name" autocomplete="name" node_ref=name value=name0
-                    aria-invalid=move || has(CardError::NameMissing).to_string() aria-describedby="card-name-error" />
-                <span id="card-name-error" class="field-error">{move || has(CardError::NameMissing).then(|| t().card_error_name)}</span>
+                    aria-invalid=move || (has(CardError::NameMissing) || has(CardError::NameControl)).to_string() aria-describedby="card-name-error" />
+                <span id="card-name-error" class="field-error">{move || {
+                    if has(CardError::NameMissing) {
+                        Some(t().card_error_name)
+                    } else {
+                        has(CardError::NameControl).then(|| t().card_error_name_control)
+                    }
+                }}</span>
             </label>
             <label class="field">
                 <span>{worker_tr(|s| s.card_member_no)}</span>

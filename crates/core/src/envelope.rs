@@ -22,7 +22,8 @@ pub struct Envelope {
 impl Envelope {
     /// Reads and checks a body as the intake receives it, or says in words what is
     /// wrong: the `id` a UUID v4 (lower-cased), a known `kind`, `created_at` an RFC 3339
-    /// time, and either a plain `payload` with its kind's fields filled or a
+    /// time, and either a plain `payload` with its kind's fields filled (and free of
+    /// control characters, [`Request::with_control`]) or a
     /// well-formed `sealed` box (which only the desk can open). With `require_sealed`,
     /// the kinds that carry personal data must arrive sealed. What comes back holds
     /// only the contract's fields: unknown ones, beside the box or in a plain payload,
@@ -76,6 +77,12 @@ impl Envelope {
                 ))?;
                 if let Some(field) = request.missing() {
                     return Err(format!("`payload.{field}` must not be empty"));
+                }
+                if let Some(field) = request.with_control() {
+                    return Err(format!(
+                        "`payload.{field}` must not hold a line break, tab or other control \
+                         character"
+                    ));
                 }
                 // Only the kind's own fields go on: whatever else a client put in
                 // the payload is dropped here.
@@ -209,6 +216,44 @@ mod tests {
             Envelope::check(b"{not json", false).unwrap_err(),
             "the body is not JSON"
         );
+    }
+
+    #[test]
+    fn a_line_break_or_other_control_character_is_refused_by_field() {
+        for (field, value) in [
+            ("name", "张\n三"),
+            ("name", "张\t三"),
+            ("employer", "某某\u{0}快递"),
+            ("union", "u1\r"),
+        ] {
+            let mut payload = join_payload();
+            payload[field] = json!(value);
+            let err = check(
+                json!({"id": ID, "kind": "join", "created_at": AT, "payload": payload}),
+                false,
+            )
+            .unwrap_err();
+            assert!(err.contains(&format!("payload.{field}")), "{err}");
+            assert!(err.contains("control character"), "{err}");
+        }
+        // The body as a client sends it, escapes and all.
+        let body = format!(
+            r#"{{"id":"{ID}","kind":"join","created_at":"{AT}","payload":{{"name":"张\n三","phone":"13912345678","id_number":"11010519491231002X","occupation":"courier","union":"u1"}}}}"#
+        );
+        assert!(Envelope::check(body.as_bytes(), false)
+            .unwrap_err()
+            .contains("payload.name"));
+        // Spaces stay, and a report's note may keep its line breaks (free text).
+        let mut spaced = join_payload();
+        spaced["name"] = json!("Anna Maria　Li");
+        assert!(check(
+            json!({"id": ID, "kind": "join", "created_at": AT, "payload": spaced}),
+            false
+        )
+        .is_ok());
+        let report = json!({"id": ID, "kind": "report", "created_at": AT,
+            "payload": {"station_id": "371500-0001", "problem": "moved", "note": "搬了\n在对面"}});
+        assert!(check(report, false).is_ok());
     }
 
     #[test]

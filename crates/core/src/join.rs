@@ -1,8 +1,9 @@
 //! Joining the union (入会) or transferring membership (转会): the form's rules, and how
 //! a request's outcome is found in the feed's `statuses` (by the SHA-256 of its id).
+//! Over 400 lines for the tests beside the rules (every field and kind checked).
 
 use crate::request::{Application, Request};
-use crate::text::normalize_width;
+use crate::text::{has_control, normalize_width};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +63,9 @@ pub enum FieldError {
     IdCheck,
     /// The birth date is not a real date, or not a working age (16–100).
     IdBirthDate,
+    /// A line break, a tab or another control character ([`has_control`]): pasted
+    /// into a field, it would break the card the union signs.
+    Control,
 }
 
 /// A mobile number: 11 digits, `1[3-9]…`, full-width digits normalised, spaces and
@@ -149,14 +153,19 @@ impl JoinForm {
     /// The error of one field, if any (checked when the user leaves it, and on submit).
     pub fn error(&self, field: Field, today: NaiveDate) -> Option<FieldError> {
         let required = |v: &str| v.trim().is_empty().then_some(FieldError::Required);
+        // What is sent is trimmed: a tab or line break a pasted spreadsheet cell brings
+        // at the end goes; one inside stays, and is refused.
+        let control = |v: &str| has_control(v.trim()).then_some(FieldError::Control);
+        let text = |v: &str| required(v).or_else(|| control(v));
         match field {
-            Field::Name => required(&self.name),
+            Field::Name => text(&self.name),
             Field::Phone => check_phone(&self.phone).err(),
             Field::IdNumber => check_id_number(&self.id_number, today).err(),
             Field::Occupation => required(&self.occupation),
             Field::Union => required(&self.union_id),
-            Field::FromUnion if self.kind == RequestKind::Transfer => required(&self.from_union),
-            Field::FromUnion | Field::Employer => None,
+            Field::FromUnion if self.kind == RequestKind::Transfer => text(&self.from_union),
+            Field::Employer => control(&self.employer),
+            Field::FromUnion => None,
         }
     }
 
@@ -167,6 +176,7 @@ impl JoinForm {
             Field::Phone,
             Field::IdNumber,
             Field::Occupation,
+            Field::Employer,
             Field::Union,
             Field::FromUnion,
         ]
@@ -321,6 +331,58 @@ mod tests {
     }
 
     #[test]
+    fn a_pasted_line_break_or_tab_is_a_field_error_and_nothing_is_sent() {
+        let good = JoinForm {
+            kind: RequestKind::Transfer,
+            name: "王五".into(),
+            phone: "13912345678".into(),
+            id_number: "11010519491231002X".into(),
+            occupation: "courier".into(),
+            employer: "某某 快递".into(),
+            union_id: "u1".into(),
+            from_union: "旧工会".into(),
+        };
+        assert!(good.errors(today()).is_empty(), "spaces are text");
+        for (field, bad) in [
+            (Field::Name, "张\n三"),
+            (Field::Name, "张\t三"),
+            (Field::Employer, "某某\r\n快递"),
+            (Field::FromUnion, "旧\u{0}工会"),
+            (Field::FromUnion, "旧\u{2028}工会"),
+        ] {
+            let mut f = good.clone();
+            match field {
+                Field::Name => f.name = bad.into(),
+                Field::Employer => f.employer = bad.into(),
+                _ => f.from_union = bad.into(),
+            }
+            assert_eq!(
+                f.error(field, today()),
+                Some(FieldError::Control),
+                "{bad:?}"
+            );
+            assert_eq!(f.errors(today()), [(field, FieldError::Control)]);
+            assert_eq!(f.request(today()), None);
+        }
+        // Blank stays Required, before Control; what trimming takes off (as a pasted
+        // spreadsheet cell brings it) is no error; a join's unsent from-union is not
+        // checked.
+        let mut f = good.clone();
+        f.name = "\n".into();
+        assert_eq!(f.error(Field::Name, today()), Some(FieldError::Required));
+        f.name = "王五\t\r\n".into();
+        f.employer = "\t某某快递\n".into();
+        assert!(f.errors(today()).is_empty());
+        let sent = f.request(today()).unwrap();
+        assert_eq!(sent.application().unwrap().name, "王五");
+        assert_eq!(sent.with_control(), None);
+        f = good;
+        f.kind = RequestKind::Join;
+        f.from_union = "旧\n工会".into();
+        assert!(f.errors(today()).is_empty());
+    }
+
+    #[test]
     fn form_errors_and_payload() {
         let mut f = JoinForm::default();
         let fields: Vec<Field> = f.errors(today()).into_iter().map(|(f, _)| f).collect();
@@ -359,6 +421,7 @@ mod tests {
         );
         f.from_union = "旧工会".into();
         let r = f.request(today()).unwrap();
+        assert_eq!(r.with_control(), None);
         assert_eq!(r.kind(), "transfer");
         assert_eq!(
             r.application().unwrap().from_union.as_deref(),

@@ -1,6 +1,7 @@
 //! What the app sends to a feed's intake (FEED.md "Intake"): one enum of request
 //! kinds, each with its own payload type, so a request can never carry the wrong
 //! fields. A new kind is a new variant here (and its words in the app's i18n).
+//! Over 400 lines for the tests beside the rules (every field and kind checked).
 
 use crate::feed::SignedCard;
 use crate::vocab::ReportProblem;
@@ -125,6 +126,68 @@ impl Request {
             Request::Redeem(r) => empty(&[
                 ("code_ref", &r.code_ref),
                 ("campaign", &r.campaign),
+                ("used_at", &r.used_at),
+            ]),
+        }
+    }
+
+    /// The first text field holding a line break, a tab or another control character
+    /// ([`crate::text::has_control`]), named as the payload names it (`None` when
+    /// every one is clean): `request.with_control()`, [`Request::missing`]'s sibling,
+    /// checked wherever a request enters (the intake's envelope, the desk's opening).
+    /// A card's signed text has one field a line, so a name like `"张\n三"` would
+    /// sign a card no venue reads. A report's `note` is free text, shown as text and
+    /// never signed or exported in a sheet: it keeps its line breaks and tabs (a note
+    /// over two lines is a note), and only the other control characters are refused.
+    pub fn with_control(&self) -> Option<&'static str> {
+        use crate::text::{has_control, has_control_beyond_lines};
+        let first = |fields: &[(&'static str, &str)]| {
+            fields
+                .iter()
+                .find(|(_, value)| has_control(value))
+                .map(|(name, _)| *name)
+        };
+        let card = |c: &Option<SignedCard>| {
+            c.as_ref().and_then(|c| {
+                first(&[
+                    ("card.member_no", &c.member_no),
+                    ("card.name", &c.name),
+                    ("card.union", &c.union),
+                    ("card.valid_until", &c.valid_until),
+                    ("card.sig", &c.sig),
+                ])
+            })
+        };
+        match self {
+            Request::Join(a) | Request::Transfer(a) => first(&[
+                ("name", &a.name),
+                ("phone", &a.phone),
+                ("id_number", &a.id_number),
+                ("occupation", &a.occupation),
+                ("employer", &a.employer),
+                ("union", &a.union),
+                ("from_union", a.from_union.as_deref().unwrap_or("")),
+            ]),
+            Request::Claim(c) => first(&[
+                ("campaign_id", &c.campaign_id),
+                ("coupon_id", &c.coupon_id),
+                ("code_ref", &c.code_ref),
+                ("member_no", c.member_no.as_deref().unwrap_or("")),
+            ])
+            .or_else(|| card(&c.card)),
+            Request::Report(r) => first(&[("station_id", &r.station_id)])
+                .or_else(|| has_control_beyond_lines(&r.note).then_some("note")),
+            Request::Card(c) => first(&[
+                ("name", &c.name),
+                ("member_no", &c.member_no),
+                ("union", &c.union),
+                ("id_number", &c.id_number),
+            ]),
+            Request::Redeem(r) => first(&[
+                ("code", r.code.as_deref().unwrap_or("")),
+                ("code_ref", &r.code_ref),
+                ("campaign", &r.campaign),
+                ("venue", &r.venue),
                 ("used_at", &r.used_at),
             ]),
         }
@@ -329,6 +392,63 @@ mod tests {
         )
         .unwrap();
         assert_eq!(no_from.missing(), Some("from_union"));
+        // A line break, a tab or another control character is named by its field;
+        // a report's note keeps its lines.
+        assert_eq!(transfer.with_control(), None);
+        let broken = |kind: &str, v: Value| Request::from_parts(kind, &raw(v)).unwrap();
+        let join = |field: &str, value: &str| {
+            let mut v = json!({"name":"张三","phone":"13912345678",
+                "id_number":"11010519491231002X","occupation":"courier","union":"u1",
+                "employer":"某某快递","from_union":"旧工会"});
+            v[field] = json!(value);
+            broken("transfer", v)
+        };
+        for field in [
+            "name",
+            "phone",
+            "id_number",
+            "occupation",
+            "employer",
+            "union",
+            "from_union",
+        ] {
+            assert_eq!(join(field, "a\nb").with_control(), Some(field));
+            assert_eq!(join(field, "a\tb").with_control(), Some(field));
+        }
+        assert_eq!(join("name", "Anna Li").with_control(), None);
+        assert_eq!(
+            join("name", "张\n三").missing(),
+            None,
+            "not empty, but refused"
+        );
+        let card = broken(
+            "card",
+            json!({"name":"钱七","member_no":"37150\r","union":"u1",
+            "id_number":"11010519491231003X"}),
+        );
+        assert_eq!(card.with_control(), Some("member_no"));
+        let claim = broken(
+            "claim",
+            json!({"campaign_id":"fit","coupon_id":"c1",
+            "code_ref":"r1","card":{"member_no":"1","name":"张\n三","union":"u1",
+            "valid_until":"2027-12-31","sig":"x"}}),
+        );
+        assert_eq!(claim.with_control(), Some("card.name"));
+        let note = |note: &str| {
+            broken(
+                "report",
+                json!({"station_id":"371500-0001","problem":"moved","note":note}),
+            )
+            .with_control()
+        };
+        assert_eq!(note("搬了\n在对面\t二楼"), None);
+        assert_eq!(note("\u{1b}[2J"), Some("note"));
+        let redeem = broken(
+            "redeem",
+            json!({"code":"ABCD\u{0}","code_ref":"r","campaign":"fit",
+            "venue":"v","used_at":"2026-11-23T10:00:00+08:00"}),
+        );
+        assert_eq!(redeem.with_control(), Some("code"));
         // An unknown kind, or a payload without its fields, is refused.
         assert_eq!(Request::from_parts("vote", &raw(json!({}))), None);
         assert_eq!(Request::from_parts("claim", &raw(json!({"x": 1}))), None);

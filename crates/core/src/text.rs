@@ -14,6 +14,30 @@ pub fn normalize_width(text: &str) -> String {
         .collect()
 }
 
+/// Whether `text` holds a line break, a tab or any other control character: Unicode's
+/// `Cc` (U+0000–U+001F, U+007F–U+009F, so `\n`, `\r`, `\t`, NEL) and the line and
+/// paragraph separators (U+2028, U+2029); spaces of every width are text. A name,
+/// number or id with one is refused wherever it enters (the intake, the desk, the
+/// app's forms): a card's signed text puts one field on each line, so a line break in
+/// a name would sign a card whose QR text no venue reads:
+/// `has_control("张\n三") == true`, `has_control("Anna Li") == false`.
+pub fn has_control(text: &str) -> bool {
+    text.chars().any(is_control)
+}
+
+/// [`has_control`] for free text shown as text and never signed (a report's note):
+/// line breaks (`\n`, `\r`, U+2028, U+2029) and tabs are its own, every other
+/// control character is refused: `has_control_beyond_lines("搬了\n在对面") == false`.
+pub fn has_control_beyond_lines(text: &str) -> bool {
+    text.chars()
+        .any(|c| is_control(c) && !matches!(c, '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}'))
+}
+
+/// The one rule of what is a control character here (see [`has_control`]).
+fn is_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
 /// `text` with every `<escape>XX` (two hex digits) turned back into its byte, or
 /// `None` when an escape is malformed or the bytes are not UTF-8:
 /// `decode_escapes("a%2Fb", b'%') == Some("a/b")`.
@@ -136,6 +160,36 @@ pub fn pretty_json(compact: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_found_and_spaces_are_text() {
+        for bad in [
+            "张\n三",
+            "张\r\n三",
+            "张\t三",
+            "\u{0}",
+            "张三\u{7f}",
+            "\u{85}",
+            "\u{1b}[31m",
+            "a\u{2028}b",
+        ] {
+            assert!(has_control(bad), "{bad:?}");
+        }
+        for good in [
+            "",
+            "张三",
+            "Anna Maria Li",
+            "张　三",
+            "\u{a0}",
+            "O'Brien-Smith",
+        ] {
+            assert!(!has_control(good), "{good:?}");
+        }
+        // A note keeps its lines and tabs, never the rest.
+        assert!(!has_control_beyond_lines("搬了\r\n在对面\t二楼\u{2028}"));
+        assert!(has_control_beyond_lines("搬了\u{0}"));
+        assert!(has_control_beyond_lines("\u{1b}[2J"));
+    }
 
     #[test]
     fn full_width_forms_become_ascii() {

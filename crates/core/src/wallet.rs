@@ -26,6 +26,9 @@ pub struct MemberCard {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CardError {
     NameMissing,
+    /// The name holds a line break, a tab or another control character
+    /// ([`crate::text::has_control`]): a signed card puts one field on each line.
+    NameControl,
     /// A member number is 6–24 letters or digits.
     MemberNoInvalid,
 }
@@ -46,6 +49,8 @@ impl MemberCard {
         let mut errors = Vec::new();
         if name.is_empty() {
             errors.push(CardError::NameMissing);
+        } else if crate::text::has_control(name) {
+            errors.push(CardError::NameControl);
         }
         if !(6..=24).contains(&member_no.len())
             || !member_no.chars().all(|c| c.is_ascii_alphanumeric())
@@ -565,5 +570,27 @@ mod tests {
             Err(vec![CardError::NameMissing, CardError::MemberNoInvalid])
         );
         assert!(MemberCard::from_form("李四", "3715-0020", None, None).is_err());
+        for name in [
+            "张\n三",
+            "张\t三",
+            "张\u{7f}三",
+            "张三\u{0}",
+            "张\u{2029}三",
+        ] {
+            assert_eq!(
+                MemberCard::from_form(name, "3715002026000123", None, None),
+                Err(vec![CardError::NameControl]),
+                "{name:?}"
+            );
+        }
+        assert_eq!(
+            MemberCard::from_form("Anna Li", "3715002026000123", None, None)
+                .unwrap()
+                .name,
+            "Anna Li"
+        );
+        // A pasted cell's trailing line break is trimmed, not refused.
+        let pasted = MemberCard::from_form("张三\r\n", "3715002026000123", None, None);
+        assert_eq!(pasted.unwrap().name, "张三");
     }
 }

@@ -161,6 +161,41 @@ proptest! {
         prop_assert!(n.chars().count() == text.chars().count());
     }
 
+    /// What the app's forms accept, the intake and the desk accept and a venue reads:
+    /// no line break, tab or other control character gets through a form.
+    #[test]
+    fn forms_never_pass_a_control_character(
+        text in typed(),
+        other in typed(),
+        breaks in "[\n\r\t\u{0}\u{1b}\u{7f}\u{85}\u{2028} ]{0,2}",
+        at in 0usize..8,
+    ) {
+        use yizhan_core::join::{JoinForm, RequestKind};
+        let cut = text.char_indices().nth(at).map_or(text.len(), |(i, _)| i);
+        let name = format!("{}{breaks}{}", &text[..cut], &text[cut..]);
+        if let Ok(card) = MemberCard::from_form(&name, "3715002026000123", None, None) {
+            prop_assert!(!yizhan_core::text::has_control(&card.name));
+            let signed = yizhan_core::card::signed_text(&card.member_no, &card.name, "u1", "2027-12-31");
+            prop_assert_eq!(signed.split('\n').count(), 5);
+        }
+        for kind in [RequestKind::Join, RequestKind::Transfer] {
+            let form = JoinForm {
+                kind,
+                name: name.clone(),
+                phone: "13912345678".into(),
+                id_number: "11010519491231002X".into(),
+                occupation: "courier".into(),
+                employer: format!("{other}{breaks}"),
+                union_id: "u1".into(),
+                from_union: format!("{breaks}{other}"),
+            };
+            if let Some(request) = form.request(today()) {
+                prop_assert_eq!(request.with_control(), None);
+                prop_assert_eq!(request.missing(), None);
+            }
+        }
+    }
+
     #[test]
     fn full_width_input_means_the_same_as_ascii(digits in "[0-9]{11,18}", x in prop::bool::ANY) {
         let ascii = if x { format!("{digits}X") } else { digits.clone() };

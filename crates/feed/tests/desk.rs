@@ -882,6 +882,54 @@ fn boxes_that_do_not_open_are_kept_with_the_problem_and_open_with_the_right_key(
 }
 
 #[test]
+fn a_sealed_join_with_a_line_break_in_the_name_is_held_with_the_problem() {
+    let dir = temp_dir("control");
+    let (private, public) = desk_keys(7);
+    let db = dir.join("desk.sqlite");
+    let broken = "00000000-0000-4000-8000-000000000201";
+    let tabbed = "00000000-0000-4000-8000-000000000202";
+    // As the app's JSON carries them: `"name":"张\n三"`, a tab in the union it comes from.
+    let (line_break, _) = seal(&public, broken, "join", &application("张\\n三", ""));
+    let (tab, _) = seal(
+        &public,
+        tabbed,
+        "transfer",
+        &application("李四", r#","from_union":"原单位\t工会""#),
+    );
+    let (fine, _) = seal(&public, JOIN, "join", &application("王五", ""));
+    let stored = store(
+        &db,
+        &[
+            sealed_envelope(broken, "join", line_break),
+            sealed_envelope(tabbed, "transfer", tab),
+            sealed_envelope(JOIN, "join", fine),
+        ],
+        Some(&private),
+    );
+    assert_eq!((stored.new, stored.opened), (3, 1), "only the clean one");
+    let problems = String::from_utf8_lossy(&desk(&["problems"], &db).stdout).into_owned();
+    let line = |id: &str| {
+        problems
+            .lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("{id} not listed:\n{problems}"))
+            .to_string()
+    };
+    assert!(line(broken).contains("`payload.name`"), "{problems}");
+    assert!(line(broken).contains("line break"), "{problems}");
+    assert!(line(tabbed).contains("`payload.from_union`"), "{problems}");
+    assert!(problems.contains("2 request(s) held with a problem"));
+    // Never exported, never answered, never signed.
+    let pending = dir.join("pending.csv");
+    let out = succeeded(&desk(&["export", "--out", pending.to_str().unwrap()], &db));
+    assert!(out.contains("1 request(s) awaiting"), "{out}");
+    let text = std::fs::read_to_string(&pending).unwrap();
+    assert!(!text.contains(broken) && !text.contains(tabbed), "{text}");
+    let statuses = publish(&db, &dir, &[]);
+    assert_eq!(statuses.statuses.len(), 1, "only the clean one's answer");
+}
+
+#[test]
 fn an_envelope_replayed_is_stored_once() {
     let dir = temp_dir("replay");
     let db = dir.join("desk.sqlite");

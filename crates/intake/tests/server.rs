@@ -599,6 +599,21 @@ mod in_process {
         }
     }
 
+    #[tokio::test]
+    async fn a_name_with_a_line_break_is_refused_naming_the_field() {
+        let s = setup("control", false, false);
+        let mut broken = join_payload();
+        broken["name"] = json!("张\n三");
+        let refused = s.post(&envelope(1, "join", broken)).await;
+        assert_eq!(refused.status, 422, "{}", refused.json);
+        let said = refused.json["error"].as_str().unwrap();
+        assert!(
+            said.contains("payload.name") && said.contains("line break"),
+            "{said}"
+        );
+        assert_eq!(s.stored().await, 0);
+    }
+
     /// A join sealed to the desk key made from `seed`, as the app sends it.
     pub(super) fn sealed_join(n: u64, seed: [u8; 32]) -> String {
         let (_, public) = keypair(seed);

@@ -193,6 +193,13 @@ fn open_one(
     if let Some(field) = request.missing() {
         return Ok(Err(format!("`payload.{field}` is empty")));
     }
+    if let Some(field) = request.with_control() {
+        return Ok(Err(format!(
+            "`payload.{field}` holds a line break, tab or other control character: a card \
+             signed with it would not read at a venue (the app refuses it; sent by \
+             another client?)"
+        )));
+    }
     if reply_key.is_some_and(|k| key_bytes(&k).is_none()) {
         return Ok(Err(
             "its `reply_key` is not base64 of 32 bytes: no answer could be sealed to it".into(),

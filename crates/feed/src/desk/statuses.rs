@@ -78,7 +78,8 @@ pub fn statuses(db: &Connection, signing: Option<&CardSigning>) -> Result<Value,
 }
 
 /// The card of an approved request, signed with the union's key: the name and union
-/// as the request gave them, the member number as the clerk recorded it.
+/// as the request gave them, the member number as the clerk recorded it; refused when
+/// any of them holds a control character ([`yizhan_core::text::has_control`]).
 fn sign_card(
     request: &Request,
     member_no: &str,
@@ -91,6 +92,23 @@ fn sign_card(
             return Err("only a join, transfer or card request gets a card".into())
         }
     };
+    // Defence in depth: the intake and the desk's opening refuse these already, but a
+    // request held by an older desk, or a number typed past the sheet's check, would
+    // sign a card whose lines no venue reads. Nothing is signed, and the build stops.
+    for (field, value) in [
+        ("name", name.as_str()),
+        ("member number", member_no),
+        ("union", union.as_str()),
+        ("valid-until date", signing.valid_until),
+    ] {
+        if yizhan_core::text::has_control(value) {
+            return Err(format!(
+                "not signing a card whose {field} holds a line break, tab or other control \
+                 character ({value:?}): no venue could read it; decide the request as rejected \
+                 (and ask the worker to send it again), then publish again"
+            ));
+        }
+    }
     let text = yizhan_core::card::signed_text(member_no, &name, &union, signing.valid_until);
     let sig = crate::keys::sign(signing.key_file_text, text.as_bytes())?;
     Ok(SignedCard {
@@ -100,4 +118,62 @@ fn sign_card(
         valid_until: signing.valid_until.to_string(),
         sig,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yizhan_core::request::{Application, CardRequest};
+
+    #[test]
+    fn a_name_number_or_union_with_a_control_character_is_never_signed() {
+        let (secret, _) = crate::keys::generate().unwrap();
+        let signing = CardSigning {
+            key_file_text: &secret,
+            valid_until: "2099-12-31",
+        };
+        let join = |name: &str, union: &str| {
+            Request::Join(Application {
+                name: name.into(),
+                union: union.into(),
+                ..Application::default()
+            })
+        };
+        let card = sign_card(
+            &join("张三", "371500-express"),
+            "3715002026000777",
+            &signing,
+        );
+        assert_eq!(card.unwrap().name, "张三");
+        for (request, member_no, field) in [
+            (join("张\n三", "371500-express"), "3715002026000777", "name"),
+            (join("张三\t", "371500-express"), "3715002026000777", "name"),
+            (
+                join("张三", "371500\r\n-express"),
+                "3715002026000777",
+                "union",
+            ),
+            (
+                join("张三", "371500-express"),
+                "3715002026\n000777",
+                "member number",
+            ),
+            (
+                Request::Card(CardRequest {
+                    name: "钱\u{0}七".into(),
+                    member_no: "3715002026000999".into(),
+                    union: "371500-express".into(),
+                    id_number: "11010519491231003X".into(),
+                }),
+                "3715002026000999",
+                "name",
+            ),
+        ] {
+            let err = sign_card(&request, member_no, &signing).unwrap_err();
+            assert!(
+                err.contains(field) && err.contains("control character"),
+                "{err}"
+            );
+        }
+    }
 }
