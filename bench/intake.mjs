@@ -17,7 +17,9 @@ const PORT = 18787;
 
 execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'yizhan-intake'], { cwd: ROOT, stdio: 'inherit' });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yizhan-intake-bench-'));
-const server = spawn(path.join(ROOT, 'target', 'release', 'yizhan-intake'),
+// Where cargo put it: CARGO_TARGET_DIR when set, else the workspace's target/.
+const TARGET = path.resolve(ROOT, process.env.CARGO_TARGET_DIR ?? 'target');
+const server = spawn(path.join(TARGET, 'release', 'yizhan-intake'),
   ['serve', '--db', path.join(dir, 'intake.sqlite'), '--listen', `127.0.0.1:${PORT}`, '--burst', '1000000000', '--per-minute', '1000000000'],
   { stdio: ['ignore', 'ignore', 'inherit'] });
 await new Promise((resolve) => setTimeout(resolve, 500));

@@ -261,12 +261,16 @@ async fn delete(
     if let Some(refused) = desk.refusal(peer, headers) {
         return (refused, None);
     }
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_ACK_BODY).await else {
-        let status = StatusCode::PAYLOAD_TOO_LARGE;
-        return (
-            error(status, "acknowledge at most some ten thousand ids at once"),
-            None,
-        );
+    let bytes = match axum::body::to_bytes(body, MAX_ACK_BODY).await {
+        Ok(bytes) => bytes,
+        Err(e) if crate::serve::timed_out(&e) => return (crate::too_slow(), None),
+        Err(_) => {
+            let status = StatusCode::PAYLOAD_TOO_LARGE;
+            return (
+                error(status, "acknowledge at most some ten thousand ids at once"),
+                None,
+            );
+        }
     };
     let Ok(DeskAck { ids }) = serde_json::from_slice::<DeskAck>(&bytes) else {
         return (

@@ -22,6 +22,7 @@
 
 pub mod desk;
 pub mod limit;
+pub mod serve;
 pub mod store;
 
 use axum::body::Body;
@@ -54,7 +55,8 @@ pub struct Intake {
 
 /// The routes: `POST /intake` (and its CORS preflight), `GET /healthz`, and the desk
 /// API when `intake.desk` is set.
-/// `axum::serve(listener, app(intake).into_make_service_with_connect_info::<SocketAddr>())`.
+/// `serve::serve(listener, app(intake), serve::Limits::default(), shutdown)` (or any
+/// server that sets `ConnectInfo<SocketAddr>`).
 pub fn app(intake: Arc<Intake>) -> Router {
     let mut router = Router::new()
         .route("/intake", post(receive).options(preflight))
@@ -107,6 +109,19 @@ pub async fn purge_every_hour(intake: Arc<Intake>, keep_days: u32) {
 
 pub(crate) fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
+}
+
+/// `408` for a body that did not arrive within `--body-timeout-ms`; the connection is
+/// closed after it.
+pub(crate) fn too_slow() -> Response {
+    let mut response = error(
+        StatusCode::REQUEST_TIMEOUT,
+        "the body did not arrive in time",
+    );
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// The origin of a browser request when it is one of the allowed ones.
@@ -231,11 +246,18 @@ async fn answer(
             "the body is larger than 64 KiB",
         );
     }
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return fail(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "the body is larger than 64 KiB",
-        );
+    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => bytes,
+        Err(e) if serve::timed_out(&e) => {
+            let status = StatusCode::REQUEST_TIMEOUT;
+            return (status, None, with_cors(too_slow(), origin));
+        }
+        Err(_) => {
+            return fail(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the body is larger than 64 KiB",
+            )
+        }
     };
     // Not JSON at all (400) is told apart from JSON that is not a good envelope (422).
     if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err() {

@@ -1,13 +1,17 @@
 //! `yizhan-intake serve --db intake.sqlite --listen 127.0.0.1:8787 --allow-origin ORIGIN…
-//! [--require-sealed] [--desk-token-file FILE] [--keep-days 30]`
+//! [--require-sealed] [--desk-token-file FILE] [--keep-days 30]
+//! [--header-timeout-ms 10000] [--body-timeout-ms 15000] [--max-per-address 64]
+//! [--max-connections 512]`
 //! (see the README's "Intake server").
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
+use yizhan_intake::serve::{serve, Limits};
 use yizhan_intake::{app, desk::Desk, limit::Limiter, purge_every_hour, store::Store, Intake};
 
-const USAGE: &str = "usage: yizhan-intake serve --db FILE [--listen ADDR:PORT] [--allow-origin ORIGIN]... [--burst N] [--per-minute N] [--require-sealed] [--desk-token-file FILE] [--keep-days N]";
+const USAGE: &str = "usage: yizhan-intake serve --db FILE [--listen ADDR:PORT] [--allow-origin ORIGIN]... [--burst N] [--per-minute N] [--require-sealed] [--desk-token-file FILE] [--keep-days N] [--header-timeout-ms MS] [--body-timeout-ms MS] [--max-per-address N] [--max-connections N]";
 
 struct Options {
     db: PathBuf,
@@ -18,6 +22,16 @@ struct Options {
     require_sealed: bool,
     desk_token_file: Option<PathBuf>,
     keep_days: u32,
+    limits: Limits,
+}
+
+/// A whole number of 1 or more.
+fn positive(flag: &str, value: &str) -> Result<u64, String> {
+    value
+        .parse()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or(format!("{flag} {value}: not a number (1 or more)"))
 }
 
 fn parse(args: &[String]) -> Result<Options, String> {
@@ -33,6 +47,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
         require_sealed: false,
         desk_token_file: None,
         keep_days: 30,
+        limits: Limits::default(),
     };
     let mut rest = args[1..].iter();
     while let Some(flag) = rest.next() {
@@ -69,6 +84,14 @@ fn parse(args: &[String]) -> Result<Options, String> {
                     "--keep-days {value}: not a number of days (1 or more)"
                 ))?
             }
+            "--header-timeout-ms" => {
+                options.limits.header_timeout = Duration::from_millis(positive(flag, value)?)
+            }
+            "--body-timeout-ms" => {
+                options.limits.body_timeout = Duration::from_millis(positive(flag, value)?)
+            }
+            "--max-per-address" => options.limits.max_per_address = positive(flag, value)? as usize,
+            "--max-connections" => options.limits.max_connections = positive(flag, value)? as usize,
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }
@@ -142,16 +165,10 @@ async fn main() {
     // Requests the desk never acknowledged, and tombstones, older than --keep-days:
     // deleted now and every hour.
     tokio::spawn(purge_every_hour(Arc::clone(&intake), options.keep_days));
-    let served = axum::serve(
-        listener,
-        app(intake).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    // Slow or stalled clients are dropped after the timeouts, and no address may
+    // hold more than --max-per-address connections (see `serve`).
+    serve(listener, app(intake), options.limits, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await;
-    if let Err(e) = served {
-        eprintln!("server error: {e}");
-        std::process::exit(1);
-    }
 }

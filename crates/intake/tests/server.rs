@@ -24,7 +24,22 @@ impl Server {
     /// the port from its first line: picking a free port here and handing it over
     /// raced with the hundreds of client connections the other tests open.
     fn start(db: PathBuf, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_yizhan-intake"))
+        Server::start_with_files(db, extra, None)
+    }
+
+    /// The same, with at most `files` open files for the server (`ulimit -n`), as a
+    /// service's `LimitNOFILE` would have it.
+    fn start_with_files(db: PathBuf, extra: &[&str], files: Option<u32>) -> Server {
+        let bin = env!("CARGO_BIN_EXE_yizhan-intake");
+        let mut command = match files {
+            None => Command::new(bin),
+            Some(n) => {
+                let mut sh = Command::new("sh");
+                sh.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), bin]);
+                sh
+            }
+        };
+        let mut child = command
             .args([
                 "serve",
                 "--db",
@@ -57,10 +72,14 @@ impl Server {
     }
 
     fn fresh(name: &str, extra: &[&str]) -> Server {
+        Server::fresh_with_files(name, extra, None)
+    }
+
+    fn fresh_with_files(name: &str, extra: &[&str], files: Option<u32>) -> Server {
         let dir = std::env::temp_dir().join(format!("yizhan-intake-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        Server::start(dir.join("intake.sqlite"), extra)
+        Server::start_with_files(dir.join("intake.sqlite"), extra, files)
     }
 
     /// Kills the server (SIGKILL: no chance to flush anything) and returns its output.
@@ -96,10 +115,30 @@ struct Answer {
 }
 
 fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
+    let stream = TcpStream::connect(addr).unwrap();
+    http_on(
+        stream,
+        addr,
+        method,
+        path,
+        headers,
+        body,
+        Duration::from_secs(30),
+    )
+}
+
+/// One request on `stream`, waiting at most `wait` for each read of the answer (an
+/// answer that does not come is status 0).
+fn http_on(
+    mut stream: TcpStream,
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    wait: Duration,
+) -> Answer {
+    stream.set_read_timeout(Some(wait)).unwrap();
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     if !headers
         .iter()
@@ -264,7 +303,11 @@ fn what_was_acknowledged_survives_kill_9() {
 
 #[test]
 fn two_hundred_concurrent_posts_are_each_stored_once() {
-    let server = Server::fresh("concurrent", &["--burst", "10000"]);
+    // All 400 come from one address here (on the internet, from 400 phones).
+    let server = Server::fresh(
+        "concurrent",
+        &["--burst", "10000", "--max-per-address", "400"],
+    );
     let addr = server.addr.clone();
     // 200 different requests, each sent twice at the same time.
     let threads: Vec<_> = (0..400u64)
@@ -453,6 +496,264 @@ fn the_desk_api_over_http_logs_counts_only() {
     for secret in [token, &id(42), &id(43), "127.0.0.1", "王五", "Bearer"] {
         assert!(!log.contains(secret), "{secret:?} in\n{log}");
     }
+}
+
+/// A connection to `addr` from the loopback address `from` (127.0.0.x): one client
+/// per address, as on the internet.
+fn connect_from(from: [u8; 4], addr: &str) -> TcpStream {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    let runtime = RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+            .unwrap()
+    });
+    let stream = runtime
+        .block_on(async {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.bind(std::net::SocketAddr::from((from, 0)))?;
+            socket.connect(addr.parse().unwrap()).await?.into_std()
+        })
+        .unwrap();
+    stream.set_nonblocking(false).unwrap();
+    stream
+}
+
+/// A valid plain report: what a phone would send while the others stall.
+fn report(n: u64) -> String {
+    format!(
+        r#"{{"id":"{}","kind":"report","created_at":"2026-11-23T10:00:00+08:00","payload":{{"station_id":"371500-0001","problem":"moved","note":""}}}}"#,
+        id(n)
+    )
+}
+
+/// What a stalled connection got before the server closed it, or `None` when it is
+/// still open at `deadline` (never waits past it).
+fn closed_by(stream: &mut TcpStream, deadline: std::time::Instant) -> Option<String> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return None;
+        }
+        stream.set_read_timeout(Some(left)).unwrap();
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(String::from_utf8_lossy(&got).into_owned()),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return None
+            }
+            // Reset: closed.
+            Err(_) => return Some(String::from_utf8_lossy(&got).into_owned()),
+        }
+    }
+}
+
+/// The reviewer's attack, from a few addresses: half-sent headers, bodies that never
+/// come, silent and idle keep-alive connections, and one address opening hundreds,
+/// more than the server's open-file limit. A phone's report is still stored within a
+/// second, `/healthz` answers, and every stalled connection is closed after the
+/// timeouts (headers 0.5 s, body 1 s).
+#[test]
+fn stalled_clients_are_dropped_and_a_real_post_still_gets_in() {
+    let server = Server::fresh_with_files(
+        "stalled",
+        &[
+            "--burst",
+            "1000000",
+            "--header-timeout-ms",
+            "500",
+            "--body-timeout-ms",
+            "1000",
+            "--max-connections",
+            "220",
+        ],
+        Some(256),
+    );
+    let addr = server.addr.clone();
+    let opened = std::time::Instant::now();
+    let mut half_headers = Vec::new();
+    for n in 0..100u8 {
+        let mut s = connect_from([127, 0, 0, 10 + n % 4], &addr);
+        s.write_all(b"POST /intake HTTP/1.1\r\nHost: x\r\nContent-Ty")
+            .unwrap();
+        half_headers.push(s);
+    }
+    let mut stalled_bodies = Vec::new();
+    for _ in 0..20 {
+        let mut s = connect_from([127, 0, 0, 20], &addr);
+        s.write_all(
+            b"POST /intake HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"id\":",
+        )
+        .unwrap();
+        stalled_bodies.push(s);
+    }
+    let silent: Vec<TcpStream> = (0..10)
+        .map(|_| connect_from([127, 0, 0, 21], &addr))
+        .collect();
+    // One that asked once with keep-alive and then says nothing more.
+    let mut idle = connect_from([127, 0, 0, 22], &addr);
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let mut first = [0u8; 12];
+    idle.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    // One address opening 300 half-sent requests: more than the server's 256 files.
+    let mut flood = Vec::new();
+    for _ in 0..300 {
+        let mut s = connect_from([127, 0, 0, 30], &addr);
+        let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHo");
+        flood.push(s);
+    }
+    let open_for = opened.elapsed();
+
+    // While they are open (none of them has timed out yet: the flood is the newest).
+    let asked = std::time::Instant::now();
+    let answer = http_on(
+        connect_from([127, 0, 0, 1], &addr),
+        &addr,
+        "POST",
+        "/intake",
+        &[("Content-Type", "application/json")],
+        report(1).as_bytes(),
+        Duration::from_secs(3),
+    );
+    let took = asked.elapsed();
+    assert_eq!(answer.status, 201, "{answer:?} (opening took {open_for:?})");
+    assert!(took < Duration::from_secs(1), "the report took {took:?}");
+    let health = http_on(
+        connect_from([127, 0, 0, 1], &addr),
+        &addr,
+        "GET",
+        "/healthz",
+        &[],
+        b"",
+        Duration::from_secs(3),
+    );
+    assert_eq!(health.status, 200, "{health:?}");
+    assert!(health.body.contains("\"stored\":1"), "{}", health.body);
+
+    // And every stalled one is closed: 0.5 s for headers (idle ones too), 1 s for a
+    // body, with room for a busy machine; never waits past the bound.
+    let deadline = std::time::Instant::now() + Duration::from_secs(4);
+    for (name, streams) in [
+        ("half a header", &mut half_headers),
+        ("silent", &mut { silent }),
+        ("flood", &mut flood),
+    ] {
+        for (i, s) in streams.iter_mut().enumerate() {
+            assert!(
+                closed_by(s, deadline).is_some(),
+                "{name} connection {i} still open after {:?}",
+                opened.elapsed()
+            );
+        }
+    }
+    for (i, s) in stalled_bodies.iter_mut().enumerate() {
+        let got = closed_by(s, deadline)
+            .unwrap_or_else(|| panic!("stalled body {i} still open after {:?}", opened.elapsed()));
+        assert!(got.starts_with("HTTP/1.1 408"), "stalled body {i}: {got:?}");
+    }
+    assert!(
+        closed_by(&mut idle, deadline).is_some(),
+        "the idle keep-alive connection is still open"
+    );
+    let closed_after = opened.elapsed();
+    println!("all stalled connections closed {closed_after:?} after the first was opened");
+    // Still serving.
+    assert_eq!(server.post_json(&report(2)).status, 201);
+    let (_, log) = server.kill();
+    assert!(log.contains("connections refused"), "{log}");
+}
+
+/// `--max-per-address 4 --max-connections 6`: the fifth connection from one address
+/// and the seventh in all are closed at once without an answer; another address still
+/// gets in, and a freed place is taken again.
+#[test]
+fn connections_over_the_per_address_or_total_cap_are_closed_at_once() {
+    let server = Server::fresh(
+        "caps",
+        &[
+            "--burst",
+            "1000000",
+            "--max-per-address",
+            "4",
+            "--max-connections",
+            "6",
+        ],
+    );
+    let addr = server.addr.clone();
+    let healthz = |from: [u8; 4]| {
+        http_on(
+            connect_from(from, &addr),
+            &addr,
+            "GET",
+            "/healthz",
+            &[],
+            b"",
+            Duration::from_secs(2),
+        )
+    };
+    let mut held: Vec<TcpStream> = (0..4)
+        .map(|_| connect_from([127, 0, 0, 40], &addr))
+        .collect();
+    // Each of the four is served (they hold their places by saying nothing more).
+    for s in &mut held {
+        s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        let mut first = [0u8; 12];
+        s.read_exact(&mut first).unwrap();
+        assert_eq!(&first, b"HTTP/1.1 200");
+    }
+    let asked = std::time::Instant::now();
+    let over = healthz([127, 0, 0, 40]);
+    assert_eq!(over.status, 0, "the fifth from one address: {over:?}");
+    assert!(
+        asked.elapsed() < Duration::from_secs(1),
+        "closed at once, not left to time out"
+    );
+    // Another address has its own places.
+    let other = http_on(
+        connect_from([127, 0, 0, 41], &addr),
+        &addr,
+        "POST",
+        "/intake",
+        &[("Content-Type", "application/json")],
+        report(3).as_bytes(),
+        Duration::from_secs(2),
+    );
+    assert_eq!(other.status, 201, "{other:?}");
+    // Six in all: four from .40 and two held from .41; a third address is refused.
+    let _two: Vec<TcpStream> = (0..2)
+        .map(|_| connect_from([127, 0, 0, 41], &addr))
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let asked = std::time::Instant::now();
+    let over = healthz([127, 0, 0, 42]);
+    assert_eq!(over.status, 0, "the seventh in all: {over:?}");
+    assert!(asked.elapsed() < Duration::from_secs(1));
+    // A place freed is taken again.
+    drop(held.pop());
+    let mut again = healthz([127, 0, 0, 40]);
+    for _ in 0..20 {
+        if again.status == 200 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        again = healthz([127, 0, 0, 40]);
+    }
+    assert_eq!(again.status, 200, "{again:?}");
+    let (_, log) = server.kill();
+    assert!(log.contains("connections refused"), "{log}");
+    assert!(!log.contains("127.0.0."), "no address in the log:\n{log}");
 }
 
 /// The routes in process: `Router::oneshot` with the peer's address set by hand.
