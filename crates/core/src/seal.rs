@@ -10,6 +10,7 @@
 //!
 //! Randomness comes from the caller (`fill`: the browser's or the system's CSPRNG), so
 //! the core stays free of any platform crate.
+//! (Over 400 lines: about half of it is the tests of every refusal.)
 
 use crate::feed::{RequestStatus, SignedCard, Statuses};
 use crate::vocab::RequestState;

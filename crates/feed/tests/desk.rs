@@ -1,6 +1,7 @@
 //! The union desk as a clerk runs it: the real `yizhan-feed desk …` commands on a real
 //! desk database (filled by the desk's own `store_received`, as `desk pull` fills it)
 //! and real CSV files; sealed requests sealed as the app seals them.
+//! (Long: one file for the desk's whole round, its helpers shared by every test.)
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
