@@ -101,6 +101,40 @@ mod tests {
     use ed25519_dalek::{Signer, SigningKey};
 
     #[test]
+    fn a_card_stands_valid_only_through_a_date_that_reads() {
+        use chrono::NaiveDate;
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let (card, key) = signed_for_test(3, "3715002026000123", "张三");
+        assert_eq!(standing(&card, day("2027-12-31"), &[key]), Standing::Valid);
+        assert_eq!(
+            standing(&card, day("2028-01-01"), &[key]),
+            Standing::Expired
+        );
+        assert_eq!(
+            standing(&card, day("2026-01-01"), &[[1; 32]]),
+            Standing::Forged
+        );
+        // A union that signed a date no one can read signed no end date: never valid.
+        let key_bytes = [3u8; 32];
+        for unreadable in ["2027/12/31", "", "永久", "2027-13-01"] {
+            use ed25519_dalek::{Signer, SigningKey};
+            let signer = SigningKey::from_bytes(&key_bytes);
+            let text = signed_text(&card.member_no, &card.name, &card.union, unreadable);
+            let odd = SignedCard {
+                valid_until: unreadable.into(),
+                sig: base64::engine::general_purpose::STANDARD
+                    .encode(signer.sign(text.as_bytes()).to_bytes()),
+                ..card.clone()
+            };
+            assert_eq!(
+                standing(&odd, day("2026-01-01"), &[key]),
+                Standing::Expired,
+                "{unreadable}"
+            );
+        }
+    }
+
+    #[test]
     fn a_signed_card_verifies_and_any_changed_field_does_not() {
         let key = SigningKey::from_bytes(&[7u8; 32]);
         let public = key.verifying_key().to_bytes();
