@@ -136,6 +136,18 @@ pub fn use_app_state() -> AppState {
     expect_context::<AppState>()
 }
 
+/// The `autocomplete` word for a field that holds something of the person (a name,
+/// a phone number, a note): `hint` on the person's own phone, and always `"off"` on a
+/// shared kiosk, so the browser never offers the next person what this one typed:
+/// `<input autocomplete=personal_autocomplete("name") />`.
+pub fn personal_autocomplete(hint: &'static str) -> &'static str {
+    if use_app_state().is_kiosk() {
+        "off"
+    } else {
+        hint
+    }
+}
+
 /// The current language, reactive: `let lang = use_lang(); lang.get()`.
 pub fn use_lang() -> Signal<Lang> {
     let prefs = use_app_state().prefs;

@@ -27,7 +27,6 @@ pub fn JoinPage() -> impl IntoView {
     let saved = RwSignal::new(false);
     let submit_failed = RwSignal::new(None::<crate::adapters::storage::StorageProblem>);
     let outbox = use_outbox();
-    let kiosk = crate::state::use_app_state().is_kiosk();
 
     let today = move || clock::china_now().date();
     let check = move |field: Field| {
@@ -108,7 +107,7 @@ pub fn JoinPage() -> impl IntoView {
         let (kind, autocomplete, inputmode) = attrs;
         // On a shared kiosk the browser must not remember (and offer the next person)
         // this person's name, phone or employer.
-        let autocomplete = if kiosk { "off" } else { autocomplete };
+        let autocomplete = crate::state::personal_autocomplete(autocomplete);
         let get = move |f: &JoinForm| match field {
             Field::Name => f.name.clone(),
             Field::Phone => f.phone.clone(),
@@ -152,7 +151,7 @@ pub fn JoinPage() -> impl IntoView {
                     <div class="choices">
                         {[(RequestKind::Join, "join"), (RequestKind::Transfer, "transfer")].into_iter().map(|(k, v)| view! {
                             <label class="radio choice-radio">
-                                <input type="radio" name="kind" value=v prop:checked=move || form.with(|f| f.kind == k)
+                                <input type="radio" name="kind" value=v autocomplete="off" prop:checked=move || form.with(|f| f.kind == k)
                                     on:change=move |_| form.update(|f| f.kind = k) />
                                 <span>{move || if k == RequestKind::Join { t().join_kind_join } else { t().join_kind_transfer }}</span>
                             </label>
@@ -200,7 +199,7 @@ pub fn JoinPage() -> impl IntoView {
                     <h2 id="consent-heading">{worker_tr(|s| s.consent_heading)}</h2>
                     <p>{worker_tr(|s| s.consent_text)}</p>
                     <label class="radio">
-                        <input type="checkbox" name="consent" prop:checked=move || consent.get()
+                        <input type="checkbox" name="consent" autocomplete="off" prop:checked=move || consent.get()
                             aria-invalid=move || consent_error.get().to_string() aria-describedby="consent-error"
                             on:change=move |ev| { consent.set(event_target_checked(&ev)); consent_error.set(false); } />
                         <span>{worker_tr(|s| s.consent_check)}</span>

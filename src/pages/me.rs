@@ -117,7 +117,7 @@ fn CardForm(existing: Option<MemberCard>, editing: RwSignal<bool>) -> impl IntoV
             <p class="muted">{worker_tr(|s| s.card_add_intro)}</p>
             <label class="field">
                 <span>{worker_tr(|s| s.card_name)}</span>
-                <input name="name" autocomplete="name" node_ref=name value=name0
+                <input name="name" autocomplete=crate::state::personal_autocomplete("name") node_ref=name value=name0
                     aria-invalid=move || (has(CardError::NameMissing) || has(CardError::NameControl)).to_string() aria-describedby="card-name-error" />
                 <span id="card-name-error" class="field-error">{move || {
                     if has(CardError::NameMissing) {

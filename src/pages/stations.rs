@@ -334,7 +334,7 @@ fn LocationPanel() -> impl IntoView {
                 <form class="address-search" on:submit=search_address>
                     <label class="field">
                         <span>{tr(|s| s.address_label)}</span>
-                        <input type="search" name="address" node_ref=query enterkeyhint="search" />
+                        <input type="search" name="address" autocomplete=crate::state::personal_autocomplete("on") node_ref=query enterkeyhint="search" />
                     </label>
                     <button type="submit">{tr(|s| s.address_button)}</button>
                 </form>

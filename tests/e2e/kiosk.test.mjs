@@ -103,6 +103,46 @@ test('a card added on a kiosk lives in memory only; ?kiosk=0 ends kiosk mode', a
   await context.close();
 });
 
+/** Every `input` and `textarea` on the page, as "name=autocomplete" (null when unset). */
+function autocompletes(page) {
+  return page.locator('main input, main textarea')
+    .evaluateAll((fields) => fields.map((f) => `${f.name}=${f.getAttribute('autocomplete')}`));
+}
+
+test('on a kiosk no personal field lets the browser remember it; on a phone the name keeps autocomplete="name"', async () => {
+  const { context, page } = await openPage(browser, { viewport: KIOSK });
+  await page.goto(`${server.url}/me?kiosk=1&idle=600`);
+  await appReady(page);
+  await page.locator('#card-form input[name=name]').waitFor();
+  const seen = await autocompletes(page);
+  // The card a person types, then the form asking the union to sign it (an ID number).
+  await page.locator('#card-form input[name=name]').fill('孙八');
+  await page.locator('#card-form input[name=member_no]').fill('3715002026000888');
+  await page.locator('#card-form button[type=submit]').click();
+  await page.locator('#card-request input[name=id_number]').waitFor();
+  seen.push(...await autocompletes(page));
+  await page.locator('nav.bottom-nav a[href="/join"]').click();
+  await page.locator('.join-form input[name=phone]').waitFor();
+  // A transfer shows one more field: the union the person leaves.
+  await page.locator('.join-form input[name=kind][value=transfer]').check();
+  await page.locator('.join-form input[name=from_union]').waitFor();
+  seen.push(...await autocompletes(page));
+  for (const name of ['name', 'member_no', 'id_number', 'phone', 'employer', 'from_union', 'consent']) {
+    assert.ok(seen.some((s) => s.startsWith(`${name}=`)), `${name} was checked: ${seen}`);
+  }
+  assert.deepEqual(seen.filter((s) => !s.endsWith('=off')), [], 'every field on /me and /join has autocomplete="off"');
+  await context.close();
+  // The person's own phone: the browser may fill in their own name.
+  const phone = await openPage(browser);
+  await phone.page.goto(`${server.url}/me`);
+  await appReady(phone.page);
+  assert.equal(await phone.page.locator('#card-form input[name=name]').getAttribute('autocomplete'), 'name');
+  await phone.page.goto(`${server.url}/join`);
+  await appReady(phone.page);
+  assert.equal(await phone.page.locator('.join-form input[name=name]').getAttribute('autocomplete'), 'name');
+  await phone.context.close();
+});
+
 test('a station on a kiosk sends the way to the worker\'s phone as a QR code; no outside page opens on the kiosk', async () => {
   const { context, page } = await openPage(browser, { viewport: KIOSK });
   await page.goto(`${server.url}/stations?kiosk=1&near=36.457,115.985`);

@@ -73,7 +73,7 @@ pub(super) fn ReportForm(station_id: String) -> impl IntoView {
     let option = move |problem: &'static ReportProblem| {
         view! {
             <label class="radio">
-                <input type="radio" name="problem" value=problem.word()
+                <input type="radio" name="problem" value=problem.word() autocomplete="off"
                     prop:checked=move || choice.get() == Some(problem)
                     on:change=move |_| choice.set(Some(problem)) />
                 <span>{move || problem.words(t())}</span>
@@ -90,7 +90,7 @@ pub(super) fn ReportForm(station_id: String) -> impl IntoView {
             </fieldset>
             <label class="field">
                 <span>{tr(|s| s.report_note)}</span>
-                <textarea name="note" rows="3" maxlength="500" node_ref=note></textarea>
+                <textarea name="note" rows="3" maxlength="500" autocomplete=crate::state::personal_autocomplete("on") node_ref=note></textarea>
             </label>
             <button type="submit" class="primary">{tr(|s| s.report_submit)}</button>
             {move || result.get().map(|(class, m)| view! { <p class=class role="status" node_ref=status>{m}</p> })}
