@@ -258,6 +258,10 @@ pub struct WorkerStrings {
     pub verify_card_unverified: &'static str,
     pub verify_mark_used: &'static str,
     pub verify_marked: &'static str,
+    /// Under "marked": the redeem request reached the union's intake.
+    pub verify_marked_sent: &'static str,
+    /// Under "marked": the redeem request waits on the device.
+    pub verify_marked_waiting: &'static str,
     pub verify_data_none: &'static str,
     pub news_heading: &'static str,
     pub staff_confirm: &'static str,

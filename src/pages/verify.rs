@@ -10,6 +10,7 @@ use crate::outbox::use_outbox;
 use crate::state::{use_worker_strings, worker_tr};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use yizhan_core::outbox::Delivery;
 use yizhan_core::request::{Redemption, Request};
 use yizhan_core::time::rfc3339_china;
 use yizhan_core::venue::{check, VenueLog, Verdict};
@@ -23,7 +24,9 @@ pub fn VerifyPage() -> impl IntoView {
     storage::on_change(VenueLog::STORAGE_KEY, move || log.set(load_log()));
     let scanned = RwSignal::new(None::<String>);
     let typed = RwSignal::new(String::new());
-    let marked = RwSignal::new(false);
+    // A coupon marked used on this screen: `Some(None)` until its redeem request is
+    // queued, then `Some(Some(id))` of that request in the outbox.
+    let marked = RwSignal::new(None::<Option<String>>);
     let confirming = RwSignal::new(false);
     let scanning = RwSignal::new(false);
     let scan_problem = RwSignal::new(None::<camera::ScanProblem>);
@@ -64,12 +67,25 @@ pub fn VerifyPage() -> impl IntoView {
         names.dedup();
         names
     };
+    // Marked on this screen: whether its redeem request has reached the union's intake
+    // (only then does the screen say so).
+    let marked_state = move || {
+        marked.get().map(|id| {
+            id.is_some_and(|id| {
+                outbox.items.with(|items| {
+                    items
+                        .iter()
+                        .any(|i| i.id == id && matches!(i.delivery, Delivery::Sent { .. }))
+                })
+            })
+        })
+    };
     let has_coupon_data = move || {
         feed.data
             .with(|d| d.manifest.as_ref().is_some_and(|m| m.coupons.is_some()))
     };
     let show = move |text: String| {
-        marked.set(false);
+        marked.set(None);
         confirming.set(false);
         scanned.set(Some(text));
     };
@@ -133,7 +149,7 @@ pub fn VerifyPage() -> impl IntoView {
         let venue = next.venue.clone().unwrap_or_default();
         log.set(next);
         confirming.set(false);
-        marked.set(true);
+        marked.set(Some(None));
         // The code as scanned or typed goes with it (sealed): the proof the venue saw
         // the coupon, which the public refs are not.
         let code = scanned.get_untracked().map(|c| c.trim().to_string());
@@ -145,8 +161,14 @@ pub fn VerifyPage() -> impl IntoView {
             used_at: rfc3339_china(now),
         });
         spawn_local(async move {
-            if let Err(problem) = outbox.enqueue(redeem).await {
-                save_problem.set(Some(problem));
+            match outbox.enqueue(redeem).await {
+                // Unless another code was checked meanwhile.
+                Ok(item) => marked.update(|m| {
+                    if let Some(id) = m.as_mut() {
+                        *id = Some(item.id);
+                    }
+                }),
+                Err(problem) => save_problem.set(Some(problem)),
             }
         });
     };
@@ -193,7 +215,7 @@ pub fn VerifyPage() -> impl IntoView {
                 <button type="submit" class="big" data-action="check">{worker_tr(|s| s.verify_check)}</button>
             </form>
             <div aria-live="polite" class="verdict-box" node_ref=verdict_box>
-                {move || verdict.get().map(|v| verdict_view(v, t(), marked.get()))}
+                {move || verdict.get().map(|v| verdict_view(v, t(), marked_state()))}
             </div>
             {move || matches!(verdict.get(), Some(Verdict::CouponValid { .. })).then(|| view! {
                 <Show when=move || confirming.get() fallback=move || view! {
@@ -224,8 +246,11 @@ fn load_log() -> VenueLog {
 }
 
 /// The verdict, large: a word (valid / not valid) and the one reason or detail.
-fn verdict_view(v: Verdict, t: &'static WorkerStrings, marked: bool) -> impl IntoView {
-    let ok = v.is_valid();
+/// `marked` is `Some(sent)` when this screen has just marked the coupon used (then the
+/// answer is the green "marked", and whether the union has been told), else `None`.
+fn verdict_view(v: Verdict, t: &'static WorkerStrings, marked: Option<bool>) -> impl IntoView {
+    let marked = marked.filter(|_| matches!(v, Verdict::UsedAlready(_)));
+    let ok = v.is_valid() || marked.is_some();
     let (headline, detail) = match &v {
         Verdict::CouponValid {
             title,
@@ -260,13 +285,14 @@ fn verdict_view(v: Verdict, t: &'static WorkerStrings, marked: bool) -> impl Int
         ),
         Verdict::NotACode => (t.verify_invalid, t.verify_not_a_code.to_string()),
         Verdict::UnknownCode => (t.verify_invalid, t.verify_unknown.to_string()),
-        Verdict::UsedAlready(when) if marked => (
-            t.verify_invalid,
-            format!(
-                "{} {}",
-                t.verify_marked,
-                fill(t.verify_used, &[("when", when)])
-            ),
+        Verdict::UsedAlready(_) if marked.is_some() => (
+            t.verify_marked,
+            if marked == Some(true) {
+                t.verify_marked_sent
+            } else {
+                t.verify_marked_waiting
+            }
+            .to_string(),
         ),
         Verdict::UsedAlready(when) => (t.verify_invalid, fill(t.verify_used, &[("when", when)])),
         Verdict::NotYet(d) => (
@@ -293,6 +319,7 @@ fn verdict_view(v: Verdict, t: &'static WorkerStrings, marked: bool) -> impl Int
         Verdict::CardValid(_) => "card-valid",
         Verdict::NotACode => "not-a-code",
         Verdict::UnknownCode => "unknown",
+        Verdict::UsedAlready(_) if marked.is_some() => "marked",
         Verdict::UsedAlready(_) => "used",
         Verdict::NotYet(_) => "not-yet",
         Verdict::Expired(_) => "expired",

@@ -343,14 +343,32 @@ test('join and claim → intake → desk → next feed → outcome, verified car
     await v.waitForFunction(() => document.querySelector('[data-testid=verdict]')?.dataset.verdict === 'coupon-valid');
     assert.match((await verdict(v)).text, /有效[\s\S]*职工健身券/);
     await screenshot(v, 'verify-valid-phone');
+    // The redeem is held on its way to the intake until the screen has been read.
+    let deliver;
+    const held = new Promise((resolve) => { deliver = resolve; });
+    await v.route(`${intakeUrl}/**`, async (route) => {
+      if (route.request().method() === 'POST') await held;
+      await route.continue();
+    });
     await v.locator('button[data-action=mark-used]').click();
     await v.locator('button[data-action=confirm-used]').click();
-    await v.waitForFunction(() => document.querySelector('[data-testid=verdict]')?.dataset.verdict === 'used');
-    // Refused on this device at once, even typed again; the redeem reaches the intake.
-    await typeCode(v, code);
-    assert.equal((await verdict(v)).kind, 'used');
-    await screenshot(v, 'verify-used-phone');
+    // A green "marked", not the red refusal; it says the union was told only once it was.
+    await v.waitForFunction(() => document.querySelector('[data-testid=verdict]')?.dataset.verdict === 'marked');
+    const waiting = await verdict(v);
+    assert.match(waiting.text, /已核销[\s\S]*等待发给工会（有网络时自动发送）/);
+    assert.doesNotMatch(waiting.text, /已发给工会|不能使用/);
+    assert.match(await v.locator('[data-testid=verdict]').getAttribute('class'), /verdict-ok/);
+    deliver();
     await delivered(v, 1);
+    await v.waitForFunction(() => /已发给工会/.test(document.querySelector('[data-testid=verdict][data-verdict=marked]')?.innerText ?? ''));
+    assert.doesNotMatch((await verdict(v)).text, /等待/);
+    await screenshot(v, 'verify-marked-phone');
+    await v.unroute(`${intakeUrl}/**`);
+    // Refused on this device at once when typed again: the red "used".
+    await typeCode(v, code);
+    await v.waitForFunction(() => document.querySelector('[data-testid=verdict]')?.dataset.verdict === 'used');
+    assert.match((await verdict(v)).text, /不能使用[\s\S]*已经用过/);
+    await screenshot(v, 'verify-used-phone');
     // Offline after one visit: the shell, the feed and the QR reader come from the
     // device, and a scan still gives its answer.
     await v.evaluate(async () => { await navigator.serviceWorker.ready; });
