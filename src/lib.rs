@@ -241,7 +241,9 @@ fn QueryParams() -> impl IntoView {
             let origin = web_sys::window()
                 .and_then(|w| w.location().origin().ok())
                 .unwrap_or_default();
-            match yizhan_core::feed::feed_path_from_param(&param, &origin) {
+            let same_origin = yizhan_core::feed::feed_path_from_param(&param, &origin)
+                .and_then(|path| path_on_this_origin(&path, &origin));
+            match same_origin {
                 Ok(path) => {
                     state.update_prefs(|p| {
                         let changed = p.feed_path.as_deref() != Some(path.as_str());
@@ -280,6 +282,29 @@ fn QueryParams() -> impl IntoView {
             feed.refresh(false);
         }
     });
+}
+
+/// `path` as the browser's own URL parser resolves it against this page, kept only if
+/// it stays on this page's `origin`: its path and query, the form every fetch of the
+/// feed then uses. (The core refuses what it can see; this is the parser that counts.)
+fn path_on_this_origin(
+    path: &str,
+    origin: &str,
+) -> Result<String, yizhan_core::feed::FeedUrlError> {
+    let refused = yizhan_core::feed::FeedUrlError::CrossOrigin;
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .ok_or(refused.clone())?;
+    let url = web_sys::Url::new_with_base(path, &href).map_err(|_| refused.clone())?;
+    let resolved = format!("{}{}", url.pathname(), url.search());
+    if origin.is_empty()
+        || url.origin() != origin
+        || !resolved.starts_with('/')
+        || resolved.starts_with("//")
+    {
+        return Err(refused);
+    }
+    Ok(resolved)
 }
 
 /// Calls `f` whenever the browser goes back online.

@@ -19,10 +19,13 @@ pub const PERSONAL_KEYS: [&str; 5] = [
 /// last build seen, and a venue device's record of coupons it marked used (hashes of
 /// codes: forgetting them would let a used coupon pass again until the next
 /// publication). None says anything about the user.
-pub const PUBLIC_KEYS: [&str; 3] = [
+pub const PUBLIC_KEYS: [&str; 4] = [
     crate::feed_sync::HELD_KEY,
     crate::adapters::pwa::BUILD_KEY,
     yizhan_core::venue::VenueLog::STORAGE_KEY,
+    // A damaged record set aside: while it is there the venue accepts no coupon, so
+    // "delete all" must not clear the damage away.
+    yizhan_core::venue::VenueLog::DAMAGED_KEY,
 ];
 
 /// What the app holds for the whole session.

@@ -127,6 +127,24 @@ pub fn save<T: Serialize>(key: &str, value: &T) -> Result<(), StorageProblem> {
     LocalStorage::set(key, value).map_err(classify)
 }
 
+/// Whether the browser's storage holds anything under `key` (a set-aside
+/// `<key>.corrupt` copy, say): `holds("yizhan.venue.v1.corrupt")`. False without
+/// localStorage.
+pub fn holds(key: &str) -> bool {
+    matches!(LocalStorage::raw().get_item(key), Ok(Some(_)))
+}
+
+/// Moves the raw text under `from` to `to` (kept, never read by the app): true once
+/// `from` is gone. `move_aside("yizhan.venue.v1.corrupt", "yizhan.venue.v1.replaced")`.
+pub fn move_aside(from: &str, to: &str) -> bool {
+    let raw = LocalStorage::raw();
+    if let Ok(Some(text)) = raw.get_item(from) {
+        // Best effort: the copy is for a person to look at, never read back.
+        let _ = raw.set_item(to, &text);
+    }
+    raw.remove_item(from).is_ok() && !holds(from)
+}
+
 /// Removes `key`: `remove("yizhan.prefs.v1")`.
 pub fn remove(key: &str) {
     if is_in_memory(key) {

@@ -263,6 +263,9 @@ pub struct WorkerStrings {
     /// Under "marked": the redeem request waits on the device.
     pub verify_marked_waiting: &'static str,
     pub verify_data_none: &'static str,
+    pub verify_log_damaged: &'static str,
+    pub verify_log_rebuild: &'static str,
+    pub verify_log_rebuild_confirm: &'static str,
     pub news_heading: &'static str,
     pub staff_confirm: &'static str,
     pub staff_yes: &'static str,

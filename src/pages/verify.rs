@@ -22,6 +22,8 @@ pub fn VerifyPage() -> impl IntoView {
     let outbox = use_outbox();
     let log = RwSignal::new(load_log());
     storage::on_change(VenueLog::STORAGE_KEY, move || log.set(load_log()));
+    storage::on_change(VenueLog::DAMAGED_KEY, move || log.set(load_log()));
+    let rebuilding = RwSignal::new(false);
     let scanned = RwSignal::new(None::<String>);
     let typed = RwSignal::new(String::new());
     // A coupon marked used on this screen: `Some(None)` until its redeem request is
@@ -124,6 +126,11 @@ pub fn VerifyPage() -> impl IntoView {
     let set_venue = move |name: String| {
         let mut next = log.get_untracked();
         next.venue = (!name.is_empty()).then_some(name);
+        if next.damaged {
+            // Nothing is written over a damaged record before it is rebuilt.
+            log.set(next);
+            return;
+        }
         save_problem.set(storage::save(VenueLog::STORAGE_KEY, &next).err());
         log.set(next);
     };
@@ -137,7 +144,7 @@ pub fn VerifyPage() -> impl IntoView {
         let now = clock::china_now();
         // Read the stored log again: another tab of this device may have used it.
         let mut next = load_log();
-        if !next.record(&code_ref, now) {
+        if next.damaged || !next.record(&code_ref, now) {
             log.set(next);
             return;
         }
@@ -173,6 +180,26 @@ pub fn VerifyPage() -> impl IntoView {
         });
     };
 
+    // Rebuilding: a new, empty record (the venue chosen is kept), and the damaged one
+    // moved out of the way. What this device marked used is then refused again only
+    // once the feed lists it; what the desk already published stays refused.
+    let rebuild = move |_| {
+        let fresh = VenueLog {
+            venue: log.with_untracked(|l| l.venue.clone()),
+            ..VenueLog::default()
+        };
+        if let Err(problem) = storage::save(VenueLog::STORAGE_KEY, &fresh) {
+            save_problem.set(Some(problem));
+            return;
+        }
+        if !storage::move_aside(VenueLog::DAMAGED_KEY, REPLACED_KEY) {
+            save_problem.set(Some(storage::StorageProblem::Unavailable));
+        }
+        rebuilding.set(false);
+        marked.set(false);
+        log.set(load_log());
+    };
+
     crate::components::use_title(move || t().verify_title.to_string());
     view! {
         <section class="page verify-page" aria-labelledby="page-title">
@@ -180,6 +207,22 @@ pub fn VerifyPage() -> impl IntoView {
             <p class="lead">{worker_tr(|s| s.verify_intro)}</p>
             {move || (!has_coupon_data()).then(|| view! {
                 <p class="notice notice-info" role="status" data-testid="verify-no-data">{t().verify_data_none}</p>
+            })}
+            {move || log.with(|l| l.damaged).then(|| view! {
+                <div class="notice notice-warn" role="alert" data-testid="venue-log-damaged">
+                    <p>{t().verify_log_damaged}</p>
+                    <Show when=move || rebuilding.get() fallback=move || view! {
+                        <button type="button" data-action="rebuild-log" on:click=move |_| rebuilding.set(true)>{t().verify_log_rebuild}</button>
+                    }>
+                        <div class="card staff-confirm" role="alertdialog" aria-labelledby="rebuild-q">
+                            <p id="rebuild-q">{t().verify_log_rebuild_confirm}</p>
+                            <div class="choices">
+                                <button type="button" class="primary" data-action="confirm-rebuild" on:click=rebuild>{t().verify_log_rebuild}</button>
+                                <button type="button" on:click=move |_| rebuilding.set(false)>{t().staff_no}</button>
+                            </div>
+                        </div>
+                    </Show>
+                </div>
             })}
             <label class="field">
                 <span>{worker_tr(|s| s.verify_venue)}</span>
@@ -237,12 +280,21 @@ pub fn VerifyPage() -> impl IntoView {
     }
 }
 
+/// Where a rebuilt log's damaged record is kept (for a person; never read).
+const REPLACED_KEY: &str = "yizhan.venue.v1.replaced";
+
+/// This device's record, or a damaged one (no coupon valid) while a stored record that
+/// did not read is set aside under [`VenueLog::DAMAGED_KEY`] (by `storage::load`)
+/// and the staff have not rebuilt it: fail closed, never a silently empty record.
 fn load_log() -> VenueLog {
-    // A damaged record is set aside by `storage::load`; the venue starts a new one.
-    storage::load(VenueLog::STORAGE_KEY)
-        .ok()
-        .flatten()
-        .unwrap_or_default()
+    match storage::load::<VenueLog>(VenueLog::STORAGE_KEY) {
+        Err(storage::StorageProblem::Corrupt) => VenueLog::damaged_log(),
+        loaded => {
+            let mut log = loaded.ok().flatten().unwrap_or_default();
+            log.damaged = storage::holds(VenueLog::DAMAGED_KEY);
+            log
+        }
+    }
 }
 
 /// The verdict, large: a word (valid / not valid) and the one reason or detail.
@@ -313,6 +365,7 @@ fn verdict_view(v: Verdict, t: &'static WorkerStrings, marked: Option<bool>) -> 
         ),
         Verdict::CardForged => (t.verify_invalid, t.verify_card_forged.to_string()),
         Verdict::CardUnverified => (t.verify_invalid, t.verify_card_unverified.to_string()),
+        Verdict::LogDamaged => (t.verify_invalid, t.verify_log_damaged.to_string()),
     };
     let word = match &v {
         Verdict::CouponValid { .. } => "coupon-valid",
@@ -327,6 +380,7 @@ fn verdict_view(v: Verdict, t: &'static WorkerStrings, marked: Option<bool>) -> 
         Verdict::CardExpired(_) => "card-expired",
         Verdict::CardForged => "card-forged",
         Verdict::CardUnverified => "card-unverified",
+        Verdict::LogDamaged => "log-damaged",
     };
     view! {
         <div class=if ok { "verdict verdict-ok" } else { "verdict verdict-bad" } data-testid="verdict" data-verdict=word>

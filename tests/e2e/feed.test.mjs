@@ -180,6 +180,23 @@ test('a cross-origin ?feed= is refused with a message', async () => {
   await context.close();
 });
 
+test('a ?feed= the browser reads as another host (/%09/host/…: tabs and newlines are dropped) is refused', async () => {
+  for (const param of ['/%09/evil.example/feed/manifest.json', '/%0A/evil.example/feed/manifest.json',
+    '/a/..//evil.example/feed/manifest.json']) {
+    const { context, page } = await openPage(browser);
+    const elsewhere = [];
+    page.on('request', (r) => { if (new URL(r.url()).origin !== server.url) elsewhere.push(r.url()); });
+    await page.goto(`${server.url}/stations?feed=${param}&${NEAR}`);
+    await appReady(page);
+    await waitForNotice(page, /只能使用本网站上的数据源/);
+    await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+    assert.match((await rowIds(page))[0], /^371500-/, 'the default feed is still used');
+    assert.deepEqual(elsewhere, [], `${param}: no request leaves for another host`);
+    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('yizhan.prefs.v1') ?? '{}').feed_path ?? null), null);
+    await context.close();
+  }
+});
+
 test('only the shards near the user are downloaded', async () => {
   const shanghai = { lat: 31.23, lng: 121.47 };
   publish(server, 'h', makeFeed({ sequence: 1, regions: [

@@ -24,10 +24,27 @@ pub struct LocalUse {
 pub struct VenueLog {
     pub venue: Option<String>,
     pub used: Vec<LocalUse>,
+    /// The stored log could not be read (it was set aside under
+    /// [`VenueLog::DAMAGED_KEY`]): what this device marked used is unknown, so no
+    /// coupon is valid here until the staff rebuild the log. Never stored.
+    #[serde(skip)]
+    pub damaged: bool,
 }
 
 impl VenueLog {
     pub const STORAGE_KEY: &'static str = "yizhan.venue.v1";
+    /// Where a stored log that did not read is set aside; while it is there the log is
+    /// damaged ([`VenueLog::damaged`]), until the staff rebuild it (a new, empty log:
+    /// from then on the feed's used list refuses what the desk published).
+    pub const DAMAGED_KEY: &'static str = "yizhan.venue.v1.corrupt";
+
+    /// The log to check with when the stored one is damaged: `VenueLog::damaged_log()`.
+    pub fn damaged_log() -> Self {
+        VenueLog {
+            damaged: true,
+            ..VenueLog::default()
+        }
+    }
 
     /// Records `code_ref` as used at `now`; false if this device already had it:
     /// `log.record(&code_ref, now)`.
@@ -74,6 +91,9 @@ pub enum Verdict {
     /// A bare member number: the QR of a card typed in on the phone, which nothing
     /// vouches for.
     CardUnverified,
+    /// A coupon code while this device's own record of used coupons is damaged: it may
+    /// have been used here, so it is not valid until the record is rebuilt.
+    LogDamaged,
 }
 
 impl Verdict {
@@ -109,6 +129,18 @@ pub fn check(
         };
     }
     let reference = code_ref(scanned);
+    if log.damaged {
+        // Fail closed: only what the feed itself says used is told apart.
+        return match issued
+            .coupons
+            .iter()
+            .find(|c| c.reference.eq_ignore_ascii_case(&reference))
+            .and_then(|c| c.used.clone())
+        {
+            Some(day) => Verdict::UsedAlready(day),
+            None => Verdict::LogDamaged,
+        };
+    }
     if let Some(local) = log.used.iter().find(|u| u.code_ref == reference) {
         return Verdict::UsedAlready(crate::time::date_time_text(local.used_at));
     }
@@ -252,6 +284,34 @@ mod tests {
             check(&code, today, &used, &campaigns, &VenueLog::default(), &[]),
             Verdict::UsedAlready("2026-11-22".into())
         );
+    }
+
+    #[test]
+    fn a_damaged_log_makes_no_coupon_valid() {
+        let code = coupon_code([9; 9]);
+        let (issued, campaigns) = feed(&code, None);
+        let today = d("2026-11-23");
+        let damaged = VenueLog::damaged_log();
+        let verdict = check(&code, today, &issued, &campaigns, &damaged, &[]);
+        assert_eq!(verdict, Verdict::LogDamaged);
+        assert!(!verdict.is_valid());
+        // What the feed lists as used is still said so.
+        let (used, _) = feed(&code, Some("2026-11-22"));
+        assert_eq!(
+            check(&code, today, &used, &campaigns, &damaged, &[]),
+            Verdict::UsedAlready("2026-11-22".into())
+        );
+        // Not a code stays not a code; the flag is never stored, and a rebuilt
+        // (default) log checks as before.
+        assert_eq!(
+            check("1234-5678", today, &issued, &campaigns, &damaged, &[]),
+            Verdict::NotACode
+        );
+        let text = serde_json::to_string(&damaged).unwrap();
+        assert!(!text.contains("damaged"), "{text}");
+        let read: VenueLog = serde_json::from_str(&text).unwrap();
+        assert!(!read.damaged);
+        assert!(check(&code, today, &issued, &campaigns, &read, &[]).is_valid());
     }
 
     #[test]

@@ -34,6 +34,38 @@ fn config() -> ProptestConfig {
 
 /// Text as people and links type it: ASCII, full-width forms, CJK, accents, emoji,
 /// spaces of every width, percent signs and the grammar's own punctuation.
+/// A `?feed=` value as an attacker would shape it: slashes, dots, tabs, newlines,
+/// backslashes and escapes, around another host's name.
+fn url_path() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        prop::sample::select(vec![
+            "/",
+            "//",
+            "\\",
+            "\t",
+            "\n",
+            "\r",
+            ".",
+            "..",
+            "%2e",
+            "%2E",
+            "%09",
+            "\u{0}",
+            "\u{7f}",
+            "evil.example",
+            "http://127.0.0.1:8080",
+            "http:",
+            "?",
+            "#",
+            " ",
+        ])
+        .prop_map(str::to_string),
+        "[a-z.]{1,6}",
+        typed(),
+    ];
+    proptest::collection::vec(piece, 0..8).prop_map(|v| v.concat())
+}
+
 fn typed() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         "[0-9]{1,18}",
@@ -220,6 +252,21 @@ proptest! {
         }
         let _ = feed_path_from_param(&text, &origin);
         let _ = resolve(&origin, &text);
+    }
+
+    #[test]
+    fn an_accepted_feed_param_stays_on_this_origin(text in url_path(), origin in typed()) {
+        let origins = ["http://127.0.0.1:8080", origin.as_str()];
+        for origin in origins {
+            if let Ok(path) = feed_path_from_param(&text, origin) {
+                // As the browser's URL parser reads it: tabs and newlines dropped.
+                let parsed: String = path.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+                prop_assert!(parsed.starts_with('/'), "{text:?} -> {path:?}");
+                prop_assert!(!parsed.starts_with("//"), "{text:?} -> {path:?}");
+                prop_assert!(!parsed.contains('\\'), "{text:?} -> {path:?}");
+                prop_assert!(!path.chars().any(char::is_control), "{text:?} -> {path:?}");
+            }
+        }
     }
 
     #[test]

@@ -23,7 +23,21 @@ pub fn feed_path_from_param(param: &str, origin: &str) -> Result<String, FeedUrl
         Some(_) => return Err(FeedUrlError::CrossOrigin),
         None => param,
     };
-    if path.starts_with("//") || path.contains('\\') || path.contains(':') {
+    // As the browser's URL parser will read it: it drops every tab and newline (so
+    // `/\t/evil.example` is the protocol-relative `//evil.example`), takes `\` for `/`,
+    // and turns `/a/..//evil.example` (or `%2e`) into the path `//evil.example`, which a
+    // fetch reads as another host. None of these belongs in a feed's path.
+    let parsed: String = path
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let path_part = parsed.split(['?', '#']).next().unwrap_or("");
+    if path.chars().any(char::is_control)
+        || path.contains('\\')
+        || path.contains(':')
+        || parsed.starts_with("//")
+        || path_part.split('/').any(is_dot_segment)
+    {
         return Err(FeedUrlError::CrossOrigin);
     }
     Ok(if path.starts_with('/') {
@@ -31,6 +45,12 @@ pub fn feed_path_from_param(param: &str, origin: &str) -> Result<String, FeedUrl
     } else {
         format!("/{path}")
     })
+}
+
+/// `.` or `..`, also escaped (`%2e`), as the URL parser's path steps see them.
+fn is_dot_segment(seg: &str) -> bool {
+    let seg = seg.to_ascii_lowercase().replace("%2e", ".");
+    seg == "." || seg == ".."
 }
 
 /// Resolves a manifest-relative `path` against the manifest's own path:
@@ -93,6 +113,26 @@ mod tests {
         );
         assert_eq!(ok("javascript:alert(1)"), Err(FeedUrlError::CrossOrigin));
         assert_eq!(ok("/\\evil.example/m.json"), Err(FeedUrlError::CrossOrigin));
+        // The browser drops tabs and newlines before it reads the URL: each of these is
+        // `//evil.example/…`, another host.
+        for bad in [
+            "/\t/evil.example/m.json",
+            "/\n/evil.example/m.json",
+            "/\r/evil.example/m.json",
+            "/\r\n/evil.example/m.json",
+            "http://127.0.0.1:8080/\t/evil.example/m.json",
+            "/\u{0}/evil.example/m.json",
+            "/feed/\u{7f}m.json",
+            "/feed/\u{85}m.json",
+            "/a/..//evil.example/m.json",
+            "/.//evil.example/m.json",
+            "/%2e//evil.example/m.json",
+            "/a/%2E%2e//evil.example/m.json",
+        ] {
+            assert_eq!(ok(bad), Err(FeedUrlError::CrossOrigin), "{bad:?}");
+        }
+        assert_eq!(ok("/feed/m.json?v=2"), Ok("/feed/m.json?v=2".into()));
+        assert_eq!(ok("/feed/%09m.json"), Ok("/feed/%09m.json".into()));
         assert_eq!(ok("  "), Err(FeedUrlError::Empty));
     }
 
