@@ -196,7 +196,7 @@ pub fn VerifyPage() -> impl IntoView {
             save_problem.set(Some(storage::StorageProblem::Unavailable));
         }
         rebuilding.set(false);
-        marked.set(false);
+        marked.set(None);
         log.set(load_log());
     };
 
