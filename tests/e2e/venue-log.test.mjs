@@ -45,7 +45,8 @@ test('a damaged record of used coupons answers no coupon valid until the staff r
   // Marked used on this device: refused here at once.
   await page.locator('button[data-action=mark-used]').click();
   await page.locator('button[data-action=confirm-used]').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid=verdict]')?.dataset.verdict === 'used');
+  await page.waitForFunction(() => document.querySelector('[data-testid=verdict]')?.dataset.verdict === 'marked');
+  assert.equal(await check(page, code), 'used');
   const stored = await page.evaluate(() => localStorage.getItem('yizhan.venue.v1'));
   assert.ok(stored.includes(codeRef(code)), stored);
 
