@@ -102,12 +102,6 @@ fn sealed_body(id: &str, kind: &str, created_at: &str, sealed: &SealedBox) -> Op
     .ok()
 }
 
-/// The `reply_key` a stored payload carries, if any.
-#[derive(Deserialize)]
-struct ReplyKey {
-    reply_key: Option<String>,
-}
-
 impl StoredRequest {
     /// A new station report, due at once, in its stored form:
     /// `StoredRequest::report(id, created, &report)`. What the stations app saves: its
@@ -156,9 +150,7 @@ impl TryFrom<StoredRequest> for OutboxItem {
     fn try_from(s: StoredRequest) -> Result<OutboxItem, String> {
         let request = Request::from_parts(&s.kind, &s.payload)
             .ok_or_else(|| format!("a `{}` request without its fields", s.kind))?;
-        let reply_key = serde_json::from_str::<ReplyKey>(s.payload.get())
-            .ok()
-            .and_then(|k| k.reply_key);
+        let reply_key = crate::seal::reply_key_of(s.payload.get());
         let sealed = match &s.sealed_body {
             Some(body) => Some(
                 serde_json::from_str::<crate::envelope::Envelope>(body)

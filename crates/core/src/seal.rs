@@ -119,6 +119,18 @@ pub fn sealed_plaintext(payload: &RawValue, reply_key: &str) -> String {
     }
 }
 
+/// The `reply_key` a sealed request's payload carries (base64), if any: what the
+/// device keeps to open its answer and the desk seals the answer to.
+/// `reply_key_of(r#"{"reply_key":"…","name":"…"}"#)`.
+pub fn reply_key_of(payload: &str) -> Option<String> {
+    #[derive(Deserialize)]
+    struct ReplyKey {
+        #[serde(default)]
+        reply_key: Option<String>,
+    }
+    serde_json::from_str::<ReplyKey>(payload).ok()?.reply_key
+}
+
 /// Seals `plaintext` for the request (`id`, `kind`, `created_at`) to the desk's public
 /// key `seal_key` (base64, from the manifest's `intake.seal_key`):
 /// `seal_request(&seal_key, &id, "join", &created, plaintext.as_bytes(), &mut fill)`.
@@ -381,6 +393,8 @@ mod tests {
         let text = sealed_plaintext(&payload, "S0VZ");
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(v["reply_key"], "S0VZ");
+        assert_eq!(reply_key_of(&text).as_deref(), Some("S0VZ"));
+        assert_eq!(reply_key_of(r#"{"a":1}"#), None);
         assert_eq!(v["a"], 1);
         let empty = serde_json::value::to_raw_value(&serde_json::json!({})).unwrap();
         let v: serde_json::Value = serde_json::from_str(&sealed_plaintext(&empty, "K")).unwrap();

@@ -28,7 +28,6 @@ pub use statuses::{statuses, CardSigning};
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
-use serde::Deserialize;
 use std::path::Path;
 use yizhan_core::request::Request;
 
@@ -162,20 +161,12 @@ pub struct Held {
     pub reply_key: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct ReplyKey {
-    #[serde(default)]
-    reply_key: Option<String>,
-}
-
 /// Reads a stored payload: its request, and the `reply_key` it carries. `None` when
 /// it is not `kind`'s request.
 pub fn read_payload(kind: &str, payload: &str) -> Option<(Request, Option<String>)> {
     let raw: Box<serde_json::value::RawValue> = serde_json::from_str(payload).ok()?;
     let request = Request::from_parts(kind, &raw)?;
-    let reply_key = serde_json::from_str::<ReplyKey>(payload)
-        .ok()
-        .and_then(|k| k.reply_key);
+    let reply_key = yizhan_core::seal::reply_key_of(payload);
     Some((request, reply_key))
 }
 
