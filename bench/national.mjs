@@ -37,7 +37,10 @@ if (!fs.existsSync(path.join(FEED, 'manifest.json'))) {
   fs.mkdirSync(OUT, { recursive: true });
   console.log('building the national feed (200,000 stations)...');
   sh('cargo', ['run', '--quiet', '--release', '-p', 'yizhan-feed', '--', 'generate', '--stations', '200000', '--seed', '1', '--out', path.join(OUT, 'national.csv')]);
-  sh('cargo', ['run', '--quiet', '--release', '-p', 'yizhan-feed', '--', 'build', '--stations', path.join(OUT, 'national.csv'), '--datum', 'gcj02', '--sequence', '1', '--out', FEED]);
+  sh('cargo', ['run', '--quiet', '--release', '-p', 'yizhan-feed', '--', 'build', '--stations', path.join(OUT, 'national.csv'), '--datum', 'gcj02', '--sequence', '1', '--out', FEED,
+    // Signed with the SAMPLE key, which a build without YIZHAN_PUBLISHER_KEYS trusts:
+    // the app refuses an unsigned manifest.
+    '--sign-key', path.join(ROOT, 'sample', 'SAMPLE-ONLY-publisher.key')]);
 }
 const manifest = JSON.parse(fs.readFileSync(path.join(FEED, 'manifest.json')));
 const city = manifest.regions.find((r) => r.code === USER.code);
