@@ -52,7 +52,7 @@ where
 /// The worker's app: stations, coupons, joining and the card (index.html).
 #[component]
 pub fn App() -> impl IntoView {
-    view! { <Shell services=worker_services lists=feed_sync::read_lists pages=worker_pages /> }
+    view! { <Shell services=worker_services lists=feed_sync::read_list_into pages=worker_pages /> }
 }
 
 fn worker_pages(route: Route) -> AnyView {
@@ -76,7 +76,7 @@ fn worker_pages(route: Route) -> AnyView {
 /// from then on answers every page with the whole app.
 #[component]
 pub fn StationsApp() -> impl IntoView {
-    view! { <Shell lists=feed_sync::check_lists pages=stations_pages /> }
+    view! { <Shell lists=feed_sync::check_list_only pages=stations_pages /> }
 }
 
 fn stations_pages(route: Route) -> AnyView {
@@ -93,7 +93,7 @@ fn stations_pages(route: Route) -> AnyView {
 #[component]
 pub fn VenueApp() -> impl IntoView {
     adapters::pwa::keep_venue();
-    view! { <Shell services=worker_services lists=feed_sync::read_lists pages=venue_pages /> }
+    view! { <Shell services=worker_services lists=feed_sync::read_list_into pages=venue_pages /> }
 }
 
 fn venue_pages(route: Route) -> AnyView {
@@ -133,7 +133,7 @@ fn load_from_server() -> AnyView {
 /// What the apps share: state, feed sync, the router, header, notices and the four
 /// tabs; `pages` draws the app's page for each route (`worker_pages`). `services` are what an app runs beside its
 /// pages (`worker_services`), and `lists` how it reads the feed's list files
-/// (`feed_sync::read_lists` or `check_lists`): functions passed in rather than called
+/// (`feed_sync::read_list_into` or `check_list_only`): functions passed in rather than called
 /// here, so an app without them (the stations app) does not carry their code.
 #[component]
 fn Shell(

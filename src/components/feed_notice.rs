@@ -36,6 +36,20 @@ pub fn FeedNotice() -> impl IntoView {
             SyncStatus::Offline => lines.push(("notice notice-warn", t.feed_offline_empty.into())),
             _ => {}
         }
+        for failed in &info.lists_failed {
+            let what = t.list_names[failed.which];
+            lines.push((
+                "notice notice-info",
+                fill(
+                    t.feed_list_failed,
+                    &[
+                        ("what", what),
+                        ("path", &failed.path),
+                        ("reason", &failed.why.words(t)),
+                    ],
+                ),
+            ));
+        }
         let skipped = feed.data.with(|d| d.skipped_total());
         if skipped > 0 {
             lines.push((

@@ -39,12 +39,12 @@ pub(super) async fn fetch_manifest(path: &str, revalidate: bool) -> Result<Manif
 }
 
 /// A list file the manifest names (campaigns, unions, statuses, coupons): its checked
-/// bytes (the device's copy, else the network's), with its resolved path; `None` when
+/// bytes (the device's copy, else the network's) with its resolved path; `None` when
 /// the manifest names none. Read by the app's `ListReader`.
 pub(super) async fn list_bytes(
     manifest_path: &str,
     file: Option<&FileRef>,
-) -> Result<Option<(FileRef, String, Vec<u8>)>, Refusal> {
+) -> Result<Option<(String, Vec<u8>)>, Refusal> {
     let Some(file) = file else {
         return Ok(None);
     };
@@ -59,7 +59,7 @@ pub(super) async fn list_bytes(
             b
         }
     };
-    Ok(Some((file.clone(), path, bytes)))
+    Ok(Some((path, bytes)))
 }
 
 /// The device's copy of a list file, checked by hash again; `None` when the manifest

@@ -1,69 +1,42 @@
 //! How an app reads the feed's list files (campaigns, unions, statuses, coupons) once
-//! their hashes are checked. The whole app reads every item ([`read_lists`]). The
+//! their hashes are checked. The whole app reads every item ([`read_list_into`]). The
 //! stations app shows none of them: it refuses exactly the files the whole app would
-//! refuse, keeps them on the device, and reads nothing ([`check_lists`]), so their
+//! refuse, keeps them on the device, and reads nothing ([`check_list_only`]), so their
 //! readers stay out of its wasm; the whole app reads the device's copy when it starts.
+//!
+//! Each file is read on its own: one that cannot be had or read costs that file only.
 
+use super::FeedData;
+use std::sync::Arc;
 use yizhan_core::feed::{
     check_list, read_list, Campaigns, Coupons, ListFile, Refusal, Statuses, Unions,
 };
 
-/// The four list files, in the order campaigns, unions, statuses, coupons: each as
-/// `(its path in the manifest, its bytes)`, `None` where the manifest names none.
-pub type ListFiles<'a> = [Option<(&'a str, &'a [u8])>; 4];
+/// Reads list file `which` (0 campaigns, 1 unions, 2 statuses, 3 coupons) into the
+/// shown data, or refuses it and leaves the data as it was. One of [`read_list_into`]
+/// and [`check_list_only`], chosen by the app (`Shell`'s `lists`).
+pub type ListReader = fn(&mut FeedData, usize, &[u8]) -> Result<(), Refusal>;
 
-/// The lists as the app holds them in memory.
-#[derive(Default)]
-pub struct Lists {
-    pub campaigns: Campaigns,
-    pub unions: Unions,
-    pub statuses: Statuses,
-    pub coupons: Coupons,
-    /// Items that could not be read and are left out.
-    pub skipped: usize,
+/// Reads every item of list file `which` into `data` (the whole app):
+/// `read_list_into(&mut data, 0, br#"{"campaigns":[]}"#)?`.
+pub fn read_list_into(data: &mut FeedData, which: usize, bytes: &[u8]) -> Result<(), Refusal> {
+    fn put<T: ListFile>(bytes: &[u8], list: &mut Arc<T>) -> Result<usize, Refusal> {
+        let (read, skipped) = read_list::<T>(bytes)?;
+        *list = Arc::new(read);
+        Ok(skipped)
+    }
+    data.skipped[which] = match which {
+        0 => put(bytes, &mut data.campaigns),
+        1 => put(bytes, &mut data.unions),
+        2 => put(bytes, &mut data.statuses),
+        _ => put(bytes, &mut data.coupons),
+    }?;
+    Ok(())
 }
 
-/// One of [`read_lists`] and [`check_lists`], chosen by the app (`Shell`'s `lists`).
-pub type ListReader = fn(ListFiles) -> Result<Lists, Refusal>;
-
-/// Reads every item of the list files: `read_lists(files)?` (the whole app).
-pub fn read_lists([campaigns, unions, statuses, coupons]: ListFiles) -> Result<Lists, Refusal> {
-    let (campaigns, c) = read_one::<Campaigns>(campaigns)?;
-    let (unions, u) = read_one::<Unions>(unions)?;
-    let (statuses, s) = read_one::<Statuses>(statuses)?;
-    let (coupons, k) = read_one::<Coupons>(coupons)?;
-    Ok(Lists {
-        campaigns,
-        unions,
-        statuses,
-        coupons,
-        skipped: c + u + s + k,
-    })
-}
-
-/// Refuses what [`read_lists`] would refuse and reads nothing: `check_lists(files)?`
-/// (the stations app).
-pub fn check_lists(files: ListFiles) -> Result<Lists, Refusal> {
+/// Refuses what [`read_list_into`] would refuse and reads nothing (the stations app):
+/// `check_list_only(&mut data, 0, &bytes)?`.
+pub fn check_list_only(_: &mut FeedData, which: usize, bytes: &[u8]) -> Result<(), Refusal> {
     let keys = [Campaigns::KEY, Unions::KEY, Statuses::KEY, Coupons::KEY];
-    for (file, key) in files.into_iter().zip(keys) {
-        if let Some((name, bytes)) = file {
-            check_list(bytes, key).map_err(|e| named(e, name))?;
-        }
-    }
-    Ok(Lists::default())
-}
-
-fn read_one<T: ListFile>(file: Option<(&str, &[u8])>) -> Result<(T, usize), Refusal> {
-    match file {
-        Some((name, bytes)) => read_list::<T>(bytes).map_err(|e| named(e, name)),
-        None => Ok((T::default(), 0)),
-    }
-}
-
-/// A malformed file's refusal says which file.
-fn named(refusal: Refusal, name: &str) -> Refusal {
-    match refusal {
-        Refusal::Malformed(why) => Refusal::Malformed(format!("{name}: {why}")),
-        other => other,
-    }
+    check_list(bytes, keys[which])
 }

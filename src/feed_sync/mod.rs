@@ -9,8 +9,8 @@ mod files;
 mod lists;
 mod shown;
 
-pub use lists::{check_lists, read_lists, ListFiles, ListReader, Lists};
-pub use shown::{FeedData, PointSource, SyncInfo, SyncStatus, UserPoint};
+pub use lists::{check_list_only, read_list_into, ListReader};
+pub use shown::{FeedData, ListFailed, PointSource, SyncInfo, SyncStatus, UserPoint};
 
 use crate::adapters::{clock, file_store, storage};
 use files::{device_region, fetch_manifest, fetch_region, files_of, list_bytes, stored_bytes};
@@ -37,6 +37,11 @@ struct Held {
     path: String,
     manifest: Manifest,
     checked_ms: Option<f64>,
+    /// A list file of this publication could not be had when it was adopted
+    /// (`manifest` names the last good copy instead, or none): the next sync adopts
+    /// the publication again to ask for it.
+    #[serde(default)]
+    partial: bool,
 }
 
 /// The feed's reactive state, provided as context by `App`.
@@ -52,7 +57,7 @@ pub struct Feed {
     busy: StoredValue<bool>,
     again: StoredValue<Option<bool>>,
     /// How this app reads the list files (see `lists`).
-    read_lists: ListReader,
+    read_list: ListReader,
 }
 
 /// The feed state: `let feed = use_feed();`.
@@ -61,9 +66,9 @@ pub fn use_feed() -> Feed {
 }
 
 impl Feed {
-    /// Creates the feed state for `path`, whose list files `read_lists` reads, and
-    /// provides it: `Feed::provide(path, feed_sync::read_lists)`.
-    pub fn provide(path: String, read_lists: ListReader) -> Feed {
+    /// Creates the feed state for `path`, whose list files `read_list` reads, and
+    /// provides it: `Feed::provide(path, feed_sync::read_list_into)`.
+    pub fn provide(path: String, read_list: ListReader) -> Feed {
         let feed = Feed {
             path: RwSignal::new(path),
             data: RwSignal::new(FeedData::default()),
@@ -71,7 +76,7 @@ impl Feed {
             user: RwSignal::new(None),
             busy: StoredValue::new(false),
             again: StoredValue::new(None),
-            read_lists,
+            read_list,
         };
         provide_context(feed);
         feed
@@ -125,6 +130,9 @@ impl Feed {
                 device_complete = self.load_from_device(held).await;
                 let _ = self.load_regions_near().await;
             }
+        }
+        if held.as_ref().is_some_and(|h| h.partial) {
+            device_complete = false;
         }
         if check_server {
             self.info.update(|i| i.status = SyncStatus::Checking);
@@ -195,100 +203,113 @@ impl Feed {
         if !self.is_current(&held.path) {
             return true;
         }
-        let stored = [stored.0, stored.1, stored.2, stored.3];
-        let mut complete = refs
-            .iter()
-            .zip(&stored)
-            .all(|(r, s)| r.is_none() || s.is_some());
-        let files = std::array::from_fn(|i| {
-            refs[i]
-                .zip(stored[i].as_deref())
-                .map(|(file, bytes)| (file.path.as_str(), bytes))
-        });
-        // Files kept only after they passed this same reader: a refusal now means a
-        // damaged copy, fetched again.
-        let lists = (self.read_lists)(files).unwrap_or_else(|_| {
-            complete = false;
-            Lists::default()
-        });
-        self.data.set(FeedData {
-            manifest: Some(manifest),
-            regions: Vec::new(),
-            campaigns: Arc::new(lists.campaigns),
-            unions: Arc::new(lists.unions),
-            statuses: Arc::new(lists.statuses),
-            coupons: Arc::new(lists.coupons),
-            skipped: lists.skipped,
-        });
+        let mut data = FeedData {
+            manifest: Some(manifest.clone()),
+            ..FeedData::default()
+        };
+        let mut complete = true;
+        for (i, bytes) in [stored.0, stored.1, stored.2, stored.3].iter().enumerate() {
+            // Files kept only after they passed this same reader: a refusal now means
+            // a damaged copy, fetched again, as is a missing one.
+            complete &= match (refs[i], bytes) {
+                (None, _) => true,
+                (Some(_), Some(bytes)) => (self.read_list)(&mut data, i, bytes).is_ok(),
+                (Some(_), None) => false,
+            };
+        }
+        self.data.set(data);
         self.info.update(|i| i.checked_ms = held.checked_ms);
         complete
     }
 
     /// Fetches and checks every file a new manifest needs, then commits it. The files
     /// are asked for all at once: on a 150 ms mobile round trip, one after another
-    /// cost a round trip each before the first station row.
+    /// cost a round trip each before the first station row. The stations are shown as
+    /// soon as their shards pass; a list file that cannot be had or read (missing,
+    /// refused, never answering) costs that file only: the data and the device keep
+    /// their last good copy of it, and the next sync asks for it again.
     async fn adopt(self, path: &str, manifest: Manifest) -> Result<(), Refusal> {
         let wanted = self.regions_to_load(&manifest);
+        let before = self.data.with_untracked(|d| d.manifest.clone());
+        let manifest = Arc::new(manifest);
         let refs = list_refs(&manifest);
-        let (campaigns, unions, statuses, coupons, shards) = futures::join!(
-            list_bytes(path, refs[0]),
-            list_bytes(path, refs[1]),
-            list_bytes(path, refs[2]),
-            list_bytes(path, refs[3]),
-            futures::future::join_all(
+        let stations = async {
+            let shards = futures::future::join_all(
                 wanted
                     .iter()
-                    .map(|entry| self.shard_for(path, &manifest, entry))
-            ),
-        );
-        let fetched = [campaigns?, unions?, statuses?, coupons?];
-        let lists = (self.read_lists)(std::array::from_fn(|i| {
-            fetched[i]
-                .as_ref()
-                .map(|(file, _, bytes)| (file.path.as_str(), bytes.as_slice()))
-        }))?;
+                    .map(|entry| self.shard_for(path, &manifest, entry)),
+            )
+            .await;
+            let mut regions = Vec::new();
+            let mut new_files: Vec<(String, Vec<u8>)> = Vec::new();
+            for shard in shards {
+                let (region, file) = shard?;
+                regions.push(region);
+                new_files.extend(file);
+            }
+            // Parsing the files and drawing the list: two tasks, not one long one.
+            clock::next_turn().await;
+            if self.is_current(path) {
+                self.data.update(|d| {
+                    d.manifest = Some(manifest.clone());
+                    d.regions = regions;
+                });
+            }
+            Ok(new_files)
+        };
+        let lists = async {
+            let (a, b, c, d) = futures::join!(
+                list_bytes(path, refs[0]),
+                list_bytes(path, refs[1]),
+                list_bytes(path, refs[2]),
+                list_bytes(path, refs[3]),
+            );
+            Ok([a, b, c, d])
+        };
+        let (mut new_files, lists) = futures::try_join!(stations, lists)?;
         if !self.is_current(path) {
             return Ok(());
         }
-        let mut regions = Vec::new();
-        let mut new_files: Vec<(String, Vec<u8>)> = Vec::new();
-        for shard in shards {
-            let (region, file) = shard?;
-            regions.push(region);
-            new_files.extend(file);
-        }
-        // Every check passed: show at once (on a first visit the list waits for
-        // nothing else), then keep the manifest record (a rollback is refused from now
-        // on) and the files. A tab closed before the files are kept loses nothing: the
-        // next start finds them missing and fetches them again.
-        // Parsing the files and drawing the list: two tasks, not one long one.
-        clock::next_turn().await;
-        if !self.is_current(path) {
-            return Ok(());
-        }
-        self.data.set(FeedData {
-            manifest: Some(Arc::new(manifest.clone())),
-            regions,
-            campaigns: Arc::new(lists.campaigns),
-            unions: Arc::new(lists.unions),
-            statuses: Arc::new(lists.statuses),
-            coupons: Arc::new(lists.coupons),
-            skipped: lists.skipped,
+        // What the device keeps: this manifest, but for a list that failed the last
+        // good copy's entry (none if there was none).
+        let mut kept = (*manifest).clone();
+        let mut failed = Vec::new();
+        self.data.update(|d| {
+            for (i, (fetched, slot)) in lists.into_iter().zip(list_slots(&mut kept)).enumerate() {
+                // A manifest that names no such file: the list is empty.
+                let read = fetched.and_then(|file| match file {
+                    Some((file_path, bytes)) => {
+                        (self.read_list)(d, i, &bytes).map(|()| Some((file_path, bytes)))
+                    }
+                    None => (self.read_list)(d, i, b"{}").map(|()| None),
+                });
+                match read {
+                    Ok(file) => new_files.extend(file),
+                    Err(why) => {
+                        let path = slot.take().map(|f| f.path).unwrap_or_default();
+                        *slot = before.as_deref().and_then(|b| list_refs(b)[i].cloned());
+                        failed.push(ListFailed {
+                            which: i,
+                            path,
+                            why,
+                        });
+                    }
+                }
+            }
+            d.manifest = Some(Arc::new(kept.clone()));
         });
+        // Every check passed: keep the manifest record (a rollback is refused from now
+        // on), then the files. A tab closed before the files are kept loses nothing:
+        // the next start finds them missing and fetches them again.
         let now = clock::now_ms();
-        let keep = files_of(path, &manifest);
+        let keep = files_of(path, &kept);
         let held = Held {
             path: path.to_string(),
-            manifest,
+            manifest: kept,
             checked_ms: Some(now),
+            partial: !failed.is_empty(),
         };
         let mut full = storage::save(HELD_KEY, &held) == Err(storage::StorageProblem::Full);
-        new_files.extend(
-            fetched
-                .into_iter()
-                .flatten()
-                .map(|(_, file_path, bytes)| (file_path, bytes)),
-        );
         for (file_path, bytes) in &new_files {
             let kept = file_store::put(file_path, bytes).await;
             self.note_not_kept(&kept);
@@ -299,6 +320,7 @@ impl Feed {
             i.status = SyncStatus::Current;
             i.checked_ms = Some(now);
             i.storage_full = full;
+            i.lists_failed = failed;
         });
         Ok(())
     }
@@ -482,6 +504,16 @@ fn list_refs(m: &Manifest) -> [Option<&FileRef>; 4] {
         m.unions.as_ref(),
         m.statuses.as_ref(),
         m.coupons.as_ref(),
+    ]
+}
+
+/// The manifest's list entries, to change, in the order of [`list_refs`].
+fn list_slots(m: &mut Manifest) -> [&mut Option<FileRef>; 4] {
+    [
+        &mut m.campaigns,
+        &mut m.unions,
+        &mut m.statuses,
+        &mut m.coupons,
     ]
 }
 

@@ -16,15 +16,15 @@ pub struct FeedData {
     pub statuses: Arc<Statuses>,
     /// The coupons the union issued and which are used (for venues and claims).
     pub coupons: Arc<Coupons>,
-    /// Items of the campaigns, unions, statuses and coupons files that could not be read and
-    /// are left out (the shards count theirs in `Region::skipped`).
-    pub skipped: usize,
+    /// Items of the campaigns, unions, statuses and coupons files (in that order) that
+    /// could not be read and are left out (the shards count theirs in `Region::skipped`).
+    pub skipped: [usize; 4],
 }
 
 impl FeedData {
     /// Every item of the shown data left out because it could not be read.
     pub fn skipped_total(&self) -> usize {
-        self.skipped + self.regions.iter().map(|r| r.skipped).sum::<usize>()
+        self.skipped.iter().sum::<usize>() + self.regions.iter().map(|r| r.skipped).sum::<usize>()
     }
 }
 
@@ -56,6 +56,20 @@ pub struct SyncInfo {
     pub storage_unavailable: bool,
     /// Region shards near the user are being fetched.
     pub loading_regions: bool,
+    /// The list files the last adopted publication could not have: the rest of it
+    /// was adopted, and the device keeps its last good copy of these.
+    pub lists_failed: Vec<ListFailed>,
+}
+
+/// A list file (campaigns, unions, statuses, coupons) that could not be had (no
+/// answer, an HTTP error, a bad hash, not a list): it costs that file only.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListFailed {
+    /// Which list: 0 campaigns, 1 unions, 2 statuses, 3 coupons.
+    pub which: usize,
+    /// Its path in the manifest.
+    pub path: String,
+    pub why: Refusal,
 }
 
 /// Where the list is sorted from.

@@ -55,6 +55,8 @@ pub(super) static STRINGS: Strings = Strings {
     refused_wrong_region: "a file names the wrong region",
     refused_network: "it could not be downloaded ({detail})",
     refused_too_large: "a file is too large",
+    feed_list_failed: "The {what} data was not updated ({path}: {reason}); will retry. Stations and the rest are up to date.",
+    list_names: ["benefit campaign", "union", "request outcome", "coupon"],
     locate_prompt: "To find the stations nearest you, Yizhan needs to know roughly where you are. Your position is used on this device only: never saved, never sent.",
     locate_button: "Use my location",
     locating: "Finding your position…",

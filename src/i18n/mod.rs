@@ -68,6 +68,11 @@ pub struct Strings {
     pub refused_wrong_region: &'static str,
     pub refused_network: &'static str,
     pub refused_too_large: &'static str,
+    /// A list file could not be had; the rest was adopted: `{what}` one of
+    /// `list_names`, `{path}` the file, `{reason}` a refusal's words.
+    pub feed_list_failed: &'static str,
+    /// The list files' names: campaigns, unions, statuses, coupons.
+    pub list_names: [&'static str; 4],
     pub locate_prompt: &'static str,
     pub locate_button: &'static str,
     pub locating: &'static str,

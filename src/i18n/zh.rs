@@ -55,6 +55,8 @@ pub(super) static STRINGS: Strings = Strings {
     refused_wrong_region: "文件里的地区不对",
     refused_network: "无法下载（{detail}）",
     refused_too_large: "文件太大",
+    feed_list_failed: "{what}数据未更新（{path}：{reason}），稍后再试；驿站等其余数据已更新。",
+    list_names: ["福利活动", "工会", "申请结果", "福利券"],
     locate_prompt: "驿站需要知道你大概在哪里，才能找到离你最近的驿站。位置只在本机使用，不保存、不上传。",
     locate_button: "用我的位置找驿站",
     locating: "正在定位…",

@@ -268,19 +268,85 @@ test('one bad campaign (per_member -1) or one bad station costs that item only, 
   await context.close();
 });
 
-test('a list file whose list is not a list refuses the feed, in the stations app as in the whole app', async () => {
-  // The stations app checks the list files without reading them; it must refuse what
-  // the whole app's reader refuses, or it would keep a feed the whole app cannot read.
-  publish(server, 'badl', makeFeed({ sequence: 1, regions: [region(['l1'])], campaigns: 7 }));
-  const { context, page } = await openPage(browser);
-  for (const route of ['/stations', '/coupons']) {
-    await page.goto(`${server.url}${route}?feed=/badl/manifest.json&${NEAR}`);
+test('a list file that is missing (404), refused (bad hash), not a list or never answering costs that file only: a new phone shows its stations and says which file', async () => {
+  // A new phone once got no stations and "没有网络": one optional file refused the feed.
+  const campaigns = [{ id: 'fit-ok', kind: 'fitness', title: '健身券', valid_from: '2026-11-01', valid_until: '2099-12-31', per_member: 2, period: 'month' }];
+  const hung = [];
+  const cases = [
+    ['nocamp', campaigns, (files, path) => server.routes.set(`/nocamp/${path}`, (req, res) => { res.writeHead(404); res.end(); }), /HTTP 404/],
+    ['hashcamp', campaigns, (files, path) => { files[path] = Buffer.from(files[path].toString().replace('健身券', '假的券')); }, /校验失败/],
+    ['notlist', 7, () => {}, /数据文件损坏或不完整/],
+    ['hungcamp', campaigns, (files, path) => server.routes.set(`/hungcamp/${path}`, (req, res) => { hung.push(res); }), /无法下载/],
+  ];
+  for (const [prefix, list, spoil, why] of cases) {
+    const files = makeFeed({ sequence: 1, regions: [region([`${prefix}1`, `${prefix}2`])], campaigns: list });
+    const path = Object.keys(files).find((p) => p.startsWith('campaigns.'));
+    publish(server, prefix, files);
+    spoil(files, path);
+    if (prefix === 'hashcamp') publish(server, prefix, { [path]: files[path] });
+    const { context, page } = await openPage(browser);
+    await page.goto(`${server.url}/stations?feed=/${prefix}/manifest.json&${NEAR}`);
     await appReady(page);
-    await waitForNotice(page, /数据文件损坏或不完整/);
-    assert.match(await notices(page), /本机还没有可用的数据/);
-    if (route === '/stations') assert.equal(await page.locator('li[data-station-id]').count(), 0);
+    // The stations show while the campaigns file is still unanswered, or after it failed.
+    await waitForRows(page, 2);
+    assert.deepEqual(await rowIds(page), [`${prefix}1`, `${prefix}2`]);
+    if (prefix === 'hungcamp') {
+      assert.equal(hung.length, 1, 'the campaigns file is still waiting for its answer');
+      assert.doesNotMatch(await notices(page), /没有网络|更新被拒绝|出错/);
+      // Then the connection drops (the browser retries a dropped GET once: drop that too).
+      server.routes.set(`/hungcamp/${path}`, (req, res) => res.socket.destroy());
+      for (const res of hung.splice(0)) res.socket.destroy();
+    }
+    const named = new RegExp(`福利活动数据未更新（${path.replace('.', '\\.')}：`);
+    await waitForNotice(page, named);
+    assert.match(await notices(page), why);
+    assert.match(await notices(page), /驿站等其余数据已更新/);
+    assert.doesNotMatch(await notices(page), /没有网络|更新被拒绝|本机还没有/);
+    // The stations are kept: a reload on this device shows them and asks for the file again.
+    await waitForKept(page);
+    await page.reload();
+    await waitForRows(page, 2);
+    await waitForNotice(page, named);
+    assert.deepEqual(page.errors.filter((e) => !/status of 404|net::ERR_FAILED|Failed to fetch/.test(e)), []);
+    await context.close();
   }
-  assert.deepEqual(page.errors, []);
+});
+
+test('a list file that fails in an update keeps the last good copy, after a restart too, and is fetched when it is back', async () => {
+  const campaign = (id) => ({ id, kind: 'fitness', title: `健身券 ${id}`, valid_from: '2026-11-01', valid_until: '2099-12-31', per_member: 2, period: 'month' });
+  publish(server, 'lastgood', makeFeed({ sequence: 1, regions: [region(['g1'])], campaigns: [campaign('fit-old')] }));
+  const { context, page } = await openPage(browser);
+  const campaignsShown = async () => {
+    await page.locator('li[data-campaign-id]').first().waitFor({ timeout: 15000 });
+    return page.locator('li[data-campaign-id]').evaluateAll((els) => els.map((e) => e.dataset.campaignId));
+  };
+  await page.goto(`${server.url}/coupons?feed=/lastgood/manifest.json&${NEAR}`);
+  await appReady(page);
+  assert.deepEqual(await campaignsShown(), ['fit-old']);
+  await page.goto(`${server.url}/stations?${NEAR}`);
+  await waitForKept(page);
+  // Sequence 2: a new station, new campaigns, and the campaigns file fails (HTTP 503).
+  const next = makeFeed({ sequence: 2, regions: [region(['g1', 'g2'])], campaigns: [campaign('fit-new')] });
+  const path = Object.keys(next).find((p) => p.startsWith('campaigns.'));
+  publish(server, 'lastgood', next);
+  server.routes.set(`/lastgood/${path}`, (req, res) => { res.writeHead(503); res.end(); });
+  await page.reload();
+  await waitForRows(page, 2);
+  await waitForNotice(page, /福利活动数据未更新.*HTTP 503/);
+  await waitForKept(page);
+  // The whole app, started again twice: the last good campaigns, and the notice again.
+  for (let start = 0; start < 2; start++) {
+    await page.goto(`${server.url}/coupons`);
+    await waitForNotice(page, /福利活动数据未更新.*HTTP 503/);
+    assert.deepEqual(await campaignsShown(), ['fit-old'], `start ${start}: the last good campaigns stay`);
+  }
+  // The file is back: the next start fetches it, though the sequence is unchanged.
+  publish(server, 'lastgood', next);
+  await page.goto(`${server.url}/coupons`);
+  await page.locator('li[data-campaign-id=fit-new]').waitFor({ timeout: 15000 });
+  assert.deepEqual(await campaignsShown(), ['fit-new']);
+  assert.doesNotMatch(await notices(page), /未更新/);
+  assert.deepEqual(page.errors.filter((e) => !/503/.test(e)), []);
   await context.close();
 });
 
