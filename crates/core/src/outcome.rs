@@ -267,6 +267,7 @@ mod tests {
                 occupations: vec![],
                 address: None,
                 phone: None,
+                answer_days: None,
             }],
         };
         let report = OutboxItem::new(

@@ -28,10 +28,21 @@ pub enum Request {
     Card(CardRequest),
     /// A venue records a coupon as used.
     Redeem(Redemption),
+    /// The worker's answer to a `needs_info`: what the union asked for, tied to the
+    /// request it completes (this project's addition to FEED.md).
+    Supplement(Supplement),
 }
 
 /// Every intake kind (FEED.md, with the union desk's and this project's additions).
-pub const KINDS: [&str; 6] = ["join", "transfer", "claim", "report", "card", "redeem"];
+pub const KINDS: [&str; 7] = [
+    "join",
+    "transfer",
+    "claim",
+    "report",
+    "card",
+    "redeem",
+    "supplement",
+];
 
 /// Whether requests of `kind` carry personal data and so leave the device sealed when
 /// the feed has a desk key (FEED.md: all but `report`): `must_be_sealed("join")`.
@@ -49,6 +60,7 @@ impl Request {
             Request::Report(_) => "report",
             Request::Card(_) => "card",
             Request::Redeem(_) => "redeem",
+            Request::Supplement(_) => "supplement",
         }
     }
 
@@ -62,6 +74,7 @@ impl Request {
             Request::Report(r) => to_raw_value(r),
             Request::Card(c) => to_raw_value(c),
             Request::Redeem(r) => to_raw_value(r),
+            Request::Supplement(s) => to_raw_value(s),
         };
         // Plain structs of strings always serialise.
         value.unwrap_or_else(|_| RawValue::NULL.to_owned())
@@ -83,6 +96,7 @@ impl Request {
             "report" => Request::Report(serde_json::from_slice(json).ok()?),
             "card" => Request::Card(serde_json::from_slice(json).ok()?),
             "redeem" => Request::Redeem(serde_json::from_slice(json).ok()?),
+            "supplement" => Request::Supplement(serde_json::from_slice(json).ok()?),
             _ => return None,
         })
     }
@@ -128,6 +142,7 @@ impl Request {
                 ("campaign", &r.campaign),
                 ("used_at", &r.used_at),
             ]),
+            Request::Supplement(s) => empty(&[("of", &s.of), ("note", &s.note)]),
         }
     }
 
@@ -137,8 +152,10 @@ impl Request {
     /// checked wherever a request enters (the intake's envelope, the desk's opening).
     /// A card's signed text has one field a line, so a name like `"张\n三"` would
     /// sign a card no venue reads. A report's `note` is free text, shown as text and
-    /// never signed or exported in a sheet: it keeps its line breaks and tabs (a note
-    /// over two lines is a note), and only the other control characters are refused.
+    /// never signed: it keeps its line breaks and tabs (a note over two lines is a
+    /// note), and only the other control characters are refused; so does a
+    /// supplement's `note` (a sheet quotes a cell over two lines, and its cells are
+    /// never formulas: see the desk's `sheet`).
     pub fn with_control(&self) -> Option<&'static str> {
         use crate::text::{has_control, has_control_beyond_lines};
         let first = |fields: &[(&'static str, &str)]| {
@@ -190,6 +207,8 @@ impl Request {
                 ("venue", &r.venue),
                 ("used_at", &r.used_at),
             ]),
+            Request::Supplement(s) => first(&[("of", &s.of)])
+                .or_else(|| has_control_beyond_lines(&s.note).then_some("note")),
         }
     }
 
@@ -299,6 +318,15 @@ pub struct Redemption {
     pub used_at: String,
 }
 
+/// The worker's answer to a request the union marked `needs_info`: `of` is that
+/// request's id, which only the device that made it knows (the public `ref` is its
+/// hash), so nobody else can answer for it. Sealed like the request it completes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Supplement {
+    pub of: String,
+    pub note: String,
+}
+
 /// A problem reported with a station.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Report {
@@ -371,11 +399,27 @@ mod tests {
             value(&legacy.payload())["code_ref"],
             crate::coupon_code::code_ref("ABCDEFGH")
         );
+        let supplement = Request::from_parts(
+            "supplement",
+            &raw(json!({"of":"0b5e…-id","note":"单位：某某快递\n站点：东昌府"})),
+        )
+        .unwrap();
+        assert_eq!(supplement.kind(), "supplement");
+        assert_eq!(supplement.with_control(), None, "a note keeps its lines");
+        assert_eq!(
+            Request::from_parts("supplement", &supplement.payload()),
+            Some(supplement.clone())
+        );
+        let unanswered = Request::from_parts("supplement", &raw(json!({"of":"x","note":" "})));
+        assert_eq!(unanswered.unwrap().missing(), Some("note"));
+        let tabbed = Request::from_parts("supplement", &raw(json!({"of":"a\tb","note":"n"})));
+        assert_eq!(tabbed.unwrap().with_control(), Some("of"));
         // Every kind is in KINDS, and KINDS is every kind.
-        for r in [&r, &transfer, &redeem, &legacy] {
+        for r in [&r, &transfer, &redeem, &legacy, &supplement] {
             assert!(KINDS.contains(&r.kind()));
         }
         assert!(must_be_sealed("join") && must_be_sealed("redeem"));
+        assert!(must_be_sealed("supplement"));
         assert!(!must_be_sealed("report") && !must_be_sealed("vote"));
         assert_eq!(r.missing(), None);
         assert_eq!(transfer.missing(), None);

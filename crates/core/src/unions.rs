@@ -37,6 +37,7 @@ mod tests {
             occupations: occupations.iter().map(|o| o.to_string()).collect(),
             address: None,
             phone: None,
+            answer_days: None,
         }
     }
 

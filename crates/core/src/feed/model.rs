@@ -191,6 +191,10 @@ pub struct Union {
     pub address: Option<String>,
     #[serde(default)]
     pub phone: Option<String>,
+    /// How many days the union usually takes to answer a request (this project's
+    /// addition): the app shows it beside how long a request has waited.
+    #[serde(default)]
+    pub answer_days: Option<u32>,
 }
 
 /// `statuses.<hash>.json`.

@@ -139,7 +139,9 @@ pub fn open_or_create(path: &str) -> Result<Connection, String> {
 pub fn decided_by_clerk(request: &Request) -> bool {
     match request {
         Request::Join(_) | Request::Transfer(_) | Request::Card(_) => true,
-        Request::Claim(_) | Request::Report(_) | Request::Redeem(_) => false,
+        Request::Claim(_) | Request::Report(_) | Request::Redeem(_) | Request::Supplement(_) => {
+            false
+        }
     }
 }
 

@@ -105,7 +105,10 @@ pub fn export(db: &Connection) -> Result<(Vec<u8>, usize), String> {
                     "",
                     &c.member_no,
                 ],
-                Request::Claim(_) | Request::Report(_) | Request::Redeem(_) => continue,
+                Request::Claim(_)
+                | Request::Report(_)
+                | Request::Redeem(_)
+                | Request::Supplement(_) => continue,
             };
             let [name, phone, id_number, occupation, employer, union, from_union, member_no] =
                 fields;

@@ -88,7 +88,7 @@ fn sign_card(
     let (name, union) = match request {
         Request::Join(a) | Request::Transfer(a) => (a.name.clone(), a.union.clone()),
         Request::Card(c) => (c.name.clone(), c.union.clone()),
-        Request::Claim(_) | Request::Report(_) | Request::Redeem(_) => {
+        Request::Claim(_) | Request::Report(_) | Request::Redeem(_) | Request::Supplement(_) => {
             return Err("only a join, transfer or card request gets a card".into())
         }
     };
