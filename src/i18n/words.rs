@@ -40,7 +40,8 @@ fn service_names(s: &Service) -> Option<(&'static str, &'static str, &'static st
         Service::Books => ("书屋", "Books", "书"),
         Service::Wifi => ("无线网络", "Wi-Fi", "网"),
         Service::Shower => ("淋浴", "Shower", "浴"),
-        Service::Accessible => ("无障碍", "Accessible", "无"),
+        // "无" alone read as "none": the wheelchair sign, which every phone font has.
+        Service::Accessible => ("无障碍", "Accessible", "♿"),
         Service::BatterySwap => ("换电", "Battery swap", "换"),
         Service::Meals => ("爱心餐", "Cheap meals", "餐"),
         Service::Other(_) => return None,
