@@ -82,6 +82,7 @@ const WORDS: &[(&str, Option<Tok>)] = &[
     ("早上", Some(Tok::Am)),
     ("早晨", Some(Tok::Am)),
     ("凌晨", Some(Tok::Am)),
+    ("早", Some(Tok::Am)),
     ("中午", Some(Tok::Noon)),
     ("下午", Some(Tok::Pm)),
     ("傍晚", Some(Tok::Pm)),
@@ -346,7 +347,14 @@ fn span(tokens: &[Tok]) -> Result<((u16, u16), usize), String> {
         next_day = true;
         i += 1;
     }
-    let (end, _) = clock(tokens, &mut i, Some(period))?;
+    // 下午 before the start carries to the end ("下午2:00-6:00"), not past 次日.
+    let carried = if next_day { None } else { Some(period) };
+    let said_end = matches!(tokens.get(i), Some(Tok::Am | Tok::Noon | Tok::Pm));
+    let (end, _) = clock(tokens, &mut i, carried)?;
+    if carried.is_some_and(|p| p != Tok::Am) && !said_end && end < start {
+        // "晚上8点-6点": 18:00 is before the start, and 06:00 a guess.
+        return Err("a range whose end could be either morning or evening".into());
+    }
     if end == start || (end < start && !next_day && end != 0 && start < 12 * 60) {
         // "8:00-6:00" in a sheet is almost always 下午6点 written without 下午.
         return Err("a range that ends before it starts (write 次日 if it runs past midnight)".into());
