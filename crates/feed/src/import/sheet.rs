@@ -66,8 +66,15 @@ fn csv_rows(file: &str, text: &str) -> Result<Vec<SheetRow>, Diagnostic> {
             let line = e.position().map_or(0, |p| p.line());
             fail(file, line, format!("this line cannot be read as CSV: {e}"))
         })?;
+        // The line from the record's first byte: the csv crate's own line count lags
+        // by one after a CRLF, which is how WPS and Excel end lines.
+        let bytes = text.as_bytes();
+        let mut start = record.position().map_or(0, |p| p.byte() as usize).min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
         rows.push(SheetRow {
-            number: record.position().map_or(0, |p| p.line()),
+            number: bytes[..start].iter().filter(|b| **b == b'\n').count() as u64 + 1,
             cells: record.iter().map(|c| c.trim().to_string()).collect(),
         });
     }
@@ -140,6 +147,15 @@ mod tests {
             let rows = read_sheet("s.csv", &bytes).unwrap();
             assert_eq!(rows[1].cells, ["黄山路驿站", "115.98"]);
             assert_eq!(rows[1].number, 2);
+        }
+    }
+
+    #[test]
+    fn rows_are_numbered_by_the_line_they_start_on_whatever_the_line_ends() {
+        for text in ["a\nb\n\"c\nc\"\nd\n", "a\r\nb\r\n\"c\r\nc\"\r\nd\r\n"] {
+            let rows = read_sheet("s.csv", text.as_bytes()).unwrap();
+            let numbers: Vec<u64> = rows.iter().map(|r| r.number).collect();
+            assert_eq!(numbers, [1, 2, 3, 5], "{text:?}");
         }
     }
 
