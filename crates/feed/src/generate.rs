@@ -257,7 +257,11 @@ mod tests {
     #[test]
     fn generated_rows_read_back_without_errors_and_in_realistic_proportions() {
         let csv = generate_csv(4000, 7, &[]).unwrap();
-        let got = import_stations("gen.csv", csv.as_bytes(), &ImportOptions::new(SheetDatum::Gcj02));
+        let got = import_stations(
+            "gen.csv",
+            csv.as_bytes(),
+            &ImportOptions::new(SheetDatum::Gcj02),
+        );
         let (rows, diags) = (got.rows, got.diags);
         let errors: Vec<_> = diags.iter().filter(|d| !d.warning).collect();
         assert!(errors.is_empty(), "{errors:?}");

@@ -3,9 +3,9 @@
 //! print the stations' door posters, and make realistic synthetic data. Native only; used by the `yizhan-feed` binary.
 
 pub mod build;
-pub mod import;
 pub mod desk;
 pub mod generate;
+pub mod import;
 pub mod keys;
 pub mod posters;
 

@@ -187,8 +187,8 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
             "bd09" => (SheetDatum::Bd09, Datum::Gcj02),
             other => {
                 return Err(format!(
-                    "--datum must be gcj02 (Amap, Tencent), bd09 (Baidu) or wgs84 (GPS), not `{other}`"
-                ))
+                "--datum must be gcj02 (Amap, Tencent), bd09 (Baidu) or wgs84 (GPS), not `{other}`"
+            ))
             }
         };
         let sequence: u64 = required(opts, "sequence")?

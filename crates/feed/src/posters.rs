@@ -15,10 +15,16 @@ use yizhan_core::vocab::Service;
 /// Writes `out/<region>/<station>.html` for each station and `out/<region>/index.html`
 /// for each region, from the feed whose manifest is at `manifest_path`; the QR codes
 /// open `app_url` (`https://yizhan.example.org`). Returns (posters, region sheets).
-pub fn write_posters(manifest_path: &Path, app_url: &str, out: &Path) -> Result<(usize, usize), String> {
+pub fn write_posters(
+    manifest_path: &Path,
+    app_url: &str,
+    out: &Path,
+) -> Result<(usize, usize), String> {
     let app_url = app_url.trim_end_matches('/');
     if !(app_url.starts_with("https://") || app_url.starts_with("http://")) {
-        return Err(format!("--app-url `{app_url}` must be the app's address, https://…"));
+        return Err(format!(
+            "--app-url `{app_url}` must be the app's address, https://…"
+        ));
     }
     let read = |p: &Path| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
     let manifest: Manifest = serde_json::from_slice(&read(manifest_path)?)
@@ -135,7 +141,10 @@ fn hours_words(s: &Station) -> String {
                 lines.push(format!("法定节假日 {}", spans_zh(spans)));
             }
             if !table.exact {
-                lines.push(format!("（原文：{}，以现场为准）", s.hours.as_deref().unwrap_or("")));
+                lines.push(format!(
+                    "（原文：{}，以现场为准）",
+                    s.hours.as_deref().unwrap_or("")
+                ));
             }
             esc(&lines.join("\n")).replace('\n', "<br>")
         }
@@ -172,7 +181,11 @@ fn spans_zh(spans: &[Span]) -> String {
     spans
         .iter()
         .map(|s| {
-            let end = if s.overnight() { format!("次日{}", s.end_text()) } else { s.end_text() };
+            let end = if s.overnight() {
+                format!("次日{}", s.end_text())
+            } else {
+                s.end_text()
+            };
             format!("{}–{end}", s.start_text())
         })
         .collect::<Vec<_>>()
@@ -184,7 +197,15 @@ fn spans_zh(spans: &[Span]) -> String {
 fn names(s: &Service) -> (&str, &str, String) {
     match s.names() {
         Some((zh, en, badge)) => (zh, en, badge.to_string()),
-        None => (s.word(), "", s.word().chars().next().map(String::from).unwrap_or_default()),
+        None => (
+            s.word(),
+            "",
+            s.word()
+                .chars()
+                .next()
+                .map(String::from)
+                .unwrap_or_default(),
+        ),
     }
 }
 
@@ -259,16 +280,32 @@ mod tests {
         let s = station(Some("Mo-Fr 08:00-18:00; PH off"), None);
         let link = "https://yizhan.example.org/stations/LC-0002?near=36.450000,115.980000";
         let html = poster(&s, link).unwrap();
-        for part in ["柳园&lt;驿站&gt;", "饮水", "换电", "hot_tea", "周一至周五 08:00–18:00", "法定节假日 休息", "0635-8211002", "<svg", "@page{size:A4"] {
+        for part in [
+            "柳园&lt;驿站&gt;",
+            "饮水",
+            "换电",
+            "hot_tea",
+            "周一至周五 08:00–18:00",
+            "法定节假日 休息",
+            "0635-8211002",
+            "<svg",
+            "@page{size:A4",
+        ] {
             assert!(html.contains(part), "{part} missing");
         }
         assert!(html.contains(&format!("data-qr=\"{link}\"")));
-        assert!(!html.contains("<script") && !html.contains("https://fonts"), "nothing from outside");
+        assert!(
+            !html.contains("<script") && !html.contains("https://fonts"),
+            "nothing from outside"
+        );
     }
 
     #[test]
     fn hours_the_feed_could_not_say_are_shown_as_written_to_be_checked_on_site() {
         let html = hours_words(&station(None, Some("夏季6:00-19:00，冬季7:00-18:00")));
-        assert!(html.starts_with("夏季6:00-19:00，冬季7:00-18:00<br><small>以现场为准"), "{html}");
+        assert!(
+            html.starts_with("夏季6:00-19:00，冬季7:00-18:00<br><small>以现场为准"),
+            "{html}"
+        );
     }
 }

@@ -216,7 +216,12 @@ fn check_keys_passes_the_keys_an_app_can_trust_and_stops_a_build_on_any_other() 
 
 const COUNTY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/county/");
 
-fn build(dir: &std::path::Path, sheet: &str, sequence: &str, out: &std::path::Path) -> std::process::Output {
+fn build(
+    dir: &std::path::Path,
+    sheet: &str,
+    sequence: &str,
+    out: &std::path::Path,
+) -> std::process::Output {
     Command::new(BIN)
         .args(["build", "--stations"])
         .arg(dir.join(sheet))
@@ -236,44 +241,88 @@ fn a_county_union_s_xlsx_and_gbk_csv_become_feeds_the_checker_accepts() {
     let run = build(&dir, "county.xlsx", "1", &out);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{stderr}");
-    assert!(stderr.contains("county.xlsx:5: warning: hours `夏季6:00-19:00，冬季7:00-18:00` not read exactly"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "county.xlsx:5: warning: hours `夏季6:00-19:00，冬季7:00-18:00` not read exactly"
+        ),
+        "{stderr}"
+    );
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["datum"], "gcj02", "Baidu's points are published as GCJ-02");
+    assert_eq!(
+        manifest["datum"], "gcj02",
+        "Baidu's points are published as GCJ-02"
+    );
     let shard: serde_json::Value = serde_json::from_slice(
         &std::fs::read(out.join(manifest["regions"][0]["path"].as_str().unwrap())).unwrap(),
     )
     .unwrap();
     let lc2 = &shard["stations"][1];
-    assert_eq!((lc2["id"].as_str(), lc2["hours"].as_str()), (Some("LC-0002"), Some("24/7")));
-    assert_eq!(lc2["services"], serde_json::json!(["water", "rest", "ac", "battery_swap"]));
+    assert_eq!(
+        (lc2["id"].as_str(), lc2["hours"].as_str()),
+        (Some("LC-0002"), Some("24/7"))
+    );
+    assert_eq!(
+        lc2["services"],
+        serde_json::json!(["water", "rest", "ac", "battery_swap"])
+    );
     // 115.9901, 36.4602 in GCJ-02 was picked on Baidu's map; it is back within a metre.
-    assert!((lc2["lng"].as_f64().unwrap() - 115.9901).abs() < 1e-5, "{lc2}");
-    assert_eq!(shard["stations"][3]["hours_text"], "夏季6:00-19:00，冬季7:00-18:00");
-    assert!(!String::from_utf8_lossy(&std::fs::read(out.join(manifest["regions"][0]["path"].as_str().unwrap())).unwrap()).contains("王芳"),
-        "负责人 is not published");
+    assert!(
+        (lc2["lng"].as_f64().unwrap() - 115.9901).abs() < 1e-5,
+        "{lc2}"
+    );
+    assert_eq!(
+        shard["stations"][3]["hours_text"],
+        "夏季6:00-19:00，冬季7:00-18:00"
+    );
+    assert!(
+        !String::from_utf8_lossy(
+            &std::fs::read(out.join(manifest["regions"][0]["path"].as_str().unwrap())).unwrap()
+        )
+        .contains("王芳"),
+        "负责人 is not published"
+    );
 
     // The same folder again at the same sequence: refused, nothing written.
     let before = std::fs::read(out.join("manifest.json")).unwrap();
     let again = build(&dir, "county-gbk.csv", "1", &out);
     assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("not above the previous publication's 1"));
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("not above the previous publication's 1")
+    );
     assert_eq!(std::fs::read(out.join("manifest.json")).unwrap(), before);
 
     // The WPS sheet (GB18030, no 站点编号): ids derived, the same at a re-import, handed back.
     let run = build(&dir, "county-gbk.csv", "2", &out);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let ids = std::fs::read_to_string(dir.join("county-gbk.csv.ids.csv")).unwrap();
-    assert!(ids.starts_with("\u{feff}行号,站点编号,站点名称\n2,371503-"), "{ids}");
+    assert!(
+        ids.starts_with("\u{feff}行号,站点编号,站点名称\n2,371503-"),
+        "{ids}"
+    );
     let run = build(&dir, "county-gbk.csv", "3", &dir.join("again"));
     assert!(run.status.success());
-    assert_eq!(std::fs::read_to_string(dir.join("county-gbk.csv.ids.csv")).unwrap(), ids);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("county-gbk.csv.ids.csv")).unwrap(),
+        ids
+    );
     let check = Command::new("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/check_feed.py"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/check_feed.py"
+        ))
         .arg(&out)
         .output()
         .unwrap();
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -286,7 +335,10 @@ fn a_sheet_with_lng_and_lat_swapped_is_reported_by_row_and_nothing_is_written() 
     let run = build(&dir, "s.csv", "1", &dir.join("feed"));
     assert!(!run.status.success());
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("s.csv:3: 经度 36.46 and 纬度 115.99 look swapped"), "{stderr}");
+    assert!(
+        stderr.contains("s.csv:3: 经度 36.46 and 纬度 115.99 look swapped"),
+        "{stderr}"
+    );
     assert!(!dir.join("feed").exists() && !dir.join("s.csv.ids.csv").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -30,22 +30,114 @@ pub const FIELDS: [&str; 16] = [
 /// The headers recognised for each field (after the datum words and brackets are
 /// taken off, spaces removed, full-width letters made half-width).
 const ALIASES: &[(&str, &[&str])] = &[
-    ("id", &["站点编号", "站点编码", "站点代码", "驿站编号", "编号", "站点id"]),
-    ("region", &["行政区划代码", "区划代码", "区县代码", "所属区县代码", "行政区划", "区划编码"]),
-    ("region_name", &["所属区县", "区县", "所属区域", "所在区县", "县区", "行政区", "所属地区", "区域"]),
-    ("name", &["站点名称", "驿站名称", "名称", "站点名", "驿站名", "服务站名称", "站名"]),
-    ("address", &["详细地址", "地址", "站点地址", "所在地址", "具体位置", "位置", "详细位置"]),
+    (
+        "id",
+        &[
+            "站点编号",
+            "站点编码",
+            "站点代码",
+            "驿站编号",
+            "编号",
+            "站点id",
+        ],
+    ),
+    (
+        "region",
+        &[
+            "行政区划代码",
+            "区划代码",
+            "区县代码",
+            "所属区县代码",
+            "行政区划",
+            "区划编码",
+        ],
+    ),
+    (
+        "region_name",
+        &[
+            "所属区县",
+            "区县",
+            "所属区域",
+            "所在区县",
+            "县区",
+            "行政区",
+            "所属地区",
+            "区域",
+        ],
+    ),
+    (
+        "name",
+        &[
+            "站点名称",
+            "驿站名称",
+            "名称",
+            "站点名",
+            "驿站名",
+            "服务站名称",
+            "站名",
+        ],
+    ),
+    (
+        "address",
+        &[
+            "详细地址",
+            "地址",
+            "站点地址",
+            "所在地址",
+            "具体位置",
+            "位置",
+            "详细位置",
+        ],
+    ),
     ("lng", &["经度", "x"]),
     ("lat", &["纬度", "y"]),
-    ("services", &["服务内容", "服务项目", "服务设施", "服务功能", "配套设施", "设施", "功能"]),
-    ("hours", &["开放时间", "服务时间", "营业时间", "开放时段", "开放时间段"]),
-    ("phone", &["联系电话", "电话", "联系方式", "服务电话", "咨询电话", "电话号码"]),
-    ("host", &["依托单位", "所属单位", "承建单位", "建设单位", "主办单位", "所在单位", "运营单位"]),
+    (
+        "services",
+        &[
+            "服务内容",
+            "服务项目",
+            "服务设施",
+            "服务功能",
+            "配套设施",
+            "设施",
+            "功能",
+        ],
+    ),
+    (
+        "hours",
+        &["开放时间", "服务时间", "营业时间", "开放时段", "开放时间段"],
+    ),
+    (
+        "phone",
+        &[
+            "联系电话",
+            "电话",
+            "联系方式",
+            "服务电话",
+            "咨询电话",
+            "电话号码",
+        ],
+    ),
+    (
+        "host",
+        &[
+            "依托单位",
+            "所属单位",
+            "承建单位",
+            "建设单位",
+            "主办单位",
+            "所在单位",
+            "运营单位",
+        ],
+    ),
     ("entry", &["开放对象", "服务对象", "服务人群"]),
     ("entry_note", &["进站说明", "入站须知", "进站须知"]),
     ("checked", &["核验日期", "检查日期", "核查日期"]),
     ("updated", &["更新日期", "更新时间", "修改日期"]),
-    ("contact", &["负责人", "联系人", "管理人员", "站长", "管理员"]),
+    (
+        "contact",
+        &["负责人", "联系人", "管理人员", "站长", "管理员"],
+    ),
 ];
 
 /// What a coordinate header says of its datum ("经度（百度）", "百度经度", "高德经度").
@@ -67,7 +159,10 @@ pub struct Columns {
 
 /// A mapping file: `表头 = field` a line (`# comments`), for headers this tool does
 /// not know: `服务设施及项目 = services`.
-pub fn read_mapping(file: &str, text: &str) -> Result<HashMap<String, &'static str>, Vec<Diagnostic>> {
+pub fn read_mapping(
+    file: &str,
+    text: &str,
+) -> Result<HashMap<String, &'static str>, Vec<Diagnostic>> {
     let mut map = HashMap::new();
     let mut errors = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -152,7 +247,10 @@ fn strip_datum(header: &str) -> (String, Option<DatumHint>) {
     let mut base = header.to_string();
     for (words, h) in [
         (&["百度", "bd09", "bd-09"][..], DatumHint::Baidu),
-        (&["高德", "腾讯", "gcj02", "gcj-02", "火星"][..], DatumHint::Gcj),
+        (
+            &["高德", "腾讯", "gcj02", "gcj-02", "火星"][..],
+            DatumHint::Gcj,
+        ),
         (&["wgs84", "wgs-84", "gps"][..], DatumHint::Wgs),
     ] {
         for w in words {
@@ -182,7 +280,21 @@ mod tests {
     #[test]
     fn chinese_and_feed_headers_are_recognised_and_baidu_is_noticed() {
         let c = read_header(
-            &header(&["序号", "站点编号", "站点名称", "详细地址", "经度（百度）", "纬度（百度）", "开放时间", "服务内容", "联系电话", "负责人", "所属区县", "行政区划代码", "图片"]),
+            &header(&[
+                "序号",
+                "站点编号",
+                "站点名称",
+                "详细地址",
+                "经度（百度）",
+                "纬度（百度）",
+                "开放时间",
+                "服务内容",
+                "联系电话",
+                "负责人",
+                "所属区县",
+                "行政区划代码",
+                "图片",
+            ]),
             &HashMap::new(),
         );
         assert_eq!(c.index["id"], 1);
@@ -192,18 +304,30 @@ mod tests {
         assert_eq!(c.index["region"], 11);
         assert_eq!(c.unused, ["序号", "图片"]);
         assert_eq!(c.datum_hint.map(|h| h.1), Some(DatumHint::Baidu));
-        let c = read_header(&header(&["id", "region", "name", "lng", "lat"]), &HashMap::new());
+        let c = read_header(
+            &header(&["id", "region", "name", "lng", "lat"]),
+            &HashMap::new(),
+        );
         assert_eq!(c.index.len(), 5);
         assert!(c.datum_hint.is_none());
     }
 
     #[test]
     fn a_mapping_file_names_other_headers_and_bad_lines_are_reported() {
-        let map = read_mapping("m.txt", "# 我们的表\n服务设施及项目 = services\n驿站 = name\n").unwrap();
+        let map = read_mapping(
+            "m.txt",
+            "# 我们的表\n服务设施及项目 = services\n驿站 = name\n",
+        )
+        .unwrap();
         let c = read_header(&header(&["驿站", "服务设施及项目"]), &map);
         assert_eq!((c.index["name"], c.index["services"]), (0, 1));
         let errors = read_mapping("m.txt", "a = b\nno equals\n").unwrap_err();
-        assert!(errors[0].to_string().starts_with("m.txt:1: `b` is not a field"));
-        assert_eq!(errors[1].to_string(), "m.txt:2: `no equals` is not `表头 = field`");
+        assert!(errors[0]
+            .to_string()
+            .starts_with("m.txt:1: `b` is not a field"));
+        assert_eq!(
+            errors[1].to_string(),
+            "m.txt:2: `no equals` is not `表头 = field`"
+        );
     }
 }

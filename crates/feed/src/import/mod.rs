@@ -15,7 +15,6 @@ use crate::Diagnostic;
 use columns::DatumHint;
 use std::collections::HashMap;
 use yizhan_core::feed::Station;
-use yizhan_core::geo::{bd09_to_gcj02, distance_m, LngLat};
 use yizhan_core::hours::OpeningHours;
 use yizhan_core::vocab::Entry;
 
@@ -66,10 +65,6 @@ pub struct Imported {
     pub derived_ids: Vec<(u64, String, String)>,
 }
 
-/// How far from the median of its region's other stations a point is worth a
-/// warning (a county is some 50 km across, a prefecture a few hundred).
-const FAR_M: f64 = 150_000.0;
-
 /// Reads the sheet `file` (its bytes): `import_stations("站点.xlsx", &bytes, &options)`.
 pub fn import_stations(file: &str, bytes: &[u8], options: &ImportOptions) -> Imported {
     let mut out = Imported::default();
@@ -81,7 +76,11 @@ pub fn import_stations(file: &str, bytes: &[u8], options: &ImportOptions) -> Imp
         }
     };
     let Some((header, rows)) = rows.split_first() else {
-        out.diags.push(error(file, 1, "is empty: the first row must name the columns".into()));
+        out.diags.push(error(
+            file,
+            1,
+            "is empty: the first row must name the columns".into(),
+        ));
         return out;
     };
     let columns = columns::read_header(&header.cells, &options.mapping);
@@ -156,14 +155,17 @@ pub fn import_stations(file: &str, bytes: &[u8], options: &ImportOptions) -> Imp
         }
         let region = cell("region").or(options.region.clone());
         match &region {
-            None => problem("no division code (行政区划代码), and no --region given".into(), false),
+            None => problem(
+                "no division code (行政区划代码), and no --region given".into(),
+                false,
+            ),
             Some(r) if r.len() != 6 || !r.bytes().all(|c| c.is_ascii_digit()) => problem(
                 format!("division code `{r}` is not six digits (e.g. 371502 for 东昌府区)"),
                 false,
             ),
             _ => {}
         }
-        let point = coordinates(cell("lng"), cell("lat"), region.as_deref(), options.datum);
+        let point = area::coordinates(cell("lng"), cell("lat"), region.as_deref(), options.datum);
         if let Err(message) = &point {
             problem(message.clone(), false);
         }
@@ -188,7 +190,10 @@ pub fn import_stations(file: &str, bytes: &[u8], options: &ImportOptions) -> Imp
             .map(|s| services_zh::services_from_cell(&s))
             .unwrap_or_default();
         for word in unknown {
-            problem(format!("service `{word}` is not a known service: shown as written"), true);
+            problem(
+                format!("service `{word}` is not a known service: shown as written"),
+                true,
+            );
         }
         let entry = match cell("entry").map(|e| entry_of(&e)) {
             Some(Ok(e)) => Some(e),
@@ -203,14 +208,20 @@ pub fn import_stations(file: &str, bytes: &[u8], options: &ImportOptions) -> Imp
             if let Some(d) = cell(col) {
                 *slot = date_of(&d);
                 if slot.is_none() {
-                    problem(format!("{col} `{d}` is not a date (write 2026-10-01)"), true);
+                    problem(
+                        format!("{col} `{d}` is not a date (write 2026-10-01)"),
+                        true,
+                    );
                 }
             }
         }
         // The sheet's own id; else one derived from what names the station.
         let id = match (cell("id"), &region, &name) {
             (Some(id), ..) if yizhan_core::text::has_control(&id) => {
-                problem(format!("station id `{id}` holds a line break or a tab"), false);
+                problem(
+                    format!("station id `{id}` holds a line break or a tab"),
+                    false,
+                );
                 None
             }
             (Some(id), ..) => Some(id),
@@ -226,7 +237,9 @@ pub fn import_stations(file: &str, bytes: &[u8], options: &ImportOptions) -> Imp
                 Some(first) => out.diags.push(error(
                     file,
                     row.number,
-                    format!("station id `{id}` is already on row {first} (two rows for one station?)"),
+                    format!(
+                        "station id `{id}` is already on row {first} (two rows for one station?)"
+                    ),
                 )),
                 None => {
                     seen.insert(id.clone(), row.number);
@@ -260,7 +273,7 @@ pub fn import_stations(file: &str, bytes: &[u8], options: &ImportOptions) -> Imp
             },
         });
     }
-    far_from_the_others(file, &mut out, &seen);
+    area::far_from_the_others(file, &mut out, &seen);
     out
 }
 
@@ -272,92 +285,16 @@ fn datum_word(d: SheetDatum) -> &'static str {
     }
 }
 
-/// The point of a row, in the feed's datum (BD-09 converted to GCJ-02), or why not.
-fn coordinates(
-    lng: Option<String>,
-    lat: Option<String>,
-    region: Option<&str>,
-    datum: SheetDatum,
-) -> Result<LngLat, String> {
-    let number = |c: &Option<String>| {
-        c.as_deref()
-            .map(|t| yizhan_core::text::normalize_width(t).trim().trim_end_matches('°').to_string())
-            .and_then(|t| t.parse::<f64>().ok())
-            .filter(|v| v.is_finite())
-    };
-    let (Some(x), Some(y)) = (number(&lng), number(&lat)) else {
-        return Err(format!(
-            "经度/纬度 must be numbers in degrees, like 115.9854 and 36.4570 (got `{}`, `{}`)",
-            lng.unwrap_or_default(),
-            lat.unwrap_or_default()
-        ));
-    };
-    if !area::in_china(x, y) {
-        if area::in_china(y, x) {
-            return Err(format!(
-                "经度 {x} and 纬度 {y} look swapped (in China the 经度 is 73–135 and the 纬度 \
-                 3–54): swap the two cells"
-            ));
-        }
-        return Err(format!("the point {x},{y} is not in China"));
-    }
-    if let Some(region) = region {
-        if area::in_region(region, x, y) == Some(false) {
-            return Err(format!(
-                "the point {x},{y} is outside the province of division code {region}: \
-                 check the 经度/纬度 or the code"
-            ));
-        }
-    }
-    let p = LngLat::new(x, y);
-    Ok(match datum {
-        SheetDatum::Bd09 => bd09_to_gcj02(p),
-        _ => p,
-    })
-}
-
-/// Warns of a row far from the median point of its region's other rows (a typo in a
-/// digit that stays in the province), where the region has enough rows to say.
-fn far_from_the_others(file: &str, out: &mut Imported, row_of: &HashMap<String, u64>) {
-    let mut by_region: HashMap<&str, Vec<&Row>> = HashMap::new();
-    for r in &out.rows {
-        by_region.entry(r.region.as_str()).or_default().push(r);
-    }
-    let mut warnings = Vec::new();
-    for rows in by_region.values().filter(|r| r.len() >= 4) {
-        let median = |f: fn(&Row) -> f64| {
-            let mut v: Vec<f64> = rows.iter().map(|r| f(r)).collect();
-            v.sort_by(f64::total_cmp);
-            v[v.len() / 2]
-        };
-        let centre = LngLat::new(median(|r| r.station.lng), median(|r| r.station.lat));
-        for r in rows {
-            let d = distance_m(centre, r.station.position());
-            if d > FAR_M {
-                warnings.push((r.station.id.clone(), d));
-            }
-        }
-    }
-    for (id, d) in warnings {
-        out.diags.push(Diagnostic {
-            file: file.into(),
-            line: row_of.get(&id).copied().unwrap_or(0),
-            message: format!(
-                "station `{id}` is {:.0} km from its region's other stations: check its 经度/纬度",
-                d / 1000.0
-            ),
-            warning: true,
-        });
-    }
-}
-
 /// `{region}-{8 hex}` from the region, name and address: the same station gets the
 /// same id at every import while its name and address stay; written back to the sheet
 /// (`FILE.ids.csv`) it then stays when they change. It starts with its region code,
 /// so even a bare link to it finds its shard.
 pub fn derived_id(region: &str, name: &str, address: Option<&str>) -> String {
     let key = format!("{region}\n{name}\n{}", address.unwrap_or(""));
-    format!("{region}-{}", &yizhan_core::feed::sha256_hex(key.as_bytes())[..8])
+    format!(
+        "{region}-{}",
+        &yizhan_core::feed::sha256_hex(key.as_bytes())[..8]
+    )
 }
 
 /// `open`, `outdoor_workers`, `members`, or the Chinese a sheet writes for them.

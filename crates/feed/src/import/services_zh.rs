@@ -121,10 +121,17 @@ mod tests {
 
     #[test]
     fn chinese_words_map_to_the_vocabulary_and_feed_words_pass() {
-        let (s, unknown) = services_from_cell("免费饮水、微波炉热饭，手机充电|电动车换电 卫生间；water");
+        let (s, unknown) =
+            services_from_cell("免费饮水、微波炉热饭，手机充电|电动车换电 卫生间；water");
         assert_eq!(
             s,
-            [Service::Water, Service::Microwave, Service::Charging, Service::BatterySwap, Service::Toilet]
+            [
+                Service::Water,
+                Service::Microwave,
+                Service::Charging,
+                Service::BatterySwap,
+                Service::Toilet
+            ]
         );
         assert!(unknown.is_empty());
         let (s, unknown) = services_from_cell("针线包、Wi-Fi");

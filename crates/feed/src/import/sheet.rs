@@ -69,7 +69,10 @@ fn csv_rows(file: &str, text: &str) -> Result<Vec<SheetRow>, Diagnostic> {
         // The line from the record's first byte: the csv crate's own line count lags
         // by one after a CRLF, which is how WPS and Excel end lines.
         let bytes = text.as_bytes();
-        let mut start = record.position().map_or(0, |p| p.byte() as usize).min(bytes.len());
+        let mut start = record
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(bytes.len());
         while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
             start += 1;
         }
@@ -162,8 +165,15 @@ mod tests {
     #[test]
     fn bytes_that_are_no_text_say_what_to_do() {
         let e = read_sheet("s.csv", b"name\n\xFF\xFF\xFF\n").unwrap_err();
-        assert!(e.to_string().starts_with("s.csv:2: is neither UTF-8 nor GB18030"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("s.csv:2: is neither UTF-8 nor GB18030"),
+            "{e}"
+        );
         let e = read_sheet("s.xlsx", b"not a zip").unwrap_err();
-        assert!(e.to_string().contains("cannot be opened as a spreadsheet"), "{e}");
+        assert!(
+            e.to_string().contains("cannot be opened as a spreadsheet"),
+            "{e}"
+        );
     }
 }

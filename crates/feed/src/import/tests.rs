@@ -89,8 +89,19 @@ fn a_county_sheet_in_gb18030_with_baidu_points_is_read_and_converted() {
     assert_eq!(got.unused_headers, ["序号"]);
     let s = &got.rows[0].station;
     assert_eq!(s.hours.as_deref(), Some("Mo-Fr 08:00-18:00; PH off"));
-    assert_eq!(s.services, [Service::Water, Service::Microwave, Service::Charging, Service::Toilet]);
-    assert_eq!(got.rows[1].station.services, [Service::Water, Service::Rest, Service::Pump]);
+    assert_eq!(
+        s.services,
+        [
+            Service::Water,
+            Service::Microwave,
+            Service::Charging,
+            Service::Toilet
+        ]
+    );
+    assert_eq!(
+        got.rows[1].station.services,
+        [Service::Water, Service::Rest, Service::Pump]
+    );
     // Converted from BD-09: some 0.5–1 km from where Baidu's numbers would put it.
     let moved = distance_m(LngLat::new(115.9919, 36.4632), s.position());
     assert!((500.0..1000.0).contains(&moved), "{moved}");
@@ -98,7 +109,10 @@ fn a_county_sheet_in_gb18030_with_baidu_points_is_read_and_converted() {
     assert!(s.id.starts_with("371502-") && s.id.len() == 15, "{}", s.id);
     let again = import_stations("县.csv", &gbk, &options);
     assert_eq!(again.rows[0].station.id, s.id);
-    assert_eq!(got.derived_ids[0], (2, s.id.clone(), "古楼街道爱心驿站".to_string()));
+    assert_eq!(
+        got.derived_ids[0],
+        (2, s.id.clone(), "古楼街道爱心驿站".to_string())
+    );
     // The person in charge is recognised and never published.
     assert!(!format!("{:?}", got.rows).contains("王芳"));
 }
@@ -113,13 +127,25 @@ fn baidu_headers_with_another_datum_stop_the_import() {
 #[test]
 fn a_point_far_from_its_region_s_others_is_a_warning() {
     let mut csv = "站点编号,站点名称,经度,纬度,行政区划代码\n".to_string();
-    for (i, (lng, lat)) in [(115.98, 36.45), (115.99, 36.46), (116.0, 36.44), (115.97, 36.47), (121.4, 37.5)].iter().enumerate() {
+    for (i, (lng, lat)) in [
+        (115.98, 36.45),
+        (115.99, 36.46),
+        (116.0, 36.44),
+        (115.97, 36.47),
+        (121.4, 37.5),
+    ]
+    .iter()
+    .enumerate()
+    {
         csv.push_str(&format!("LC-{i},驿站{i},{lng},{lat},371502\n"));
     }
     let got = import(&csv, SheetDatum::Gcj02);
     let text = messages(&got);
     assert_eq!(text.len(), 1, "{text:?}");
-    assert!(text[0].starts_with("s.csv:6: warning: station `LC-4` is 4"), "{text:?}");
+    assert!(
+        text[0].starts_with("s.csv:6: warning: station `LC-4` is 4"),
+        "{text:?}"
+    );
     assert_eq!(got.rows.len(), 5);
 }
 
