@@ -1,4 +1,5 @@
 use super::*;
+use yizhan_core::geo::{distance_m, LngLat};
 use yizhan_core::vocab::Service;
 
 const HEADER: &str = "id,region,region_name,name,address,lng,lat,services,hours,phone,host,entry,entry_note,checked,updated\n";
