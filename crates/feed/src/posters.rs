@@ -149,7 +149,7 @@ fn hours_words(s: &Station) -> String {
             esc(&lines.join("\n")).replace('\n', "<br>")
         }
         (_, published, text) => match text.as_ref().or(published.as_ref()) {
-            Some(t) => format!("{}<br><small>以现场为准 · check on site</small>", esc(t)),
+            Some(t) => format!("{}<br><span class=\"note\">以现场为准 · check on site</span>", esc(t)),
             None => "以现场为准 <small>Hours: ask on site</small>".into(),
         },
     }
@@ -257,6 +257,7 @@ dt{font-weight:bold}dd{margin:0}\
 figcaption{font-size:14pt}\
 .sheet h1{font-size:20pt}\
 .muted{color:#333}\
+.note{font-size:.85em;font-weight:bold}\
 table{width:100%;border-collapse:collapse;font-size:10.5pt}\
 th,td{border:.5pt solid #000;padding:1.5mm;vertical-align:top;text-align:left}\
 tr{break-inside:avoid}\
@@ -304,7 +305,7 @@ mod tests {
     fn hours_the_feed_could_not_say_are_shown_as_written_to_be_checked_on_site() {
         let html = hours_words(&station(None, Some("夏季6:00-19:00，冬季7:00-18:00")));
         assert!(
-            html.starts_with("夏季6:00-19:00，冬季7:00-18:00<br><small>以现场为准"),
+            html.starts_with("夏季6:00-19:00，冬季7:00-18:00<br><span class=\"note\">以现场为准"),
             "{html}"
         );
     }
