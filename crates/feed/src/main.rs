@@ -214,6 +214,10 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
         }
         diags.extend(imported.diags);
         let rows = imported.rows;
+        let ids: Vec<(String, String)> = rows
+            .iter()
+            .map(|r| (r.station.id.clone(), r.region.clone()))
+            .collect();
         let holidays = match opts.get("holidays") {
             Some(p) => {
                 let text = String::from_utf8_lossy(&read(p)?).into_owned();
@@ -270,6 +274,26 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
             .transpose()?;
         write_feed(out, &feed, signature.as_deref())
             .map_err(|e| format!("writing {}: {e}", out.display()))?;
+        // A bare /stations/<id> finds its shard on a new phone only by an id that names
+        // its region (Manifest::regions_named_by); posters and shared links carry ?near=.
+        let unnamed = ids
+            .iter()
+            .filter(|(id, region)| {
+                !feed
+                    .manifest
+                    .regions_named_by(id)
+                    .iter()
+                    .any(|r| &r.code == region)
+            })
+            .count();
+        if unnamed > 0 {
+            println!(
+                "note: {unnamed} station id(s) do not start with their division code (e.g. \
+                 LC-0002): a typed link /stations/<id> opens them only on a phone that already \
+                 holds their region; the posters' QR codes and the app's shared links carry the \
+                 station's point and open them on any phone"
+            );
+        }
         if !imported.derived_ids.is_empty() {
             let ids_path = format!("{stations_path}.ids.csv");
             yizhan_feed::build::write_ids(&ids_path, &imported.derived_ids)

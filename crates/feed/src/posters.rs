@@ -149,7 +149,10 @@ fn hours_words(s: &Station) -> String {
             esc(&lines.join("\n")).replace('\n', "<br>")
         }
         (_, published, text) => match text.as_ref().or(published.as_ref()) {
-            Some(t) => format!("{}<br><span class=\"note\">以现场为准 · check on site</span>", esc(t)),
+            Some(t) => format!(
+                "{}<br><span class=\"note\">以现场为准 · check on site</span>",
+                esc(t)
+            ),
             None => "以现场为准 <small>Hours: ask on site</small>".into(),
         },
     }

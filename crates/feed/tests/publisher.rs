@@ -247,6 +247,8 @@ fn a_county_union_s_xlsx_and_gbk_csv_become_feeds_the_checker_accepts() {
         ),
         "{stderr}"
     );
+    assert!(String::from_utf8_lossy(&run.stdout)
+        .contains("note: 6 station id(s) do not start with their division code"));
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(
