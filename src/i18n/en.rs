@@ -121,7 +121,7 @@ pub(super) static STRINGS: Strings = Strings {
     hours_closed_day: "Closed",
     hours_next_day: "{time} next day",
     hours_holidays: "Public holidays",
-    hours_as_published: "As published: {text}",
+    hours_as_published: "As published: {text} (check on site)",
     detail_phone: "Phone",
     detail_host: "Hosted by",
     detail_entry: "Who may enter",

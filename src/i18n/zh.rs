@@ -121,7 +121,7 @@ pub(super) static STRINGS: Strings = Strings {
     hours_closed_day: "休息",
     hours_next_day: "次日{time}",
     hours_holidays: "法定节假日",
-    hours_as_published: "原文：{text}",
+    hours_as_published: "原文：{text}（以现场为准）",
     detail_phone: "电话",
     detail_host: "所在单位",
     detail_entry: "谁可以进",
