@@ -133,6 +133,9 @@ test('add a card: it shows name, number, union, a live clock and a QR code that 
   assert.ok(covers.qr >= 340, `a large QR code (${covers.qr} px)`);
   assert.equal(await decodeQr(present.locator('.qr')), '3715002026000123');
   assert.match(await present.innerText(), /3715 0020 2600 0123/);
+  // Dark on white (it once inherited the red card's white text: the code was invisible).
+  assert.deepEqual(await present.locator('.present-code').evaluate((e) => [getComputedStyle(e).color, getComputedStyle(e.closest('.present')).backgroundColor]),
+    ['rgb(31, 27, 26)', 'rgb(255, 255, 255)']);
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.action), 'present-close');
   await page.waitForFunction(() => window.__wake.requested === 1);
   await screenshot(page, 'me-card-present-phone');
