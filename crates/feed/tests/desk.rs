@@ -144,12 +144,31 @@ fn desk_with_requests(dir: &Path) -> PathBuf {
     db
 }
 
+/// The sheet's Chinese header of a column the tests name in English.
+fn zh(column: &str) -> &str {
+    match column {
+        "id" => "编号",
+        "kind" => "类型",
+        "name" => "姓名",
+        "phone" => "手机号",
+        "id_number" => "身份证号",
+        "occupation" => "职业",
+        "employer" => "工作单位",
+        "union" => "工会",
+        "from_union" => "原工会",
+        "decision" => "决定",
+        "member_no" => "会员号",
+        "note" => "备注",
+        other => other,
+    }
+}
+
 /// The exported sheet with `(id, decision, member_no, note)` filled in, as a clerk's
 /// spreadsheet saves it (CSV UTF-8 with BOM).
 fn fill(exported: &str, rows: &[(&str, &str, &str, &str)]) -> String {
     let mut reader = csv::Reader::from_reader(exported.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let at = |name: &str| header.iter().position(|h| h == zh(name)).unwrap();
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut writer = csv::Writer::from_writer(&mut out);
@@ -256,7 +275,7 @@ fn a_round_at_the_desk_export_fill_import_statuses() {
     let text = String::from_utf8(bytes).unwrap();
     let lines: Vec<&str> = text.trim_end().lines().collect();
     assert!(
-        lines[0].ends_with("decision,member_no,note"),
+        lines[0].ends_with("决定,会员号,备注"),
         "{}",
         lines[0]
     );
@@ -352,8 +371,8 @@ fn a_file_with_bad_rows_names_each_line_and_records_nothing() {
     let said = String::from_utf8_lossy(&run.stderr);
     let name = file.to_str().unwrap();
     for expected in [
-        format!("{name}:3: decision `yes`"),
-        format!("{name}:4: an approval needs a member number"),
+        format!("{name}:3: 决定 `yes`"),
+        format!("{name}:4: 通过需要会员号"),
         format!("{name}:5: `{CLAIM}` is a claim request"),
         format!("{name}:6: no request with id"),
         format!("{name}:7: `{JOIN}` appears twice"),
@@ -1130,7 +1149,7 @@ fn an_exported_sheet_runs_no_formula_keeps_long_numbers_as_text_and_still_import
     let text = String::from_utf8(std::fs::read(&pending).unwrap()).unwrap();
     let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let at = |name: &str| header.iter().position(|h| h == zh(name)).unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let row = |id: &str| rows.iter().find(|r| &r[at("id")] == id).unwrap().clone();
     let evil = row(EVIL);
@@ -1209,7 +1228,7 @@ fn an_error_after_a_cell_with_a_line_break_names_its_physical_line() {
     assert!(!run.status.success());
     let said = String::from_utf8_lossy(&run.stderr);
     let name = file.to_str().unwrap();
-    let expected = format!("{name}:4: decision `yes`");
+    let expected = format!("{name}:4: 决定 `yes`");
     assert!(said.contains(&expected), "missing `{expected}` in:\n{said}");
     assert!(!said.contains(&format!("{name}:3:")), "{said}");
 }

@@ -219,7 +219,7 @@ pub async fn guard(State(desk): State<Shared>, mut request: Request, next: Next)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("")
         .to_string();
-    if auth.password.is_none() && !auth.local_hosts.iter().any(|h| *h == host) {
+    if auth.password.is_none() && !auth.local_hosts.contains(&host) {
         return pages::refusal(
             lang,
             StatusCode::MISDIRECTED_REQUEST,

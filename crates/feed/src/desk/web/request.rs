@@ -24,6 +24,12 @@ pub struct DecideForm {
     pub note: String,
 }
 
+/// A decision that passed [`check`]: `(decision, member number, note)`.
+pub type Checked = (&'static str, Option<String>, Option<String>);
+
+/// Why a decision was refused: `(Chinese, English)`.
+pub type Why = (&'static str, &'static str);
+
 /// The longest note the desk publishes.
 const NOTE_MAX: usize = 500;
 
@@ -34,7 +40,7 @@ const NOTE_MAX: usize = 500;
 pub fn check(
     h: &Held,
     form: &DecideForm,
-) -> Result<(&'static str, Option<String>, Option<String>), (&'static str, &'static str)> {
+) -> Result<Checked, Why> {
     let report = matches!(h.request, Request::Report(_));
     let decision =
         decision_word(form.decision.trim()).ok_or(("请选择一个决定", "Choose a decision"))?;
