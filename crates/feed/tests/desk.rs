@@ -274,11 +274,7 @@ fn a_round_at_the_desk_export_fill_import_statuses() {
     );
     let text = String::from_utf8(bytes).unwrap();
     let lines: Vec<&str> = text.trim_end().lines().collect();
-    assert!(
-        lines[0].ends_with("决定,会员号,备注"),
-        "{}",
-        lines[0]
-    );
+    assert!(lines[0].ends_with("决定,会员号,备注"), "{}", lines[0]);
     assert_eq!(
         lines.len(),
         4,

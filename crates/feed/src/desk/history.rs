@@ -117,7 +117,9 @@ pub fn awaits_decision(db: &Connection, id: &str) -> Result<bool, String> {
 }
 
 /// Records the clerk's decision on request `id` (the first, or a new one after a
-/// supplement): `decisions` holds it, `decision_history` keeps every one.
+/// supplement): `decisions` holds it, `decision_history` keeps every one. A new
+/// decision is always dated after the one it replaces (a second later if the clock
+/// says otherwise), so the app sees its `updated` move on.
 pub fn decide(
     db: &Connection,
     id: &str,
@@ -126,6 +128,11 @@ pub fn decide(
     note: Option<&str>,
     now: &str,
 ) -> Result<(), String> {
+    let before = decision_of(db, id)?.and_then(|d| instant(&d.decided_at));
+    let now = match (instant(now), before) {
+        (Some(t), Some(b)) if t <= b => (b + chrono::TimeDelta::seconds(1)).to_rfc3339(),
+        _ => now.to_string(),
+    };
     db.execute(
         "INSERT INTO decisions (id, decision, member_no, note, decided_at)
          VALUES (?1, ?2, ?3, ?4, ?5)

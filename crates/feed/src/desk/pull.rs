@@ -12,6 +12,7 @@ use super::read_payload;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::time::Duration;
 use yizhan_core::envelope::{DeskAck, DeskPage, Envelope, Received};
+use yizhan_core::request::Request;
 use yizhan_core::seal::{key_bytes, open_request, SealError};
 
 /// What one call of [`store_received`] did.
@@ -199,6 +200,27 @@ fn open_one(
              signed with it would not read at a venue (the app refuses it; sent by \
              another client?)"
         )));
+    }
+    // A supplement completes a request this desk holds (a join, transfer or card, the
+    // kinds a clerk asks more of); one naming anything else is held with the reason,
+    // and tried again at every pull (its original may come in a later one).
+    if let Request::Supplement(s) = &request {
+        let of_held = tx
+            .query_row(
+                "SELECT 1 FROM requests WHERE id = lower(?1) AND payload IS NOT NULL
+                 AND kind IN ('join', 'transfer', 'card')",
+                params![s.of.trim()],
+                |_| Ok(()),
+            )
+            .optional()
+            .map_err(|e| e.to_string())?
+            .is_some();
+        if !of_held {
+            return Ok(Err(format!(
+                "补充材料所补的申请（{}）不在本服务台：没有这个入会、转会或会员证申请                  (the supplement names no join, transfer or card request this desk holds)",
+                s.of
+            )));
+        }
     }
     if reply_key.is_some_and(|k| key_bytes(&k).is_none()) {
         return Ok(Err(

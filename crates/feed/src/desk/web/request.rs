@@ -37,10 +37,7 @@ const NOTE_MAX: usize = 500;
 /// not in both languages. An approval needs a member number as the app checks one
 /// (`MemberCard::from_form`), needs_info and a rejection a note saying what or why; a
 /// station report is approved (已核实并更新) or rejected (无法核实) only.
-pub fn check(
-    h: &Held,
-    form: &DecideForm,
-) -> Result<Checked, Why> {
+pub fn check(h: &Held, form: &DecideForm) -> Result<Checked, Why> {
     let report = matches!(h.request, Request::Report(_));
     let decision =
         decision_word(form.decision.trim()).ok_or(("请选择一个决定", "Choose a decision"))?;
