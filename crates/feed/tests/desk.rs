@@ -1228,3 +1228,84 @@ fn an_error_after_a_cell_with_a_line_break_names_its_physical_line() {
     assert!(said.contains(&expected), "missing `{expected}` in:\n{said}");
     assert!(!said.contains(&format!("{name}:3:")), "{said}");
 }
+
+#[test]
+fn the_sheet_is_in_chinese_and_a_needs_info_answered_by_a_supplement_comes_back_in_it() {
+    let dir = temp_dir("chinese");
+    let db = desk_with_requests(&dir);
+    let unions = dir.join("unions.json");
+    std::fs::write(
+        &unions,
+        r#"{"unions":[{"id":"371500-express","name":"聊城市快递行业工会联合会","region":"371500","kind":"industry"}]}"#,
+    )
+    .unwrap();
+    let pending = dir.join("pending.csv");
+    let export = || {
+        succeeded(&desk(
+            &[
+                "export",
+                "--out",
+                pending.to_str().unwrap(),
+                "--unions",
+                unions.to_str().unwrap(),
+            ],
+            &db,
+        ));
+        String::from_utf8(std::fs::read(&pending).unwrap()).unwrap()
+    };
+    let text = export();
+    // Beijing time (02:00:05Z is 10:00), kinds, occupations and unions in words.
+    for words in [
+        "2026-11-23 10:00",
+        "入会",
+        "转会",
+        "会员证",
+        "快递员",
+        "聊城市快递行业工会联合会",
+    ] {
+        assert!(text.contains(words), "{words} in:\n{text}");
+    }
+    assert!(
+        !text.contains("courier")
+            && !text.contains("371500-express")
+            && !text.contains("02:00:05Z")
+    );
+    let filled = fill(
+        &text,
+        &[
+            (JOIN, "需补充材料", "", "请补充工作单位"),
+            (TRANSFER, "不通过", "", "原单位未办理转出"),
+            (CARD, "通过", "3715002026000999", ""),
+        ],
+    );
+    std::fs::write(&pending, filled).unwrap();
+    succeeded(&desk(&["import", "--file", pending.to_str().unwrap()], &db));
+    assert_eq!(
+        status_for(JOIN, &statuses(&db, &dir)).unwrap().state,
+        RequestState::NeedsInfo
+    );
+    // The worker answers: the request is back in the sheet with the answer.
+    let answer = format!(r#"{{"of":"{JOIN}","note":"单位：某某快递"}}"#);
+    store(
+        &db,
+        &[plain(
+            "00000000-0000-4000-8000-0000000000e9",
+            "supplement",
+            "2099-01-01T00:00:00Z",
+            &answer,
+        )],
+        None,
+    );
+    let again = export();
+    assert_eq!(again.trim_end().lines().count(), 2, "{again}");
+    assert!(again.contains("单位：某某快递") && again.contains(JOIN));
+    std::fs::write(
+        &pending,
+        fill(&again, &[(JOIN, "通过", "3715002026000777", "")]),
+    )
+    .unwrap();
+    succeeded(&desk(&["import", "--file", pending.to_str().unwrap()], &db));
+    let join = status_for(JOIN, &statuses(&db, &dir)).unwrap().clone();
+    assert_eq!(join.state, RequestState::Approved);
+    assert_eq!(join.member_no.as_deref(), Some("3715002026000777"));
+}
