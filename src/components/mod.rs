@@ -19,7 +19,7 @@ pub use header::AppHeader;
 pub use kiosk::{phone_url, KioskMode, SendToPhone};
 pub use member_card::{grouped, MemberCardView};
 pub use nav::BottomNav;
-pub use news_notice::{kind_words, provide_news_box, NewsNotice};
+pub use news_notice::{kind_words, outcome_words, provide_news_box, NewsNotice};
 pub use notice::{storage_problem_text, StorageNotice, UpdatedNotice};
 pub use qr::{qr_svg, QrCodeView};
 pub use read_aloud::ReadAloud;

@@ -3,6 +3,7 @@ use crate::news::News;
 use crate::state::{use_worker_strings, worker_tr};
 use leptos::prelude::*;
 use yizhan_core::outcome::{Answer, Tab};
+use yizhan_core::vocab::RequestState;
 
 /// "工会有新答复": the answers that arrived since the last announcement, each once,
 /// with a link to its tab. Kept on screen while the page is open. Nothing in an app
@@ -49,7 +50,7 @@ fn news_box(news: News) -> impl IntoView {
                         let (kind, state) = (a.kind, a.state.clone());
                         view! {
                             <li data-request-id=a.id.clone() data-state=a.state.word().to_string()>
-                                <a href=href>{move || kind_words(kind, t())} "：" <strong>{move || state.words(t())}</strong></a>
+                                <a href=href>{move || kind_words(kind, t())} "：" <strong>{move || outcome_words(kind, &state, t())}</strong></a>
                             </li>
                         }
                     }).collect_view()}
@@ -65,6 +66,22 @@ pub fn kind_words(kind: &str, t: &'static crate::i18n::WorkerStrings) -> &'stati
         "transfer" => t.req_transfer,
         "card" => t.req_card,
         "claim" => t.req_claim,
+        "report" => t.req_report,
         _ => t.req_join,
+    }
+}
+
+/// The words of a union's answer to a request of `kind`: a station report's
+/// `approved` is "已核实并更新", anything else's "已通过".
+/// `outcome_words("report", &RequestState::Approved, t)`.
+pub fn outcome_words(
+    kind: &str,
+    state: &RequestState,
+    t: &'static crate::i18n::WorkerStrings,
+) -> std::borrow::Cow<'static, str> {
+    match (kind, state) {
+        ("report", RequestState::Approved) => t.report_verified.into(),
+        ("report", RequestState::Rejected) => t.report_unverified.into(),
+        _ => state.words(t),
     }
 }

@@ -338,6 +338,22 @@ pub struct WorkerStrings {
     pub req_save_file: &'static str,
     pub req_delete: &'static str,
     pub req_delete_confirm: &'static str,
+    pub req_report: &'static str,
+    /// A station report's outcome: `approved` and `rejected` in a report's words.
+    pub report_verified: &'static str,
+    pub report_unverified: &'static str,
+    /// `{days}` whole days since the request was made.
+    pub req_waiting: &'static str,
+    /// The union's usual answer time (`answer_days` in the unions file).
+    pub req_answer_days: &'static str,
+    /// Waiting longer than the union's usual time: `{phone}` the union's.
+    pub req_overdue: &'static str,
+    pub supplement_label: &'static str,
+    pub supplement_send: &'static str,
+    pub supplement_empty: &'static str,
+    pub supplement_bad_text: &'static str,
+    /// `{note}` what the worker sent.
+    pub supplement_sent: &'static str,
     // The core's vocabularies as only these pages show them (`WorkerWords`).
     pub kind_fitness: &'static str,
     pub kind_counselling: &'static str,

@@ -1,18 +1,14 @@
 //! `/join`: apply to join a union or transfer membership, and follow the outcome.
 
 use crate::adapters::{clock, storage};
-use crate::components::QrCodeView;
 use crate::feed_sync::use_feed;
-use crate::i18n::{fill, Occupation, WorkerStrings, WorkerWords};
+use crate::i18n::{Occupation, WorkerStrings, WorkerWords};
 use crate::outbox::use_outbox;
 use crate::state::{stored_signal, use_worker_strings, worker_tr};
 use leptos::prelude::*;
 use std::collections::HashSet;
 use yizhan_core::join::{Field, FieldError, JoinForm, RequestKind, OCCUPATIONS};
-use yizhan_core::outbox::{Delivery, OutboxItem};
-use yizhan_core::outcome::status_for;
 use yizhan_core::unions::order_unions;
-use yizhan_core::vocab::RequestState;
 
 #[component]
 pub fn JoinPage() -> impl IntoView {
@@ -212,133 +208,7 @@ pub fn JoinPage() -> impl IntoView {
                     <p class="notice notice-warn" role="alert" data-testid="submit-failed">{crate::components::storage_problem_text(t(), p)}</p>
                 })}
             </form>
-            <MyRequests />
+            <super::my_requests::MyRequests />
         </section>
-    }
-}
-
-/// "我的申请": each join, transfer or card request, how its delivery stands, and the
-/// union's answer. Follows the outbox: a request sent in the background changes here.
-#[component]
-fn MyRequests() -> impl IntoView {
-    let t = use_worker_strings();
-    let outbox = use_outbox();
-    let list = move || {
-        outbox.items.with(|items| {
-            items
-                .iter()
-                .rev()
-                .filter(|i| i.request.union().is_some())
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
-    view! {
-        <section aria-labelledby="my-requests">
-            <h2 id="my-requests">{worker_tr(|s| s.my_requests)}</h2>
-            {move || list().is_empty().then(|| view! { <p class="empty">{t().my_requests_empty}</p> })}
-            <ul class="requests">
-                {move || list().into_iter().map(|item| view! { <RequestRow item=item /> }).collect_view()}
-            </ul>
-        </section>
-    }
-}
-
-#[component]
-fn RequestRow(item: OutboxItem) -> impl IntoView {
-    let t = use_worker_strings();
-    let feed = use_feed();
-    let outbox = use_outbox();
-    let show_qr = RwSignal::new(false);
-    let confirm = RwSignal::new(false);
-    // No file is ever written on a shared kiosk: no wipe reaches its downloads folder.
-    // The QR hand-over stays, and goes with the rest of the page.
-    let can_save_file = !crate::state::use_app_state().is_kiosk();
-    let has_intake = move || {
-        feed.data
-            .with(|d| d.manifest.as_ref().is_some_and(|m| m.intake.is_some()))
-    };
-    let id = item.id.clone();
-    let status = {
-        let id = id.clone();
-        move || {
-            outbox
-                .statuses
-                .with(|statuses| status_for(&id, statuses).cloned())
-        }
-    };
-    // The delivery as the outbox has it now (the row itself is not redrawn).
-    let delivery = {
-        let id = id.clone();
-        move || {
-            outbox.items.with(|items| {
-                items
-                    .iter()
-                    .find(|i| i.id == id)
-                    .map(|i| i.delivery.clone())
-            })
-        }
-    };
-    let union_id = item.request.union().unwrap_or_default().to_string();
-    let union_name = move || {
-        feed.data
-            .with(|d| {
-                d.unions
-                    .unions
-                    .iter()
-                    .find(|u| u.id == union_id)
-                    .map(|u| u.name.clone())
-            })
-            .unwrap_or_default()
-    };
-    let body = item.body();
-    let file_body = body.clone();
-    let kind = item.request.kind();
-    let delete_id = id.clone();
-    view! {
-        <li class="card request" data-request-id=id.clone()>
-            <p class="request-head">
-                <strong>{move || crate::components::kind_words(kind, t())}</strong>
-                " · " {union_name}
-            </p>
-            <p class="muted">{fill(t().req_created, &[("time", &item.created_at.replace('T', " ").chars().take(16).collect::<String>())])}</p>
-            <p class="delivery" data-testid="delivery">{move || match (delivery(), has_intake()) {
-                (Some(Delivery::Sent { .. }), _) => t().req_sent,
-                (_, true) => t().req_pending,
-                (_, false) => t().req_local,
-            }}</p>
-            {move || status().map(|s| {
-                let t = t();
-                view! {
-                    <p class=format!("outcome outcome-{}", s.state) data-testid="outcome" data-state=s.state.word().to_string()>
-                        <strong>{s.state.words(t)}</strong>
-                        {s.note.clone().map(|n| format!(" · {n}"))}
-                    </p>
-                    {s.member_no.clone().filter(|_| s.state == RequestState::Approved).map(|no| view! {
-                        <p class="muted">{fill(t.req_member_no, &[("no", &no)])}</p>
-                    })}
-                }
-            })}
-            <div class="choices">
-                <button type="button" data-action="show-qr" on:click=move |_| show_qr.update(|s| *s = !*s)>
-                    {move || if show_qr.get() { t().req_hide_qr } else { t().req_show_qr }}
-                </button>
-                {can_save_file.then(|| view! {
-                    <button type="button" data-action="save-file" on:click=move |_| crate::adapters::download::offer("yizhan-request.json", &file_body)>
-                        {worker_tr(|s| s.req_save_file)}
-                    </button>
-                })}
-                <button type="button" data-action="delete-request" on:click=move |_| {
-                    if confirm.get_untracked() {
-                        outbox.remove(delete_id.clone());
-                    } else {
-                        confirm.set(true);
-                    }
-                }>{move || if confirm.get() { t().req_delete_confirm } else { t().req_delete }}</button>
-            </div>
-            <Show when=move || show_qr.get()>
-                <QrCodeView text=body.clone() label=t().req_show_qr />
-            </Show>
-        </li>
     }
 }

@@ -4,6 +4,7 @@ mod coupon;
 mod coupons;
 mod join;
 mod me;
+mod my_requests;
 mod not_found;
 mod station_detail;
 mod stations;

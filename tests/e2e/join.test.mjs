@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { serveDist, launchBrowser, openPage, appReady, screenshot } from './support.mjs';
-import { makeFeed, publish, sha256 } from './feeds.mjs';
+import { makeFeed, publish, sha256, gcjStation } from './feeds.mjs';
 
 let server, browser;
 const UNIONS = [
@@ -397,5 +397,69 @@ test('delete all leaves nothing personal in any storage, set-aside copies and an
     assert.ok(feedCache.every((path) => /^\/(j10|feed)\/[\w/.-]+\.json$/.test(path)), `the feed cache holds feed files only: ${feedCache}`);
     assert.deepEqual(databases, [], 'no IndexedDB');
   }
+  await context.close();
+});
+
+test('a union asking for more is answered from the app on the same request; a station report is followed too; the wait is shown against the union’s usual time', async () => {
+  const posts = [];
+  server.routes.set('/intake-s', (req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => { posts.push(JSON.parse(body)); res.writeHead(202); res.end(); });
+  });
+  const unions = UNIONS.map((u) => ({ ...u, answer_days: 3, phone: '0635-8888888' }));
+  const station = gcjStation('371500-0002', { lat: 36.457, lng: 115.985 }, { name: '东昌府爱心驿站' });
+  const feed = (sequence, statuses) => makeFeed({ sequence, unions, statuses, intake: `${server.url}/intake-s`,
+    regions: [{ code: '371500', name: '聊城市', stations: [station] }] });
+  publish(server, 'sup', feed(1));
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/join?feed=/sup/manifest.json`);
+  await appReady(page);
+  await submitJoin(page);
+  await page.locator('li[data-request-id]').waitFor();
+  const id = await page.locator('li[data-request-id]').getAttribute('data-request-id');
+  const row = page.locator(`li[data-request-id="${id}"]`);
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1'))?.[0]?.delivery?.state === 'sent');
+  assert.equal(await row.locator('[data-testid=waiting]').innerText(), '已等待 0 天 · 工会通常 3 天内答复');
+  // The union asks for more.
+  publish(server, 'sup', feed(2, [{ ref: sha256(Buffer.from(id)), state: 'needs_info', note: '请补充工作单位的全称', updated: '2026-12-01T10:00:00+08:00' }]));
+  await page.reload();
+  await page.locator('[data-testid=outcome][data-state=needs_info]').waitFor({ timeout: 15000 });
+  assert.match(await row.locator('[data-testid=outcome]').innerText(), /需要补充材料.*请补充工作单位的全称/);
+  await row.locator('[data-action=send-supplement]').click();
+  assert.match(await row.locator('.supplement [role=alert]').innerText(), /请先写下要补充的内容/);
+  await row.locator('textarea[name=supplement-note]').fill('某某快递聊城分公司\n东昌府区');
+  await row.scrollIntoViewIfNeeded();
+  await screenshot(page, 'join-needs-info-phone');
+  await row.locator('[data-action=send-supplement]').click();
+  await row.locator('[data-testid=supplement-sent]').waitFor();
+  assert.match(await row.locator('[data-testid=supplement-sent]').innerText(), /已补充：某某快递聊城分公司/);
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1')).every((i) => i.delivery.state === 'sent'));
+  const supplement = posts.find((p) => p.kind === 'supplement');
+  assert.deepEqual(supplement.payload, { of: id, note: '某某快递聊城分公司\n东昌府区' });
+  assert.notEqual(supplement.id, id, 'a request of its own, tied by `of`');
+  assert.equal(await page.locator('li[data-request-id]').count(), 1, 'shown under its request, not as a row');
+  // A station report is followed here too, by the station's name.
+  await page.goto(`${server.url}/stations/371500-0002`);
+  await page.getByLabel('该开门时没开').check({ timeout: 15000 });
+  await page.locator('form.report button[type=submit]').click();
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1')).filter((i) => i.delivery.state === 'sent').length === 3);
+  const report = posts.find((p) => p.kind === 'report');
+  // The union answers both: the join approved, the report checked.
+  publish(server, 'sup', feed(3, [
+    { ref: sha256(Buffer.from(id)), state: 'approved', member_no: '3715002026000778', updated: '2026-12-03T10:00:00+08:00' },
+    { ref: sha256(Buffer.from(report.id)), state: 'approved', note: '开放时间已更新', updated: '2026-12-03T10:00:00+08:00' },
+  ]));
+  await page.goto(`${server.url}/join`);
+  const reportRow = page.locator(`li[data-request-id="${report.id}"][data-kind=report]`);
+  await reportRow.locator('[data-testid=outcome][data-state=approved]').waitFor({ timeout: 15000 });
+  // Named by the station (its shard loaded from the device: no position on this page).
+  await reportRow.locator('.request-head', { hasText: '站点问题报告 · 东昌府爱心驿站' }).waitFor({ timeout: 15000 });
+  assert.match(await reportRow.locator('[data-testid=outcome]').innerText(), /已核实并更新 · 开放时间已更新/);
+  assert.equal(await reportRow.locator('[data-action=show-qr]').count(), 0, 'nothing personal to hand over');
+  await row.locator('[data-testid=outcome][data-state=approved]').waitFor({ timeout: 15000 });
+  assert.equal(await row.locator('.supplement, [data-testid=waiting]').count(), 0, 'answered: no form, no wait');
+  await screenshot(page, 'join-requests-followed-phone');
+  assert.deepEqual(page.errors, []);
   await context.close();
 });

@@ -9,6 +9,7 @@ pub mod card;
 pub mod coupon_code;
 pub mod envelope;
 pub mod feed;
+pub mod follow;
 pub mod geo;
 pub mod hours;
 pub mod join;

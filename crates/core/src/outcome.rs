@@ -84,7 +84,7 @@ pub struct Answer {
     pub tab: Tab,
 }
 
-/// Every answered request of this device (claims, joins, transfers, cards):
+/// Every answered request of this device (claims, joins, transfers, cards, reports):
 /// `answers(&requests, &statuses)`.
 pub fn answers(requests: &[OutboxItem], statuses: &Statuses) -> Vec<Answer> {
     requests
@@ -92,8 +92,10 @@ pub fn answers(requests: &[OutboxItem], statuses: &Statuses) -> Vec<Answer> {
         .filter_map(|item| {
             let tab = match item.request {
                 Request::Claim(_) => Tab::Coupons,
-                Request::Join(_) | Request::Transfer(_) | Request::Card(_) => Tab::Join,
-                _ => return None,
+                Request::Join(_) | Request::Transfer(_) | Request::Card(_) | Request::Report(_) => {
+                    Tab::Join
+                }
+                Request::Redeem(_) | Request::Supplement(_) => return None,
             };
             Some(Answer {
                 id: item.id.clone(),
@@ -405,5 +407,21 @@ mod tests {
         // Seen on its tab before the start screen: not announced afterwards.
         seen.open(&all, Tab::Join);
         assert!(seen.to_announce(&all).is_empty());
+        // A station report's outcome is news on the requests' tab too.
+        let report = OutboxItem::new(
+            "r".into(),
+            "t".into(),
+            Request::Report(crate::request::Report {
+                station_id: "s".into(),
+                problem: crate::vocab::ReportProblem::Moved,
+                note: String::new(),
+            }),
+        );
+        statuses
+            .statuses
+            .push(status("r", RequestState::Approved, None));
+        let all = answers(&[report], &statuses);
+        assert_eq!((all[0].kind, all[0].tab), ("report", Tab::Join));
+        assert_eq!(seen.to_announce(&all).len(), 1);
     }
 }
