@@ -228,7 +228,7 @@ pub async fn guard(State(desk): State<Shared>, mut request: Request, next: Next)
         );
     }
     let path = request.uri().path().to_string();
-    let open_path = path == "/login" || path == "/desk.css";
+    let open_path = ["/login", "/desk.css", "/favicon.ico"].contains(&path.as_str());
     let mut new_pre = None;
     let (csrf, signed_in) = match &auth.password {
         None => (auth.server_token.clone(), false),
@@ -302,7 +302,9 @@ pub async fn guard(State(desk): State<Shared>, mut request: Request, next: Next)
              frame-ancestors 'none'; base-uri 'none'",
         ),
         ("x-content-type-options", "nosniff"),
-        ("referrer-policy", "no-referrer"),
+        // Not `no-referrer`: with it the browser sends `Origin: null` on the page's own
+        // forms, which the check above refuses. Nothing leaves for another site.
+        ("referrer-policy", "same-origin"),
         // Pages with names and ID numbers: never kept by the browser or a proxy.
         ("cache-control", "no-store"),
         ("x-frame-options", "DENY"),

@@ -139,9 +139,10 @@ pub fn request_page(
         return Ok(None);
     };
     let report = matches!(h.request, Request::Report(_));
-    // The history, in time order: received, decisions, supplements.
+    // The history, in time order (as instants: the intake's UTC and the desk's China
+    // time): received, decisions, supplements.
     let mut events: Vec<(String, String, String)> = vec![(
-        words::beijing(&h.received_at),
+        h.received_at.clone(),
         ctx.t("收到申请", "Received").to_string(),
         String::new(),
     )];
@@ -186,7 +187,7 @@ pub fn request_page(
         h2 { (ctx.t("经过", "History")) }
         ol.history {
             @for (at, what, note) in &events {
-                li { time { (at) } " " strong { (what) } @if !note.is_empty() { p.note { (note) } } }
+                li { time { (words::beijing(at)) } " " strong { (what) } @if !note.is_empty() { p.note { (note) } } }
             }
         }
         @if decidable {
