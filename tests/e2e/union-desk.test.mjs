@@ -231,9 +231,10 @@ test('join and claim → intake → desk → next feed → outcome, verified car
   assert.equal(sheet.length, 2, 'one join request awaits a decision');
   assert.match(sheet[1], /王五/);
   const row = sheet[1].split(',');
-  row[header.indexOf('decision')] = 'approved';
-  row[header.indexOf('member_no')] = '3715002026000777';
-  row[header.indexOf('note')] = '欢迎加入';
+  // The sheet is in Chinese: 决定 通过, 会员号, 备注.
+  row[header.indexOf('决定')] = '通过';
+  row[header.indexOf('会员号')] = '3715002026000777';
+  row[header.indexOf('备注')] = '欢迎加入';
   fs.writeFileSync(path.join(work, 'pending.csv'), '\uFEFF' + [sheet[0], row.join(',')].join('\r\n') + '\r\n');
   desk('import', '--file', path.join(work, 'pending.csv'));
   const published = publishRound(2);
