@@ -116,6 +116,15 @@ pub fn awaits_decision(db: &Connection, id: &str) -> Result<bool, String> {
         }))
 }
 
+/// The member number the clerk typed, as the app checks a card's number
+/// ([`yizhan_core::wallet::MemberCard::from_form`]: 6–24 letters and digits,
+/// full-width typing and spaces allowed), upper-case; `None` when it is not one.
+pub fn member_number(typed: &str) -> Option<String> {
+    yizhan_core::wallet::MemberCard::from_form("-", typed, None, None)
+        .ok()
+        .map(|card| card.member_no)
+}
+
 /// Records the clerk's decision on request `id` (the first, or a new one after a
 /// supplement): `decisions` holds it, `decision_history` keeps every one. A new
 /// decision is always dated after the one it replaces (a second later if the clock

@@ -25,7 +25,8 @@ pub use coupons::{
     campaigns_left, coupons, decide_claim, decide_claims, record_redemptions, ClaimIn, Granted,
 };
 pub use history::{
-    awaits_decision, decide, decision_of, history_of, supplements_of, Decided, Supplemented,
+    awaits_decision, decide, decision_of, history_of, member_number, supplements_of, Decided,
+    Supplemented,
 };
 pub use pull::{pull, retry_held, store_received, PullSummary, Stored};
 pub use purge::purge;

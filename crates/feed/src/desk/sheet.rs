@@ -9,8 +9,8 @@
 //! as text a spreadsheet shows and never runs (OWASP "CSV Injection"), and
 //! [`read_cell`] takes that marking off again when the filled sheet comes back.
 
-use super::words::{self, Lang, DECISION_WORDS};
-use super::{awaits_decision, decided_by_clerk, held, held_one, supplements_of};
+use super::words::{self, decision_word, Lang};
+use super::{awaits_decision, decided_by_clerk, held, held_one, member_number, supplements_of};
 use crate::Diagnostic;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashSet;
@@ -164,24 +164,6 @@ pub fn export(db: &Connection, unions: &[Union]) -> Result<(Vec<u8>, usize), Str
         writer.flush().map_err(|e| e.to_string())?;
     }
     Ok((out, rows.len()))
-}
-
-/// A decision as the sheet or the page writes it (通过, 需补充材料, 不通过, or the
-/// English words), as the desk records it; `None` for any other word.
-pub fn decision_word(word: &str) -> Option<&'static str> {
-    DECISION_WORDS
-        .iter()
-        .find(|(w, _)| *w == word)
-        .map(|(_, d)| *d)
-}
-
-/// The member number the clerk typed, as the app checks a card's number
-/// ([`yizhan_core::wallet::MemberCard::from_form`]: 6–24 letters and digits,
-/// full-width typing and spaces allowed), upper-case; `None` when it is not one.
-pub fn member_number(typed: &str) -> Option<String> {
-    yizhan_core::wallet::MemberCard::from_form("-", typed, None, None)
-        .ok()
-        .map(|card| card.member_no)
 }
 
 /// One decision read from a filled CSV.

@@ -92,6 +92,15 @@ pub const DECISION_WORDS: [(&str, &str); 6] = [
     ("rejected", "rejected"),
 ];
 
+/// A decision as the sheet or the page writes it (通过, 需补充材料, 不通过, or the
+/// English words), as the desk records it; `None` for any other word.
+pub fn decision_word(word: &str) -> Option<&'static str> {
+    DECISION_WORDS
+        .iter()
+        .find(|(w, _)| *w == word)
+        .map(|(_, d)| *d)
+}
+
 /// A report's problem word in words.
 pub fn problem(lang: Lang, word: &str) -> String {
     let (zh, en) = match word {

@@ -6,7 +6,8 @@
 use super::pages::{csrf, Ctx};
 use super::words;
 use super::Lookup;
-use crate::desk::sheet::{decision_word, member_number};
+use crate::desk::member_number;
+use crate::desk::words::decision_word;
 use crate::desk::{awaits_decision, decided_by_clerk, held_one, history_of, supplements_of, Held};
 use maud::{html, Markup};
 use rusqlite::Connection;
