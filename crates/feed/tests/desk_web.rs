@@ -190,6 +190,58 @@ fn the_queue_shows_requests_in_words_in_beijing_time_with_what_workers_typed_esc
 }
 
 #[test]
+fn markup_in_every_field_a_worker_sends_is_shown_as_text() {
+    let dir = temp_dir("markup");
+    let evil = |n: u8| format!("<b id=x{n}>粗</b>");
+    let transfer = serde_json::json!({"name": evil(1), "phone": evil(2), "id_number": evil(3),
+        "occupation": evil(4), "employer": evil(5), "union": evil(6), "from_union": evil(7)})
+    .to_string();
+    let card = serde_json::json!({"name": evil(8), "member_no": evil(9), "union": evil(10), "id_number": evil(11)}).to_string();
+    let report = serde_json::json!({"station_id": evil(12), "problem": "other", "note": evil(13)})
+        .to_string();
+    let claim = serde_json::json!({"campaign_id": evil(14), "coupon_id": "c", "code_ref": "r", "member_no": evil(15)}).to_string();
+    let supplement = serde_json::json!({"of": OTHER, "note": evil(16)}).to_string();
+    let desk = desk_page(
+        &dir,
+        &[
+            plain(OTHER, "transfer", RECEIVED, &transfer),
+            plain(JOIN, "card", RECEIVED, &card),
+            plain(REPORT, "report", RECEIVED, &report),
+            plain(STRAY, "claim", RECEIVED, &claim),
+            plain(
+                SUPPLEMENT,
+                "supplement",
+                "2099-01-01T00:00:00Z",
+                &supplement,
+            ),
+        ],
+        None,
+        "",
+    );
+    let mut seen = String::new();
+    for path in [
+        "/?kind=transfer",
+        "/?kind=card",
+        "/?kind=report",
+        "/?kind=claim",
+        "/claims",
+        "/problems",
+    ] {
+        seen.push_str(&get(&desk, path).body);
+    }
+    for id in [OTHER, JOIN, REPORT, STRAY] {
+        seen.push_str(&get(&desk, &format!("/requests/{id}")).body);
+    }
+    assert!(!seen.contains("<b id="), "markup written as markup");
+    for n in 1..=16 {
+        assert!(
+            seen.contains(&format!("&lt;b id=x{n}&gt;粗&lt;/b&gt;")),
+            "field {n} shown escaped"
+        );
+    }
+}
+
+#[test]
 fn an_unknown_request_is_a_404_page_and_a_refused_form_keeps_what_was_typed() {
     let dir = temp_dir("decide");
     let desk = desk_page(
@@ -565,6 +617,81 @@ fn an_older_desk_database_keeps_its_decisions_as_history() {
                 .note
                 .as_deref(),
             Some("欢迎")
+        );
+    }
+}
+
+#[test]
+fn desk_password_writes_an_argon2_hash_readable_by_its_owner_only_and_serve_takes_it() {
+    use std::io::{BufRead, Write};
+    let dir = temp_dir("password-file");
+    let file = dir.join("desk.password");
+    let write = |password: &str| {
+        let mut child = std::process::Command::new(BIN)
+            .args(["desk", "password", "--out", file.to_str().unwrap()])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(password.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let short = write("123\n");
+    assert!(!short.status.success() && String::from_utf8_lossy(&short.stderr).contains("密码太短"));
+    assert!(write("工会服务台的密码 2026\n").status.success());
+    let hash = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        hash.starts_with("$argon2id$") && !hash.contains("2026"),
+        "{hash}"
+    );
+    assert!(auth::password_matches(hash.trim(), "工会服务台的密码 2026"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    // With it, the page serves an address other computers reach.
+    let mut serve = std::process::Command::new(BIN)
+        .args([
+            "desk",
+            "serve",
+            "--db",
+            dir.join("desk.sqlite").to_str().unwrap(),
+            "--listen",
+            "0.0.0.0:0",
+            "--password-file",
+            file.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(serve.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    serve.kill().unwrap();
+    serve.wait().unwrap();
+    assert!(line.contains("listening on http://0.0.0.0:"), "{line}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("desk.sqlite"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "the desk's database is the clerk's only"
         );
     }
 }

@@ -168,7 +168,14 @@ pub fn request_page(
     }
     events.sort_by(|a, b| a.0.cmp(&b.0));
     let decidable = (decided_by_clerk(&h.request) || report) && awaits_decision(db, id)?;
-    let blank = DecideForm::default();
+    // A card request names the member's number: offered, for the clerk to check.
+    let blank = DecideForm {
+        member_no: match &h.request {
+            Request::Card(c) => c.member_no.clone(),
+            _ => String::new(),
+        },
+        ..DecideForm::default()
+    };
     let (form, error) = refused.map_or((&blank, None), |(f, e)| (f, Some(e)));
     let choice = |value: &str, label: &str| {
         html! {
