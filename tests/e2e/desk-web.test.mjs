@@ -267,3 +267,33 @@ test('a clerk decides every kind of request on the desk page; 发布 publishes t
   assert.deepEqual(b.page.errors, []);
   await Promise.all([a.context.close(), b.context.close(), clerkCtx.context.close()]);
 });
+
+test('with a password the desk page asks for it first, and a wrong one is refused', async () => {
+  const dir = path.join(work, 'locked');
+  fs.mkdirSync(dir);
+  const passwordFile = path.join(dir, 'desk.password');
+  execFileSync(bin('yizhan-feed'), ['desk', 'password', '--out', passwordFile], { input: '工会服务台的密码 2026\n' });
+  const { child, url } = await startListening(bin('yizhan-feed'), ['desk', 'serve', '--db', path.join(dir, 'desk.sqlite'),
+    '--listen', '127.0.0.1:0', '--password-file', passwordFile]);
+  try {
+    const { context, page } = await openPage(browser, { viewport: { width: 1280, height: 900 } });
+    await page.goto(url);
+    await page.waitForURL(/\/login$/);
+    await page.locator('#password').fill('not it');
+    await page.locator('form.login button[type=submit]').click();
+    await page.locator('p.error[role=alert]').waitFor();
+    assert.match(await page.locator('p.error').innerText(), /密码不对/);
+    await shoot(page, 'login');
+    await page.locator('#password').fill('工会服务台的密码 2026');
+    await page.locator('form.login button[type=submit]').click();
+    await page.locator('nav.tabs').waitFor();
+    const [session] = (await context.cookies()).filter((c) => c.name === 'desk_session');
+    assert.ok(session.httpOnly && session.sameSite === 'Strict', 'HttpOnly, SameSite=Strict');
+    await page.locator('header form.inline button').click();
+    await page.waitForURL(/\/login$/);
+    assert.deepEqual(page.errors.filter((e) => !/status of 401/.test(e)), [], 'the wrong password answered 401 on purpose');
+    await context.close();
+  } finally {
+    child.kill();
+  }
+});

@@ -30,6 +30,8 @@ pub struct Round {
     pub used: usize,
     pub redeems_refused: Vec<(String, String)>,
     pub answers: usize,
+    /// Of the answers, those sealed to the asking device (a report's is plain).
+    pub sealed: usize,
     pub sequence: u64,
     pub stations: u64,
     pub files: Vec<String>,
@@ -130,7 +132,9 @@ pub fn round(db: &mut Connection, config: &Config, now: &str) -> Result<Round, S
         valid_until,
     };
     let statuses = desk::statuses(db, Some(&signing))?;
-    let answers = statuses["statuses"].as_array().map_or(0, Vec::len);
+    let list = statuses["statuses"].as_array();
+    let answers = list.map_or(0, Vec::len);
+    let sealed = list.map_or(0, |l| l.iter().filter(|e| e.get("box").is_some()).count());
     let json = |v: &Value| serde_json::to_vec_pretty(v).map_err(|e| e.to_string());
     let coupons = json(&desk::coupons(db, &campaigns.campaigns)?)?;
     let left = json(&desk::campaigns_left(db, &campaigns_file, &issued_now)?)?;
@@ -197,6 +201,7 @@ pub fn round(db: &mut Connection, config: &Config, now: &str) -> Result<Round, S
         used,
         redeems_refused,
         answers,
+        sealed,
         sequence,
         stations: feed.manifest.regions.iter().filter_map(|r| r.count).sum(),
         files,
@@ -242,7 +247,7 @@ pub fn round_result(ctx: &Ctx, round: &Result<Round, String>) -> Markup {
                     }
                     li { (ctx.t("领券：发放 ", "Coupons: issued ")) (r.issued) (ctx.t("，未发放 ", ", refused ")) (r.refused) }
                     li { (ctx.t("场馆核销：", "Redemptions recorded: ")) (r.used) @if !r.redeems_refused.is_empty() { (ctx.t("；不予登记 ", "; turned down ")) (r.redeems_refused.len()) } }
-                    li { (ctx.t("公布的答复：", "Answers published: ")) (r.answers) (ctx.t("（均已加密，只有申请人能看）", " (sealed: only the worker reads them)")) }
+                    li { (ctx.t("公布的答复：", "Answers published: ")) (r.answers) (ctx.t("，其中加密（只有申请人能看）", ", sealed (only the worker reads them) ")) (r.sealed) }
                     li { (ctx.t("站点：", "Stations: ")) (r.stations) }
                     @if r.problems > 0 { li { a href="/problems" { (ctx.t("无法打开的申请：", "Requests with a problem: ")) (r.problems) } } }
                 }
