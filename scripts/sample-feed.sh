@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=public/feed
 stamp="$out/.inputs"
-inputs=$(cat sample/* crates/feed/src/*.rs crates/core/src/feed/*.rs | sha256sum | cut -c1-16)
+inputs=$(cat sample/* crates/feed/src/*.rs crates/feed/src/import/*.rs crates/core/src/feed/*.rs | sha256sum | cut -c1-16)
 if [ -f "$out/manifest.json" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ]; then
   exit 0
 fi

@@ -225,7 +225,8 @@ fn worker_services(state: AppState, feed: Feed) {
 }
 
 /// Applies the URL parameters any page may carry: `?lang=en|zh` (remembered),
-/// `?feed=PATH` (same origin only, remembered) and `?near=LAT,LNG` (this visit only).
+/// `?feed=PATH` (same origin only, remembered) and `?near=LAT,LNG` (this visit only;
+/// a kiosk's own place is remembered with the kiosk).
 #[component]
 fn QueryParams() -> impl IntoView {
     let search = router::use_router().search();
@@ -259,6 +260,15 @@ fn QueryParams() -> impl IntoView {
                 Err(_) => state.feed_link_refused.set(true),
             }
         }
+        // A kiosk stands where its own address said, also when a page is loaded
+        // afresh without `?near=` (a reload, a tab, the start page after a wipe).
+        let near = near.or_else(|| {
+            let fresh = started.is_none() && feed.user.with_untracked(Option::is_none);
+            state
+                .prefs
+                .with_untracked(|p| p.kiosk.as_ref().and_then(|k| k.near.clone()))
+                .filter(|_| fresh)
+        });
         if let Some(at) = near.as_deref().and_then(yizhan_core::geo::parse_near) {
             let point = UserPoint {
                 at,

@@ -58,6 +58,10 @@ def main(folder):
             ids.add(s["id"])
             if not s.get("name"): problems.append(f"{s['id']}: no name")
             if s.get("hours") is not None and not hours_ok(s["hours"]): bad_hours += 1
+            # docs/FEED.md: hours_text, the union's own words, only where hours cannot say them.
+            if "hours_text" in s and (not isinstance(s["hours_text"], str) or not s["hours_text"].strip()
+                                      or s.get("hours") is not None):
+                problems.append(f"{s['id']}: hours_text must be text, given instead of hours")
             if s.get("entry") not in (None, "open", "outdoor_workers", "members"):
                 problems.append(f"{s['id']}: entry {s['entry']}")
             unknown = set(s.get("services", [])) - SERVICES

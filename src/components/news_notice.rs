@@ -50,7 +50,7 @@ fn news_box(news: News) -> impl IntoView {
                         let (kind, state) = (a.kind, a.state.clone());
                         view! {
                             <li data-request-id=a.id.clone() data-state=a.state.word().to_string()>
-                                <a href=href>{move || kind_words(kind, t())} "：" <strong>{move || outcome_words(kind, &state, t())}</strong></a>
+                                <a href=href>{move || news_words(kind, &state, t())}</a>
                             </li>
                         }
                     }).collect_view()}
@@ -58,6 +58,15 @@ fn news_box(news: News) -> impl IntoView {
             </section>
         </Show>
     }
+}
+
+/// One answer as the news says it: "入会申请：已通过", and a coupon the union issued
+/// said whole, "福利券已发放" (not "领券申请：已通过").
+fn news_words(kind: &str, state: &RequestState, t: &'static crate::i18n::WorkerStrings) -> String {
+    if kind == "claim" && *state == RequestState::Approved {
+        return t.claim_issued.to_string();
+    }
+    format!("{}：{}", kind_words(kind, t), outcome_words(kind, state, t))
 }
 
 /// The word for a request kind: `kind_words("card", t)`.

@@ -203,6 +203,8 @@ pub struct WorkerStrings {
     pub join_title: &'static str,
     pub join_intro: &'static str,
     pub me_intro: &'static str,
+    /// `me_intro` on a shared kiosk, where nothing stays.
+    pub me_intro_kiosk: &'static str,
     pub language_heading: &'static str,
     pub language_zh: &'static str,
     pub language_en: &'static str,
@@ -217,6 +219,8 @@ pub struct WorkerStrings {
     pub campaign_claimed_campaign: &'static str,
     pub campaign_venues: &'static str,
     pub claim_button: &'static str,
+    /// On a kiosk, in place of the claim button: claim on your own phone.
+    pub claim_on_phone: &'static str,
     pub add_card_link: &'static str,
     pub verify_card_link: &'static str,
     pub claim_done: &'static str,
@@ -294,6 +298,8 @@ pub struct WorkerStrings {
     pub card_live_hint: &'static str,
     pub data_heading: &'static str,
     pub data_summary: &'static str,
+    /// `data_summary` on a shared kiosk.
+    pub data_summary_kiosk: &'static str,
     pub data_export: &'static str,
     pub data_delete_all: &'static str,
     pub data_delete_confirm: &'static str,
@@ -313,6 +319,10 @@ pub struct WorkerStrings {
     pub join_employer: &'static str,
     pub join_union: &'static str,
     pub join_union_pick: &'static str,
+    pub join_city: &'static str,
+    pub join_city_pick: &'static str,
+    /// Under the union choice while no place is known: nothing is suggested.
+    pub join_city_hint: &'static str,
     pub join_union_suggested: &'static str,
     pub join_from_union: &'static str,
     pub join_no_unions: &'static str,
@@ -322,12 +332,16 @@ pub struct WorkerStrings {
     pub consent_check: &'static str,
     pub join_submit: &'static str,
     pub join_saved: &'static str,
+    /// `join_saved` on a kiosk: the union answers by phone; nothing stays here.
+    pub join_saved_kiosk: &'static str,
     pub my_requests: &'static str,
     pub my_requests_empty: &'static str,
     pub req_join: &'static str,
     pub req_transfer: &'static str,
     pub req_card: &'static str,
     pub req_claim: &'static str,
+    /// The news of a claim the union approved, said whole.
+    pub claim_issued: &'static str,
     pub req_created: &'static str,
     pub req_sent: &'static str,
     pub req_pending: &'static str,
@@ -458,7 +472,7 @@ mod tests {
             assert!(!a.is_empty() && !b.is_empty());
             assert_ne!(a, b);
         }
-        assert_eq!(zh.nav_stations, "附近驿站");
+        assert_eq!(zh.nav_stations, "爱心驿站");
     }
 
     #[test]

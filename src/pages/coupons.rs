@@ -89,6 +89,7 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
             .with(|w| c.with_value(|c| w.claimed_in_period(c, today())))
     };
     let medical = campaign.kind == CampaignKind::Medical;
+    let kiosk = crate::state::use_app_state().is_kiosk();
     let claim = move |_| {
         if busy.get_untracked() {
             return;
@@ -149,10 +150,18 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
                             fill(template, &[("n", &claimed().to_string()), ("limit", &limit.to_string())])
                         }}</p>
                     })}
-                    <button type="button" class="primary big" data-action="claim"
-                        disabled=move || refusal().is_some() || busy.get()
-                        on:click=claim>{worker_tr(|s| s.claim_button)}</button>
-                    {move || refusal().map(|r| view! {
+                    // A coupon claimed on a shared kiosk would be wiped with it: it is
+                    // claimed on the worker's own phone (the QR below).
+                    {if kiosk {
+                        view! { <p class="notice notice-info" data-testid="claim-on-phone">{worker_tr(|s| s.claim_on_phone)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <button type="button" class="primary big" data-action="claim"
+                                disabled=move || refusal().is_some() || busy.get()
+                                on:click=claim>{worker_tr(|s| s.claim_button)}</button>
+                        }.into_any()
+                    }}
+                    {move || refusal().filter(|_| !kiosk).map(|r| view! {
                         <p class="reason" data-testid="claim-reason">{r.words(t())}
                             {(r == ClaimRefusal::NeedsCard).then(|| view! {
                                 " " <a href="/me#card-form" class="tap-link" data-action="add-card">{worker_tr(|s| s.add_card_link)}</a>

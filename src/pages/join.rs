@@ -23,6 +23,7 @@ pub fn JoinPage() -> impl IntoView {
     let saved = RwSignal::new(false);
     let submit_failed = RwSignal::new(None::<crate::adapters::storage::StorageProblem>);
     let outbox = use_outbox();
+    let kiosk = crate::state::use_app_state().is_kiosk();
 
     let today = move || clock::china_now().date();
     let check = move |field: Field| {
@@ -60,7 +61,7 @@ pub fn JoinPage() -> impl IntoView {
             }
             return;
         }
-        let Some(request) = f.request(today()) else {
+        let Some(request) = f.request(today(), kiosk) else {
             return;
         };
         leptos::task::spawn_local(async move {
@@ -78,9 +79,17 @@ pub fn JoinPage() -> impl IntoView {
         });
     };
 
-    let unions = move || {
-        let near: Vec<String> = feed.data.with(|d| {
-            let user = feed.user.get();
+    // Where the worker is known to work: the city they chose, else the regions near
+    // their position (GPS, a kiosk's place, a station link, a city or address picked
+    // on the stations page). Empty on a direct visit or a reload: then no union is
+    // suggested until a city is chosen.
+    let place = move || {
+        let city = form.with(|f| f.city.clone());
+        if !city.is_empty() {
+            return vec![city];
+        }
+        let user = feed.user.get();
+        feed.data.with(|d| {
             d.regions
                 .iter()
                 .filter(|r| {
@@ -88,11 +97,31 @@ pub fn JoinPage() -> impl IntoView {
                         .is_some_and(|u| r.is_near(u.at, yizhan_core::stations::SEARCH_RADIUS_M))
                 })
                 .map(|r| r.code.clone())
-                .collect()
-        });
+                .collect::<Vec<_>>()
+        })
+    };
+    let unions = move || {
+        let near = place();
         let occupation = form.with(|f| f.occupation.clone());
         feed.data
             .with(|d| order_unions(&d.unions.unions, &occupation, &near))
+    };
+    // The cities of the feed, by name, to choose from.
+    let cities = move || {
+        let mut list: Vec<(String, String)> = feed.data.with(|d| {
+            d.manifest
+                .iter()
+                .flat_map(|m| &m.regions)
+                .map(|r| {
+                    (
+                        r.code.clone(),
+                        r.name.clone().unwrap_or_else(|| r.code.clone()),
+                    )
+                })
+                .collect()
+        });
+        yizhan_core::sort::sort_by(&mut list, |a, b| a.1.cmp(&b.1));
+        list
     };
 
     // A text input bound to one field of the form.
@@ -174,6 +203,16 @@ pub fn JoinPage() -> impl IntoView {
                 </label>
                 {input(Field::Employer, "employer", |t| t.join_employer, ("text", "organization", "text"))}
                 <label class="field">
+                    <span>{worker_tr(|s| s.join_city)}</span>
+                    <select name="city" autocomplete="off" on:change=move |ev| { let v = event_target_value(&ev); form.update(|f| f.city = v); }>
+                        <option value="" prop:selected=move || form.with(|f| f.city.is_empty())>{worker_tr(|s| s.join_city_pick)}</option>
+                        {move || cities().into_iter().map(|(code, name)| {
+                            let selected = code.clone();
+                            view! { <option value=code prop:selected=move || form.with(|f| f.city == selected)>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
                     <span>{worker_tr(|s| s.join_union)}</span>
                     <select name="union" aria-invalid=move || error_of(Field::Union).is_some().to_string()
                         aria-describedby="union-error"
@@ -187,6 +226,7 @@ pub fn JoinPage() -> impl IntoView {
                     </select>
                     <span id="union-error" class="field-error">{move || error_of(Field::Union).map(|e| e.words(t()))}</span>
                     {move || feed.data.with(|d| d.unions.unions.is_empty()).then(|| view! { <span class="muted">{t().join_no_unions}</span> })}
+                    {move || (place().is_empty() && feed.data.with(|d| !d.unions.unions.is_empty())).then(|| view! { <span class="muted" data-testid="city-hint">{t().join_city_hint}</span> })}
                 </label>
                 <Show when=move || form.with(|f| f.kind == RequestKind::Transfer)>
                     {input(Field::FromUnion, "from_union", |t| t.join_from_union, ("text", "off", "text"))}
@@ -203,7 +243,7 @@ pub fn JoinPage() -> impl IntoView {
                     <span id="consent-error" class="field-error">{move || consent_error.get().then(|| t().err_consent)}</span>
                 </section>
                 <button type="submit" class="primary big">{worker_tr(|s| s.join_submit)}</button>
-                {move || saved.get().then(|| view! { <p class="notice notice-ok" role="status">{t().join_saved}</p> })}
+                {move || saved.get().then(|| view! { <p class="notice notice-ok" role="status" data-testid="join-saved">{if kiosk { t().join_saved_kiosk } else { t().join_saved }}</p> })}
                 {move || submit_failed.get().map(|p| view! {
                     <p class="notice notice-warn" role="alert" data-testid="submit-failed">{crate::components::storage_problem_text(t(), p)}</p>
                 })}

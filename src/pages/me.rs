@@ -21,11 +21,12 @@ use yizhan_core::wallet::{CardError, MemberCard, Wallet};
 #[component]
 pub fn MePage() -> impl IntoView {
     let t = use_worker_strings();
+    let kiosk = use_app_state().is_kiosk();
     crate::components::use_title(move || t().me_title.to_string());
     view! {
         <section class="page" aria-labelledby="page-title">
             <h1 id="page-title">{worker_tr(|s| s.me_title)}</h1>
-            <p class="lead">{worker_tr(|s| s.me_intro)}</p>
+            <p class="lead">{move || if kiosk { t().me_intro_kiosk } else { t().me_intro }}</p>
             <CardSection />
             <MyData />
             <LanguageSwitch />
@@ -250,7 +251,11 @@ fn MyData() -> impl IntoView {
             .wallet
             .with(|w| (w.card.is_some() as usize, w.coupons.len()));
         fill(
-            t().data_summary,
+            if state.is_kiosk() {
+                t().data_summary_kiosk
+            } else {
+                t().data_summary
+            },
             &[
                 ("card", &card.to_string()),
                 ("coupons", &coupons.to_string()),

@@ -463,3 +463,51 @@ test('a union asking for more is answered from the app on the same request; a st
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a union is suggested only from what the app knows of the place: none on a direct visit, the chosen city’s, or the one near the position (the Liaocheng case)', async () => {
+  const unions = [
+    { id: 'ty-san', name: '太原市环卫工会', region: '140100', occupations: ['sanitation'] },
+    { id: 'sh-exp', name: '上海市快递行业工会', region: '310000', occupations: ['courier'] },
+    { id: 'bj-exp', name: '北京市快递行业工会', region: '110000', occupations: ['courier'] },
+    { id: 'lc-san', name: '聊城市环卫系统工会', region: '371500', occupations: ['sanitation'] },
+    { id: 'lc-exp', name: '聊城市快递行业工会联合会', region: '371500', occupations: ['courier'] },
+  ];
+  const liaocheng = { lat: 36.457, lng: 115.985 };
+  publish(server, 'place', makeFeed({ sequence: 1, unions, regions: [
+    { code: '371500', name: '聊城市', stations: [gcjStation('371500-0001', liaocheng)] },
+    { code: '140100', name: '太原市', stations: [gcjStation('140100-0001', { lat: 37.87, lng: 112.55 })] },
+  ] }));
+  const options = (page) => page.locator('select[name=union] option').allInnerTexts();
+  const { context, page } = await openPage(browser);
+  await page.goto(`${server.url}/join?feed=/place/manifest.json`);
+  await appReady(page);
+  await page.locator('select[name=union] option[value=lc-san]').waitFor({ state: 'attached' });
+  for (const occupation of ['sanitation', 'courier']) {
+    await page.locator('select[name=occupation]').selectOption(occupation);
+    assert.deepEqual((await options(page)).filter((o) => o.includes('推荐')), [], `${occupation}: nothing suggested with no place known`);
+    await page.locator('[data-testid=city-hint]').waitFor();
+  }
+  // The worker says where they work: that city's union for their trade, and only it.
+  await page.locator('select[name=occupation]').selectOption('sanitation');
+  await page.locator('select[name=city]').selectOption('371500');
+  await page.waitForFunction(() => document.querySelectorAll('select[name=union] option')[1]?.textContent.includes('推荐'));
+  assert.deepEqual((await options(page)).filter((o) => o.includes('推荐')), ['聊城市环卫系统工会 · 推荐']);
+  assert.equal(await page.locator('[data-testid=city-hint]').count(), 0);
+  // Kept with the draft across a reload.
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll('select[name=union] option')[1]?.textContent.includes('推荐'));
+  assert.deepEqual((await options(page)).filter((o) => o.includes('推荐')), ['聊城市环卫系统工会 · 推荐']);
+  await screenshot(page, 'join-city-chosen-phone');
+  await context.close();
+  // A courier who found stations near them in Liaocheng, then taps 入会: Liaocheng's courier union.
+  const second = await openPage(browser);
+  await second.page.goto(`${server.url}/stations?feed=/place/manifest.json&near=${liaocheng.lat},${liaocheng.lng}`);
+  await appReady(second.page);
+  await second.page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+  await second.page.locator('.bottom-nav a[href="/join"]').click();
+  await second.page.locator('select[name=occupation]').selectOption('courier', { timeout: 15000 });
+  await second.page.waitForFunction(() => document.querySelectorAll('select[name=union] option')[1]?.textContent.includes('推荐'));
+  assert.deepEqual((await options(second.page)).filter((o) => o.includes('推荐')), ['聊城市快递行业工会联合会 · 推荐']);
+  assert.deepEqual([...page.errors, ...second.page.errors], []);
+  await second.context.close();
+});

@@ -148,7 +148,7 @@ test('a station on a kiosk sends the way to the worker\'s phone as a QR code; no
   await page.goto(`${server.url}/stations?kiosk=1&near=36.457,115.985`);
   // The kiosk's own address names where it stands: distances are from this kiosk.
   await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
-  assert.match(await page.locator('.station-list').evaluate((l) => l.previousElementSibling?.textContent ?? ''), /离这台设备最近的驿站/);
+  assert.match(await page.locator('.station-list').evaluate((l) => l.previousElementSibling?.textContent ?? ''), /离这台设备最近的爱心驿站/);
   await page.locator('li[data-station-id] a').first().click();
   await page.locator('#nav-heading').waitFor();
   assert.match(await page.locator('main').innerText(), /离这台设备 [\d.]+ (米|公里)/);
@@ -347,5 +347,50 @@ test("a kiosk's first visit is the stations app: a report its intake has not tak
   await page.clock.runFor(31_000);
   await page.locator('[data-testid=kiosk-countdown]').waitFor();
   assert.match(await page.locator('[data-testid=kiosk-unsent]').innerText(), /还有 1 个/);
+  await context.close();
+});
+
+test('a kiosk keeps what a worker needs off itself: a coupon is claimed on the phone, a request says the union answers by phone, /me says nothing stays, and the kiosk keeps its place on a fresh load', async () => {
+  const { makeFeed, publish, gcjStation } = await import('./feeds.mjs');
+  const posts = [];
+  server.routes.set('/kiosk-intake2', (req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => { posts.push(JSON.parse(body)); res.writeHead(202); res.end(); });
+  });
+  const campaigns = [{ id: 'fit-k', kind: 'fitness', title: '健身券', valid_from: '2026-11-01', valid_until: '2099-12-31', per_member: 2, period: 'month' }];
+  publish(server, 'kk', makeFeed({ sequence: 1, campaigns, intake: `${server.url}/kiosk-intake2`,
+    regions: [{ code: '371500', name: '聊城市', stations: [gcjStation('371500-0001', { lat: 36.458, lng: 115.986 })] }],
+    unions: [{ id: 'u1', name: '快递行业工会联合会', region: '371500', occupations: ['courier'] }] }));
+  const { context, page } = await openPage(browser, { viewport: KIOSK });
+  await page.goto(`${server.url}/coupons?kiosk=1&near=36.457,115.985&place=${PLACE}&feed=/kk/manifest.json`);
+  await appReady(page);
+  const card = page.locator('li[data-campaign-id=fit-k]');
+  await card.waitFor({ timeout: 15000 });
+  // No claim on the kiosk: it would be wiped with the kiosk. The phone claims it.
+  assert.equal(await card.locator('[data-action=claim]').count(), 0);
+  assert.match(await card.locator('[data-testid=claim-on-phone]').innerText(), /在自己的手机上领取/);
+  await card.locator('[data-action=send-to-phone]').click();
+  const qr = await card.locator('[data-qr]').getAttribute('data-qr');
+  assert.equal(qr, `${server.url}/coupons#fit-k`, 'the link names the campaign only');
+  await screenshot(page, 'kiosk-claim-on-phone');
+  // A join request: handed to the union, which answers on the phone given.
+  await page.locator('.bottom-nav a[href="/join"]').click();
+  await submitJoin(page);
+  assert.match(await page.locator('[data-testid=join-saved]').innerText(), /工会会按你填的手机号联系你/);
+  assert.doesNotMatch(await page.locator('main').innerText(), /这台手机/);
+  await page.waitForFunction(() => document.querySelector('[data-testid=delivery]')?.textContent.includes('已送达'), null, { timeout: 15000 });
+  assert.equal(posts[0].payload.answer_by_phone, true, 'the desk is told to answer by phone');
+  // /me speaks of a shared device.
+  await page.locator('.bottom-nav a[href="/me"]').click();
+  assert.match(await page.locator('main .lead').innerText(), /这是公共设备/);
+  assert.match(await page.locator('[data-testid=data-summary]').innerText(), /结束使用后全部清除/);
+  assert.doesNotMatch(await page.locator('main').innerText(), /只保存在本机|只保存在这台设备上/);
+  // A fresh load of the stations without ?near=: still sorted from where the kiosk stands.
+  await page.goto(`${server.url}/stations`);
+  await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+  assert.match(await page.locator('.station-list').evaluate((l) => l.previousElementSibling?.textContent ?? ''), /离这台设备最近的爱心驿站/);
+  assert.equal(await page.locator('[data-action=locate]').count(), 0, 'no GPS prompt on the kiosk');
+  assert.deepEqual(page.errors, []);
   await context.close();
 });

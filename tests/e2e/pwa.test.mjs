@@ -77,7 +77,7 @@ test("the venue's check opened straight from its link works offline after; a wor
   await venue.page.locator('.verify-form input[name=code]').waitFor({ timeout: 15000 });
   // A tab of the bottom bar is the worker's app, loaded (offline: from the shell).
   await venue.page.locator('nav.bottom-nav a[href="/stations"]').click();
-  await venue.page.locator('h1').filter({ hasText: '附近驿站' }).waitFor({ timeout: 15000 });
+  await venue.page.locator('h1').filter({ hasText: '附近的爱心驿站' }).waitFor({ timeout: 15000 });
   // One build, three apps: moving between two of them is not announced as an update.
   assert.equal(await venue.page.locator('[data-testid=updated-notice]').count(), 0, 'no "updated" notice');
   assert.deepEqual(venue.page.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)), []);

@@ -8,7 +8,7 @@ before(async () => { server = await serveDist(); browser = await launchBrowser()
 after(async () => { await browser?.close(); await server?.close(); });
 
 const TABS = [
-  { href: '/stations', zh: '附近驿站', en: 'Stations' },
+  { href: '/stations', zh: '爱心驿站', en: 'Stations' },
   { href: '/coupons', zh: '福利券', en: 'Coupons' },
   { href: '/join', zh: '入会', en: 'Join' },
   { href: '/me', zh: '我的', en: 'Me' },
@@ -20,7 +20,7 @@ test('loads in Chinese with no page errors, / goes to stations', async () => {
   await appReady(page);
   assert.equal(new URL(page.url()).pathname, '/stations');
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
-  assert.equal(await page.locator('h1').innerText(), '附近驿站');
+  assert.equal(await page.locator('h1').innerText(), '附近的爱心驿站');
   const links = page.locator('nav.bottom-nav a');
   assert.equal(await links.count(), 4);
   for (const [i, tab] of TABS.entries()) {
@@ -75,7 +75,7 @@ test('an unknown route shows a friendly 404 with a way back', async () => {
   await appReady(page);
   assert.equal(await page.locator('h1').innerText(), '没有找到这个页面');
   await screenshot(page, 'shell-404-phone');
-  await page.getByRole('link', { name: '回到附近驿站' }).click();
+  await page.getByRole('link', { name: '回到爱心驿站列表' }).click();
   await page.waitForURL(server.url + '/stations');
   assert.deepEqual(page.errors, []);
   await context.close();
@@ -136,7 +136,7 @@ test('?lang=en switches to English and the choice survives reloads', async () =>
   await screenshot(page, 'shell-stations-en-phone');
   await page.goto(server.url + '/stations?lang=zh');
   await appReady(page);
-  assert.equal(await page.locator('h1').innerText(), '附近驿站');
+  assert.equal(await page.locator('h1').innerText(), '附近的爱心驿站');
   await page.reload();
   await appReady(page);
   assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');

@@ -255,7 +255,7 @@ test('join and claim → intake → desk → next feed → outcome, verified car
   const news = w.locator('[data-testid=news]');
   await news.waitFor({ timeout: 20000 });
   assert.match(await news.innerText(), /入会申请：\s*已通过/);
-  assert.match(await news.innerText(), /领券申请：\s*已通过/);
+  assert.match(await news.innerText(), /福利券已发放/);
   await w.locator('.bottom-nav a[href="/join"]').click();
   await w.locator('[data-testid=outcome][data-state=approved]').waitFor();
   assert.match(await w.locator('.requests').innerText(), /欢迎加入/);

@@ -127,6 +127,15 @@ pub fn gcj02_to_bd09(g: LngLat) -> LngLat {
     LngLat::new(z * theta.cos() + 0.0065, z * theta.sin() + 0.006)
 }
 
+/// BD-09 to GCJ-02 (the published inverse of [`gcj02_to_bd09`], within a metre): a
+/// point picked on Baidu's map, as the feed holds it. `bd09_to_gcj02(gcj02_to_bd09(g))`.
+pub fn bd09_to_gcj02(b: LngLat) -> LngLat {
+    let (x, y) = (b.lng - 0.0065, b.lat - 0.006);
+    let z = (x * x + y * y).sqrt() - 0.00002 * (y * X_PI).sin();
+    let theta = y.atan2(x) - 0.000003 * (x * X_PI).cos();
+    LngLat::new(z * theta.cos(), z * theta.sin())
+}
+
 /// A point in the feed's datum, as WGS-84: `to_wgs84(p, Datum::Gcj02)`.
 pub fn to_wgs84(p: LngLat, datum: Datum) -> LngLat {
     match datum {
@@ -232,10 +241,11 @@ mod tests {
         assert!((b.lng - g.lng - 0.0065).abs() < 0.0005, "{b:?}");
         assert!((b.lat - g.lat - 0.006).abs() < 0.0005, "{b:?}");
         // The published inverse (bd09 -> gcj02) brings it back to within a metre.
-        let (x, y) = (b.lng - 0.0065, b.lat - 0.006);
-        let z = (x * x + y * y).sqrt() - 0.00002 * (y * X_PI).sin();
-        let theta = y.atan2(x) - 0.000003 * (x * X_PI).cos();
-        assert!(close(LngLat::new(z * theta.cos(), z * theta.sin()), g, 1.0));
+        assert!(close(bd09_to_gcj02(b), g, 1.0));
+        // A Baidu-picked point read as GCJ-02 would be 0.5–1 km off: the converted one is not.
+        let picked = LngLat::new(115.9919, 36.4632);
+        let shift = distance_m(picked, bd09_to_gcj02(picked));
+        assert!((500.0..1_000.0).contains(&shift), "{shift} m");
     }
 
     #[test]

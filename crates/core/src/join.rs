@@ -39,6 +39,9 @@ pub struct JoinForm {
     pub employer: String,
     pub union_id: String,
     pub from_union: String,
+    /// The region code of the city the worker said they work in (not sent: it only
+    /// decides which unions are suggested when no position is known).
+    pub city: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -186,8 +189,9 @@ impl JoinForm {
     }
 
     /// The request of a valid form, normalised (FEED.md's application fields):
-    /// `form.request(today)` is `None` while any field is in error.
-    pub fn request(&self, today: NaiveDate) -> Option<Request> {
+    /// `form.request(today, false)` is `None` while any field is in error.
+    /// `answer_by_phone` for a form filled on a shared kiosk.
+    pub fn request(&self, today: NaiveDate, answer_by_phone: bool) -> Option<Request> {
         if !self.errors(today).is_empty() {
             return None;
         }
@@ -200,6 +204,7 @@ impl JoinForm {
             union: self.union_id.clone(),
             from_union: (self.kind == RequestKind::Transfer)
                 .then(|| self.from_union.trim().to_string()),
+            answer_by_phone,
         };
         Some(match self.kind {
             RequestKind::Join => Request::Join(application),
@@ -341,6 +346,7 @@ mod tests {
             employer: "某某 快递".into(),
             union_id: "u1".into(),
             from_union: "旧工会".into(),
+            city: String::new(),
         };
         assert!(good.errors(today()).is_empty(), "spaces are text");
         for (field, bad) in [
@@ -362,7 +368,7 @@ mod tests {
                 "{bad:?}"
             );
             assert_eq!(f.errors(today()), [(field, FieldError::Control)]);
-            assert_eq!(f.request(today()), None);
+            assert_eq!(f.request(today(), false), None);
         }
         // Blank stays Required, before Control; what trimming takes off (as a pasted
         // spreadsheet cell brings it) is no error; a join's unsent from-union is not
@@ -373,7 +379,7 @@ mod tests {
         f.name = "王五\t\r\n".into();
         f.employer = "\t某某快递\n".into();
         assert!(f.errors(today()).is_empty());
-        let sent = f.request(today()).unwrap();
+        let sent = f.request(today(), false).unwrap();
         assert_eq!(sent.application().unwrap().name, "王五");
         assert_eq!(sent.with_control(), None);
         f = good;
@@ -405,10 +411,15 @@ mod tests {
             employer: "某某快递".into(),
             union_id: "u1".into(),
             from_union: String::new(),
+            city: "371500".into(),
         };
         assert!(f.errors(today()).is_empty());
-        let r = f.request(today()).unwrap();
+        let r = f.request(today(), false).unwrap();
         assert_eq!(r.kind(), "join");
+        assert!(
+            !r.payload().get().contains("city") && !r.payload().get().contains("answer_by_phone"),
+            "the city only suggests; a phone's request says nothing of a kiosk"
+        );
         let p = r.application().unwrap();
         assert_eq!(p.name, "王五");
         assert_eq!(p.phone, "13912345678");
@@ -420,7 +431,8 @@ mod tests {
             [(Field::FromUnion, FieldError::Required)]
         );
         f.from_union = "旧工会".into();
-        let r = f.request(today()).unwrap();
+        let r = f.request(today(), true).unwrap();
+        assert!(r.application().unwrap().answer_by_phone, "made on a kiosk");
         assert_eq!(r.with_control(), None);
         assert_eq!(r.kind(), "transfer");
         assert_eq!(

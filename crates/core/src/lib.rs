@@ -1,4 +1,4 @@
-//! 驿站 Yizhan's core: the pure domain and the feed contract (shared/FEED.md).
+//! 驿站 Yizhan's core: the pure domain and the feed contract (docs/FEED.md).
 //!
 //! No browser, no server, no reactivity: plain values in (including "now", as a
 //! value), plain values out, so every rule is unit-tested natively with

@@ -75,6 +75,20 @@ pub fn id_segment(id: &str) -> String {
     out
 }
 
+/// The link that opens a station on any phone, a new one too: its page and its point
+/// (WGS-84, `?near=`), from which the app finds its shard whatever the id's shape (a
+/// bare `/stations/<id>` finds it only by an id that starts with its region code).
+/// Shared links and posters' QR codes use it. `station_path("LC-0002", p)` is
+/// `/stations/LC-0002?near=36.450000,115.980000`.
+pub fn station_path(id: &str, wgs: crate::geo::LngLat) -> String {
+    format!(
+        "/stations/{}?near={},{}",
+        id_segment(id),
+        fixed(wgs.lat, 6),
+        fixed(wgs.lng, 6)
+    )
+}
+
 /// The station id of a path segment made by [`id_segment`]; `None` when it is not one
 /// (an old link with the id as it is: compare it directly).
 pub fn id_from_segment(segment: &str) -> Option<String> {
@@ -111,6 +125,16 @@ mod tests {
             parts.next().unwrap().parse().unwrap(),
             parts.next().unwrap().parse().unwrap(),
         )
+    }
+
+    #[test]
+    fn a_station_link_carries_its_point_for_a_new_phone() {
+        let p = LngLat::new(115.98, 36.45);
+        assert_eq!(
+            station_path("LC-0002", p),
+            "/stations/LC-0002?near=36.450000,115.980000"
+        );
+        assert!(station_path("驿站 1", p).starts_with("/stations/~E9~A9~BF~E7~AB~99~201?near="));
     }
 
     #[test]

@@ -70,7 +70,7 @@ mod tests {
             ..JoinForm::default()
         };
         assert!(draft_empty(&transfer));
-        let typed: [fn(&mut JoinForm); 7] = [
+        let typed: [fn(&mut JoinForm); 8] = [
             |f| f.name = "王".into(),
             |f| f.phone = "1".into(),
             |f| f.id_number = "1".into(),
@@ -78,6 +78,7 @@ mod tests {
             |f| f.employer = "x".into(),
             |f| f.union_id = "u".into(),
             |f| f.from_union = "u".into(),
+            |f| f.city = "371500".into(),
         ];
         // Every field of JoinForm but its kind: a field added to the form (and given
         // a non-empty default) fails this test, rather than going unnoticed.

@@ -277,6 +277,11 @@ pub struct Application {
     /// For a transfer: the union it comes from, as the worker wrote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_union: Option<String>,
+    /// Made on a shared kiosk, which keeps nothing: the worker is told the union
+    /// answers on the phone number given, and the desk shows the clerk to call
+    /// (this project's addition).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub answer_by_phone: bool,
 }
 
 /// A coupon claim. It carries the code's reference ([`crate::coupon_code::code_ref`]),

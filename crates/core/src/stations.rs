@@ -215,6 +215,7 @@ mod tests {
             lat: g.lat,
             services: services.iter().map(|s| Service::from_word(s)).collect(),
             hours: hours.map(str::to_string),
+            hours_text: None,
             phone: None,
             host: None,
             entry: None,

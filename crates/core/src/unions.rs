@@ -2,17 +2,21 @@
 
 use crate::feed::Union;
 
-/// Unions for the form: those serving the occupation and the regions near the user
-/// first (marked suggested), then the rest, each group by name.
+/// Unions for the form: those of the worker's place (`place_regions`: the regions
+/// near their position, or the city they chose) first, those serving their occupation
+/// first among them, then the rest, each group by name. Only a union of the place is
+/// ever suggested: with no place known nothing is (an occupation alone once suggested
+/// another city's union, and a Liaocheng courier was approved by Shanghai's).
+/// `order_unions(&unions, "courier", &["371500".into()])`.
 pub fn order_unions(
     unions: &[Union],
     occupation: &str,
-    near_regions: &[String],
+    place_regions: &[String],
 ) -> Vec<(Union, bool)> {
     let score = |u: &Union| {
         let occ = !occupation.is_empty() && u.occupations.iter().any(|o| o == occupation);
-        let near = u.region.as_ref().is_some_and(|r| near_regions.contains(r));
-        u8::from(occ) + u8::from(near)
+        let here = u.region.as_ref().is_some_and(|r| place_regions.contains(r));
+        2 * u8::from(here) + u8::from(here && occ)
     };
     let mut list: Vec<(Union, u8)> = unions.iter().map(|u| (u.clone(), score(u))).collect();
     crate::sort::sort_by(&mut list, |a, b| {
@@ -59,8 +63,8 @@ mod tests {
             ids("courier"),
             [
                 ("c-near-courier".into(), true),
-                ("a-far-courier".into(), false),
-                ("b-near-sanitation".into(), false)
+                ("b-near-sanitation".into(), false),
+                ("a-far-courier".into(), false)
             ]
         );
         assert_eq!(ids("sanitation")[0], ("b-near-sanitation".into(), true));
@@ -68,5 +72,37 @@ mod tests {
         let none = ids("");
         assert_eq!(none[2], ("a-far-courier".into(), false));
         assert!(none[0].1 && none[1].1);
+    }
+
+    #[test]
+    fn with_no_place_known_nothing_is_suggested_whatever_the_occupation() {
+        // A 环卫 worker in Liaocheng on a direct /join visit: no position, no city.
+        let unions = [
+            union("taiyuan-sanitation", "140100", &["sanitation"]),
+            union("shanghai-express", "310000", &["courier"]),
+            union("liaocheng-sanitation", "371500", &["sanitation"]),
+        ];
+        for occupation in ["sanitation", "courier", ""] {
+            assert!(
+                order_unions(&unions, occupation, &[])
+                    .iter()
+                    .all(|(_, suggested)| !suggested),
+                "{occupation}"
+            );
+        }
+        // The city chosen: its union, and only it.
+        let chosen = order_unions(&unions, "sanitation", &["371500".into()]);
+        assert_eq!(chosen[0].0.id, "liaocheng-sanitation");
+        assert!(chosen[0].1 && !chosen[1].1 && !chosen[2].1);
+        // An occupation no union of the place serves: the place's unions still first.
+        let courier = order_unions(&unions, "courier", &["371500".into()]);
+        assert_eq!(
+            (courier[0].0.id.as_str(), courier[0].1),
+            ("liaocheng-sanitation", true)
+        );
+        assert!(
+            !courier[1].1,
+            "another city's courier union is not suggested"
+        );
     }
 }

@@ -94,6 +94,31 @@ vocabulary! {
 }
 
 impl Service {
+    /// `(中文, English, badge)` of a known service, the one table of its words (the
+    /// app's chips and the posters); the badge is one glyph. `None` for an unknown word.
+    pub fn names(&self) -> Option<(&'static str, &'static str, &'static str)> {
+        Some(match self {
+            Service::Water => ("饮水", "Water", "水"),
+            Service::Microwave => ("热饭", "Microwave", "热"),
+            Service::Fridge => ("冷藏", "Fridge", "冷"),
+            Service::Charging => ("充电", "Charging", "电"),
+            Service::Toilet => ("如厕", "Toilet", "厕"),
+            Service::Rest => ("休息", "Rest", "座"),
+            Service::Ac => ("空调/取暖", "A/C & heating", "暖"),
+            Service::FirstAid => ("药箱", "First aid", "药"),
+            Service::Pump => ("打气/维修", "Pump & tools", "修"),
+            Service::Umbrella => ("雨具", "Umbrellas", "伞"),
+            Service::Books => ("书屋", "Books", "书"),
+            Service::Wifi => ("无线网络", "Wi-Fi", "网"),
+            Service::Shower => ("淋浴", "Shower", "浴"),
+            // "无" alone read as "none": the wheelchair sign, which every phone font has.
+            Service::Accessible => ("无障碍", "Accessible", "♿"),
+            Service::BatterySwap => ("换电", "Battery swap", "换"),
+            Service::Meals => ("爱心餐", "Cheap meals", "餐"),
+            Service::Other(_) => return None,
+        })
+    }
+
     /// The scarce services workers look for most (shown first and marked):
     /// `Service::BatterySwap.is_scarce()`.
     pub fn is_scarce(&self) -> bool {

@@ -220,8 +220,9 @@ proptest! {
                 employer: format!("{other}{breaks}"),
                 union_id: "u1".into(),
                 from_union: format!("{breaks}{other}"),
+                city: String::new(),
             };
-            if let Some(request) = form.request(today()) {
+            if let Some(request) = form.request(today(), false) {
                 prop_assert_eq!(request.with_control(), None);
                 prop_assert_eq!(request.missing(), None);
             }

@@ -252,12 +252,17 @@ pub fn generate_csv(n: usize, seed: u64, cities: &[String]) -> Result<String, St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::csv_import::read_stations;
+    use crate::import::{import_stations, ImportOptions, Row, SheetDatum};
 
     #[test]
     fn generated_rows_read_back_without_errors_and_in_realistic_proportions() {
         let csv = generate_csv(4000, 7, &[]).unwrap();
-        let (rows, diags) = read_stations("gen.csv", &csv);
+        let got = import_stations(
+            "gen.csv",
+            csv.as_bytes(),
+            &ImportOptions::new(SheetDatum::Gcj02),
+        );
+        let (rows, diags) = (got.rows, got.diags);
         let errors: Vec<_> = diags.iter().filter(|d| !d.warning).collect();
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(rows.len(), 4000);
@@ -268,7 +273,7 @@ mod tests {
             "spread over many cities: {}",
             cities.len()
         );
-        let share = |f: &dyn Fn(&super::super::csv_import::Row) -> bool| {
+        let share = |f: &dyn Fn(&Row) -> bool| {
             rows.iter().filter(|r| f(r)).count() as f64 / rows.len() as f64
         };
         let always = share(&|r| r.station.hours.as_deref() == Some("24/7"));

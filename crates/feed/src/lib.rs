@@ -1,12 +1,13 @@
-//! The publisher's side of the feed: turn a stations CSV (plus campaigns, unions,
-//! statuses and holidays) into a complete, content-addressed feed folder, and make
-//! realistic synthetic data. Native only; used by the `yizhan-feed` binary.
+//! The publisher's side of the feed: turn a union's station sheet (plus campaigns,
+//! unions, statuses and holidays) into a complete, content-addressed feed folder,
+//! print the stations' door posters, and make realistic synthetic data. Native only; used by the `yizhan-feed` binary.
 
 pub mod build;
-pub mod csv_import;
 pub mod desk;
 pub mod generate;
+pub mod import;
 pub mod keys;
+pub mod posters;
 
 use std::fmt;
 

@@ -1,5 +1,5 @@
-//! `yizhan-feed`: the publisher's tool. Builds a feed folder from a stations CSV,
-//! generates synthetic data, and makes Ed25519 keys. See `yizhan-feed help`.
+//! `yizhan-feed`: the publisher's tool. Builds a feed folder from a station sheet,
+//! prints posters, generates synthetic data, and makes Ed25519 keys. See `yizhan-feed help`.
 //! (Over 400 lines: the command line of every publisher and desk command, each a
 //! thin call into the library; the help text is most of it.)
 
@@ -13,18 +13,29 @@ mod cli {
     use yizhan_core::feed::{check_manifest, check_publisher_keys, Publisher};
     use yizhan_core::geo::Datum;
     use yizhan_feed::build::{build_feed, read_holidays, write_feed, BuildInput};
-    use yizhan_feed::csv_import::read_stations;
+    use yizhan_feed::import::{import_stations, ImportOptions, SheetDatum};
     use yizhan_feed::{generate, keys, Diagnostic};
 
     const HELP: &str = "yizhan-feed: publish a Yizhan feed (format yizhan-feed/1)
 
-  build --stations FILE.csv --datum gcj02|wgs84 --sequence N --out DIR
+  build --stations SHEET --datum gcj02|bd09|wgs84 --sequence N --out DIR
+        [--region CODE] [--mapping F.txt] [--previous OLD/manifest.json]
         [--campaigns F.json] [--unions F.json] [--statuses F.json] [--coupons F.json]
         [--holidays F.txt]
         [--intake URL [--seal-key DESK.key.pub]] [--sign-key KEYFILE]
         [--publisher NAME] [--publisher-phone P] [--published-at RFC3339] [--strict]
-      Writes content-hashed shards per region and manifest.json (and manifest.json.sig
-      with a key). Any bad row is reported as FILE:LINE: reason; then nothing is written.
+      SHEET is the union's station sheet: .xlsx, .xls, .ods, or .csv in UTF-8 or GBK
+      (GB18030), with Chinese headers (站点名称, 经度, 纬度, 开放时间… see docs/FEED.md)
+      or the feed's own. --datum: where the points were picked (bd09: Baidu, converted
+      to GCJ-02). --region: the division code of rows without one. --mapping: lines
+      `表头 = field` for other headers. N must be above the previous publication's
+      (DIR/manifest.json, or --previous). Writes content-hashed shards per region, then
+      manifest.json.sig (with a key), then manifest.json. Any bad row is reported as
+      FILE:ROW: reason; then nothing is written. Ids derived for rows without a 站点编号
+      are written to SHEET.ids.csv.
+  posters --feed DIR/manifest.json --app-url https://… --out DIR
+      Writes printable A4 posters (HTML): one per station, with a QR code that opens
+      it in the app, and one sheet per region listing its stations.
   generate --stations N --seed S --out FILE.csv [--cities CODE,CODE]
       Writes realistic synthetic stations (GCJ-02) over real cities.
   keygen --out KEYFILE
@@ -110,6 +121,7 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
             "generate" => generate_cmd(&opts),
             "keygen" => keygen(&opts),
             "check-keys" => check_keys(&opts),
+            "posters" => posters(&opts),
             "desk" => desk(action, &opts),
             "help" | "--help" | "-h" => {
                 print!("{HELP}");
@@ -170,19 +182,44 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
 
     fn build(opts: &Options, strict: bool) -> Result<(), String> {
         let stations_path = required(opts, "stations")?;
-        let datum = match required(opts, "datum")? {
-            "gcj02" => Datum::Gcj02,
-            "wgs84" => Datum::Wgs84,
-            other => return Err(format!("--datum must be gcj02 or wgs84, not `{other}`")),
+        let (sheet_datum, datum) = match required(opts, "datum")? {
+            "gcj02" => (SheetDatum::Gcj02, Datum::Gcj02),
+            "wgs84" => (SheetDatum::Wgs84, Datum::Wgs84),
+            // Baidu's points are converted as they are read: the feed holds GCJ-02.
+            "bd09" => (SheetDatum::Bd09, Datum::Gcj02),
+            other => {
+                return Err(format!(
+                "--datum must be gcj02 (Amap, Tencent), bd09 (Baidu) or wgs84 (GPS), not `{other}`"
+            ))
+            }
         };
         let sequence: u64 = required(opts, "sequence")?
             .parse()
             .map_err(|_| "--sequence must be a whole number".to_string())?;
         let out = Path::new(required(opts, "out")?);
+        let previous = opts.get("previous").map(Path::new);
+        yizhan_feed::build::check_sequence(sequence, out, previous)?;
 
-        let text = String::from_utf8(read(stations_path)?)
-            .map_err(|_| format!("{stations_path} is not UTF-8"))?;
-        let (rows, mut diags) = read_stations(stations_path, &text);
+        let mut options = ImportOptions::new(sheet_datum);
+        options.region = opts.get("region").cloned();
+        let mut diags = Vec::new();
+        if let Some(path) = opts.get("mapping") {
+            let text = String::from_utf8_lossy(&read(path)?).into_owned();
+            match yizhan_feed::import::columns::read_mapping(path, &text) {
+                Ok(map) => options.mapping = map,
+                Err(errors) => diags.extend(errors),
+            }
+        }
+        let imported = import_stations(stations_path, &read(stations_path)?, &options);
+        for header in &imported.unused_headers {
+            eprintln!("{stations_path}: note: column `{header}` is not used (name it in a --mapping file to use it)");
+        }
+        diags.extend(imported.diags);
+        let rows = imported.rows;
+        let ids: Vec<(String, String)> = rows
+            .iter()
+            .map(|r| (r.station.id.clone(), r.region.clone()))
+            .collect();
         let holidays = match opts.get("holidays") {
             Some(p) => {
                 let text = String::from_utf8_lossy(&read(p)?).into_owned();
@@ -239,6 +276,37 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
             .transpose()?;
         write_feed(out, &feed, signature.as_deref())
             .map_err(|e| format!("writing {}: {e}", out.display()))?;
+        // A bare /stations/<id> finds its shard on a new phone only by an id that names
+        // its region (Manifest::regions_named_by); posters and shared links carry ?near=.
+        let unnamed = ids
+            .iter()
+            .filter(|(id, region)| {
+                !feed
+                    .manifest
+                    .regions_named_by(id)
+                    .iter()
+                    .any(|r| &r.code == region)
+            })
+            .count();
+        if unnamed > 0 {
+            println!(
+                "note: {unnamed} station id(s) do not start with their division code (e.g. \
+                 LC-0002): a typed link /stations/<id> opens them only on a phone that already \
+                 holds their region; the posters' QR codes and the app's shared links carry the \
+                 station's point and open them on any phone"
+            );
+        }
+        if !imported.derived_ids.is_empty() {
+            let ids_path = format!("{stations_path}.ids.csv");
+            yizhan_feed::build::write_ids(&ids_path, &imported.derived_ids)
+                .map_err(|e| format!("writing {ids_path}: {e}"))?;
+            println!(
+                "{} station(s) had no 站点编号: their ids, made from the division code, name and \
+                 address, are in {ids_path}; copy that column into the sheet so that links and \
+                 posters keep working when a name or an address changes",
+                imported.derived_ids.len()
+            );
+        }
         let stations: u64 = feed.manifest.regions.iter().filter_map(|r| r.count).sum();
         println!(
             "wrote {} ({} stations in {} regions, sequence {}{})",
@@ -452,6 +520,21 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
             .expect("valid time")
             .with_timezone(&china)
             .to_rfc3339()
+    }
+
+    fn posters(opts: &Options) -> Result<(), String> {
+        let manifest = required(opts, "feed")?;
+        let app_url = required(opts, "app-url")?;
+        let out = Path::new(required(opts, "out")?);
+        let written = yizhan_feed::posters::write_posters(Path::new(manifest), app_url, out)?;
+        println!(
+            "wrote {} station poster(s) and {} region sheet(s) under {}: open them in a \
+             browser and print on A4",
+            written.0,
+            written.1,
+            out.display()
+        );
+        Ok(())
     }
 
     fn generate_cmd(opts: &Options) -> Result<(), String> {

@@ -16,7 +16,6 @@ use std::collections::BTreeSet;
 use yizhan_core::geo::distance_m;
 use yizhan_core::hours::holiday_set;
 use yizhan_core::navigation::nav_links;
-use yizhan_core::text::fixed;
 
 #[component]
 pub fn StationDetailPage(segment: String) -> impl IntoView {
@@ -88,8 +87,7 @@ pub fn StationDetailPage(segment: String) -> impl IntoView {
                     let links = nav_links(station.position(), datum, &station.name);
                     let wgs = station.wgs84(datum);
                     let away = feed.user.get().map(|u| distance_from(t, &u.source, &distance_text(t, distance_m(u.at, wgs))));
-                    let share_url = format!("/stations/{}?near={},{}",
-                        yizhan_core::navigation::id_segment(&station.id), fixed(wgs.lat, 6), fixed(wgs.lng, 6));
+                    let share_url = yizhan_core::navigation::station_path(&station.id, wgs);
                     let spoken = format!(
                         "{}。{}。{}。{}",
                         station.name,
@@ -106,7 +104,7 @@ pub fn StationDetailPage(segment: String) -> impl IntoView {
                             {station.address.clone().map(|a| view! { <dt>{t.detail_address}</dt><dd>{a}</dd> })}
                             <dt>{t.detail_hours}</dt>
                             <dd>
-                                <HoursTable t=t hours=hours.clone() published=station.hours.clone() />
+                                <HoursTable t=t hours=hours.clone() published=station.hours.clone().or(station.hours_text.clone()) />
                                 {today.map(|s| view! { <p class="muted hours-note">{format!("{}: {s}", t.detail_hours_today)}</p> })}
                             </dd>
                             <dt>{t.detail_entry}</dt>

@@ -97,6 +97,10 @@ pub struct Station {
     pub services: Vec<Service>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hours: Option<String>,
+    /// The union's own words for hours `hours` could not say exactly (docs/FEED.md):
+    /// shown as written, with 以现场为准.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours_text: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

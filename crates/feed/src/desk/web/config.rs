@@ -9,7 +9,8 @@
 //! desk_key = desk.key                      # its .pub goes into the feed (seal_key = … to name another)
 //! sign_key = union.key                     # the publisher's key: signs the manifest and the cards
 //! card_valid_until = 2027-12-31
-//! stations = stations.csv
+//! stations = 站点.xlsx                    # the station sheet, as `build --stations` reads it
+//! datum = gcj02                            # gcj02 (Amap), bd09 (Baidu) or wgs84; region, mapping as build's
 //! campaigns = campaigns.json
 //! unions = unions.json
 //! holidays = holidays.txt
@@ -20,7 +21,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Every setting a name, what it is for (the error for an unknown name lists them).
-const NAMES: [&str; 17] = [
+const NAMES: [&str; 19] = [
     "db",
     "listen",
     "password_file",
@@ -32,6 +33,8 @@ const NAMES: [&str; 17] = [
     "card_valid_until",
     "stations",
     "datum",
+    "region",
+    "mapping",
     "campaigns",
     "unions",
     "holidays",
@@ -49,7 +52,7 @@ pub struct Config {
 }
 
 /// The settings whose values are files or folders.
-const PATHS: [&str; 11] = [
+const PATHS: [&str; 12] = [
     "db",
     "password_file",
     "token_file",
@@ -57,6 +60,7 @@ const PATHS: [&str; 11] = [
     "seal_key",
     "sign_key",
     "stations",
+    "mapping",
     "campaigns",
     "unions",
     "holidays",

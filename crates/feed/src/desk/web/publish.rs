@@ -11,6 +11,7 @@ use super::pages::{csrf, Ctx};
 use super::Lookup;
 use crate::build::{build_feed, read_holidays, write_feed, BuildInput};
 use crate::desk::{self, held, CardSigning, PullSummary};
+use crate::import::{import_stations, ImportOptions, SheetDatum};
 use crate::keys;
 use maud::{html, Markup};
 use rusqlite::Connection;
@@ -18,6 +19,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
 use yizhan_core::feed::Campaigns;
+use yizhan_core::geo::Datum;
 use yizhan_core::request::Request;
 
 /// What a round did.
@@ -138,10 +140,32 @@ pub fn round(db: &mut Connection, config: &Config, now: &str) -> Result<Round, S
     let json = |v: &Value| serde_json::to_vec_pretty(v).map_err(|e| e.to_string());
     let coupons = json(&desk::coupons(db, &campaigns.campaigns)?)?;
     let left = json(&desk::campaigns_left(db, &campaigns_file, &issued_now)?)?;
-    // 4. The next feed, built and signed as `build` does.
+    // 4. The next feed, built and signed as `build` does (the same sheet reader).
+    crate::build::check_sequence(sequence, &dir, None)?;
+    let (sheet_datum, datum) = match config.get("datum").unwrap_or("gcj02") {
+        "gcj02" => (SheetDatum::Gcj02, Datum::Gcj02),
+        "wgs84" => (SheetDatum::Wgs84, Datum::Wgs84),
+        // Baidu's points are converted as they are read: the feed holds GCJ-02.
+        "bd09" => (SheetDatum::Bd09, Datum::Gcj02),
+        other => {
+            return Err(format!(
+                "datum = {other}: gcj02, bd09 或 wgs84 (gcj02, bd09 or wgs84)"
+            ))
+        }
+    };
+    let mut options = ImportOptions::new(sheet_datum);
+    options.region = config.get("region").map(str::to_string);
+    let mut diags = Vec::new();
+    if let Some(path) = config.get("mapping") {
+        match crate::import::columns::read_mapping(path, &read_text(path)?) {
+            Ok(map) => options.mapping = map,
+            Err(errors) => diags.extend(errors),
+        }
+    }
     let stations_path = config.need("stations")?;
-    let (rows, mut diags) =
-        crate::csv_import::read_stations(stations_path, &read_text(stations_path)?);
+    let imported = import_stations(stations_path, &read(stations_path)?, &options);
+    diags.extend(imported.diags);
+    let rows = imported.rows;
     let holidays = match config.get("holidays") {
         Some(p) => read_holidays(p, &read_text(p)?).unwrap_or_else(|e| {
             diags.extend(e);
@@ -166,10 +190,7 @@ pub fn round(db: &mut Connection, config: &Config, now: &str) -> Result<Round, S
     }
     let input = BuildInput {
         rows,
-        datum: match config.get("datum").unwrap_or("gcj02") {
-            "wgs84" => yizhan_core::geo::Datum::Wgs84,
-            _ => yizhan_core::geo::Datum::Gcj02,
-        },
+        datum,
         sequence,
         published_at: now.to_string(),
         publisher: config
