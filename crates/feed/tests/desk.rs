@@ -1013,10 +1013,20 @@ fn purge_takes_id_numbers_phones_and_boxes_out_of_the_file() {
     let (private, public) = desk_keys(7);
     let (sealed, reply_key) = seal(&public, JOIN, "join", &application("王五", ""));
     let box_ct = sealed.ct.clone();
+    // The worker's answer to a needs_info, sealed too: it goes with its request.
+    const SUPPLEMENT: &str = "00000000-0000-4000-8000-0000000000f1";
+    let (supplement, _) = seal(
+        &public,
+        SUPPLEMENT,
+        "supplement",
+        &format!(r#"{{"of":"{JOIN}","note":"单位：某某快递"}}"#),
+    );
+    let supplement_ct = supplement.ct.clone();
     store(
         &db,
         &[
             sealed_envelope(JOIN, "join", sealed),
+            sealed_envelope(SUPPLEMENT, "supplement", supplement),
             plain(
                 TRANSFER,
                 "transfer",
@@ -1054,9 +1064,14 @@ fn purge_takes_id_numbers_phones_and_boxes_out_of_the_file() {
     assert!(has(&before, "13912345678") && has(&before, "11010519491231002X"));
 
     let out = succeeded(&desk(&["purge", "--before", "2026-12-01"], &db));
-    assert!(out.contains("purged 2 request(s)"), "{out}");
+    assert!(out.contains("purged 3 request(s)"), "{out}");
     let after = raw(&db);
-    for gone in ["13912345678", "11010519491231002X", box_ct.as_str()] {
+    for gone in [
+        "13912345678",
+        "11010519491231002X",
+        box_ct.as_str(),
+        supplement_ct.as_str(),
+    ] {
         assert!(!has(&after, gone), "{gone} is still in the file");
     }
     assert!(
