@@ -90,9 +90,15 @@ async function axe(page, label) {
   assert.deepEqual(bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), []);
 }
 
-/** The desk page's screen, checked by axe and saved as desk-NAME. */
+/** The desk page's screen, checked by axe (and every control a 44 px target) and saved as desk-NAME. */
 async function shoot(page, name) {
   await axe(page, name);
+  const tiny = await page.evaluate(() => [...document.querySelectorAll('main a, main button, main input, main select, main textarea, main summary, header a, header button')]
+    .filter((e) => e.getClientRects().length)
+    .map((e) => (e.matches('input[type=radio], input[type=checkbox]') ? e.closest('label') ?? e : e))
+    .filter((e) => { const r = e.getBoundingClientRect(); return r.height < 44 || r.width < 44; })
+    .map((e) => { const r = e.getBoundingClientRect(); return `${e.tagName} "${e.textContent.trim().slice(0, 20)}" ${Math.round(r.width)}x${Math.round(r.height)}`; }));
+  assert.deepEqual(tiny, [], `${name}: targets under 44 px`);
   await screenshot(page, `desk-${name}`);
 }
 
