@@ -166,7 +166,8 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
 
     /// `--card-valid-until`: a real date (YYYY-MM-DD), not in the past.
     fn check_card_valid_until(until: &str) -> Result<(), String> {
-        yizhan_feed::desk::statuses::check_valid_until(until, &now_china()[..10])
+        let now = now_china();
+        yizhan_feed::desk::statuses::check_valid_until(until, now.get(..10).unwrap_or(&now))
             .map_err(|e| e.replace("card valid until", "--card-valid-until"))
     }
 

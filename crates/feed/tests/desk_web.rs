@@ -79,7 +79,7 @@ fn desk_page(dir: &Path, requests: &[Received], password: Option<&str>, config: 
     Arc::new(Desk {
         db: Mutex::new(db),
         config,
-        auth: auth::Auth::new(password, hosts),
+        auth: auth::Auth::new(password, hosts).unwrap(),
     })
 }
 

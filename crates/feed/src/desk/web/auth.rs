@@ -52,13 +52,12 @@ pub struct Auth {
     pub local_hosts: Vec<String>,
 }
 
-/// 32 random bytes as hex.
-pub fn token() -> String {
+/// 32 random bytes as hex; `None` if the system gives no randomness (then no token
+/// is made at all: a guessable one would be worse).
+pub fn token() -> Option<String> {
     let mut bytes = [0u8; 32];
-    // The OS's randomness does not fail on the systems the desk runs on; if it ever
-    // did, an all-zero token would be guessable, so stop instead.
-    getrandom::getrandom(&mut bytes).expect("the system's randomness");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    getrandom::getrandom(&mut bytes).ok()?;
+    Some(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// The argon2id hash (PHC string) of `password`, with a random salt: what `desk
@@ -115,14 +114,14 @@ fn set_cookie(response: &mut Response, name: &str, value: &str, max_age: Option<
 }
 
 impl Auth {
-    pub fn new(password: Option<String>, local_hosts: Vec<String>) -> Auth {
-        Auth {
+    pub fn new(password: Option<String>, local_hosts: Vec<String>) -> Result<Auth, String> {
+        Ok(Auth {
             password,
-            server_token: token(),
+            server_token: token().ok_or("the system gave no random bytes")?,
             sessions: Mutex::new(HashMap::new()),
             failures: Mutex::new(Vec::new()),
             local_hosts,
-        }
+        })
     }
 
     /// The session's CSRF token, when `token` names a live session (its use renewed).
@@ -134,13 +133,14 @@ impl Auth {
         Some(csrf.clone())
     }
 
-    /// A new session: `(session token, its CSRF token)`.
-    pub fn sign_in(&self) -> (String, String) {
-        let (session, csrf) = (token(), token());
-        if let Ok(mut s) = self.sessions.lock() {
-            s.insert(session.clone(), (csrf.clone(), Instant::now()));
-        }
-        (session, csrf)
+    /// A new session's token (its CSRF token kept with it); `None` without randomness.
+    pub fn sign_in(&self) -> Option<String> {
+        let (session, csrf) = (token()?, token()?);
+        self.sessions
+            .lock()
+            .ok()?
+            .insert(session.clone(), (csrf, Instant::now()));
+        Some(session)
     }
 
     pub fn sign_out(&self, request_cookie: Option<&str>) {
@@ -237,7 +237,14 @@ pub async fn guard(State(desk): State<Shared>, mut request: Request, next: Next)
             None if open_path => match cookie(&request, PRE) {
                 Some(pre) if pre.len() == 64 => (pre.to_string(), false),
                 _ => {
-                    let pre = token();
+                    let Some(pre) = token() else {
+                        return pages::refusal(
+                            lang,
+                            StatusCode::INTERNAL_SERVER_ERROR,
+                            "出错了",
+                            "Something went wrong",
+                        );
+                    };
                     new_pre = Some(pre.clone());
                     (pre, false)
                 }
@@ -339,7 +346,7 @@ mod tests {
         assert!(password_matches(&hash, "工会 2026"));
         assert!(!password_matches(&hash, "工会 2027"));
         assert!(!password_matches("not a hash", "x"));
-        let auth = Auth::new(Some(hash), vec![]);
+        let auth = Auth::new(Some(hash), vec![]).unwrap();
         let a = IpAddr::from([10, 0, 0, 7]);
         for _ in 0..PER_ADDRESS {
             assert!(auth.may_try(a).is_ok());

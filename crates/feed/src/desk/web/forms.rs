@@ -262,8 +262,15 @@ pub async fn login(
         .await
         .unwrap_or(false);
     if ok {
-        let (session, _) = desk.auth.sign_in();
-        return auth::signed_in_response(&session);
+        return match desk.auth.sign_in() {
+            Some(session) => auth::signed_in_response(&session),
+            None => pages::refusal(
+                ctx.lang,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "出错了",
+                "Something went wrong",
+            ),
+        };
     }
     desk.auth.failed(address);
     page(

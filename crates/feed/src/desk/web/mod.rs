@@ -225,7 +225,7 @@ fn serve_command(opts: &HashMap<String, String>) -> Result<(), String> {
         let desk = Arc::new(Desk {
             db: Mutex::new(db),
             config,
-            auth: auth::Auth::new(password, hosts),
+            auth: auth::Auth::new(password, hosts)?,
         });
         println!("desk page listening on http://{bound}/ (open it in a browser; Ctrl-C stops it)");
         axum::serve(
@@ -233,7 +233,11 @@ fn serve_command(opts: &HashMap<String, String>) -> Result<(), String> {
             router(desk).into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
+            // Ctrl-C stops the page; a system that cannot deliver it leaves the page
+            // running until the process is ended, as before.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
         })
         .await
         .map_err(|e| e.to_string())

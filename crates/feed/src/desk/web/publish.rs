@@ -104,7 +104,7 @@ pub fn round(db: &mut Connection, config: &Config, now: &str) -> Result<Round, S
     let intake = config.need("intake")?.trim_end_matches('/').to_string();
     let sign_key = read_text(config.need("sign_key")?)?;
     let valid_until = config.need("card_valid_until")?;
-    desk::statuses::check_valid_until(valid_until, &now[..10.min(now.len())])?;
+    desk::statuses::check_valid_until(valid_until, now.get(..10).unwrap_or(now))?;
     let desk_key_path = config.need("desk_key")?;
     let seal_key = read_text(
         &config
