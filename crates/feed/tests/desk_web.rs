@@ -336,6 +336,24 @@ fn every_post_needs_the_pages_token_and_origin_and_a_page_without_password_its_o
     }
     let no_token = post(&desk, &to, &[("decision", "rejected"), ("note", "x")]);
     assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    // A page from before a restart (an old token): refused, and shown again with what
+    // was typed and this page's token, so nothing the clerk typed is lost.
+    let stale = post(
+        &desk,
+        &to,
+        &[
+            ("csrf", &"a".repeat(64)),
+            ("decision", "needs_info"),
+            ("note", "请补充<工作单位>"),
+        ],
+    );
+    assert_eq!(stale.status, StatusCode::FORBIDDEN);
+    assert!(
+        stale.body.contains("页面已过期") && stale.body.contains("请补充&lt;工作单位&gt;"),
+        "{}",
+        stale.body
+    );
+    assert!(stale.body.contains(r#"value="needs_info" checked"#) && token_of(&stale.body) == csrf);
     // Another site's page posting the right token (it cannot know it, but still).
     let body = serde_urlencoded::to_string([
         ("csrf", csrf.as_str()),

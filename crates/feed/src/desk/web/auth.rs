@@ -270,6 +270,25 @@ pub async fn guard(State(desk): State<Shared>, mut request: Request, next: Next)
             );
         };
         let token_ok = form_field(&bytes, "csrf").is_some_and(|t| same(&t, &csrf));
+        // A decision typed on a page older than the server's token (the desk page was
+        // restarted meanwhile) is shown again, nothing recorded, with what was typed and
+        // this page's token, to send once more: what the clerk typed is never lost. A
+        // form from another site gets the same: it can neither record nor read it.
+        let decide_id = parts
+            .uri
+            .path()
+            .strip_prefix("/requests/")
+            .and_then(|rest| rest.strip_suffix("/decide"))
+            .map(str::to_string);
+        if let (Some(id), true, false) = (decide_id, origin_ok, token_ok) {
+            let ctx = Ctx {
+                lang,
+                csrf: csrf.clone(),
+                signed_in,
+            };
+            let form = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+            return super::forms::stale_decision(desk.clone(), ctx, id, form).await;
+        }
         if !origin_ok || !token_ok {
             return pages::refusal(
                 lang,

@@ -140,6 +140,23 @@ pub async fn decide(
     .await
 }
 
+/// A decision posted with a token this page no longer knows: nothing is recorded; the
+/// request's page comes back with what was typed, to send again (see `auth::guard`).
+pub async fn stale_decision(desk: Shared, ctx: Ctx, id: String, form: DecideForm) -> Response {
+    let c = ctx.clone();
+    with_db(desk, &ctx, move |db, lookup| {
+        let why = c.t(
+            "页面已过期（服务台可能重新启动过），这次没有记录：请检查后再提交一次",
+            "The page was too old (the desk may have restarted); nothing was recorded: check and send again",
+        );
+        Ok(match request_page(&c, db, lookup, &id, Some((&form, why)))? {
+            Some((title, body)) => page(StatusCode::FORBIDDEN, layout(&c, &title, Nav::Queue, body)),
+            None => not_found_page(&c),
+        })
+    })
+    .await
+}
+
 pub async fn claims(State(desk): State<Shared>, Extension(ctx): Extension<Ctx>) -> Response {
     let c = ctx.clone();
     with_db(desk, &ctx, move |db, lookup| {
