@@ -150,12 +150,27 @@ fn the_queue_shows_requests_in_words_in_beijing_time_with_what_workers_typed_esc
         &dir,
         &[
             plain(JOIN, "join", RECEIVED, &join(evil)),
-            plain(OTHER, "join", "2026-11-23T01:00:00Z", &join("王五")),
+            plain(
+                OTHER,
+                "join",
+                "2026-11-23T01:00:00Z",
+                &join("王五").replace('{', r#"{"answer_by_phone":true,"#),
+            ),
         ],
         None,
         "",
     );
     let page = get(&desk, "/");
+    // Made on a kiosk: the clerk answers by phone.
+    assert!(
+        page.body
+            .contains("快递员 · 聊城市快递行业工会联合会 · 电话答复"),
+        "{}",
+        page.body
+    );
+    assert!(get(&desk, &format!("/requests/{OTHER}"))
+        .body
+        .contains("请按上面的手机号打电话答复"));
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(r#"<html lang="zh-CN">"#));
     for words in [

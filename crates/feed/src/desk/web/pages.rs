@@ -126,9 +126,14 @@ pub fn who(h: &Held, lookup: &Lookup) -> String {
 pub fn about(ctx: &Ctx, h: &Held, lookup: &Lookup) -> String {
     match &h.request {
         Request::Join(a) | Request::Transfer(a) => format!(
-            "{} · {}",
+            "{} · {}{}",
             words::occupation(ctx.lang, &a.occupation),
-            lookup.union_name(&a.union)
+            lookup.union_name(&a.union),
+            if a.answer_by_phone {
+                ctx.t(" · 电话答复", " · answer by phone")
+            } else {
+                ""
+            }
         ),
         Request::Card(c) => format!("{} · {}", c.member_no, lookup.union_name(&c.union)),
         Request::Report(r) => words::problem(ctx.lang, r.problem.word()),

@@ -99,6 +99,9 @@ fn fields(ctx: &Ctx, h: &Held, lookup: &Lookup) -> Markup {
             (row(ctx.t("工作单位或平台", "Employer or platform"), &a.employer))
             (row(ctx.t("申请加入的工会", "Union"), &lookup.union_name(&a.union)))
             @if let Some(from) = &a.from_union { (row(ctx.t("原工会", "From union"), from)) }
+            @if a.answer_by_phone {
+                (row(ctx.t("答复方式", "Answer"), ctx.t("在共用自助机上申请，手机里没有保存：请按上面的手机号打电话答复", "Made on a shared kiosk, nothing kept on a phone: answer by calling the number above")))
+            }
         },
         Request::Card(c) => html! {
             (row(ctx.t("姓名", "Name"), &c.name))
