@@ -618,6 +618,31 @@ fn a_station_report_shows_its_station_and_its_outcome_is_published_plain() {
 }
 
 #[test]
+fn the_queue_lists_the_newest_two_hundred_done() {
+    let dir = temp_dir("many");
+    let claims: Vec<Received> = (0..201u32)
+        .map(|n| {
+            let id = format!("00000000-0000-4000-8000-{n:012}");
+            let payload =
+                format!(r#"{{"campaign_id":"fit","coupon_id":"c{n}","code_ref":"r{n}"}}"#);
+            plain(
+                &id,
+                "claim",
+                &format!("2026-11-23T01:{:02}:{:02}Z", n / 60, n % 60),
+                &payload,
+            )
+        })
+        .collect();
+    let desk = desk_page(&dir, &claims, None, "");
+    let page = get(&desk, "/?kind=claim");
+    assert_eq!(page.body.matches("<tr data-request-id=").count(), 200);
+    assert!(page.body.contains("只显示最近的 200 条"));
+    let newest = "00000000-0000-4000-8000-000000000200";
+    let oldest = "00000000-0000-4000-8000-000000000000";
+    assert!(page.body.contains(newest) && !page.body.contains(oldest));
+}
+
+#[test]
 fn an_older_desk_database_keeps_its_decisions_as_history() {
     let dir = temp_dir("migrate");
     let path = dir.join("desk.sqlite");
@@ -786,6 +811,14 @@ fn publish_does_a_whole_round_into_the_publication_folder_and_publishes_nothing_
             plain(JOIN, "join", RECEIVED, &sealed_join),
             plain(OTHER, "claim", "2026-11-23T01:00:00Z", &claim(1)),
             plain(STRAY, "claim", "2026-11-23T01:00:01Z", &claim(2)),
+            // A venue's redeem of a code never issued: turned down, said on the page,
+            // never published.
+            plain(
+                REPORT,
+                "redeem",
+                "2026-11-23T01:00:02Z",
+                r#"{"code":"ABCD-EFGH-JKMN-PQ","code_ref":"x","campaign":"fit","venue":"文化宫","used_at":"2026-11-23T09:00:00+08:00"}"#,
+            ),
         ],
         None,
         config,
@@ -843,6 +876,15 @@ fn publish_does_a_whole_round_into_the_publication_folder_and_publishes_nothing_
         claims.body.contains("职工健身券") && claims.body.contains("已发完：1"),
         "{}",
         claims.body
+    );
+    assert!(
+        first.body.contains("不予登记 1") && first.body.contains("not a coupon this union issued"),
+        "{}",
+        first.body
+    );
+    assert!(
+        claims.body.contains("不予登记（不公布）")
+            && claims.body.contains("not a coupon this union issued：1")
     );
     // Nothing of the worker in any published byte.
     let mut files = vec![feed.clone()];

@@ -38,6 +38,10 @@ pub enum Nav {
     None,
 }
 
+/// How many requests done (or waiting on others) the queue lists, newest first: a
+/// year's are in the database, and a page of thousands helps nobody.
+const DONE_SHOWN: usize = 200;
+
 /// The kinds the queue's tabs show, in order.
 pub const KINDS: [&str; 5] = ["join", "transfer", "card", "claim", "report"];
 
@@ -258,7 +262,10 @@ pub fn queue(
             p { (ctx.t("站点报告的处理结果和备注会公开发布（报告不含个人信息，也没有加密的答复）。", "A station report's outcome and note are published openly (reports hold no personal data and have no sealed answer).")) }
         }
         (table(&waiting, ctx.t("待处理", "Waiting for you")))
-        (table(&finished, ctx.t("已处理或等待中", "Done or waiting on others")))
+        (table(&finished[..finished.len().min(DONE_SHOWN)], ctx.t("已处理或等待中", "Done or waiting on others")))
+        @if finished.len() > DONE_SHOWN {
+            p { (ctx.t("只显示最近的 ", "Showing the newest ")) (DONE_SHOWN) (ctx.t(" 条；全部记录在导出的表格和数据库里。", "; every record is in the exported sheet and the database.")) }
+        }
     })
 }
 

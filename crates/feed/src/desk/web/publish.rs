@@ -267,7 +267,7 @@ pub fn round_result(ctx: &Ctx, round: &Result<Round, String>) -> Markup {
                         Err(e) => li.error { (ctx.t("无法连接收件服务器，本次没有取回新申请：", "Could not reach the intake; nothing new was fetched: ")) (e) }
                     }
                     li { (ctx.t("领券：发放 ", "Coupons: issued ")) (r.issued) (ctx.t("，未发放 ", ", refused ")) (r.refused) }
-                    li { (ctx.t("场馆核销：", "Redemptions recorded: ")) (r.used) @if !r.redeems_refused.is_empty() { (ctx.t("；不予登记 ", "; turned down ")) (r.redeems_refused.len()) } }
+                    li { (ctx.t("场馆核销：", "Redemptions recorded: ")) (r.used) @if !r.redeems_refused.is_empty() { (ctx.t("；不予登记 ", "; turned down ")) (r.redeems_refused.len()) ul { @for (_, why) in &r.redeems_refused { li { (why) } } } } }
                     li { (ctx.t("公布的答复：", "Answers published: ")) (r.answers) (ctx.t("，其中加密（只有申请人能看）", ", sealed (only the worker reads them) ")) (r.sealed) }
                     li { (ctx.t("站点：", "Stations: ")) (r.stations) }
                     @if r.problems > 0 { li { a href="/problems" { (ctx.t("无法打开的申请：", "Requests with a problem: ")) (r.problems) } } }
@@ -294,6 +294,18 @@ pub fn claims_page(ctx: &Ctx, db: &Connection, lookup: &Lookup) -> Result<Markup
             Some(d) => *entry.2.entry(d.note.unwrap_or_default()).or_default() += 1,
         }
     }
+    // The venues' redemptions: recorded, or turned down and why (never published).
+    let (mut used, mut turned_down) = (0, BTreeMap::<String, usize>::new());
+    for h in held(db, false)? {
+        if !matches!(h.request, Request::Redeem(_)) {
+            continue;
+        }
+        match desk::decision_of(db, &h.id)? {
+            Some(d) if d.decision == "approved" => used += 1,
+            Some(d) => *turned_down.entry(d.note.unwrap_or_default()).or_default() += 1,
+            None => {}
+        }
+    }
     Ok(html! {
         p { (ctx.t("领券由活动规则在每次「发布」时决定；这里是每个活动发放和未发放的数量及原因。", "Claims are decided by the campaigns' rules at each publication; here is what each campaign issued and refused, and why.")) }
         table.queue {
@@ -314,6 +326,12 @@ pub fn claims_page(ctx: &Ctx, db: &Connection, lookup: &Lookup) -> Result<Markup
                     }
                 }
             }
+        }
+        h2 { (ctx.t("场馆核销", "Redemptions at venues")) }
+        p data-testid="redemptions" { (ctx.t("已登记：", "Recorded: ")) (used) }
+        @if !turned_down.is_empty() {
+            p { (ctx.t("不予登记（不公布）：", "Turned down (never published):")) }
+            ul { @for (why, n) in &turned_down { li { (why) "：" (n) } } }
         }
     })
 }
