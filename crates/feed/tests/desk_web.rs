@@ -498,7 +498,9 @@ fn needs_info_is_a_loop_a_supplement_returns_the_request_and_its_new_decision_is
     assert_eq!(first.state, RequestState::NeedsInfo);
     assert!(get(&desk, "/").body.contains("等待申请人补充材料"));
     // The worker answers; a supplement naming no request here is held with the reason.
-    let later = "2099-01-01T00:00:00Z";
+    // The intake's clock is a year behind the desk's: the answer still counts as after
+    // the question (the desk orders them by its own clock).
+    let later = "2025-11-23T00:00:00Z";
     let answer = format!(r#"{{"of":"{JOIN}","note":"单位：某某快递\n站点：东昌府"}}"#);
     {
         let mut db = desk.db.lock().unwrap();

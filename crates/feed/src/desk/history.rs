@@ -16,12 +16,14 @@ pub struct Decided {
     pub decided_at: String,
 }
 
-/// A worker's supplement to a request: its own id, when the intake received it, and
-/// what the worker wrote.
+/// A worker's supplement to a request: its own id, when the intake received it, when
+/// this desk stored it (its own clock; `None` if an older desk did), and what the
+/// worker wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Supplemented {
     pub id: String,
     pub received_at: String,
+    pub stored_at: Option<String>,
     pub note: String,
 }
 
@@ -65,24 +67,27 @@ pub fn history_of(db: &Connection, id: &str) -> Result<Vec<Decided>, String> {
 pub fn supplements_of(db: &Connection, id: &str) -> Result<Vec<Supplemented>, String> {
     let mut q = db
         .prepare(
-            "SELECT id, received_at, payload FROM requests
+            "SELECT id, received_at, payload, stored_at FROM requests
              WHERE kind = 'supplement' AND payload IS NOT NULL
              AND lower(json_extract(payload, '$.of')) = lower(?1)
              ORDER BY received_at, id",
         )
         .map_err(|e| e.to_string())?;
-    let rows: Vec<(String, String, String)> = q
-        .query_map(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    let rows: Vec<(String, String, String, Option<String>)> = q
+        .query_map(params![id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
         .map_err(|e| e.to_string())?
         .collect::<Result<_, _>>()
         .map_err(|e| e.to_string())?;
     Ok(rows
         .into_iter()
-        .filter_map(|(sid, received_at, payload)| {
+        .filter_map(|(sid, received_at, payload, stored_at)| {
             match super::read_payload("supplement", &payload)?.0 {
                 Request::Supplement(s) => Some(Supplemented {
                     id: sid,
                     received_at,
+                    stored_at,
                     note: s.note,
                 }),
                 _ => None,
@@ -98,7 +103,10 @@ fn instant(time: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
 }
 
 /// Whether the clerk has request `id` (of a kind decided at the desk) to decide: never
-/// decided, or asked for more information (`needs_info`) and a supplement came after.
+/// decided, or asked for more information (`needs_info`) and a supplement came after:
+/// stored by this desk no earlier than the question was recorded, both by this desk's
+/// clock (the same second counts: better shown once too often than hidden), or, for
+/// one an older desk stored, received by the intake after it.
 pub fn awaits_decision(db: &Connection, id: &str) -> Result<bool, String> {
     let Some(current) = decision_of(db, id)? else {
         return Ok(true);
@@ -107,13 +115,15 @@ pub fn awaits_decision(db: &Connection, id: &str) -> Result<bool, String> {
         return Ok(false);
     }
     let asked = instant(&current.decided_at);
-    Ok(supplements_of(db, id)?
-        .iter()
-        .any(|s| match (instant(&s.received_at), asked) {
-            (Some(received), Some(asked)) => received > asked,
+    Ok(supplements_of(db, id)?.iter().any(|s| {
+        let came = s.stored_at.as_deref().unwrap_or(&s.received_at);
+        match (instant(came), asked) {
+            (Some(came), Some(asked)) if s.stored_at.is_some() => came >= asked,
+            (Some(came), Some(asked)) => came > asked,
             // A time that does not read: shown to the clerk rather than hidden.
             _ => true,
-        }))
+        }
+    }))
 }
 
 /// The member number the clerk typed, as the app checks a card's number

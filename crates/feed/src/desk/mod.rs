@@ -50,7 +50,9 @@ CREATE TABLE IF NOT EXISTS requests (
     received_at TEXT NOT NULL,
     envelope    TEXT NOT NULL,
     payload     TEXT NULL,
-    problem     TEXT NULL
+    problem     TEXT NULL,
+    -- When this desk stored it, by its own clock (NULL: stored by an older desk).
+    stored_at   TEXT NULL
 );
 -- A box that does not open is looked up among the others (moved from another
 -- request?): by index, or thousands of junk boxes would make every pull crawl.
@@ -167,9 +169,18 @@ pub fn open_or_create(path: &str) -> Result<Connection, String> {
 
 /// Brings a desk database written by an older desk up to this one's layout, keeping
 /// every row: version 1 added `decision_history`, filled here from the decisions an
-/// older desk recorded (one each, as it kept no more).
+/// older desk recorded (one each, as it kept no more), and `requests.stored_at`
+/// (empty for the requests stored before).
 fn migrate(db: &Connection) -> rusqlite::Result<()> {
     let version: i64 = db.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let has_stored_at: bool = db.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('requests') WHERE name = 'stored_at'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? > 0;
+    if !has_stored_at {
+        db.execute_batch("ALTER TABLE requests ADD COLUMN stored_at TEXT NULL;")?;
+    }
     if version < 1 {
         db.execute_batch(
             "BEGIN IMMEDIATE;

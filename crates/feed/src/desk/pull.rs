@@ -43,15 +43,18 @@ pub fn store_received(
 ) -> Result<Stored, String> {
     let tx = db.transaction().map_err(|e| e.to_string())?;
     let mut stored = Stored::default();
+    // By the desk's own clock, as its decisions are: whether a supplement came after
+    // a needs_info never depends on the intake's clock agreeing with this one.
+    let stored_at = super::now_china();
     for received in requests {
         let e = &received.envelope;
         let envelope = serde_json::to_string(e).map_err(|e| e.to_string())?;
         let id = e.id.to_ascii_lowercase();
         let added = tx
             .execute(
-                "INSERT OR IGNORE INTO requests (id, kind, created_at, received_at, envelope, payload, problem)
-                 VALUES (?1, ?2, ?3, ?4, ?5, NULL, 'not opened yet')",
-                params![id, e.kind, e.created_at, received.received_at, envelope],
+                "INSERT OR IGNORE INTO requests (id, kind, created_at, received_at, envelope, payload, problem, stored_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, NULL, 'not opened yet', ?6)",
+                params![id, e.kind, e.created_at, received.received_at, envelope, stored_at],
             )
             .map_err(|e| e.to_string())?;
         if added == 1 {
