@@ -27,7 +27,7 @@ const STRAY: &str = "00000000-0000-4000-8000-0000000000b5";
 const HOST: &str = "127.0.0.1:8790";
 /// 22:10 UTC is 06:10 the next morning in Beijing.
 const RECEIVED: &str = "2026-11-22T22:10:00Z";
-const UNIONS: &str = r#"{"unions":[{"id":"371500-express","name":"聊城市快递行业工会联合会","region":"371500","kind":"industry"}]}"#;
+const UNIONS: &str = r#"{"unions":[{"id":"371500-express","name":"聊城市快递行业工会联合会","region":"371500","kind":"industry","answer_days":3}]}"#;
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("yizhan-web-{name}-{}", std::process::id()));
@@ -161,6 +161,13 @@ fn the_queue_shows_requests_in_words_in_beijing_time_with_what_workers_typed_esc
         "",
     );
     let page = get(&desk, "/");
+    // Received in 2026-11, the union answers within 3 days: marked as late.
+    assert!(
+        page.body.contains(r#"data-late="true"> · 已等待 "#)
+            && page.body.contains("（通常 3 天内答复）"),
+        "{}",
+        page.body
+    );
     // Made on a kiosk: the clerk answers by phone.
     assert!(
         page.body

@@ -146,6 +146,31 @@ pub fn about(ctx: &Ctx, h: &Held, lookup: &Lookup) -> String {
     }
 }
 
+/// How long a request to a union has waited, against the union's usual answer time
+/// (`answer_days` in the unions file; the app shows the worker the same, by the same
+/// rule: `follow::days_waiting`): " · 已等待 4 天（通常 3 天内答复）", marked when longer.
+fn waited(ctx: &Ctx, h: &Held, lookup: &Lookup, today: &str) -> Markup {
+    let day = yizhan_core::time::parse_date(today.get(..10).unwrap_or(today));
+    let (Some(union), Some(day)) = (h.request.union(), day) else {
+        return html! {};
+    };
+    let Some(days) = yizhan_core::follow::days_waiting(&h.received_at, day) else {
+        return html! {};
+    };
+    let usual = lookup
+        .unions
+        .iter()
+        .find(|u| u.id == union)
+        .and_then(|u| u.answer_days);
+    let late = usual.is_some_and(|u| days > i64::from(u));
+    html! {
+        span.waited.late[late] data-late=[late.then_some("true")] {
+            " · " (ctx.t("已等待 ", "waited ")) (days) (ctx.t(" 天", " days"))
+            @if let Some(u) = usual { (ctx.t("（通常 ", " (usually ")) (u) (ctx.t(" 天内答复）", " days)")) }
+        }
+    }
+}
+
 /// Where a request stands, in words, for the queue.
 fn state(ctx: &Ctx, db: &Connection, h: &Held) -> Result<(String, bool), String> {
     let report = matches!(h.request, Request::Report(_));
@@ -218,7 +243,8 @@ pub fn queue(
             finished.push((h, word))
         }
     }
-    let table = |rows: &[(&Held, String)], caption: &str| {
+    let today = crate::desk::now_china();
+    let table = |rows: &[(&Held, String)], caption: &str, waits: bool| {
         html! {
             table.queue {
                 caption { (caption) " (" (rows.len()) ")" }
@@ -234,7 +260,7 @@ pub fn queue(
                             td { (words::beijing(&h.received_at)) }
                             td { a href=(format!("/requests/{}", h.id)) { (who(h, lookup)) } }
                             td { (about(ctx, h, lookup)) }
-                            td { (word) }
+                            td { (word) @if waits { (waited(ctx, h, lookup, &today)) } }
                         }
                     }
                 }
@@ -261,8 +287,8 @@ pub fn queue(
         @if kind == "report" {
             p { (ctx.t("站点报告的处理结果和备注会公开发布（报告不含个人信息，也没有加密的答复）。", "A station report's outcome and note are published openly (reports hold no personal data and have no sealed answer).")) }
         }
-        (table(&waiting, ctx.t("待处理", "Waiting for you")))
-        (table(&finished[..finished.len().min(DONE_SHOWN)], ctx.t("已处理或等待中", "Done or waiting on others")))
+        (table(&waiting, ctx.t("待处理", "Waiting for you"), true))
+        (table(&finished[..finished.len().min(DONE_SHOWN)], ctx.t("已处理或等待中", "Done or waiting on others"), false))
         @if finished.len() > DONE_SHOWN {
             p { (ctx.t("只显示最近的 ", "Showing the newest ")) (DONE_SHOWN) (ctx.t(" 条；全部记录在导出的表格和数据库里。", "; every record is in the exported sheet and the database.")) }
         }
