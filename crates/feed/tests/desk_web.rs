@@ -887,13 +887,15 @@ fn publish_does_a_whole_round_into_the_publication_folder_and_publishes_nothing_
         claims.body
     );
     assert!(
-        first.body.contains("不予登记 1") && first.body.contains("not a coupon this union issued"),
+        first.body.contains("不予登记 1") && first.body.contains("不是本工会发放的券"),
         "{}",
         first.body
     );
     assert!(
         claims.body.contains("不予登记（不公布）")
-            && claims.body.contains("not a coupon this union issued：1")
+            && claims
+                .body
+                .contains("不是本工会发放的券 (the code is not a coupon this union issued)：1")
     );
     // Nothing of the worker in any published byte.
     let mut files = vec![feed.clone()];
