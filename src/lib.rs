@@ -93,7 +93,8 @@ fn stations_pages(route: Route) -> AnyView {
 #[component]
 pub fn VenueApp() -> impl IntoView {
     adapters::pwa::keep_venue();
-    view! { <Shell services=worker_services lists=feed_sync::read_list_into pages=venue_pages /> }
+    // No worker's tabs: on the staff's device they covered the "mark used" button.
+    view! { <Shell services=worker_services lists=feed_sync::read_list_into pages=venue_pages tabs=false /> }
 }
 
 fn venue_pages(route: Route) -> AnyView {
@@ -140,6 +141,9 @@ fn Shell(
     #[prop(optional)] services: Option<fn(AppState, Feed)>,
     lists: feed_sync::ListReader,
     pages: fn(Route) -> AnyView,
+    /// The worker's bottom tabs (all but the venue's check).
+    #[prop(default = true)]
+    tabs: bool,
 ) -> impl IntoView {
     let state = AppState::provide();
     let route = router::provide().route();
@@ -202,7 +206,7 @@ fn Shell(
             <main id="main" tabindex="-1">
                 {move || page_shown.get().then(|| pages(route.get()))}
             </main>
-            <BottomNav />
+            {tabs.then(|| view! { <BottomNav /> })}
     }
 }
 

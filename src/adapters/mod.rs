@@ -14,3 +14,4 @@ pub mod perf;
 pub mod pwa;
 pub mod speech;
 pub mod storage;
+pub mod wake_lock;

@@ -24,6 +24,10 @@ pub fn MemberCardView(card: MemberCard) -> impl IntoView {
         .map(yizhan_core::card::qr_text)
         .unwrap_or_else(|| card.member_no.clone());
     let verified = signed.is_some();
+    let present_title = match &card.union_name {
+        Some(union) => format!("{} · {union}", card.name),
+        None => card.name.clone(),
+    };
     view! {
         <article class="member-card" id="card" data-member-no=card.member_no.clone() data-verified=verified.to_string()>
             <div class="member-card-band" aria-hidden="true"></div>
@@ -42,8 +46,9 @@ pub fn MemberCardView(card: MemberCard) -> impl IntoView {
             {signed.map(|s| view! {
                 <p class="member-card-valid">{move || crate::i18n::fill(t().card_valid_until, &[("date", &s.valid_until)])}</p>
             })}
-            <QrCodeView text=qr label=card.member_no.clone() />
+            <QrCodeView text=qr.clone() label=card.member_no.clone() />
             <p class="member-card-hint">{worker_tr(|s| s.card_live_hint)}</p>
+            <crate::components::Present qr=qr code=grouped(&card.member_no) title=present_title />
         </article>
     }
 }

@@ -219,6 +219,12 @@ pub struct WorkerStrings {
     pub campaign_claimed_campaign: &'static str,
     pub campaign_venues: &'static str,
     pub claim_button: &'static str,
+    /// The fold of ended campaigns: `{n}` of them.
+    pub campaigns_ended: &'static str,
+    /// Shows a coupon's or card's code on the whole screen.
+    pub present: &'static str,
+    pub present_hint: &'static str,
+    pub present_close: &'static str,
     /// On a kiosk, in place of the claim button: claim on your own phone.
     pub claim_on_phone: &'static str,
     pub add_card_link: &'static str,

@@ -58,6 +58,7 @@ pub fn CouponPage(id: String) -> impl IntoView {
                                 <p class="coupon-code" data-coupon-code=c.code.clone()>{c.code.clone()}</p>
                                 <QrCodeView text=c.code.clone() label=c.code.clone() />
                             </div>
+                            <crate::components::Present qr=c.code.clone() code=c.code.clone() title=c.title.clone() />
                             <p>{t.coupon_show_hint}</p>
                         })}
                         {(!c.venues.is_empty()).then(|| view! { <p><strong>{t.campaign_venues}</strong>" "{c.venues.join("、")}</p> })}

@@ -18,6 +18,18 @@ pub fn CouponsPage() -> impl IntoView {
     let feed = use_feed();
     let kind = RwSignal::new(None::<CampaignKind>);
     let campaigns = move || feed.data.with(|d| d.campaigns.campaigns.clone());
+    // Open ones first, then those not started; the ended ones folded away at the end
+    // (an expired campaign once came first on the page).
+    let today = move || clock::china_now().date();
+    let shown = move |ended: bool| {
+        let mut list: Vec<Campaign> = campaigns()
+            .into_iter()
+            .filter(|c| kind.with(|k| k.as_ref().is_none_or(|k| *k == c.kind)))
+            .filter(|c| (c.valid_until < today()) == ended)
+            .collect();
+        yizhan_core::sort::sort_by_key(&mut list, |c| (c.valid_from > today(), c.valid_until));
+        list
+    };
     // The kinds present, FEED.md's first (in its order), then any others.
     let kinds_present = move || {
         let present: Vec<CampaignKind> = campaigns().into_iter().map(|c| c.kind).collect();
@@ -54,15 +66,23 @@ pub fn CouponsPage() -> impl IntoView {
                 {kind_chip(None)}
                 {move || kinds_present().into_iter().map(|k| kind_chip(Some(k))).collect_view()}
             </div>
+            // The worker's own coupons first: what they come back for.
+            <MyCoupons />
             {move || campaigns().is_empty().then(|| view! { <p class="empty">{t().no_campaigns}</p> })}
             <ul class="campaigns">
-                {move || campaigns()
-                    .into_iter()
-                    .filter(|c| kind.with(|k| k.as_ref().is_none_or(|k| *k == c.kind)))
-                    .map(|c| view! { <CampaignCard campaign=c /> })
-                    .collect_view()}
+                {move || shown(false).into_iter().map(|c| view! { <CampaignCard campaign=c /> }).collect_view()}
             </ul>
-            <MyCoupons />
+            {move || {
+                let ended = shown(true);
+                (!ended.is_empty()).then(|| view! {
+                    <details class="ended-campaigns" data-testid="ended-campaigns">
+                        <summary>{fill(t().campaigns_ended, &[("n", &ended.len().to_string())])}</summary>
+                        <ul class="campaigns">
+                            {ended.into_iter().map(|c| view! { <CampaignCard campaign=c /> }).collect_view()}
+                        </ul>
+                    </details>
+                })
+            }}
         </section>
     }
 }

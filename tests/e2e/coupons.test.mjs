@@ -89,8 +89,16 @@ test('a claim without a card is refused with a way to add one; the card form che
   await context.close();
 });
 
-test('add a card: it shows name, number, union, a live clock and a QR code that decodes', async () => {
+test('add a card: it shows name, number, union, a live clock and a QR code that decodes, and full screen with the screen kept on', async () => {
   const { context, page } = await openPage(browser);
+  // Headless Chromium grants no wake lock: a stand-in that counts requests and releases.
+  await page.addInitScript(() => {
+    window.__wake = { requested: 0, released: 0 };
+    Object.defineProperty(navigator, 'wakeLock', { value: { request: async () => {
+      window.__wake.requested++;
+      return { release: async () => { window.__wake.released++; } };
+    } } });
+  });
   await openCoupons(page);
   await addCard(page);
   const text = await page.locator('.member-card').innerText();
@@ -110,6 +118,27 @@ test('add a card: it shows name, number, union, a live clock and a QR code that 
   assert.notEqual(await page.locator('[data-testid=card-clock]').innerText(), t1, 'the clock runs');
   assert.equal(await decodeQr(page.locator('.member-card .qr')), '3715002026000123');
   await screenshot(page, 'me-card-phone');
+  // 全屏出示: the whole screen, over the bottom bar, the screen kept awake until closed.
+  await page.locator('.member-card [data-action=present]').click();
+  const present = page.locator('[data-testid=present]');
+  await present.waitFor();
+  const covers = await page.evaluate(() => {
+    const p = document.querySelector('[data-testid=present]');
+    const r = p.getBoundingClientRect();
+    const bottom = document.elementFromPoint(innerWidth / 2, innerHeight - 5);
+    return { full: r.top <= 0 && r.left <= 0 && r.bottom >= innerHeight && r.right >= innerWidth,
+      onTop: p.contains(bottom), qr: p.querySelector('.qr svg').getBoundingClientRect().width };
+  });
+  assert.ok(covers.full && covers.onTop, 'the code covers the screen, the bottom bar under it');
+  assert.ok(covers.qr >= 340, `a large QR code (${covers.qr} px)`);
+  assert.equal(await decodeQr(present.locator('.qr')), '3715002026000123');
+  assert.match(await present.innerText(), /3715 0020 2600 0123/);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.action), 'present-close');
+  await page.waitForFunction(() => window.__wake.requested === 1);
+  await screenshot(page, 'me-card-present-phone');
+  await page.locator('[data-action=present-close]').click();
+  await present.waitFor({ state: 'detached' });
+  await page.waitForFunction(() => window.__wake.released === 1);
   await page.reload();
   await page.locator('.member-card').waitFor();
   assert.deepEqual(page.errors, []);
@@ -140,6 +169,9 @@ test('a claim waits to be issued, then the feed issues one and turns one down wi
   }
   assert.match(await card(page, 'fit').locator('[role=status]').innerText(), /已申请领取：职工健身券/);
   assert.match(await card(page, 'fit').locator('[data-testid=claim-reason]').innerText(), /本月已领满 2 张/);
+  // 我的券 comes before the campaigns: what the worker comes back for.
+  assert.ok(await page.evaluate(() => document.querySelector('.my-coupons')
+    .compareDocumentPosition(document.querySelector('ul.campaigns')) & Node.DOCUMENT_POSITION_FOLLOWING));
   // Waiting: no code and no QR code until the union issues it.
   assert.equal(await page.locator('.my-coupons [data-coupon-code]').count(), 0);
   assert.deepEqual(await page.locator('.my-coupons .coupon-state').allInnerTexts(), ['等待发放', '等待发放']);
@@ -242,6 +274,13 @@ test('sold-out and ended campaigns refuse with a reason; a medical campaign lead
   await card(page, 'sold').waitFor();
   assert.equal(await card(page, 'sold').locator('button[data-action=claim]').isDisabled(), true);
   assert.match(await card(page, 'sold').locator('[data-testid=claim-reason]').innerText(), /已经领完了/);
+  // An ended campaign is folded away at the end, never first.
+  const order = await page.locator('[data-campaign-id]').evaluateAll((els) => els.map((e) => e.dataset.campaignId));
+  assert.equal(order.at(-1), 'old');
+  assert.equal(await page.locator('[data-testid=ended-campaigns] [data-campaign-id=old]').count(), 1);
+  assert.equal(await card(page, 'old').isVisible(), false, 'folded');
+  await page.locator('[data-testid=ended-campaigns] summary').click();
+  assert.match(await page.locator('[data-testid=ended-campaigns] summary').innerText(), /已结束的活动（1）/);
   assert.match(await card(page, 'old').locator('[data-testid=claim-reason]').innerText(), new RegExp(`已于 ${day(-1)} 结束`));
   assert.equal(await card(page, 'check').locator('button[data-action=claim]').isDisabled(), false, 'open to all, no card needed');
   assert.match(await card(page, 'med').innerText(), /自付部分再减 10%/);

@@ -152,11 +152,12 @@ export async function openPage(browser, { viewport = PHONE, ...options } = {}) {
 }
 
 /**
- * Waits until the app has mounted: its bottom navigation is on screen and the page is
- * drawn inside <main> (one turn of the event loop after the frame around it).
+ * Waits until the app has mounted: its header is on screen and the page is drawn
+ * inside <main> (one turn of the event loop after the frame around it). (The header,
+ * not the bottom tabs: the venue's check has none.)
  */
 export async function appReady(page) {
-  await page.locator('nav.bottom-nav').waitFor({ state: 'visible', timeout: 15000 });
+  await page.locator('header.app-header:not(#boot > header)').waitFor({ state: 'visible', timeout: 15000 });
   await page.locator('#main > *').first().waitFor({ state: 'attached', timeout: 15000 });
 }
 

@@ -43,6 +43,8 @@ test('a damaged record of used coupons answers no coupon valid until the staff r
   await page.locator(`select[name=venue] option[value="${VENUE}"]`).waitFor({ state: 'attached', timeout: 15000 });
   assert.equal(await check(page, code), 'coupon-valid');
   // Marked used on this device: refused here at once.
+  // No worker's tabs over the staff's button.
+  assert.equal(await page.locator('nav.bottom-nav').count(), 0);
   await page.locator('button[data-action=mark-used]').click();
   await page.locator('button[data-action=confirm-used]').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=verdict]')?.dataset.verdict === 'marked');
