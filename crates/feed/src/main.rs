@@ -66,8 +66,9 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
       or Excel: 决定 (通过, 需补充材料, 不通过), 会员号 (for an approval), 备注.
       Times are Beijing time; --unions puts the unions' names in.
   desk import --db DB --file pending.csv
-      Records the filled decisions. Any bad row is reported as FILE:LINE: reason; then
-      nothing is recorded. A decision is never recorded twice.
+      Records the filled decisions (Chinese or English words). Any bad row is reported
+      as FILE:LINE: reason; then nothing is recorded. A decision is recorded once, but
+      a needs_info the worker answered with a supplement is decided again.
   desk publish --db DB --campaigns campaigns.json --out DIR
         [--sign-key KEYFILE --card-valid-until YYYY-MM-DD]
       Decides the coupon claims not decided yet by the campaigns' rules (first come,
