@@ -16,7 +16,8 @@ work=${1:-target/desk-round}
 rm -rf "$work" && mkdir -p "$work"
 say() { printf '\n== %s\n' "$*"; }
 cargo build --quiet --release -p yizhan-intake -p yizhan-feed
-feed=target/release/yizhan-feed
+release=${CARGO_TARGET_DIR:-target}/release
+feed=$release/yizhan-feed
 
 server="$work/server" clerk="$work/clerk"
 mkdir -p "$server" "$clerk"
@@ -29,7 +30,7 @@ cp "$server/desk.token" "$clerk/intake.token"
 chmod 600 "$server/desk.token" "$clerk/intake.token"
 
 say "1. the intake server receives requests into $server/intake.sqlite"
-target/release/yizhan-intake serve --db "$server/intake.sqlite" --listen 127.0.0.1:8799 \
+"$release"/yizhan-intake serve --db "$server/intake.sqlite" --listen 127.0.0.1:8799 \
   --allow-origin http://127.0.0.1:8080 --desk-token-file "$server/desk.token" --keep-days 30 \
   > "$work/intake.log" &
 intake=$!
@@ -64,9 +65,9 @@ path = sys.argv[1]
 rows = list(csv.reader(open(path, encoding="utf-8-sig")))
 header = rows[0]
 for row in rows[1:]:
-    row[header.index("decision")] = "approved"
-    row[header.index("member_no")] = "3715002026000777"
-    row[header.index("note")] = "欢迎加入"
+    row[header.index("决定")] = "通过"
+    row[header.index("会员号")] = "3715002026000777"
+    row[header.index("备注")] = "欢迎加入"
 with open(path, "w", encoding="utf-8-sig", newline="") as f:
     csv.writer(f).writerows(rows)
 PY

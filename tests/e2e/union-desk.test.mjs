@@ -14,7 +14,7 @@
 // refuses it. Forgeries made on the worker's device are refused.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,6 +24,7 @@ import jsQR from 'jsqr';
 import { prepareZXingModule, writeBarcode } from 'zxing-wasm/full';
 import { serveDist, launchBrowser, openPage, appReady, screenshot, KIOSK } from './support.mjs';
 import { makeFeed, publish } from './feeds.mjs';
+import { bin, startIntake, delivered } from './union.mjs';
 import { CipherSuite, HkdfSha256 } from '@hpke/core';
 import { DhkemX25519HkdfSha256 } from '@hpke/dhkem-x25519';
 import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
@@ -76,7 +77,7 @@ function holdsNothingPersonal(files, where) {
 
 before(async () => {
   execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'yizhan-intake', '-p', 'yizhan-feed'], { cwd: ROOT, stdio: 'inherit' });
-  feedBin = path.join(ROOT, 'target/release/yizhan-feed');
+  feedBin = bin('yizhan-feed');
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'yizhan-desk-'));
   serverDir = path.join(work, 'server');
   clerkDir = path.join(work, 'clerk');
@@ -93,18 +94,8 @@ before(async () => {
   fs.writeFileSync(path.join(clerkDir, 'intake.token'), token, { mode: 0o600 });
   server = await serveDist();
   // The system picks the port (`127.0.0.1:0`); the server says which on its first line.
-  intake = spawn(path.join(ROOT, 'target/release/yizhan-intake'), ['serve', '--db', path.join(serverDir, 'intake.sqlite'),
-    '--listen', '127.0.0.1:0', '--allow-origin', new URL(server.url).origin, '--require-sealed',
-    '--desk-token-file', path.join(serverDir, 'desk.token')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  intakeUrl = await new Promise((resolve, reject) => {
-    let seen = '';
-    intake.stdout.on('data', (chunk) => {
-      seen += chunk;
-      const m = seen.match(/listening on (\S+)/);
-      if (m) resolve(`http://${m[1]}`);
-    });
-    intake.on('exit', (code) => reject(new Error(`yizhan-intake exited (${code}): ${seen}`)));
-  });
+  ({ child: intake, url: intakeUrl } = await startIntake({ dir: serverDir, origin: new URL(server.url).origin,
+    tokenFile: path.join(serverDir, 'desk.token') }));
   fs.writeFileSync(path.join(work, 'campaigns.json'), JSON.stringify({ campaigns: CAMPAIGNS }));
   fs.writeFileSync(path.join(work, 'unions.json'), JSON.stringify({ unions: UNIONS }));
   run(feedBin, ['generate', '--stations', '30', '--seed', '7', '--cities', '371500', '--out', path.join(work, 'stations.csv')]);
@@ -137,14 +128,6 @@ function publishRound(sequence) {
   assert.ok(files['manifest.json.sig'], 'the publisher signed the manifest');
   publish(server, 'loop', files);
   return out;
-}
-
-/** Waits until every request in the page's outbox was delivered to the intake. */
-async function delivered(page, count) {
-  await page.waitForFunction((n) => {
-    const items = JSON.parse(localStorage.getItem('yizhan.outbox.v1') ?? '[]');
-    return items.length === n && items.every((i) => i.delivery?.state === 'sent');
-  }, count, { timeout: 40000 });
 }
 
 /** A camera video (Y4M, grey) of `png` centred on a white frame. */
@@ -248,9 +231,10 @@ test('join and claim → intake → desk → next feed → outcome, verified car
   assert.equal(sheet.length, 2, 'one join request awaits a decision');
   assert.match(sheet[1], /王五/);
   const row = sheet[1].split(',');
-  row[header.indexOf('decision')] = 'approved';
-  row[header.indexOf('member_no')] = '3715002026000777';
-  row[header.indexOf('note')] = '欢迎加入';
+  // The sheet is in Chinese: 决定 通过, 会员号, 备注.
+  row[header.indexOf('决定')] = '通过';
+  row[header.indexOf('会员号')] = '3715002026000777';
+  row[header.indexOf('备注')] = '欢迎加入';
   fs.writeFileSync(path.join(work, 'pending.csv'), '\uFEFF' + [sheet[0], row.join(',')].join('\r\n') + '\r\n');
   desk('import', '--file', path.join(work, 'pending.csv'));
   const published = publishRound(2);

@@ -60,13 +60,15 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
       problem and listed; every pull tries to open those again.
   desk problems --db DB
       Lists the requests held with a problem (not exported nor published).
-  desk export --db DB --out pending.csv
-      The join, transfer and card requests awaiting a decision, as a CSV (UTF-8 with
-      BOM) to fill in WPS or Excel: decision (approved, needs_info, rejected),
-      member_no (for an approval), note.
+  desk export --db DB --out pending.csv [--unions unions.json]
+      The join, transfer and card requests awaiting a decision (a needs_info the
+      worker answered included), as a CSV (UTF-8 with BOM) in Chinese to fill in WPS
+      or Excel: 决定 (通过, 需补充材料, 不通过), 会员号 (for an approval), 备注.
+      Times are Beijing time; --unions puts the unions' names in.
   desk import --db DB --file pending.csv
-      Records the filled decisions. Any bad row is reported as FILE:LINE: reason; then
-      nothing is recorded. A decision is never recorded twice.
+      Records the filled decisions (Chinese or English words). Any bad row is reported
+      as FILE:LINE: reason; then nothing is recorded. A decision is recorded once, but
+      a needs_info the worker answered with a supplement is decided again.
   desk publish --db DB --campaigns campaigns.json --out DIR
         [--sign-key KEYFILE --card-valid-until YYYY-MM-DD]
       Decides the coupon claims not decided yet by the campaigns' rules (first come,
@@ -75,6 +77,14 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
       writes for `build`: DIR/statuses.json (with cards signed by the key; sealed to
       the device of each request that sent a reply key), DIR/coupons.json (issued and
       used) and DIR/campaigns.json (remaining brought down).
+  desk serve [--config desk.conf] [--db DB] [--listen 127.0.0.1:8790]
+        [--password-file desk.password]
+      The desk as a web page for the clerk (Chinese; ?lang=en): the queue, decisions,
+      station reports, coupons, and one button 发布 for a whole round. The config
+      file names the intake, keys, input files and publication folder (README). On
+      an address other than 127.0.0.1 it needs --password-file.
+  desk password --out desk.password
+      Reads a password (a line on standard input) and writes its argon2 hash.
   desk purge --before YYYY-MM-DD --db DB
       For the requests decided and received before that day, removes the ID number
       and phone and the sealed envelope (keeping name, member number, union,
@@ -155,17 +165,11 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
             .ok_or_else(|| format!("--{name} is required"))
     }
 
-    /// `--card-valid-until`: a real date (YYYY-MM-DD), not in the past. A card whose
-    /// date no venue can read must never be signed.
+    /// `--card-valid-until`: a real date (YYYY-MM-DD), not in the past.
     fn check_card_valid_until(until: &str) -> Result<(), String> {
-        let day = yizhan_core::time::parse_date(until)
-            .filter(|_| until.len() == 10)
-            .ok_or(format!("--card-valid-until {until}: not a date YYYY-MM-DD"))?;
-        let today = yizhan_core::time::parse_date(&now_china()[..10]).unwrap_or(day);
-        if day < today {
-            return Err(format!("--card-valid-until {until}: that day has passed"));
-        }
-        Ok(())
+        let now = now_china();
+        yizhan_feed::desk::statuses::check_valid_until(until, now.get(..10).unwrap_or(&now))
+            .map_err(|e| e.replace("card valid until", "--card-valid-until"))
     }
 
     fn read(path: &str) -> Result<Vec<u8>, String> {
@@ -322,6 +326,8 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
         match action {
             "keygen" => return desk_keygen(opts),
             "pull" => return desk_pull(opts),
+            // The desk page (crates/feed/src/desk/web).
+            "serve" | "password" => return desk::web::command(action, opts),
             _ => {}
         }
         let db_path = required(opts, "db")?;
@@ -348,7 +354,15 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
             }
             "export" => {
                 let out = required(opts, "out")?;
-                let (bytes, rows) = desk::export(&db)?;
+                let unions: Vec<yizhan_core::feed::Union> = match opts.get("unions") {
+                    Some(p) => {
+                        serde_json::from_slice::<yizhan_core::feed::Unions>(&read(p)?)
+                            .map_err(|e| format!("{p}: {e}"))?
+                            .unions
+                    }
+                    None => Vec::new(),
+                };
+                let (bytes, rows) = desk::export(&db, &unions)?;
                 // Names, phones and ID numbers: readable by the clerk's account only.
                 desk::write_private(out, &bytes)?;
                 println!("wrote {out}: {rows} request(s) awaiting a decision");
@@ -430,7 +444,7 @@ The union desk, on the clerk's computer (DB is the desk's own SQLite file):
             }
             other => Err(format!(
                 "unknown desk command `{other}` (keygen, pull, problems, export, import, \
-                 publish, purge)"
+                 publish, purge, serve, password)"
             )),
         }
     }

@@ -144,12 +144,31 @@ fn desk_with_requests(dir: &Path) -> PathBuf {
     db
 }
 
+/// The sheet's Chinese header of a column the tests name in English.
+fn zh(column: &str) -> &str {
+    match column {
+        "id" => "编号",
+        "kind" => "类型",
+        "name" => "姓名",
+        "phone" => "手机号",
+        "id_number" => "身份证号",
+        "occupation" => "职业",
+        "employer" => "工作单位",
+        "union" => "工会",
+        "from_union" => "原工会",
+        "decision" => "决定",
+        "member_no" => "会员号",
+        "note" => "备注",
+        other => other,
+    }
+}
+
 /// The exported sheet with `(id, decision, member_no, note)` filled in, as a clerk's
 /// spreadsheet saves it (CSV UTF-8 with BOM).
 fn fill(exported: &str, rows: &[(&str, &str, &str, &str)]) -> String {
     let mut reader = csv::Reader::from_reader(exported.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let at = |name: &str| header.iter().position(|h| h == zh(name)).unwrap();
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut writer = csv::Writer::from_writer(&mut out);
@@ -255,11 +274,7 @@ fn a_round_at_the_desk_export_fill_import_statuses() {
     );
     let text = String::from_utf8(bytes).unwrap();
     let lines: Vec<&str> = text.trim_end().lines().collect();
-    assert!(
-        lines[0].ends_with("decision,member_no,note"),
-        "{}",
-        lines[0]
-    );
+    assert!(lines[0].ends_with("决定,会员号,备注"), "{}", lines[0]);
     assert_eq!(
         lines.len(),
         4,
@@ -352,8 +367,8 @@ fn a_file_with_bad_rows_names_each_line_and_records_nothing() {
     let said = String::from_utf8_lossy(&run.stderr);
     let name = file.to_str().unwrap();
     for expected in [
-        format!("{name}:3: decision `yes`"),
-        format!("{name}:4: an approval needs a member number"),
+        format!("{name}:3: 决定 `yes`"),
+        format!("{name}:4: 通过需要会员号"),
         format!("{name}:5: `{CLAIM}` is a claim request"),
         format!("{name}:6: no request with id"),
         format!("{name}:7: `{JOIN}` appears twice"),
@@ -998,10 +1013,20 @@ fn purge_takes_id_numbers_phones_and_boxes_out_of_the_file() {
     let (private, public) = desk_keys(7);
     let (sealed, reply_key) = seal(&public, JOIN, "join", &application("王五", ""));
     let box_ct = sealed.ct.clone();
+    // The worker's answer to a needs_info, sealed too: it goes with its request.
+    const SUPPLEMENT: &str = "00000000-0000-4000-8000-0000000000f1";
+    let (supplement, _) = seal(
+        &public,
+        SUPPLEMENT,
+        "supplement",
+        &format!(r#"{{"of":"{JOIN}","note":"单位：某某快递"}}"#),
+    );
+    let supplement_ct = supplement.ct.clone();
     store(
         &db,
         &[
             sealed_envelope(JOIN, "join", sealed),
+            sealed_envelope(SUPPLEMENT, "supplement", supplement),
             plain(
                 TRANSFER,
                 "transfer",
@@ -1039,9 +1064,14 @@ fn purge_takes_id_numbers_phones_and_boxes_out_of_the_file() {
     assert!(has(&before, "13912345678") && has(&before, "11010519491231002X"));
 
     let out = succeeded(&desk(&["purge", "--before", "2026-12-01"], &db));
-    assert!(out.contains("purged 2 request(s)"), "{out}");
+    assert!(out.contains("purged 3 request(s)"), "{out}");
     let after = raw(&db);
-    for gone in ["13912345678", "11010519491231002X", box_ct.as_str()] {
+    for gone in [
+        "13912345678",
+        "11010519491231002X",
+        box_ct.as_str(),
+        supplement_ct.as_str(),
+    ] {
         assert!(!has(&after, gone), "{gone} is still in the file");
     }
     assert!(
@@ -1130,7 +1160,7 @@ fn an_exported_sheet_runs_no_formula_keeps_long_numbers_as_text_and_still_import
     let text = String::from_utf8(std::fs::read(&pending).unwrap()).unwrap();
     let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let at = |name: &str| header.iter().position(|h| h == zh(name)).unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let row = |id: &str| rows.iter().find(|r| &r[at("id")] == id).unwrap().clone();
     let evil = row(EVIL);
@@ -1209,7 +1239,88 @@ fn an_error_after_a_cell_with_a_line_break_names_its_physical_line() {
     assert!(!run.status.success());
     let said = String::from_utf8_lossy(&run.stderr);
     let name = file.to_str().unwrap();
-    let expected = format!("{name}:4: decision `yes`");
+    let expected = format!("{name}:4: 决定 `yes`");
     assert!(said.contains(&expected), "missing `{expected}` in:\n{said}");
     assert!(!said.contains(&format!("{name}:3:")), "{said}");
+}
+
+#[test]
+fn the_sheet_is_in_chinese_and_a_needs_info_answered_by_a_supplement_comes_back_in_it() {
+    let dir = temp_dir("chinese");
+    let db = desk_with_requests(&dir);
+    let unions = dir.join("unions.json");
+    std::fs::write(
+        &unions,
+        r#"{"unions":[{"id":"371500-express","name":"聊城市快递行业工会联合会","region":"371500","kind":"industry"}]}"#,
+    )
+    .unwrap();
+    let pending = dir.join("pending.csv");
+    let export = || {
+        succeeded(&desk(
+            &[
+                "export",
+                "--out",
+                pending.to_str().unwrap(),
+                "--unions",
+                unions.to_str().unwrap(),
+            ],
+            &db,
+        ));
+        String::from_utf8(std::fs::read(&pending).unwrap()).unwrap()
+    };
+    let text = export();
+    // Beijing time (02:00:05Z is 10:00), kinds, occupations and unions in words.
+    for words in [
+        "2026-11-23 10:00",
+        "入会",
+        "转会",
+        "会员证",
+        "快递员",
+        "聊城市快递行业工会联合会",
+    ] {
+        assert!(text.contains(words), "{words} in:\n{text}");
+    }
+    assert!(
+        !text.contains("courier")
+            && !text.contains("371500-express")
+            && !text.contains("02:00:05Z")
+    );
+    let filled = fill(
+        &text,
+        &[
+            (JOIN, "需补充材料", "", "请补充工作单位"),
+            (TRANSFER, "不通过", "", "原单位未办理转出"),
+            (CARD, "通过", "3715002026000999", ""),
+        ],
+    );
+    std::fs::write(&pending, filled).unwrap();
+    succeeded(&desk(&["import", "--file", pending.to_str().unwrap()], &db));
+    assert_eq!(
+        status_for(JOIN, &statuses(&db, &dir)).unwrap().state,
+        RequestState::NeedsInfo
+    );
+    // The worker answers: the request is back in the sheet with the answer.
+    let answer = format!(r#"{{"of":"{JOIN}","note":"单位：某某快递"}}"#);
+    store(
+        &db,
+        &[plain(
+            "00000000-0000-4000-8000-0000000000e9",
+            "supplement",
+            "2099-01-01T00:00:00Z",
+            &answer,
+        )],
+        None,
+    );
+    let again = export();
+    assert_eq!(again.trim_end().lines().count(), 2, "{again}");
+    assert!(again.contains("单位：某某快递") && again.contains(JOIN));
+    std::fs::write(
+        &pending,
+        fill(&again, &[(JOIN, "通过", "3715002026000777", "")]),
+    )
+    .unwrap();
+    succeeded(&desk(&["import", "--file", pending.to_str().unwrap()], &db));
+    let join = status_for(JOIN, &statuses(&db, &dir)).unwrap().clone();
+    assert_eq!(join.state, RequestState::Approved);
+    assert_eq!(join.member_no.as_deref(), Some("3715002026000777"));
 }

@@ -227,7 +227,7 @@ fn redeem_day(db: &Connection, r: &Redemption, received: NaiveDate) -> Result<Na
         .code
         .as_deref()
         .filter(|c| !c.trim().is_empty())
-        .ok_or("no code: a redeem must carry the coupon's code itself")?;
+        .ok_or("没有券码 (no code: a redeem must carry the coupon's code itself)")?;
     let reference = code_ref(code);
     let campaign: Option<String> = db
         .query_row(
@@ -238,10 +238,12 @@ fn redeem_day(db: &Connection, r: &Redemption, received: NaiveDate) -> Result<Na
         .optional()
         .map_err(|e| e.to_string())?;
     match campaign {
-        None => return Err("the code is not a coupon this union issued".into()),
+        None => {
+            return Err("不是本工会发放的券 (the code is not a coupon this union issued)".into())
+        }
         Some(c) if c != r.campaign => {
             return Err(format!(
-                "the code is a coupon of campaign `{c}`, not `{}`",
+                "是另一个活动的券 (the code is a coupon of campaign `{c}`, not `{}`)",
                 r.campaign
             ))
         }
@@ -252,10 +254,10 @@ fn redeem_day(db: &Connection, r: &Redemption, received: NaiveDate) -> Result<Na
         .get(..10)
         .and_then(parse_date)
         .filter(|_| yizhan_core::time::parse_rfc3339_utc(&r.used_at).is_some())
-        .ok_or("`used_at` is not a time (RFC 3339)")?;
+        .ok_or("使用时间读不出 (`used_at` is not a time, RFC 3339)")?;
     if day > received {
         return Err(format!(
-            "used on {day}, after the intake received it ({received})"
+            "使用日期晚于收到日期 (used on {day}, after the intake received it, {received})"
         ));
     }
     Ok(day)

@@ -13,13 +13,20 @@
 //! each kind's fields, here as in the app and the intake.
 
 pub mod coupons;
+pub mod history;
 pub mod pull;
 pub mod purge;
 pub mod sheet;
 pub mod statuses;
+pub mod web;
+pub mod words;
 
 pub use coupons::{
     campaigns_left, coupons, decide_claim, decide_claims, record_redemptions, ClaimIn, Granted,
+};
+pub use history::{
+    awaits_decision, decide, decision_of, history_of, member_number, supplements_of, Decided,
+    Supplemented,
 };
 pub use pull::{pull, retry_held, store_received, PullSummary, Stored};
 pub use purge::purge;
@@ -43,7 +50,9 @@ CREATE TABLE IF NOT EXISTS requests (
     received_at TEXT NOT NULL,
     envelope    TEXT NOT NULL,
     payload     TEXT NULL,
-    problem     TEXT NULL
+    problem     TEXT NULL,
+    -- When this desk stored it, by its own clock (NULL: stored by an older desk).
+    stored_at   TEXT NULL
 );
 -- A box that does not open is looked up among the others (moved from another
 -- request?): by index, or thousands of junk boxes would make every pull crawl.
@@ -57,6 +66,29 @@ CREATE TABLE IF NOT EXISTS decisions (
     note       TEXT,
     decided_at TEXT NOT NULL
 );
+-- Every decision ever recorded, oldest first: `decisions` holds the current one (a
+-- needs_info answered by a supplement is decided again), this table the history. The
+-- triggers keep it, whichever command writes `decisions`.
+CREATE TABLE IF NOT EXISTS decision_history (
+    n          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT NOT NULL REFERENCES requests(id),
+    decision   TEXT NOT NULL,
+    member_no  TEXT,
+    note       TEXT,
+    decided_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decision_history_id ON decision_history (id);
+CREATE TRIGGER IF NOT EXISTS decisions_kept AFTER INSERT ON decisions BEGIN
+    INSERT INTO decision_history (id, decision, member_no, note, decided_at)
+    VALUES (NEW.id, NEW.decision, NEW.member_no, NEW.note, NEW.decided_at);
+END;
+CREATE TRIGGER IF NOT EXISTS decisions_kept_again AFTER UPDATE ON decisions BEGIN
+    INSERT INTO decision_history (id, decision, member_no, note, decided_at)
+    VALUES (NEW.id, NEW.decision, NEW.member_no, NEW.note, NEW.decided_at);
+END;
+-- A worker's supplement is found by the request it completes.
+CREATE INDEX IF NOT EXISTS requests_supplement ON requests (json_extract(payload, '$.of'))
+    WHERE kind = 'supplement';
 CREATE TABLE IF NOT EXISTS grants (
     code_ref  TEXT PRIMARY KEY,
     campaign  TEXT NOT NULL,
@@ -131,7 +163,35 @@ pub fn open_or_create(path: &str) -> Result<Connection, String> {
     .map_err(|e| format!("{path}: {e}"))?;
     db.execute_batch(SCHEMA)
         .map_err(|e| format!("{path}: {e}"))?;
+    migrate(&db).map_err(|e| format!("{path}: {e}"))?;
     Ok(db)
+}
+
+/// Brings a desk database written by an older desk up to this one's layout, keeping
+/// every row: version 1 added `decision_history`, filled here from the decisions an
+/// older desk recorded (one each, as it kept no more), and `requests.stored_at`
+/// (empty for the requests stored before).
+fn migrate(db: &Connection) -> rusqlite::Result<()> {
+    let version: i64 = db.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let has_stored_at: bool = db.query_row(
+        "SELECT COUNT(*) FROM pragma_table_info('requests') WHERE name = 'stored_at'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? > 0;
+    if !has_stored_at {
+        db.execute_batch("ALTER TABLE requests ADD COLUMN stored_at TEXT NULL;")?;
+    }
+    if version < 1 {
+        db.execute_batch(
+            "BEGIN IMMEDIATE;
+             INSERT INTO decision_history (id, decision, member_no, note, decided_at)
+                SELECT id, decision, member_no, note, decided_at FROM decisions
+                WHERE id NOT IN (SELECT id FROM decision_history) ORDER BY decided_at, id;
+             PRAGMA user_version = 1;
+             COMMIT;",
+        )?;
+    }
+    Ok(())
 }
 
 /// The request kinds a clerk decides in the sheet (claims follow the campaign's
@@ -145,10 +205,11 @@ pub fn decided_by_clerk(request: &Request) -> bool {
     }
 }
 
-/// The kinds the worker's app waits an answer for in `statuses`.
+/// The kinds the worker's app waits an answer for in `statuses`. A station report has
+/// no reply key: its answer is published plain (the clerk's note is public).
 pub fn answered(request: &Request) -> bool {
     match request {
-        Request::Claim(_) => true,
+        Request::Claim(_) | Request::Report(_) => true,
         other => decided_by_clerk(other),
     }
 }
@@ -239,6 +300,14 @@ pub fn problems(db: &Connection) -> Result<Vec<(String, String, String)>, String
     rows
 }
 
+/// Now, China time, RFC 3339 ("2026-11-23T10:00:05+08:00"): when a decision is made.
+pub fn now_china() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs() as f64);
+    yizhan_core::time::rfc3339_china(yizhan_core::time::china_local(secs * 1000.0))
+}
+
 /// The China-local day of an RFC 3339 time (the intake's `received_at`, in UTC), or
 /// of its first ten characters when it does not parse as one.
 pub fn china_day(time: &str) -> Option<NaiveDate> {
@@ -267,7 +336,7 @@ mod tests {
     }
 
     #[test]
-    fn the_clerk_decides_joins_transfers_and_cards_and_claims_are_answered_too() {
+    fn the_clerk_decides_joins_transfers_and_cards_and_claims_and_reports_are_answered_too() {
         let read = |kind: &str, payload: &str| read_payload(kind, payload).unwrap().0;
         let join = read(
             "join",
@@ -280,7 +349,8 @@ mod tests {
         let report = read("report", r#"{"station_id":"s","problem":"moved"}"#);
         assert!(decided_by_clerk(&join) && answered(&join));
         assert!(!decided_by_clerk(&claim) && answered(&claim));
-        assert!(!decided_by_clerk(&report) && !answered(&report));
+        // A report's outcome is published plain (it carries no reply key).
+        assert!(!decided_by_clerk(&report) && answered(&report));
         let (_, key) = read_payload("join", r#"{"reply_key":"S0VZ","name":"王五","phone":"1","id_number":"2","occupation":"courier","union":"u"}"#).unwrap();
         assert_eq!(key.as_deref(), Some("S0VZ"));
         assert!(read_payload("join", r#"{"station_id":"s"}"#).is_none());

@@ -12,6 +12,7 @@ use super::read_payload;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::time::Duration;
 use yizhan_core::envelope::{DeskAck, DeskPage, Envelope, Received};
+use yizhan_core::request::Request;
 use yizhan_core::seal::{key_bytes, open_request, SealError};
 
 /// What one call of [`store_received`] did.
@@ -42,15 +43,18 @@ pub fn store_received(
 ) -> Result<Stored, String> {
     let tx = db.transaction().map_err(|e| e.to_string())?;
     let mut stored = Stored::default();
+    // By the desk's own clock, as its decisions are: whether a supplement came after
+    // a needs_info never depends on the intake's clock agreeing with this one.
+    let stored_at = super::now_china();
     for received in requests {
         let e = &received.envelope;
         let envelope = serde_json::to_string(e).map_err(|e| e.to_string())?;
         let id = e.id.to_ascii_lowercase();
         let added = tx
             .execute(
-                "INSERT OR IGNORE INTO requests (id, kind, created_at, received_at, envelope, payload, problem)
-                 VALUES (?1, ?2, ?3, ?4, ?5, NULL, 'not opened yet')",
-                params![id, e.kind, e.created_at, received.received_at, envelope],
+                "INSERT OR IGNORE INTO requests (id, kind, created_at, received_at, envelope, payload, problem, stored_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, NULL, 'not opened yet', ?6)",
+                params![id, e.kind, e.created_at, received.received_at, envelope, stored_at],
             )
             .map_err(|e| e.to_string())?;
         if added == 1 {
@@ -141,20 +145,24 @@ fn open_one(
 ) -> Result<Opened, String> {
     let envelope: Envelope = match serde_json::from_str(envelope) {
         Ok(e) => e,
-        Err(e) => return Ok(Err(format!("the envelope does not read: {e}"))),
+        Err(e) => return Ok(Err(format!("信封读不出 (the envelope does not read: {e})"))),
     };
     let (text, sealed) = match (&envelope.payload, &envelope.sealed) {
         (Some(payload), None) => (payload.get().to_string(), false),
         (None, Some(sealed)) => {
             let Some(key) = key else {
                 return Ok(Err(
-                    "sealed, and the pull was given no --key (the desk's private key)".into(),
+                    "加密的申请，拉取时没有给服务台私钥 (sealed, and the pull was given no --key, the desk's private key)".into(),
                 ));
             };
             match open_request(key, id, kind, created_at, sealed) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(text) => (text, true),
-                    Err(_) => return Ok(Err("it opens, but holds no UTF-8 text".into())),
+                    Err(_) => {
+                        return Ok(Err(
+                            "能打开，但内容不是文字 (it opens, but holds no UTF-8 text)".into(),
+                        ))
+                    }
                 },
                 Err(SealError::WontOpen) => {
                     // A box opens only in its own envelope: the same box held under
@@ -170,39 +178,72 @@ fn open_one(
                         .map_err(|e| e.to_string())?;
                     return Ok(Err(match original {
                         Some(other) => format!(
-                            "its sealed box was taken from another request ({other}) and \
-                             opens only in that one's envelope"
+                            "加密内容是从另一个申请（{other}）挪来的 (its sealed box was taken from \
+                             another request ({other}) and opens only in that one's envelope)"
                         ),
-                        None => "the sealed box does not open with this desk key: sealed to \
+                        None => "用本服务台的私钥打不开：可能是发给另一个服务台的，或在途中被改过 \
+                                 (the sealed box does not open with this desk key: sealed to \
                                  another desk key (is --key the key whose .pub is in the \
-                                 feed?) or changed on the way (tampered with)"
+                                 feed?) or changed on the way (tampered with))"
                             .into(),
                     }));
                 }
                 Err(other) => return Ok(Err(other.to_string())),
             }
         }
-        (Some(_), Some(_)) => return Ok(Err("the envelope has both a payload and a box".into())),
-        (None, None) => return Ok(Err("the envelope has neither a payload nor a box".into())),
+        (Some(_), Some(_)) => {
+            return Ok(Err(
+                "信封里既有明文又有密文 (the envelope has both a payload and a box)".into(),
+            ))
+        }
+        (None, None) => {
+            return Ok(Err(
+                "信封是空的 (the envelope has neither a payload nor a box)".into(),
+            ))
+        }
     };
     let Some((request, reply_key)) = read_payload(kind, &text) else {
         return Ok(Err(format!(
-            "the payload is not a `{kind}` request (fields missing or of the wrong type)"
+            "内容不是有效的申请 (the payload is not a `{kind}` request: fields missing or of \
+             the wrong type)"
         )));
     };
     if let Some(field) = request.missing() {
-        return Ok(Err(format!("`payload.{field}` is empty")));
+        return Ok(Err(format!("必填项是空的 (`payload.{field}` is empty)")));
     }
     if let Some(field) = request.with_control() {
         return Ok(Err(format!(
-            "`payload.{field}` holds a line break, tab or other control character: a card \
-             signed with it would not read at a venue (the app refuses it; sent by \
-             another client?)"
+            "内容里有换行、制表符等控制字符 (`payload.{field}` holds a line break, tab or other \
+             control character: a card signed with it would not read at a venue; the app \
+             refuses it: sent by another client?)"
         )));
+    }
+    // A supplement completes a request this desk holds (a join, transfer or card, the
+    // kinds a clerk asks more of); one naming anything else is held with the reason,
+    // and tried again at every pull (its original may come in a later one).
+    if let Request::Supplement(s) = &request {
+        let of_held = tx
+            .query_row(
+                "SELECT 1 FROM requests WHERE id = lower(?1) AND payload IS NOT NULL
+                 AND kind IN ('join', 'transfer', 'card')",
+                params![s.of.trim()],
+                |_| Ok(()),
+            )
+            .optional()
+            .map_err(|e| e.to_string())?
+            .is_some();
+        if !of_held {
+            return Ok(Err(format!(
+                "补充材料所补的申请（{}）不在本服务台：没有这个入会、转会或会员证申请                  (the supplement names no join, transfer or card request this desk holds)",
+                s.of
+            )));
+        }
     }
     if reply_key.is_some_and(|k| key_bytes(&k).is_none()) {
         return Ok(Err(
-            "its `reply_key` is not base64 of 32 bytes: no answer could be sealed to it".into(),
+            "答复密钥不对，无法加密答复 (its `reply_key` is not base64 of 32 bytes: no answer \
+             could be sealed to it)"
+                .into(),
         ));
     }
     Ok(Ok((text, sealed)))

@@ -1,6 +1,7 @@
 //! `desk purge`: once requests are decided, the desk keeps what the roster needs (name,
-//! member number, union, occupation, employer, the decision) and nothing more: the ID
-//! number and phone leave the stored payload, and the envelope loses its sealed box
+//! member number, union, occupation, employer, the decision and its history, the
+//! worker's supplements as text) and nothing more: the ID number and phone leave the
+//! stored payload, and the envelope (the request's and its supplements') loses its sealed box
 //! (which the desk key would open again) and its plain payload. `VACUUM` then rewrites
 //! the file, so the bytes leave the disk's copy of the database too.
 
@@ -20,7 +21,12 @@ pub fn purge(db: &mut Connection, before: NaiveDate) -> Result<usize, String> {
         let mut q = tx
             .prepare(
                 "SELECT r.id, r.received_at, r.envelope, r.payload FROM requests r
-                 JOIN decisions d ON d.id = r.id",
+                 JOIN decisions d ON d.id = r.id
+                 UNION ALL
+                 -- The worker's supplements to a decided request go with it.
+                 SELECT s.id, s.received_at, s.envelope, s.payload FROM requests s
+                 JOIN decisions d ON d.id = lower(json_extract(s.payload, '$.of'))
+                 WHERE s.kind = 'supplement'",
             )
             .map_err(|e| e.to_string())?;
         let rows = q

@@ -1,35 +1,48 @@
 //! The clerk's sheet: `export` writes the join, transfer and card requests awaiting a
 //! decision to a CSV (UTF-8 with BOM, which WPS and Excel both open as Chinese text)
-//! with three columns to fill (`decision`, `member_no`, `note`); `import` reads it
-//! back, checking every row and recording nothing if any row is wrong.
+//! in Chinese (headers, kinds, occupations, union names, Beijing time) with three
+//! columns to fill (决定, 会员号, 备注); `import` reads it back, checking every row
+//! and recording nothing if any row is wrong. An older sheet's English headers and
+//! words (`decision`, `approved`…) still read.
 //!
 //! Every cell comes from the phone of whoever sent the request, so [`cell`] writes it
 //! as text a spreadsheet shows and never runs (OWASP "CSV Injection"), and
 //! [`read_cell`] takes that marking off again when the filled sheet comes back.
 
-use super::{decided_by_clerk, held, held_one};
+use super::words::{self, decision_word, Lang};
+use super::{awaits_decision, decided_by_clerk, held, held_one, member_number, supplements_of};
 use crate::Diagnostic;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashSet;
+use yizhan_core::feed::Union;
 use yizhan_core::request::Request;
 
-/// The words of the `decision` column.
+/// The decisions the desk records (`statuses[].state`).
 pub const DECISIONS: [&str; 3] = ["approved", "needs_info", "rejected"];
 
-const COLUMNS: [&str; 13] = [
-    "id",
-    "kind",
-    "received_at",
-    "name",
-    "phone",
-    "id_number",
-    "occupation",
-    "employer",
-    "union",
-    "from_union",
-    "decision",
-    "member_no",
-    "note",
+const COLUMNS: [&str; 14] = [
+    "编号",
+    "类型",
+    "收到时间（北京时间）",
+    "姓名",
+    "手机号",
+    "身份证号",
+    "职业",
+    "工作单位",
+    "工会",
+    "原工会",
+    "补充材料",
+    "决定",
+    "会员号",
+    "备注",
+];
+
+/// The columns `import` reads, each by its Chinese header or an older sheet's English.
+const READ: [(&str, &str); 4] = [
+    ("编号", "id"),
+    ("决定", "decision"),
+    ("会员号", "member_no"),
+    ("备注", "note"),
 ];
 
 /// The mark that makes a spreadsheet read a cell as text: an apostrophe, OWASP's
@@ -71,62 +84,77 @@ fn read_cell(value: &str) -> &str {
     value.strip_prefix(TEXT_MARK).unwrap_or(value).trim()
 }
 
-/// The CSV of the requests awaiting a decision, and how many rows it has. Requests
-/// held with a problem are not in it (`desk problems` lists them).
-pub fn export(db: &Connection) -> Result<(Vec<u8>, usize), String> {
-    let rows: Vec<_> = held(db, true)?
-        .into_iter()
-        .filter(|h| decided_by_clerk(&h.request))
-        .collect();
+/// The CSV of the requests awaiting a decision (never decided, or answered by a
+/// supplement after a `needs_info`), and how many rows it has; `unions` names the
+/// unions. Requests held with a problem are not in it (`desk problems` lists them).
+pub fn export(db: &Connection, unions: &[Union]) -> Result<(Vec<u8>, usize), String> {
+    let mut rows = Vec::new();
+    for h in held(db, false)? {
+        if decided_by_clerk(&h.request) && awaits_decision(db, &h.id)? {
+            rows.push(h);
+        }
+    }
+    let union_name = |id: &str| {
+        unions
+            .iter()
+            .find(|u| u.id == id)
+            .map_or(id.to_string(), |u| u.name.clone())
+    };
     let mut out = Vec::from("\u{feff}".as_bytes());
     {
         let mut writer = csv::Writer::from_writer(&mut out);
         writer.write_record(COLUMNS).map_err(|e| e.to_string())?;
         for r in &rows {
-            // name, phone, id_number, occupation, employer, union, from_union, member_no
-            let fields: [&str; 8] = match &r.request {
+            // name, phone, id_number, occupation, employer, union, from_union, and the
+            // member number a card request gives (the clerk checks it)
+            let fields: [String; 8] = match &r.request {
                 Request::Join(a) | Request::Transfer(a) => [
-                    &a.name,
-                    &a.phone,
-                    &a.id_number,
-                    &a.occupation,
-                    &a.employer,
-                    &a.union,
-                    a.from_union.as_deref().unwrap_or(""),
-                    "",
+                    a.name.clone(),
+                    a.phone.clone(),
+                    a.id_number.clone(),
+                    words::occupation(Lang::Zh, &a.occupation),
+                    a.employer.clone(),
+                    union_name(&a.union),
+                    a.from_union.clone().unwrap_or_default(),
+                    String::new(),
                 ],
                 Request::Card(c) => [
-                    &c.name,
-                    "",
-                    &c.id_number,
-                    "",
-                    "",
-                    &c.union,
-                    "",
-                    &c.member_no,
+                    c.name.clone(),
+                    String::new(),
+                    c.id_number.clone(),
+                    String::new(),
+                    String::new(),
+                    union_name(&c.union),
+                    String::new(),
+                    c.member_no.clone(),
                 ],
                 Request::Claim(_)
                 | Request::Report(_)
                 | Request::Redeem(_)
                 | Request::Supplement(_) => continue,
             };
+            let supplements: Vec<String> = supplements_of(db, &r.id)?
+                .into_iter()
+                .map(|s| format!("{}：{}", words::beijing(&s.received_at), s.note))
+                .collect();
             let [name, phone, id_number, occupation, employer, union, from_union, member_no] =
                 fields;
             writer
                 .write_record(
                     [
                         r.id.as_str(),
-                        r.request.kind(),
-                        r.received_at.as_str(),
-                        name,
-                        phone,
-                        id_number,
-                        occupation,
-                        employer,
-                        union,
-                        from_union,
+                        words::kind(Lang::Zh, r.request.kind()),
+                        &words::beijing(&r.received_at),
+                        &name,
+                        &phone,
+                        &id_number,
+                        &occupation,
+                        &employer,
+                        &union,
+                        &from_union,
+                        &supplements.join("\n"),
                         "",
-                        member_no,
+                        &member_no,
                         "",
                     ]
                     .map(cell),
@@ -179,16 +207,18 @@ pub fn read_decisions(
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
         Err(e) => return Err(vec![error(1, format!("no header row: {e}"))]),
     };
-    let column = |name: &str| header.iter().position(|h| h == name);
+    let column = |(zh, en): (&str, &str)| header.iter().position(|h| h == zh || h == en);
     let (Some(c_id), Some(c_decision), Some(c_member), Some(c_note)) = (
-        column("id"),
-        column("decision"),
-        column("member_no"),
-        column("note"),
+        column(READ[0]),
+        column(READ[1]),
+        column(READ[2]),
+        column(READ[3]),
     ) else {
         return Err(vec![error(
             1,
-            "the header needs the columns id, decision, member_no and note".into(),
+            "表头要有 编号、决定、会员号、备注 这几列 (the header needs the columns \
+             编号/id, 决定/decision, 会员号/member_no and 备注/note)"
+                .into(),
         )]);
     };
     let mut decisions = Vec::new();
@@ -209,20 +239,18 @@ pub fn read_decisions(
         let line = record.position().map_or(last_line + 1, |p| p.line());
         last_line = line;
         let get = |c: usize| read_cell(record.get(c).unwrap_or("")).to_string();
-        let (id, decision) = (get(c_id), get(c_decision));
-        if decision.is_empty() {
+        let (id, typed) = (get(c_id), get(c_decision));
+        if typed.is_empty() {
             continue; // not decided yet: stays pending
         }
-        if !DECISIONS.contains(&decision.as_str()) {
+        let Some(decision) = decision_word(&typed) else {
             errors.push(error(
                 line,
-                format!(
-                    "decision `{decision}` must be one of {}",
-                    DECISIONS.join(", ")
-                ),
+                format!("决定 `{typed}` 应为 通过、需补充材料 或 不通过 (approved, needs_info, rejected)"),
             ));
             continue;
-        }
+        };
+        let decision = decision.to_string();
         match held_one(db, &id) {
             Err(e) => {
                 errors.push(error(line, e));
@@ -260,12 +288,14 @@ pub fn read_decisions(
             }
             Ok(Some(_)) => {}
         }
-        let decided: bool = db
-            .query_row("SELECT 1 FROM decisions WHERE id = ?1", [&id], |_| Ok(true))
-            .optional()
-            .unwrap_or(None)
-            .unwrap_or(false);
-        if decided {
+        let awaiting = match awaits_decision(db, &id) {
+            Ok(a) => a,
+            Err(e) => {
+                errors.push(error(line, e));
+                continue;
+            }
+        };
+        if !awaiting {
             errors.push(error(
                 line,
                 format!("`{id}` was decided before; a decision is recorded once"),
@@ -276,18 +306,14 @@ pub fn read_decisions(
             errors.push(error(line, format!("`{id}` appears twice in this file")));
             continue;
         }
-        let member_no: String = yizhan_core::text::normalize_width(&get(c_member))
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_uppercase();
-        if decision == "approved"
-            && (!(6..=24).contains(&member_no.len())
-                || !member_no.chars().all(|c| c.is_ascii_alphanumeric()))
-        {
+        let typed_no = get(c_member);
+        let member_no = member_number(&typed_no);
+        if decision == "approved" && member_no.is_none() {
             errors.push(error(
                 line,
-                "an approval needs a member number of 6 to 24 letters and digits".into(),
+                "通过需要会员号：6 到 24 位字母或数字 (an approval needs a member number of \
+                 6 to 24 letters and digits)"
+                    .into(),
             ));
             continue;
         }
@@ -295,7 +321,7 @@ pub fn read_decisions(
         decisions.push(Decision {
             id,
             decision,
-            member_no: (!member_no.is_empty()).then_some(member_no),
+            member_no: member_no.filter(|_| !typed_no.is_empty()),
             note: (!note.is_empty()).then_some(note),
         });
     }
@@ -310,11 +336,14 @@ pub fn read_decisions(
 pub fn record(db: &mut Connection, decisions: &[Decision], now: &str) -> Result<(), String> {
     let tx = db.transaction().map_err(|e| e.to_string())?;
     for d in decisions {
-        tx.execute(
-            "INSERT INTO decisions (id, decision, member_no, note, decided_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![d.id, d.decision, d.member_no, d.note, now],
-        )
-        .map_err(|e| format!("{}: {e}", d.id))?;
+        super::decide(
+            &tx,
+            &d.id,
+            &d.decision,
+            d.member_no.as_deref(),
+            d.note.as_deref(),
+            now,
+        )?;
     }
     tx.commit().map_err(|e| e.to_string())
 }

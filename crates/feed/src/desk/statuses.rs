@@ -77,6 +77,20 @@ pub fn statuses(db: &Connection, signing: Option<&CardSigning>) -> Result<Value,
     Ok(serde_json::json!({ "statuses": list }))
 }
 
+/// A card's `valid_until` (the CLI's `--card-valid-until`, the page's
+/// `card_valid_until`): a real date, `YYYY-MM-DD`, not before `today` (`YYYY-MM-DD`).
+/// A card whose date no venue can read must never be signed.
+pub fn check_valid_until(until: &str, today: &str) -> Result<(), String> {
+    let day = yizhan_core::time::parse_date(until)
+        .filter(|_| until.len() == 10)
+        .ok_or(format!("card valid until {until}: not a date YYYY-MM-DD"))?;
+    let today = yizhan_core::time::parse_date(today).unwrap_or(day);
+    if day < today {
+        return Err(format!("card valid until {until}: that day has passed"));
+    }
+    Ok(())
+}
+
 /// The card of an approved request, signed with the union's key: the name and union
 /// as the request gave them, the member number as the clerk recorded it; refused when
 /// any of them holds a control character ([`yizhan_core::text::has_control`]).
