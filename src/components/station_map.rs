@@ -152,9 +152,13 @@ pub fn spread(fixed: &[(f64, f64)], points: &[(f64, f64)], gap: f64) -> Vec<(f64
     offsets
 }
 
-/// Marker circles' radius and the least distance between two markers' centres.
-const MARKER_R: f64 = 12.0;
-const MARKER_GAP: f64 = 2.0 * MARKER_R + 3.0;
+/// Marker circles' radius; the radius of the circle a tap hits, 46 map units across
+/// (44 px and more on a 390 px phone, where the map fills the width: a gloved finger's
+/// target, like every other in the app); and the least distance between two markers'
+/// centres, so no marker's target covers another's.
+const MARKER_R: f64 = 14.0;
+const HIT_R: f64 = 23.0;
+const MARKER_GAP: f64 = 2.0 * HIT_R;
 
 #[component]
 pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
@@ -223,7 +227,8 @@ pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {
                     <Show when=moved>
                         <line class="leader" x1=move || num(at().0) y1=move || num(at().1) x2=move || num(pos().0) y2=move || num(pos().1) />
                     </Show>
-                    <circle cx=move || num(pos().0) cy=move || num(pos().1) r=num(MARKER_R) />
+                    <circle class="hit" cx=move || num(pos().0) cy=move || num(pos().1) r=num(HIT_R) />
+                    <circle class="dot" cx=move || num(pos().0) cy=move || num(pos().1) r=num(MARKER_R) />
                     <text x=move || num(pos().0) y=move || num(pos().1 + 4.5) text-anchor="middle">{(i + 1).to_string()}</text>
                 </g>
             }
