@@ -24,5 +24,5 @@ pub use news_notice::{kind_words, outcome_words, provide_news_box, NewsNotice};
 pub use notice::{storage_problem_text, StorageNotice, UpdatedNotice};
 pub use qr::{qr_svg, QrCodeView};
 pub use read_aloud::ReadAloud;
-pub use station_map::StationMap;
+pub use station_map::{show_whole_map, StationMap};
 pub use words::words;

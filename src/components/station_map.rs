@@ -1,6 +1,8 @@
 //! A map drawn by the app itself (SVG): no tiles, no network. North is up, the user at
 //! the centre, a scale bar, zoom buttons and pinch, drag to pan, tap to sort from
 //! another point.
+//! (Over 400 lines: the drawing, the gestures and the unit tests of their geometry
+//! belong together; the tests are a fifth of it.)
 
 use crate::components::station_bits::StationRow;
 use crate::feed_sync::{use_feed, PointSource, UserPoint};
@@ -159,6 +161,23 @@ pub fn spread(fixed: &[(f64, f64)], points: &[(f64, f64)], gap: f64) -> Vec<(f64
 const MARKER_R: f64 = 14.0;
 const HIT_R: f64 = 23.0;
 const MARKER_GAP: f64 = 2.0 * HIT_R;
+
+/// Scrolls the map just enough to have all of it on screen (its `scroll-margin` keeps
+/// it clear of the bottom bar): on a phone its zoom buttons and scale were under the
+/// bar at first view.
+pub fn show_whole_map() {
+    let Some(map) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".map-wrap").ok().flatten())
+    else {
+        return;
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"block".into(), &"nearest".into());
+    if let Ok(f) = js_sys::Reflect::get(&map, &"scrollIntoView".into()) {
+        let _ = js_sys::Function::from(f).call1(&map, &options);
+    }
+}
 
 #[component]
 pub fn StationMap(centre: LngLat, rows: Vec<StationRow>) -> impl IntoView {

@@ -93,7 +93,7 @@ pub fn StationsPage() -> impl IntoView {
                     <button type="button" class="choice" aria-pressed=move || view_map.get().to_string()
                         on:click=move |_| {
                             view_map.set(true);
-                            request_animation_frame(show_whole_map);
+                            request_animation_frame(crate::components::show_whole_map);
                         }>{tr(|s| s.view_map)}</button>
                 </div>
                 <Show when=move || feed.info.with(|i| i.loading_regions)>
@@ -158,23 +158,6 @@ fn StationList(rows: Vec<StationRow>, shown: RwSignal<usize>) -> impl IntoView {
                 {tr(|s| s.list_more)}
             </button>
         })}
-    }
-}
-
-/// Scrolls the map just enough to have all of it on screen (its `scroll-margin` keeps
-/// it clear of the bottom bar): on a phone its zoom buttons and scale were under the
-/// bar at first view.
-fn show_whole_map() {
-    let Some(map) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(".map-wrap").ok().flatten())
-    else {
-        return;
-    };
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"block".into(), &"nearest".into());
-    if let Ok(f) = js_sys::Reflect::get(&map, &"scrollIntoView".into()) {
-        let _ = js_sys::Function::from(f).call1(&map, &options);
     }
 }
 
