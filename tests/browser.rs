@@ -154,3 +154,28 @@ async fn an_async_locked_section_runs_once_and_returns_its_value() {
     let out = locks::with_lock("test-lock", || "sync").await;
     assert_eq!(out, "sync");
 }
+
+#[wasm_bindgen_test]
+fn a_voice_counts_for_its_language_only_and_voiceschanged_is_followed_until_stopped() {
+    use yizhan::adapters::speech;
+    // The browser's list of voices, replaced (headless Chromium has none).
+    let set_voices = |langs: &str| {
+        js_sys::eval(&format!(
+            "speechSynthesis.getVoices = () => {langs}.map((lang) => ({{ lang }})); \
+             speechSynthesis.dispatchEvent(new Event('voiceschanged'))"
+        ))
+        .unwrap();
+    };
+    let seen = std::rc::Rc::new(std::cell::Cell::new(0));
+    let counter = seen.clone();
+    let stop = speech::on_voices_changed(move || counter.set(counter.get() + 1)).unwrap();
+    set_voices("['en-US']");
+    assert!(!speech::has_voice("zh-CN") && speech::has_voice("en"));
+    set_voices("['zh_TW', 'cmn-Hans-CN']");
+    assert!(speech::has_voice("zh-CN") && !speech::has_voice("en"));
+    assert_eq!(seen.get(), 2);
+    stop();
+    set_voices("[]");
+    assert_eq!(seen.get(), 2, "no call once stopped");
+    assert!(!speech::has_voice("zh-CN"));
+}

@@ -13,6 +13,7 @@ mod qr;
 mod read_aloud;
 pub mod station_bits;
 mod station_map;
+mod words;
 
 pub use document::{use_document_root, use_title};
 pub use feed_notice::FeedNotice;
@@ -25,4 +26,5 @@ pub use notice::{storage_problem_text, StorageNotice, UpdatedNotice};
 pub use present::Present;
 pub use qr::{qr_svg, QrCodeView};
 pub use read_aloud::ReadAloud;
-pub use station_map::StationMap;
+pub use station_map::{show_whole_map, StationMap};
+pub use words::words;

@@ -1,6 +1,7 @@
 //! `/coupons`: the feed's campaigns, claiming, and the member's own coupons.
 
 use crate::adapters::clock;
+use crate::components::words;
 use crate::feed_sync::use_feed;
 use crate::i18n::{fill, WorkerWords};
 use crate::outbox::use_outbox;
@@ -142,8 +143,8 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
         <li class="card campaign" data-campaign-id=campaign.id.clone() data-kind=campaign.kind.word().to_string()>
             <p class="campaign-kind">{move || c.with_value(|c| c.kind.words(t()))}</p>
             <h2>{campaign.title.clone()}</h2>
-            {campaign.description.clone().map(|d| view! { <p>{d}</p> })}
-            <p class="muted">{move || c.with_value(|c| fill(t().campaign_valid, &[("from", &c.valid_from.to_string()), ("until", &c.valid_until.to_string())]))}</p>
+            {campaign.description.clone().map(|d| view! { <p>{words(&d)}</p> })}
+            <p class="muted">{move || c.with_value(|c| words(&fill(t().campaign_valid, &[("from", &c.valid_from.to_string()), ("until", &c.valid_until.to_string())])))}</p>
             {campaign.remaining.map(|r| view! {
                 <p class="muted" data-testid="remaining">{move || fill(t().campaign_remaining, &[
                     ("remaining", &r.to_string()),
@@ -152,7 +153,7 @@ fn CampaignCard(campaign: Campaign) -> impl IntoView {
             })}
             {(!venues.is_empty()).then(|| view! {
                 <p class="venues"><strong>{move || if medical { t().medical_hospitals } else { t().campaign_venues }}</strong>
-                    " " {venues.join("、")}</p>
+                    " " {words(&venues.join("、"))}</p>
             })}
             {if medical {
                 view! {

@@ -37,7 +37,7 @@ pub fn MePage() -> impl IntoView {
                 // The venue's check is its own app (verify.html): a page load, not a route.
                 <p><a href="/verify" rel="external" class="tap-link" data-action="open-verify">{worker_tr(|s| s.verify_link)}</a></p>
                 <p class="muted" data-testid="about-feed">{move || {
-                    use_feed().data.with(|d| d.manifest.as_ref().and_then(|m| m.publisher.as_ref()).map(|p| fill(t().feed_publisher, &[("name", &p.name)])))
+                    use_feed().data.with(|d| d.manifest.as_ref().and_then(|m| m.publisher.as_ref()).map(|p| crate::components::words(&fill(t().feed_publisher, &[("name", &p.name)]))))
                 }}</p>
             </section>
         </section>

@@ -4,7 +4,7 @@ use crate::adapters::{clock, geolocation};
 use crate::components::station_bits::{
     distance_text, open_text, point_words, ServiceList, StationRow,
 };
-use crate::components::StationMap;
+use crate::components::{words, StationMap};
 use crate::feed_sync::{use_feed, PointSource, UserPoint};
 use crate::i18n::{fill, service_badge, strings, Lang, Words};
 use crate::state::{stored_signal, tr, use_lang, use_strings};
@@ -91,7 +91,10 @@ pub fn StationsPage() -> impl IntoView {
                     <button type="button" class="choice" aria-pressed=move || (!view_map.get()).to_string()
                         on:click=move |_| view_map.set(false)>{tr(|s| s.view_list)}</button>
                     <button type="button" class="choice" aria-pressed=move || view_map.get().to_string()
-                        on:click=move |_| view_map.set(true)>{tr(|s| s.view_map)}</button>
+                        on:click=move |_| {
+                            view_map.set(true);
+                            request_animation_frame(crate::components::show_whole_map);
+                        }>{tr(|s| s.view_map)}</button>
                 </div>
                 <Show when=move || feed.info.with(|i| i.loading_regions)>
                     <p class="muted" role="status">{tr(|s| s.feed_loading_regions)}</p>
@@ -138,11 +141,11 @@ fn StationList(rows: Vec<StationRow>, shown: RwSignal<usize>) -> impl IntoView {
                     <li class="station-row" data-station-id=row.id.clone()>
                         <a href=href class="station-link">
                             <span class="row-head">
-                                <span class="station-name">{row.name.clone()}</span>
+                                <span class="station-name">{words(&row.name)}</span>
                                 <span class="distance">{row.distance.clone()}</span>
                             </span>
                             <span class=row.open_state.class()>{row.open.clone()}</span>
-                            {row.address.clone().map(|a| view! { <span class="address">{a}</span> })}
+                            {row.address.clone().map(|a| view! { <span class="address">{words(&a)}</span> })}
                             <span class="entry">{row.entry}</span>
                         </a>
                         <ServiceList services=row.services.clone() lang=lang.get_untracked() />
@@ -376,9 +379,9 @@ pub fn FeedFooter() -> impl IntoView {
     view! {
         <p class="feed-footer" data-testid="feed-updated">
             {move || if feed.info.with(|i| i.status == crate::feed_sync::SyncStatus::Checking) {
-                Some(t().feed_checking.to_string())
+                Some(words(t().feed_checking))
             } else {
-                text()
+                text().map(|l| words(&l))
             }}
         </p>
     }

@@ -106,6 +106,8 @@ test('read aloud speaks the station in Chinese, where the browser can speak', as
   const { context, page } = await openPage(browser);
   await page.addInitScript(() => {
     window.__spoken = [];
+    // A Chinese voice (headless Chromium has none: 朗读 is offered only with one).
+    speechSynthesis.getVoices = () => [{ lang: 'zh-CN', name: 'zh', voiceURI: 'zh', localService: true, default: true }];
     speechSynthesis.speak = (u) => window.__spoken.push({ text: u.text, lang: u.lang });
   });
   await page.goto(`${server.url}/stations?${NEAR}`);

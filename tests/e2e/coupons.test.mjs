@@ -186,7 +186,10 @@ test('a claim waits to be issued, then the feed issues one and turns one down wi
   // Read aloud says it waits, and never reads out a code that is not issued yet.
   await page.evaluate(() => {
     window.__spoken = [];
+    // A Chinese voice (headless Chromium has none: 朗读 is offered only with one).
+    speechSynthesis.getVoices = () => [{ lang: 'zh-CN', name: 'zh', voiceURI: 'zh', localService: true, default: true }];
     speechSynthesis.speak = (u) => window.__spoken.push(u.text);
+    speechSynthesis.dispatchEvent(new Event('voiceschanged'));
   });
   await page.locator('button[data-action=read-aloud]').click();
   const spoken = (await page.evaluate(() => window.__spoken)).join(' ');

@@ -258,7 +258,7 @@ test('the map draws the user, the stations, a scale bar and north', async () => 
     await waitForCount(page, 4);
     await page.getByRole('button', { name: '地图' }).click();
     await page.locator('svg.station-map').waitFor();
-    const markers = page.locator('svg.station-map [data-marker-id] circle');
+    const markers = page.locator('svg.station-map [data-marker-id] circle.dot');
     assert.equal(await markers.count(), 4);
     for (const box of await markers.evaluateAll((cs) => cs.map((c) => c.getBoundingClientRect().toJSON()))) {
       assert.ok(box.width > 10 && box.height > 10, `marker drawn ${box.width}x${box.height}`);
@@ -305,7 +305,7 @@ test('two fingers pinch the map to zoom, around the fingers, and are not a tap',
   const { context, page, map } = await openMap({ hasTouch: true });
   const metresOf = (label) => (label.endsWith('km') ? parseFloat(label) * 1000 : parseFloat(label));
   const scale = async () => metresOf(await page.locator('[data-testid=scale-label]').textContent());
-  const marker = async (id) => page.locator(`svg.station-map [data-marker-id=${id}] circle`)
+  const marker = async (id) => page.locator(`svg.station-map [data-marker-id=${id}] circle.dot`)
     .evaluate((c) => { const r = c.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; });
   const before = await scale();
   // Pinch out around the e300 marker: it must stay under the fingers.
@@ -473,7 +473,7 @@ test('the map has a legend, markers at one spot do not hide each other, and the 
   await map.evaluate((e) => e.scrollIntoView({ block: 'center' }));
   const legend = await page.locator('[data-testid=map-legend]').innerText();
   for (const words of ['现在开门', '关门或时间未知', '所选位置']) assert.ok(legend.includes(words), `${words} in ${legend}`);
-  const circles = async () => page.locator('svg.station-map [data-marker-id] circle').evaluateAll((cs) =>
+  const circles = async () => page.locator('svg.station-map [data-marker-id] circle.dot').evaluateAll((cs) =>
     cs.map((c) => { const r = c.getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2, r: r.width / 2 }; }));
   const apart = (cs) => cs.every((a, i) => cs.slice(i + 1).every((b) => Math.hypot(a.x - b.x, a.y - b.y) >= a.r + b.r));
   assert.ok(apart(await circles()), 'no marker covers another');

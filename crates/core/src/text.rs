@@ -157,6 +157,76 @@ pub fn pretty_json(compact: &str) -> String {
     out
 }
 
+/// `text` cut into runs, each with whether it is a number to keep on one line: digits
+/// joined by `:` `-` `–` `—` `.` `/` (a time, a date, a phone number, `07:00–19:00`),
+/// at least two characters. A line may break after a hyphen or a dash, which would
+/// cut `2026-11-30` or `0635-8123456` in two:
+/// `number_runs("有效期 2026-11-30 止") == [("有效期 ", false), ("2026-11-30", true), (" 止", false)]`.
+pub fn number_runs(text: &str) -> Vec<(&str, bool)> {
+    let joiner = |c: char| matches!(c, ':' | '-' | '–' | '—' | '.' | '/');
+    let mut runs = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    while i < chars.len() {
+        if !chars[i].1.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        // The run ends at its last digit: a trailing joiner stays outside.
+        let (from, mut last, mut j) = (chars[i].0, i, i + 1);
+        while j < chars.len() && (chars[j].1.is_ascii_digit() || joiner(chars[j].1)) {
+            if chars[j].1.is_ascii_digit() {
+                last = j;
+            }
+            j += 1;
+        }
+        let to = chars[last].0 + 1;
+        if last > i {
+            if from > start {
+                runs.push((&text[start..from], false));
+            }
+            runs.push((&text[from..to], true));
+            start = to;
+        }
+        i = last + 1;
+    }
+    if start < text.len() {
+        runs.push((&text[start..], false));
+    }
+    runs
+}
+
+/// `text` as HTML whose lines break between words only (the app's `.words`, with
+/// `word-break: keep-all`): escaped, each number run ([`number_runs`]) in
+/// `<span class="nw">` (kept on one line), and a `<wbr>` before each byte offset in
+/// `breaks` outside them, where two Chinese words meet (the browser's segmenter finds
+/// them): `words_html("步行<b>", &[3]) == "步<wbr>行&lt;b&gt;"`.
+pub fn words_html(text: &str, breaks: &[usize]) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut at = 0;
+    for (run, number) in number_runs(text) {
+        if number {
+            out.push_str("<span class=\"nw\">");
+        }
+        for (i, c) in run.char_indices() {
+            if !number && i + at > 0 && breaks.contains(&(at + i)) {
+                out.push_str("<wbr>");
+            }
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                c => out.push(c),
+            }
+        }
+        if number {
+            out.push_str("</span>");
+        }
+        at += run.len();
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,5 +325,41 @@ mod tests {
         );
         assert_eq!(pretty_json("[]"), "[]");
         assert_eq!(pretty_json(" { } "), "{}");
+    }
+
+    #[test]
+    fn numbers_are_runs_of_their_own() {
+        assert_eq!(
+            number_runs("有效期 2026-11-01 至 2026-11-30"),
+            [
+                ("有效期 ", false),
+                ("2026-11-01", true),
+                (" 至 ", false),
+                ("2026-11-30", true)
+            ]
+        );
+        assert_eq!(
+            number_runs("Today: 07:00–19:00."),
+            [("Today: ", false), ("07:00–19:00", true), (".", false)]
+        );
+        assert_eq!(number_runs("0635-8123456"), [("0635-8123456", true)]);
+        // One digit is no run; a trailing joiner is not part of one.
+        assert_eq!(number_runs("3号楼"), [("3号楼", false)]);
+        assert_eq!(number_runs("12- 5"), [("12", true), ("- 5", false)]);
+        assert!(number_runs("").is_empty());
+    }
+
+    #[test]
+    fn words_html_is_escaped_text_with_its_breaks() {
+        assert_eq!(words_html("步行<b>", &[3]), "步<wbr>行&lt;b&gt;");
+        assert_eq!(
+            words_html("有效期 2026-11-30 & 热饭", &[3, 26]),
+            "有<wbr>效期 <span class=\"nw\">2026-11-30</span> &amp; 热<wbr>饭"
+        );
+        // No break at the start, none inside a number.
+        assert_eq!(
+            words_html("0635-8123", &[0, 2]),
+            "<span class=\"nw\">0635-8123</span>"
+        );
     }
 }

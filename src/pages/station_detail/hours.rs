@@ -16,7 +16,7 @@ pub(super) fn HoursTable(
     let exact = table.as_ref().is_some_and(|t| t.exact);
     let published = published
         .filter(|_| !exact)
-        .map(|text| view! { <p class="muted hours-note">{fill(t.hours_as_published, &[("text", &text)])}</p> });
+        .map(|text| view! { <p class="muted hours-note">{crate::components::words(&fill(t.hours_as_published, &[("text", &text)]))}</p> });
     view! {
         {match table {
             None => view! { <span>{t.hours_unknown}</span> }.into_any(),
@@ -25,7 +25,7 @@ pub(super) fn HoursTable(
                     <tbody>
                         {week_lines(t, &table)
                             .into_iter()
-                            .map(|(days, spans)| view! { <tr><th scope="row">{days}</th><td>{spans}</td></tr> })
+                            .map(|(days, spans)| view! { <tr><th scope="row">{days}</th><td>{crate::components::words(&spans)}</td></tr> })
                             .collect_view()}
                     </tbody>
                 </table>

@@ -5,6 +5,7 @@ mod report;
 
 use crate::adapters::clock;
 use crate::components::station_bits::{distance_from, distance_text, open_text, ServiceList};
+use crate::components::words;
 use crate::feed_sync::use_feed;
 use crate::i18n::{fill, Words};
 use crate::state::{tr, use_lang, use_strings};
@@ -88,40 +89,29 @@ pub fn StationDetailPage(segment: String) -> impl IntoView {
                     let wgs = station.wgs84(datum);
                     let away = feed.user.get().map(|u| distance_from(t, &u.source, &distance_text(t, distance_m(u.at, wgs))));
                     let share_url = yizhan_core::navigation::station_path(&station.id, wgs);
-                    let spoken = format!(
-                        "{}。{}。{}。{}",
-                        station.name,
-                        open,
+                    // Read aloud: what the screen says, in sentences (a time range
+                    // read as "07:00 至 19:00").
+                    let to = fill(t.hours_day_range, &[("a", " "), ("b", " ")]);
+                    let services: Vec<String> = station.services.iter().map(|s| s.words(t).to_string()).collect();
+                    let spoken = [
+                        station.name.clone(),
+                        away.clone().unwrap_or_default(),
+                        open.clone(),
+                        today.as_ref().map(|s| format!("{}: {}", t.detail_hours_today, s.replace('–', &to))).unwrap_or_default(),
+                        format!("{}: {}", t.services_label, services.join(t.hours_list_sep)),
                         station.address.clone().unwrap_or_default(),
-                        station.entry.words(t)
-                    );
+                        station.entry.words(t).to_string(),
+                    ]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("。");
                     view! {
-                        <h1 data-station-id=station.id.clone()>{station.name.clone()}</h1>
+                        <h1 data-station-id=station.id.clone()>{words(&station.name)}</h1>
                         <p class=state.class()>{open}</p>
-                        <crate::components::ReadAloud text=spoken />
                         {away.map(|d| view! { <p class="muted" data-testid="distance">{d}</p> })}
-                        <dl class="facts card">
-                            {station.address.clone().map(|a| view! { <dt>{t.detail_address}</dt><dd>{a}</dd> })}
-                            <dt>{t.detail_hours}</dt>
-                            <dd>
-                                <HoursTable t=t hours=hours.clone() published=station.hours.clone().or(station.hours_text.clone()) />
-                                {today.map(|s| view! { <p class="muted hours-note">{format!("{}: {s}", t.detail_hours_today)}</p> })}
-                            </dd>
-                            <dt>{t.detail_entry}</dt>
-                            <dd>{station.entry.words(t)}
-                                {station.entry_note.clone().map(|n| view! { <br /><span class="muted">{n}</span> })}</dd>
-                            {station.phone.clone().map(|p| view! {
-                                <dt class="beside-tap">{t.detail_phone}</dt>
-                                <dd><a href=format!("tel:{}", p.replace(' ', "")) class="tap-link" data-testid="phone">{p.clone()}</a></dd>
-                            })}
-                            {station.host.clone().map(|h| view! { <dt>{t.detail_host}</dt><dd>{h}</dd> })}
-                            <dt>{t.services_label}</dt>
-                            <dd><ServiceList services=station.services.clone() lang=lang.get_untracked() /></dd>
-                        </dl>
-                        <p class="muted">
-                            {station.checked.clone().map(|d| fill(t.detail_checked, &[("date", &d)])).unwrap_or_else(|| t.detail_not_checked.to_string())}
-                            {station.updated.clone().map(|d| format!(" · {}", fill(t.detail_updated, &[("date", &d)])))}
-                        </p>
+                        // The way there on the first screen of a phone, right under the
+                        // name and whether it is open; reading aloud after it.
                         <section class="card" aria-labelledby="nav-heading">
                             <h2 id="nav-heading">{t.navigate_heading}</h2>
                             {if kiosk {
@@ -144,6 +134,29 @@ pub fn StationDetailPage(segment: String) -> impl IntoView {
                             </div>
                             }.into_any() }}
                         </section>
+                        <crate::components::ReadAloud text=spoken />
+                        <dl class="facts card">
+                            {station.address.clone().map(|a| view! { <dt>{t.detail_address}</dt><dd>{words(&a)}</dd> })}
+                            <dt>{t.detail_hours}</dt>
+                            <dd>
+                                <HoursTable t=t hours=hours.clone() published=station.hours.clone().or(station.hours_text.clone()) />
+                                {today.map(|s| view! { <p class="muted hours-note">{words(&format!("{}: {s}", t.detail_hours_today))}</p> })}
+                            </dd>
+                            <dt>{t.detail_entry}</dt>
+                            <dd>{words(&station.entry.words(t))}
+                                {station.entry_note.clone().map(|n| view! { <br /><span class="muted">{n}</span> })}</dd>
+                            {station.phone.clone().map(|p| view! {
+                                <dt class="beside-tap">{t.detail_phone}</dt>
+                                <dd><a href=format!("tel:{}", p.replace(' ', "")) class="tap-link" data-testid="phone">{p.clone()}</a></dd>
+                            })}
+                            {station.host.clone().map(|h| view! { <dt>{t.detail_host}</dt><dd>{h}</dd> })}
+                            <dt>{t.services_label}</dt>
+                            <dd><ServiceList services=station.services.clone() lang=lang.get_untracked() /></dd>
+                        </dl>
+                        <p class="muted">
+                            {words(&station.checked.clone().map(|d| fill(t.detail_checked, &[("date", &d)])).unwrap_or_else(|| t.detail_not_checked.to_string()))}
+                            {station.updated.clone().map(|d| words(&format!(" · {}", fill(t.detail_updated, &[("date", &d)]))))}
+                        </p>
                         // A kiosk's share sheet or clipboard is the next user's: its QR
                         // code above is how a station leaves a shared device.
                         {(!kiosk).then(|| view! { <ShareButton path=share_url.clone() title=station.name.clone() /> })}
