@@ -21,8 +21,12 @@ thread_local! {
     };
 }
 
+/// Longer than any real name or address (a hostile feed's 200,000 characters): drawn
+/// as plain text, which breaks anywhere; kept whole, it made the page 542 px wide.
+const LONGEST: usize = 2_000;
+
 /// Byte offsets in `text` where two words meet with nothing between them (Chinese):
-/// never before punctuation or beside a space.
+/// never before punctuation or beside a space; in order.
 fn breaks(text: &str) -> Vec<usize> {
     let mut out = Vec::new();
     SEGMENTER.with(|s| {
@@ -45,5 +49,8 @@ fn breaks(text: &str) -> Vec<usize> {
 /// `<wbr>` between two Chinese words); a time, date or phone number on one line (`.nw`).
 /// As escaped HTML (yizhan_core::text::words_html): one element, not one per word.
 pub fn words(text: &str) -> AnyView {
+    if text.len() > LONGEST {
+        return view! { <span>{text.to_string()}</span> }.into_any();
+    }
     view! { <span class="words" inner_html=words_html(text, &breaks(text))></span> }.into_any()
 }
