@@ -195,6 +195,7 @@ pub(super) static WORKER_STRINGS: WorkerStrings = WorkerStrings {
     campaign_venues: "Where to use it",
     claim_button: "Claim",
     campaigns_ended: "Ended campaigns ({n})",
+    my_coupons_count: "My coupons ({n}) ↓",
     present: "Show full screen",
     present_hint: "Hold the screen up for the staff to scan. The screen stays on.",
     present_close: "Close",

@@ -221,6 +221,8 @@ pub struct WorkerStrings {
     pub claim_button: &'static str,
     /// The fold of ended campaigns: `{n}` of them.
     pub campaigns_ended: &'static str,
+    /// The link to 我的券 at the top of the coupons page: `{n}` coupons.
+    pub my_coupons_count: &'static str,
     /// Shows a coupon's or card's code on the whole screen.
     pub present: &'static str,
     pub present_hint: &'static str,

@@ -195,6 +195,7 @@ pub(super) static WORKER_STRINGS: WorkerStrings = WorkerStrings {
     campaign_venues: "使用地点",
     claim_button: "领取",
     campaigns_ended: "已结束的活动（{n}）",
+    my_coupons_count: "我的券（{n} 张）↓",
     present: "全屏出示",
     present_hint: "请把屏幕对着工作人员扫码。屏幕会保持常亮。",
     present_close: "关闭",

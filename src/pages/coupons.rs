@@ -17,6 +17,7 @@ use yizhan_core::wallet::{ClaimRefusal, CouponState};
 pub fn CouponsPage() -> impl IntoView {
     let t = use_worker_strings();
     let feed = use_feed();
+    let wallet = use_wallet();
     let kind = RwSignal::new(None::<CampaignKind>);
     let campaigns = move || feed.data.with(|d| d.campaigns.campaigns.clone());
     // Open ones first, then those not started; the ended ones folded away at the end
@@ -67,8 +68,12 @@ pub fn CouponsPage() -> impl IntoView {
                 {kind_chip(None)}
                 {move || kinds_present().into_iter().map(|k| kind_chip(Some(k))).collect_view()}
             </div>
-            // The worker's own coupons first: what they come back for.
-            <MyCoupons />
+            // The worker's own coupons, what they come back for, are a tap away at the
+            // top: a link, always one line, so a claim never pushes the button being
+            // tapped down under the finger (the list itself grows at the end).
+            <a href="#my-coupons" class="tap-link my-coupons-link" data-testid="my-coupons-link">
+                {move || fill(t().my_coupons_count, &[("n", &wallet.wallet.with(|w| w.coupons.len()).to_string())])}
+            </a>
             {move || campaigns().is_empty().then(|| view! { <p class="empty">{t().no_campaigns}</p> })}
             <ul class="campaigns">
                 {move || shown(false).into_iter().map(|c| view! { <CampaignCard campaign=c /> }).collect_view()}
@@ -84,6 +89,7 @@ pub fn CouponsPage() -> impl IntoView {
                     </details>
                 })
             }}
+            <MyCoupons />
         </section>
     }
 }

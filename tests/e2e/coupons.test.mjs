@@ -172,9 +172,14 @@ test('a claim waits to be issued, then the feed issues one and turns one down wi
   }
   assert.match(await card(page, 'fit').locator('[role=status]').innerText(), /已申请领取：职工健身券/);
   assert.match(await card(page, 'fit').locator('[data-testid=claim-reason]').innerText(), /本月已领满 2 张/);
-  // 我的券 comes before the campaigns: what the worker comes back for.
-  assert.ok(await page.evaluate(() => document.querySelector('.my-coupons')
+  // 我的券 is a tap away at the top (a link of one line: a claim never moves the
+  // button under the finger), and takes the worker to the list.
+  const link = page.locator('[data-testid=my-coupons-link]');
+  assert.equal(await link.innerText(), '我的券（2 张）↓');
+  assert.ok(await page.evaluate(() => document.querySelector('[data-testid=my-coupons-link]')
     .compareDocumentPosition(document.querySelector('ul.campaigns')) & Node.DOCUMENT_POSITION_FOLLOWING));
+  await link.click();
+  await page.waitForFunction(() => location.hash === '#my-coupons');
   // Waiting: no code and no QR code until the union issues it.
   assert.equal(await page.locator('.my-coupons [data-coupon-code]').count(), 0);
   assert.deepEqual(await page.locator('.my-coupons .coupon-state').allInnerTexts(), ['等待发放', '等待发放']);
