@@ -3,8 +3,9 @@
 //   scripts/build.sh && node bench/startup.mjs        (RUNS=5 by default)
 // Both are served by real nginx with deploy/nginx.conf (precompressed files). For each:
 // the critical path's size (gzip and brotli), then in headless Chromium the medians of
-// several runs of a first visit (empty cache) and a repeat visit (same browser profile:
-// HTTP cache, service worker, the device's copy of the feed), under a cheap-phone
+// several runs of a first visit (empty cache), a repeat visit in the same tab and a
+// return visit in a new tab (same browser profile: HTTP cache, service worker, the
+// device's copy of the feed), under a cheap-phone
 // profile (CPU slowed ×4, 150 ms round trip, 1.6 Mbit/s down) and not slowed.
 // "frame" is the first contentful paint (the boot frame's words); "first row" is when the
 // first station row (the counter's button) is in the DOM; "wasm downloaded" is when its
@@ -75,32 +76,42 @@ async function visit(page, url, selector) {
       .reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0);
     // When the wasm had arrived: what is left of the first row's time is the app's own.
     const wasm = performance.getEntriesByType('resource').find((e) => e.name.endsWith('_bg.wasm'));
-    return { frame: paint ? paint.startTime : NaN, ready, blocking, wasm: wasm ? wasm.responseEnd : NaN };
+    // Which app answered (its wasm's name: stations, yizhan the whole app, counter).
+    const app = wasm ? new URL(wasm.name).pathname.slice(1).split(/[-_]/)[0] : '?';
+    return { frame: paint ? paint.startTime : NaN, ready, blocking, wasm: wasm ? wasm.responseEnd : NaN, app };
   }, selector);
+}
+
+/** A page of `context` that records when the selector first matches and the long
+ * tasks, under the cheap-phone profile when `slow`. */
+async function openPage(context, selector, slow) {
+  const page = await context.newPage();
+  // The moment the selector first matches, recorded in the page itself.
+  await page.addInitScript((sel) => {
+    window.__long = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__long.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    new MutationObserver((_, obs) => {
+      if (document.querySelector(sel)) { window.__ready = performance.now(); obs.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });
+  }, selector);
+  const cdp = await context.newCDPSession(page);
+  if (slow) {
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: SLOW.cpu });
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: SLOW.latency,
+      downloadThroughput: SLOW.down, uploadThroughput: SLOW.up });
+  }
+  return page;
 }
 
 async function measure(browser, baseUrl, route, selector, slow) {
   const first = [], firstFrame = [], firstBlocking = [], firstWasm = [], repeat = [];
+  const newTab = [], newTabBlocking = [], newTabApp = new Set();
   for (let run = 0; run < RUNS; run++) {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
-    const page = await context.newPage();
-    // The moment the selector first matches, recorded in the page itself.
-    await page.addInitScript((sel) => {
-      window.__long = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__long.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
-      new MutationObserver((_, obs) => {
-        if (document.querySelector(sel)) { window.__ready = performance.now(); obs.disconnect(); }
-      }).observe(document, { childList: true, subtree: true });
-    }, selector);
-    const cdp = await context.newCDPSession(page);
-    if (slow) {
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: SLOW.cpu });
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: SLOW.latency,
-        downloadThroughput: SLOW.down, uploadThroughput: SLOW.up });
-    }
+    const page = await openPage(context, selector, slow);
     const a = await visit(page, baseUrl + route, selector);
     first.push(a.ready);
     firstFrame.push(a.frame);
@@ -110,10 +121,21 @@ async function measure(browser, baseUrl, route, selector, slow) {
     await page.waitForTimeout(slow ? 4000 : 1500);
     const b = await visit(page, baseUrl + route, selector);
     repeat.push(b.ready);
+    // The return visit as a worker makes it: the tab was closed, the app opened again
+    // in a new one (the same browser's cache, service worker and storage; none of the
+    // old tab's memory).
+    await page.waitForTimeout(slow ? 2000 : 500);
+    await page.close();
+    const tab = await openPage(context, selector, slow);
+    const c = await visit(tab, baseUrl + route, selector);
+    newTab.push(c.ready);
+    newTabBlocking.push(c.blocking);
+    newTabApp.add(c.app);
     await context.close();
   }
   return { first: median(first), frame: median(firstFrame), blocking: median(firstBlocking),
-    wasm: median(firstWasm), repeat: median(repeat) };
+    wasm: median(firstWasm), repeat: median(repeat), newTab: median(newTab),
+    newTabBlocking: median(newTabBlocking), newTabApp: [...newTabApp].join(' / ') };
 }
 
 if (!fs.existsSync(path.join(APP_DIST, 'index.html'))) throw new Error('run `scripts/build.sh` first');
@@ -146,6 +168,9 @@ line('first visit → first contentful paint (slowed)', (r) => secs(r.slow.frame
 line('first visit → wasm downloaded (slowed)', (r) => secs(r.slow.wasm));
 line('first visit → first row (slowed)', (r) => secs(r.slow.first));
 line('first visit → blocking time before the first row (slowed)', (r) => `${Math.round(r.slow.blocking)} ms`);
-line('repeat visit → first row (slowed)', (r) => secs(r.slow.repeat));
+line('repeat visit, same tab → first row (slowed)', (r) => secs(r.slow.repeat));
+line('return visit, new tab → first row (slowed)', (r) => `${secs(r.slow.newTab)} (${r.slow.newTabApp})`);
+line('return visit, new tab → blocking time before the first row (slowed)', (r) => `${Math.round(r.slow.newTabBlocking)} ms`);
 line('first visit → first row (not slowed)', (r) => secs(r.fast.first));
-line('repeat visit → first row (not slowed)', (r) => secs(r.fast.repeat));
+line('repeat visit, same tab → first row (not slowed)', (r) => secs(r.fast.repeat));
+line('return visit, new tab → first row (not slowed)', (r) => secs(r.fast.newTab));

@@ -7,6 +7,13 @@ const PRECACHE = __PRECACHE__;
 // opens /verify, so no worker's phone downloads it.
 const VENUE = __VENUE__;
 const SHELL = `yizhan-shell-${VERSION}`;
+// Which app answers the stations' pages (/, /stations, /stations/<id>) on this device:
+// the stations app (stations.html: less wasm to compile, so the first row comes sooner)
+// when the app has said it may (src/adapters/pwa.rs, allow_stations_app), else the
+// whole app, which alone shows the union's answers as news. The word is kept in its own
+// cache, so a new version keeps it; none said yet means the whole app.
+const ROUTES = 'yizhan-routes-v1';
+const STATIONS_APP_ALLOWED = '/__yizhan/stations-app-allowed';
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
@@ -30,7 +37,21 @@ self.addEventListener('activate', (event) => {
 // worker activates may be neither listed nor claimed.
 self.addEventListener('message', (event) => {
   if (event.data === 'keep-venue') event.waitUntil(self.clients.claim().then(keepVenue));
+  if (event.data === 'stations-app') {
+    event.waitUntil(caches.open(ROUTES).then((c) => c.put(STATIONS_APP_ALLOWED, new Response('1'))));
+  }
+  if (event.data === 'whole-app') {
+    event.waitUntil(caches.open(ROUTES).then((c) => c.delete(STATIONS_APP_ALLOWED)));
+  }
 });
+
+/** The page of this version that answers a navigation to `pathname`. */
+function pageFor(pathname) {
+  const stations = pathname === '/' || pathname === '/stations' || pathname.startsWith('/stations/');
+  if (!stations) return Promise.resolve('/index.html');
+  return caches.open(ROUTES).then((c) => c.match(STATIONS_APP_ALLOWED))
+    .then((allowed) => (allowed ? '/stations.html' : '/index.html'));
+}
 
 /** Keeps the venue's check for offline use (what is already kept is not fetched again). */
 function keepVenue() {
@@ -52,14 +73,17 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (request.mode === 'navigate') {
-    // /verify is the venue's check (verify.html); every other route is the same
-    // index.html of this version: one consistent shell.
+    // /verify is the venue's check (verify.html); the stations' pages the stations app
+    // or the whole app (pageFor); every other route the whole app (index.html), all of
+    // this version: one consistent shell.
     if (url.pathname === '/verify') {
       event.waitUntil(keepVenue().catch(() => {}));
       event.respondWith(caches.open(SHELL).then((c) => c.match('/verify.html')).then((hit) => hit || fetch(request)));
       return;
     }
-    event.respondWith(caches.open(SHELL).then((c) => c.match('/index.html')).then((hit) => hit || fetch(request)));
+    event.respondWith(pageFor(url.pathname)
+      .then((page) => caches.open(SHELL).then((c) => c.match(page)))
+      .then((hit) => hit || fetch(request)));
     return;
   }
   event.respondWith(caches.open(SHELL).then((c) => c.match(request)).then((hit) => hit || fetch(request)));

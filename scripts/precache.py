@@ -27,10 +27,9 @@ def added(part):
 # The venue's check: not precached on every phone; the worker keeps it on a device
 # that opens /verify.
 venue = added("venue")
-# The first visit's stations app: never kept. Once this worker runs, it answers every
-# page but /verify with index.html, the whole app, which has the stations too.
-first_visit = added("stations")
-shell = [p for p in shell if p not in venue and p not in first_visit]
+# The stations app is kept too: this worker answers the stations' pages with it (see
+# sw.js). A first visit was that app, so its files come from the browser's cache.
+shell = [p for p in shell if p not in venue]
 # Every app's page names this build, so moving between the apps is not taken for an
 # update (src/adapters/pwa.rs: build_id).
 for page in ("index.html", "verify.html", "stations.html"):
@@ -47,5 +46,4 @@ text = (text.replace("'__VERSION__'", json.dumps(version))
         .replace("__PRECACHE__", json.dumps(shell))
         .replace("__VENUE__", json.dumps(venue)))
 sw.write_text(text, encoding="utf-8")
-print(f"service worker {version}: {len(shell)} files precached, {len(venue)} kept where /verify "
-      f"opens, {len(first_visit)} of the first visit's app never kept")
+print(f"service worker {version}: {len(shell)} files precached, {len(venue)} kept where /verify opens")

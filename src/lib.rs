@@ -68,14 +68,20 @@ fn worker_pages(route: Route) -> AnyView {
     }
 }
 
-/// The first visit's app (stations.html, its own wasm): the stations list, a
-/// station's page and the map, which is what a worker who scans a station's poster
-/// opens. Its wasm is about 22 % smaller than the whole app's, so the first row comes
-/// sooner on a weak signal. Any other page (a tab of the bottom bar) is the whole
-/// app, loaded from the server or from the service worker this visit installs, which
-/// from then on answers every page with the whole app.
+/// The stations app (stations.html, its own wasm): the stations list, a station's
+/// page and the map, which is what a worker who scans a station's poster opens, and
+/// what a return visit to them opens. Its wasm is about 22 % smaller than the whole
+/// app's, so the first row comes sooner on a weak signal, and on a cheap phone's
+/// return, sooner to compile. Any other page (a tab of the bottom bar) is the whole
+/// app, loaded from the server or the service worker. The worker answers the
+/// stations' pages with this app unless the union's answer may be news on the device
+/// (`worker_services` tells it; only the whole app shows news): a device that never
+/// made a request says so here.
 #[component]
 pub fn StationsApp() -> impl IntoView {
+    if !adapters::storage::holds(yizhan_core::outbox::OutboxItem::STORAGE_KEY) {
+        adapters::pwa::allow_stations_app(true);
+    }
     view! { <Shell lists=feed_sync::check_list_only pages=stations_pages /> }
 }
 
@@ -218,7 +224,16 @@ fn Shell(
 fn worker_services(state: AppState, feed: Feed) {
     let wallet = wallet_store::WalletStore::provide(state);
     let outbox = outbox::OutboxStore::provide(state, feed);
-    components::provide_news_box(news::News::provide(outbox));
+    let news = news::News::provide(outbox);
+    components::provide_news_box(news);
+    // Which app the service worker may answer the stations' pages with next time.
+    Effect::new(move |said: Option<bool>| {
+        let allowed = !news.may_come(outbox);
+        if said != Some(allowed) {
+            adapters::pwa::allow_stations_app(allowed);
+        }
+        allowed
+    });
     // Whenever the feed's data changes: send what waits for its intake, and turn an
     // approved join request into the membership card.
     Effect::new(move |_| {

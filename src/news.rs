@@ -5,7 +5,7 @@
 use crate::adapters::storage;
 use crate::outbox::OutboxStore;
 use leptos::prelude::*;
-use yizhan_core::outcome::{answers, Answer, Seen, Tab};
+use yizhan_core::outcome::{answers, news_may_come, Answer, Seen, Tab};
 
 #[derive(Clone, Copy)]
 pub struct News {
@@ -44,6 +44,15 @@ impl News {
         let news = News { seen, answers };
         provide_context(news);
         news
+    }
+
+    /// Whether the union's answer may still be news here (a request waits for its last
+    /// word, or an answer is not yet seen on its tab): `news.may_come(outbox)`.
+    pub fn may_come(self, outbox: OutboxStore) -> bool {
+        outbox.items.with(|items| {
+            self.answers
+                .with(|all| self.seen.with(|s| news_may_come(items, all, s)))
+        })
     }
 
     /// Whether `tab` holds an answer not yet seen there: `news.marked(Tab::Join)`.

@@ -215,6 +215,9 @@ pub async fn append(
     })
     .await?;
     app.requests_changed.notify();
+    // The union's answer will be news, which only the whole app shows: the stations
+    // app (which has no news) must not answer the stations' pages from now on.
+    crate::adapters::pwa::allow_stations_app(false);
     send(app, feed);
     Ok(())
 }

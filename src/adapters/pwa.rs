@@ -66,6 +66,29 @@ pub fn keep_venue() {
     });
 }
 
+/// Tells the service worker whether the stations' pages (`/`, `/stations`, a
+/// station's page) may open in the stations app on this device's next visit (less
+/// wasm to compile: the first row sooner), or must open in the whole app, which alone
+/// shows the union's answers as news (public/sw.js keeps the word):
+/// `allow_stations_app(!news_may_come)`.
+pub fn allow_stations_app(allowed: bool) {
+    let Some(container) = container() else {
+        return;
+    };
+    let Ok(ready) = Reflect::get(&container, &"ready".into()) else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(registration) = JsFuture::from(js_sys::Promise::from(ready)).await else {
+            return;
+        };
+        if let Ok(worker) = Reflect::get(&registration, &"active".into()) {
+            let word = if allowed { "stations-app" } else { "whole-app" };
+            call(&worker, "postMessage", &word.into());
+        }
+    });
+}
+
 /// The last build this device ran (for the "updated" notice): nothing about the user.
 pub const BUILD_KEY: &str = "yizhan.build.v1";
 

@@ -153,7 +153,7 @@ test('a new build is announced once', async () => {
   await context.close();
 });
 
-test("a first visit to the stations gets the stations app alone; its tabs open the whole app, which the service worker serves from then on, offline too", async () => {
+test("a first visit to the stations gets the stations app alone; its tabs open the whole app, which the service worker serves from then on, offline too, and the stations app for the stations", async () => {
   const wasmOf = (page) => page.evaluate(() => performance.getEntriesByType('resource')
     .map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('_bg.wasm')));
   const { context, page } = await openPage(browser);
@@ -197,11 +197,62 @@ test("a first visit to the stations gets the stations app alone; its tabs open t
   assert.match((await wasmOf(page)).join(), /^\/yizhan-[0-9a-f]+_bg\.wasm$/);
   assert.ok(await samePage(), 'no page load');
   assert.equal(await page.evaluate(() => sessionStorage.getItem('yizhan.handoff.v1')), null, 'taken at start, not left behind');
-  // From now on the worker answers a visit to the stations with the whole app.
+  // From now on the worker answers a visit to the stations with the stations app (no
+  // request on this device, so no news to show: see the spec below).
   await page.goto(`${server.url}/stations?${NEAR}`);
   await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
-  assert.match((await wasmOf(page)).join(), /^\/yizhan-[0-9a-f]+_bg\.wasm$/, 'the whole app, from the worker');
+  assert.match((await wasmOf(page)).join(), /^\/stations-[0-9a-f]+_bg\.wasm$/, 'the stations app, from the worker');
   assert.equal(await page.locator('[data-testid=updated-notice]').count(), 0, 'no "updated" notice');
   assert.deepEqual(page.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e)), []);
+  await context.close();
+});
+
+test("a return visit to the stations in a new tab opens the stations app from the worker, unless the union's answer may be news on this device: then the whole app, which shows it", async () => {
+  const { makeFeed, publish, gcjStation, sha256 } = await import('./feeds.mjs');
+  server.routes.set('/rv-intake', (req, res) => { res.writeHead(503); res.end(); });
+  const at = { lat: 36.457, lng: 115.985 };
+  const regions = [{ code: '371500', name: '聊城市', stations: [gcjStation('rv1', at)] }];
+  publish(server, 'rv', makeFeed({ sequence: 1, intake: `${server.url}/rv-intake`, regions }));
+  const { context, page } = await openPage(browser);
+  // Which app a page is: the wasm its head preloads.
+  const app = (p) => p.evaluate(() => new URL(document.querySelector('link[rel=preload][href$="_bg.wasm"]').href).pathname.split('-')[0]);
+  // A return visit as workers make it: the old tab closed, the app opened in a new one.
+  let tab = page;
+  const returnVisit = async (route = `/stations?${NEAR}`) => {
+    await tab.close();
+    tab = await context.newPage();
+    await tab.goto(server.url + route);
+    await appReady(tab);
+    await tab.locator('li[data-station-id], section.station-detail h1').first().waitFor({ timeout: 15000 });
+    // Served by the worker, not the network.
+    assert.ok(await tab.evaluate(() => navigator.serviceWorker.controller !== null), 'served by the worker');
+    return app(tab);
+  };
+  await page.goto(`${server.url}/stations?${NEAR}&feed=/rv/manifest.json`);
+  await page.locator('li[data-station-id]').first().waitFor({ timeout: 15000 });
+  assert.equal(await app(page), '/stations', 'a first visit is the stations app (from nginx)');
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 10000 });
+  await page.waitForTimeout(500);
+  assert.equal(await returnVisit(), '/stations', 'a device without requests: the stations app, from the worker');
+  assert.equal(await returnVisit('/stations/rv1'), '/stations', "a station's page too");
+  // A station report filed in the stations app: its answer will be news.
+  await tab.getByLabel('该开门时没开').check();
+  await tab.locator('form.report button[type=submit]').click();
+  await tab.waitForFunction(() => /联网后会自动发送/.test(document.querySelector('form.report [role=status]')?.textContent));
+  const id = await tab.evaluate(() => JSON.parse(localStorage.getItem('yizhan.outbox.v1'))[0].id);
+  assert.equal(await returnVisit(), '/yizhan', 'a request waits for its answer: the whole app');
+  // The union answers; the next return visit is the whole app, and the news is on it.
+  publish(server, 'rv', makeFeed({ sequence: 2, intake: `${server.url}/rv-intake`, regions,
+    statuses: [{ ref: sha256(Buffer.from(id)), state: 'approved', note: '已改正', updated: '2026-11-22T10:00:00+08:00' }] }));
+  assert.equal(await returnVisit(), '/yizhan');
+  const news = tab.locator('[data-testid=news]');
+  await news.waitFor({ timeout: 15000 });
+  assert.match(await news.innerText(), /站点报告：\s*已核实并更新/);
+  assert.equal(await returnVisit(), '/yizhan', 'announced, but not yet seen on its tab: the whole app still');
+  await tab.locator('nav.bottom-nav a[href="/join"]').click();
+  await tab.locator('#my-requests').waitFor({ timeout: 15000 });
+  await tab.waitForTimeout(500);
+  assert.equal(await returnVisit(), '/stations', 'the last word, seen: the stations app again');
   await context.close();
 });

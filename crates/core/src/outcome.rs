@@ -90,21 +90,43 @@ pub fn answers(requests: &[OutboxItem], statuses: &Statuses) -> Vec<Answer> {
     requests
         .iter()
         .filter_map(|item| {
-            let tab = match item.request {
-                Request::Claim(_) => Tab::Coupons,
-                Request::Join(_) | Request::Transfer(_) | Request::Card(_) | Request::Report(_) => {
-                    Tab::Join
-                }
-                Request::Redeem(_) | Request::Supplement(_) => return None,
-            };
             Some(Answer {
                 id: item.id.clone(),
                 kind: item.request.kind(),
                 state: status_for(&item.id, statuses)?.state.clone(),
-                tab,
+                tab: answered_on(&item.request)?,
             })
         })
         .collect()
+}
+
+/// The tab where the union's answer to `request` shows; none for what the union does
+/// not answer (a venue's redeem, a supplement, which is part of its request).
+fn answered_on(request: &Request) -> Option<Tab> {
+    match request {
+        Request::Claim(_) => Some(Tab::Coupons),
+        Request::Join(_) | Request::Transfer(_) | Request::Card(_) | Request::Report(_) => {
+            Some(Tab::Join)
+        }
+        Request::Redeem(_) | Request::Supplement(_) => None,
+    }
+}
+
+/// Whether the union's answer may still be news on this device: a request waits for
+/// the union's last word, or an answer is not yet seen on its tab. Only the whole app
+/// shows news, so the stations' pages may open in the stations app only when this is
+/// false (public/sw.js). `news_may_come(&requests, &answers(&requests, &statuses), &seen)`.
+pub fn news_may_come(requests: &[OutboxItem], answers: &[Answer], seen: &Seen) -> bool {
+    let answerable = requests
+        .iter()
+        .filter(|i| answered_on(&i.request).is_some())
+        .count();
+    let finished = answers
+        .iter()
+        .filter(|a| crate::follow::is_final(&a.state))
+        .count();
+    // An answer not yet announced is not yet seen on its tab either.
+    finished < answerable || seen.marks(answers, Tab::Coupons) || seen.marks(answers, Tab::Join)
 }
 
 /// What the person has been told, stored under [`Seen::STORAGE_KEY`]: per request id,
@@ -423,5 +445,40 @@ mod tests {
         let all = answers(&[report], &statuses);
         assert_eq!((all[0].kind, all[0].tab), ("report", Tab::Join));
         assert_eq!(seen.to_announce(&all).len(), 1);
+    }
+
+    #[test]
+    fn news_may_come_until_every_request_has_its_last_word_seen_on_its_tab() {
+        let mut seen = Seen::default();
+        let nothing = Statuses { statuses: vec![] };
+        assert!(!news_may_come(&[], &[], &seen), "a device without requests");
+        let requests = [join("a", "王五")];
+        assert!(news_may_come(&requests, &answers(&requests, &nothing), &seen), "sent, no answer yet");
+        let received = Statuses {
+            statuses: vec![status("a", RequestState::Received, None)],
+        };
+        let all = answers(&requests, &received);
+        seen.open(&all, Tab::Join);
+        assert!(news_may_come(&requests, &all, &seen), "received is not the last word");
+        let approved = Statuses {
+            statuses: vec![status("a", RequestState::Approved, Some("3715002026000123"))],
+        };
+        let all = answers(&requests, &approved);
+        assert!(news_may_come(&requests, &all, &seen), "approved, not yet seen");
+        seen.announce(all.iter());
+        assert!(news_may_come(&requests, &all, &seen), "announced, its tab still marked");
+        seen.open(&all, Tab::Join);
+        assert!(!news_may_come(&requests, &all, &seen), "the last word, seen on its tab");
+        // A supplement is part of its request: it waits for no answer of its own.
+        let supplement = OutboxItem::new(
+            "s".into(),
+            "t".into(),
+            Request::Supplement(crate::request::Supplement {
+                of: "a".into(),
+                note: "补充".into(),
+            }),
+        );
+        let with_supplement = [join("a", "王五"), supplement];
+        assert!(!news_may_come(&with_supplement, &all, &seen));
     }
 }
