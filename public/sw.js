@@ -14,6 +14,8 @@ const SHELL = `yizhan-shell-${VERSION}`;
 // cache, so a new version keeps it; none said yet means the whole app.
 const ROUTES = 'yizhan-routes-v1';
 const STATIONS_APP_ALLOWED = '/__yizhan/stations-app-allowed';
+// The words being written, in the order they were said.
+let routeWords = Promise.resolve();
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
@@ -37,11 +39,13 @@ self.addEventListener('activate', (event) => {
 // worker activates may be neither listed nor claimed.
 self.addEventListener('message', (event) => {
   if (event.data === 'keep-venue') event.waitUntil(self.clients.claim().then(keepVenue));
-  if (event.data === 'stations-app') {
-    event.waitUntil(caches.open(ROUTES).then((c) => c.put(STATIONS_APP_ALLOWED, new Response('1'))));
-  }
-  if (event.data === 'whole-app') {
-    event.waitUntil(caches.open(ROUTES).then((c) => c.delete(STATIONS_APP_ALLOWED)));
+  if (event.data === 'stations-app' || event.data === 'whole-app') {
+    const allowed = event.data === 'stations-app';
+    // One after another, so the last word said is the one kept.
+    routeWords = routeWords.catch(() => {}).then(() => caches.open(ROUTES)).then((c) => (allowed
+      ? c.put(STATIONS_APP_ALLOWED, new Response('1'))
+      : c.delete(STATIONS_APP_ALLOWED)));
+    event.waitUntil(routeWords);
   }
 });
 

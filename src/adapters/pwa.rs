@@ -52,18 +52,8 @@ pub fn keep_venue() {
     if Reflect::get(&container, &"controller".into()).is_ok_and(|c| c.is_object()) {
         return;
     }
-    let Ok(ready) = Reflect::get(&container, &"ready".into()) else {
-        return;
-    };
-    wasm_bindgen_futures::spawn_local(async move {
-        let Ok(registration) = JsFuture::from(js_sys::Promise::from(ready)).await else {
-            return;
-        };
-        if let Ok(worker) = Reflect::get(&registration, &"active".into()) {
-            // What public/sw.js answers with clients.claim() and keepVenue().
-            call(&worker, "postMessage", &"keep-venue".into());
-        }
-    });
+    // What public/sw.js answers with clients.claim() and keepVenue().
+    tell_worker(&container, "keep-venue");
 }
 
 /// Tells the service worker whether the stations' pages (`/`, `/stations`, a
@@ -72,10 +62,18 @@ pub fn keep_venue() {
 /// shows the union's answers as news (public/sw.js keeps the word):
 /// `allow_stations_app(!news_may_come)`.
 pub fn allow_stations_app(allowed: bool) {
-    let Some(container) = container() else {
-        return;
-    };
-    let Ok(ready) = Reflect::get(&container, &"ready".into()) else {
+    if let Some(container) = container() {
+        tell_worker(
+            &container,
+            if allowed { "stations-app" } else { "whole-app" },
+        );
+    }
+}
+
+/// Posts `word` to the service worker once it is active (on a first visit it is still
+/// installing): `tell_worker(&container, "keep-venue")`.
+fn tell_worker(container: &JsValue, word: &'static str) {
+    let Ok(ready) = Reflect::get(container, &"ready".into()) else {
         return;
     };
     wasm_bindgen_futures::spawn_local(async move {
@@ -83,7 +81,6 @@ pub fn allow_stations_app(allowed: bool) {
             return;
         };
         if let Ok(worker) = Reflect::get(&registration, &"active".into()) {
-            let word = if allowed { "stations-app" } else { "whole-app" };
             call(&worker, "postMessage", &word.into());
         }
     });

@@ -384,15 +384,23 @@ test('delete all leaves nothing personal in any storage, set-aside copies and an
       const c = await caches.open('yizhan-feed-v1');
       return (await c.keys()).map((r) => new URL(r.url).pathname);
     })(),
+    // The service worker's word on which app opens the stations (sw.js).
+    routes: await (async () => {
+      const c = await caches.open('yizhan-routes-v1');
+      return (await c.keys()).map((r) => new URL(r.url).pathname);
+    })(),
     databases: (await indexedDB.databases()).map((d) => d.name),
   }));
   for (const p of [page, other]) {
-    const { local, session, caches: names, feedCache, databases } = await left(p);
+    const { local, session, caches: names, feedCache, routes, databases } = await left(p);
     assert.deepEqual(local.filter((k) => !['yizhan.feed.v1', 'yizhan.build.v1'].includes(k)), [],
       `localStorage keeps only the public feed's bookkeeping and the build id: ${local}`);
     assert.deepEqual(session, [], 'sessionStorage is empty');
-    assert.deepEqual(names.filter((n) => n !== 'yizhan-feed-v1' && !n.startsWith('yizhan-shell-')), [],
-      `caches: only the public feed copy and the app's own files: ${names}`);
+    assert.deepEqual(names.filter((n) => !['yizhan-feed-v1', 'yizhan-routes-v1'].includes(n) && !n.startsWith('yizhan-shell-')), [],
+      `caches: only the public feed copy, the app's own files and the worker's word on routes: ${names}`);
+    // Only the word that the stations may open in the stations app, which says nothing
+    // about anyone (its absence means the whole app).
+    assert.ok(routes.every((r) => r === '/__yizhan/stations-app-allowed'), `routes: ${routes}`);
     // The other tab restarted on the default feed (the remembered ?feed= was deleted too).
     assert.ok(feedCache.every((path) => /^\/(j10|feed)\/[\w/.-]+\.json$/.test(path)), `the feed cache holds feed files only: ${feedCache}`);
     assert.deepEqual(databases, [], 'no IndexedDB');

@@ -248,7 +248,7 @@ test("a return visit to the stations in a new tab opens the stations app from th
   assert.equal(await returnVisit(), '/yizhan');
   const news = tab.locator('[data-testid=news]');
   await news.waitFor({ timeout: 15000 });
-  assert.match(await news.innerText(), /站点报告：\s*已核实并更新/);
+  assert.match(await news.innerText(), /站点问题报告：\s*已核实并更新/);
   assert.equal(await returnVisit(), '/yizhan', 'announced, but not yet seen on its tab: the whole app still');
   await tab.locator('nav.bottom-nav a[href="/join"]').click();
   await tab.locator('#my-requests').waitFor({ timeout: 15000 });

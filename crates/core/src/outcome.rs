@@ -453,22 +453,41 @@ mod tests {
         let nothing = Statuses { statuses: vec![] };
         assert!(!news_may_come(&[], &[], &seen), "a device without requests");
         let requests = [join("a", "王五")];
-        assert!(news_may_come(&requests, &answers(&requests, &nothing), &seen), "sent, no answer yet");
+        assert!(
+            news_may_come(&requests, &answers(&requests, &nothing), &seen),
+            "sent, no answer yet"
+        );
         let received = Statuses {
             statuses: vec![status("a", RequestState::Received, None)],
         };
         let all = answers(&requests, &received);
         seen.open(&all, Tab::Join);
-        assert!(news_may_come(&requests, &all, &seen), "received is not the last word");
+        assert!(
+            news_may_come(&requests, &all, &seen),
+            "received is not the last word"
+        );
         let approved = Statuses {
-            statuses: vec![status("a", RequestState::Approved, Some("3715002026000123"))],
+            statuses: vec![status(
+                "a",
+                RequestState::Approved,
+                Some("3715002026000123"),
+            )],
         };
         let all = answers(&requests, &approved);
-        assert!(news_may_come(&requests, &all, &seen), "approved, not yet seen");
+        assert!(
+            news_may_come(&requests, &all, &seen),
+            "approved, not yet seen"
+        );
         seen.announce(all.iter());
-        assert!(news_may_come(&requests, &all, &seen), "announced, its tab still marked");
+        assert!(
+            news_may_come(&requests, &all, &seen),
+            "announced, its tab still marked"
+        );
         seen.open(&all, Tab::Join);
-        assert!(!news_may_come(&requests, &all, &seen), "the last word, seen on its tab");
+        assert!(
+            !news_may_come(&requests, &all, &seen),
+            "the last word, seen on its tab"
+        );
         // A supplement is part of its request: it waits for no answer of its own.
         let supplement = OutboxItem::new(
             "s".into(),
