@@ -291,7 +291,7 @@ impl Wallet {
                 .iter()
                 .find(|i| i.reference.eq_ignore_ascii_case(&reference));
             if coupon.issue == Issue::Waiting {
-                let status = crate::outcome::status_for(&coupon.id, statuses);
+                let status = statuses.for_request(&coupon.id);
                 if listed.is_some() || status.is_some_and(|s| s.state == RequestState::Approved) {
                     coupon.issue = Issue::Issued;
                     changed = true;

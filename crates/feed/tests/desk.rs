@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use yizhan_core::envelope::{Envelope, Received};
 use yizhan_core::feed::Statuses;
-use yizhan_core::outcome::status_for;
 use yizhan_core::seal::{keypair, seal_request, sealed_plaintext, SealedBox};
 use yizhan_core::vocab::RequestState;
 use yizhan_feed::desk;
@@ -285,11 +284,11 @@ fn a_round_at_the_desk_export_fill_import_statuses() {
     // Before any decision every request reads "received".
     let before = statuses(&db, &dir);
     assert_eq!(
-        status_for(JOIN, &before).unwrap().state,
+        before.for_request(JOIN).unwrap().state,
         RequestState::Received
     );
     // The claim in this set names no campaign of the file: turned down, with the reason.
-    let claim = status_for(CLAIM, &before).unwrap();
+    let claim = before.for_request(CLAIM).unwrap();
     assert_eq!(claim.state, RequestState::Rejected);
     assert!(claim.note.is_some());
 
@@ -316,15 +315,15 @@ fn a_round_at_the_desk_export_fill_import_statuses() {
     assert!(String::from_utf8_lossy(&run.stdout).contains("recorded 2 decision(s)"));
 
     let after = statuses(&db, &dir);
-    let join = status_for(JOIN, &after).unwrap();
+    let join = after.for_request(JOIN).unwrap();
     assert_eq!(join.state, RequestState::Approved);
     assert_eq!(join.member_no.as_deref(), Some("3715002026000777"));
     assert_eq!(join.note.as_deref(), Some("欢迎加入"));
-    let transfer = status_for(TRANSFER, &after).unwrap();
+    let transfer = after.for_request(TRANSFER).unwrap();
     assert_eq!(transfer.state, RequestState::Rejected);
     assert_eq!(transfer.member_no, None);
     assert_eq!(
-        status_for(CARD, &after).unwrap().state,
+        after.for_request(CARD).unwrap().state,
         RequestState::Received
     );
     assert!(
@@ -378,7 +377,7 @@ fn a_file_with_bad_rows_names_each_line_and_records_nothing() {
     assert!(said.contains("nothing was recorded"), "{said}");
     // Line 2 was good, but nothing is recorded when any row is wrong.
     assert_eq!(
-        status_for(JOIN, &statuses(&db, &dir)).unwrap().state,
+        statuses(&db, &dir).for_request(JOIN).unwrap().state,
         RequestState::Received
     );
 }
@@ -547,7 +546,7 @@ fn claims_are_decided_by_the_campaign_rules_redemptions_recorded_and_cards_signe
         ],
     );
     let said = |id: &str| {
-        let s = status_for(id, &statuses).unwrap();
+        let s = statuses.for_request(id).unwrap();
         (s.state.clone(), s.note.clone().unwrap_or_default())
     };
     assert_eq!(said(&a1).0, RequestState::Approved);
@@ -612,7 +611,8 @@ fn claims_are_decided_by_the_campaign_rules_redemptions_recorded_and_cards_signe
     assert_eq!(campaigns["campaigns"][1]["remaining"], 99);
 
     // The approved join carries a card signed with the union's key, and only that key.
-    let card = status_for(JOIN, &statuses)
+    let card = statuses
+        .for_request(JOIN)
         .unwrap()
         .card
         .clone()
@@ -673,7 +673,7 @@ fn claims_are_decided_by_the_campaign_rules_redemptions_recorded_and_cards_signe
     // Published again: nothing is decided twice, nothing counted twice.
     let again = publish(&db, &dir, &[]);
     assert_eq!(
-        status_for(&a1, &again).unwrap().state,
+        again.for_request(&a1).unwrap().state,
         RequestState::Approved
     );
     let coupons_again: yizhan_core::feed::Coupons =
@@ -796,13 +796,10 @@ fn a_sealed_join_is_opened_exported_and_answered_sealed() {
     }
     let entry = &statuses.statuses[0];
     assert!(entry.sealed.is_some());
-    assert!(
-        status_for(JOIN, &statuses).is_none(),
-        "nobody else reads it"
-    );
+    assert!(statuses.for_request(JOIN).is_none(), "nobody else reads it");
     // The device that asked opens it with its reply key.
     let readable = yizhan_core::seal::readable_statuses(&statuses, &[(JOIN, reply_key.as_str())]);
-    let join = status_for(JOIN, &readable).unwrap();
+    let join = readable.for_request(JOIN).unwrap();
     assert_eq!(join.state, RequestState::Approved);
     assert_eq!(join.member_no.as_deref(), Some("3715002026000777"));
     assert_eq!(join.note.as_deref(), Some("欢迎加入"));
@@ -998,10 +995,10 @@ fn a_claim_counts_on_the_day_the_intake_received_it() {
     store(&db, &[in_time, too_late], None);
     let statuses = publish(&db, &dir, &[]);
     assert_eq!(
-        status_for(&a, &statuses).unwrap().state,
+        statuses.for_request(&a).unwrap().state,
         RequestState::Approved
     );
-    let late = status_for(&b, &statuses).unwrap();
+    let late = statuses.for_request(&b).unwrap();
     assert_eq!(late.state, RequestState::Rejected);
     assert_eq!(late.note.as_deref(), Some("领取时不在活动有效期内"));
 }
@@ -1088,7 +1085,7 @@ fn purge_takes_id_numbers_phones_and_boxes_out_of_the_file() {
     let statuses = publish(&db, &dir, &[]);
     let readable = yizhan_core::seal::readable_statuses(&statuses, &[(JOIN, reply_key.as_str())]);
     assert_eq!(
-        status_for(JOIN, &readable).unwrap().member_no.as_deref(),
+        readable.for_request(JOIN).unwrap().member_no.as_deref(),
         Some("3715002026000777")
     );
     let bad = desk(&["purge", "--before", "soon"], &db);
@@ -1209,14 +1206,14 @@ fn an_exported_sheet_runs_no_formula_keeps_long_numbers_as_text_and_still_import
         "{filled}"
     );
     let after = statuses(&db, &dir);
-    let evil = status_for(EVIL, &after).unwrap();
+    let evil = after.for_request(EVIL).unwrap();
     assert_eq!(evil.state, RequestState::Rejected);
     assert_eq!(evil.note.as_deref(), Some("@SUM(1)"));
-    let card = status_for(CARD, &after).unwrap();
+    let card = after.for_request(CARD).unwrap();
     assert_eq!(card.state, RequestState::Approved);
     assert_eq!(card.member_no.as_deref(), Some("3715002026000999"));
     assert_eq!(card.note.as_deref(), Some("=欢迎"));
-    let join = status_for(JOIN, &after).unwrap();
+    let join = after.for_request(JOIN).unwrap();
     assert_eq!(join.member_no.as_deref(), Some("3715002026000777"));
 }
 
@@ -1296,7 +1293,7 @@ fn the_sheet_is_in_chinese_and_a_needs_info_answered_by_a_supplement_comes_back_
     std::fs::write(&pending, filled).unwrap();
     succeeded(&desk(&["import", "--file", pending.to_str().unwrap()], &db));
     assert_eq!(
-        status_for(JOIN, &statuses(&db, &dir)).unwrap().state,
+        statuses(&db, &dir).for_request(JOIN).unwrap().state,
         RequestState::NeedsInfo
     );
     // The worker answers: the request is back in the sheet with the answer.
@@ -1320,7 +1317,7 @@ fn the_sheet_is_in_chinese_and_a_needs_info_answered_by_a_supplement_comes_back_
     )
     .unwrap();
     succeeded(&desk(&["import", "--file", pending.to_str().unwrap()], &db));
-    let join = status_for(JOIN, &statuses(&db, &dir)).unwrap().clone();
+    let join = statuses(&db, &dir).for_request(JOIN).unwrap().clone();
     assert_eq!(join.state, RequestState::Approved);
     assert_eq!(join.member_no.as_deref(), Some("3715002026000777"));
 }

@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 use yizhan_core::envelope::{Envelope, Received};
 use yizhan_core::feed::Statuses;
-use yizhan_core::outcome::status_for;
 use yizhan_core::vocab::RequestState;
 use yizhan_feed::desk::web::{auth, config::Config, router, Desk, Shared};
 use yizhan_feed::desk::{self};
@@ -317,7 +316,7 @@ fn an_unknown_request_is_a_404_page_and_a_refused_form_keeps_what_was_typed() {
         ],
     );
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
-    let answer = status_for(JOIN, &statuses(&desk)).unwrap().clone();
+    let answer = statuses(&desk).for_request(JOIN).unwrap().clone();
     assert_eq!(answer.state, RequestState::Approved);
     assert_eq!(answer.member_no.as_deref(), Some("3715002026000777"));
     // Decided: no second decision.
@@ -501,7 +500,7 @@ fn needs_info_is_a_loop_a_supplement_returns_the_request_and_its_new_decision_is
         ],
     );
     assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
-    let first = status_for(JOIN, &statuses(&desk)).unwrap().clone();
+    let first = statuses(&desk).for_request(JOIN).unwrap().clone();
     assert_eq!(first.state, RequestState::NeedsInfo);
     assert!(get(&desk, "/").body.contains("等待申请人补充材料"));
     // The worker answers; a supplement naming no request here is held with the reason.
@@ -554,7 +553,7 @@ fn needs_info_is_a_loop_a_supplement_returns_the_request_and_its_new_decision_is
         ],
     );
     assert_eq!(approved.status, StatusCode::SEE_OTHER);
-    let second = status_for(JOIN, &statuses(&desk)).unwrap().clone();
+    let second = statuses(&desk).for_request(JOIN).unwrap().clone();
     assert_eq!(second.state, RequestState::Approved);
     assert!(
         second.updated > first.updated,
@@ -621,7 +620,7 @@ fn a_station_report_shows_its_station_and_its_outcome_is_published_plain() {
         .status,
         StatusCode::SEE_OTHER
     );
-    let answer = status_for(REPORT, &statuses(&desk)).unwrap().clone();
+    let answer = statuses(&desk).for_request(REPORT).unwrap().clone();
     assert_eq!(answer.state, RequestState::Approved);
     assert_eq!(answer.note.as_deref(), Some("已更新开放时间"));
 }

@@ -208,6 +208,19 @@ pub struct Statuses {
     pub statuses: Vec<RequestStatus>,
 }
 
+impl Statuses {
+    /// The outcome the union published for the request `request_id`, if any (the
+    /// latest, of those not sealed): `statuses.for_request("…uuid…")` looks up
+    /// `sha256(id)`.
+    pub fn for_request(&self, request_id: &str) -> Option<&RequestStatus> {
+        let reference = super::sha256_hex(request_id.as_bytes());
+        self.statuses
+            .iter()
+            .filter(|s| s.sealed.is_none() && s.reference.eq_ignore_ascii_case(&reference))
+            .max_by(|a, b| a.updated.cmp(&b.updated))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestStatus {
     /// SHA-256 (lower-case hex) of the request's id.
