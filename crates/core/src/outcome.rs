@@ -1,7 +1,7 @@
 //! What the union answered: a request's outcome is found in the feed's `statuses` by
 //! the SHA-256 of its id (which only this device knows), and an approved join or
 //! transfer request becomes the membership card.
-//! (Just over 400 lines: half of it is the tests.)
+//! Longer than 400 lines because more than half of it is the tests.
 
 use crate::feed::{Statuses, Unions};
 use crate::outbox::OutboxItem;

@@ -1,4 +1,6 @@
 //! Sealed requests and sealed answers (FEED.md "Sealed requests and sealed answers").
+//! Longer than 400 lines because nearly a third of it is the tests of the sealing both
+//! ways.
 //!
 //! A request leaves the device sealed to the union desk's X25519 key with HPKE
 //! (RFC 9180: mode base, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20-Poly1305),

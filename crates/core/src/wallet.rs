@@ -1,5 +1,6 @@
 //! The member's wallet: the electronic membership card, claimed coupons, and the rules
 //! for claiming (validity window and per-member limits in China time, stock).
+//! Longer than 400 lines because nearly half of it is the tests of the claiming rules.
 
 use crate::feed::{Campaign, Coupons, SignedCard, Statuses};
 use crate::vocab::CampaignKind;

@@ -3,7 +3,8 @@
 //! again with what was typed, the needs_info loop, station reports, the publish round,
 //! and the attacks: forms without their CSRF token, another site's origin or host,
 //! markup typed by a worker, a request id that does not exist, wrong passwords.
-//! (Long: one file for the page's whole use, its helpers shared by every test.)
+//! Longer than 400 lines because it is the page's whole use, its helpers shared by every
+//! test.
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};

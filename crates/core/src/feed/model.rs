@@ -1,5 +1,6 @@
 //! Feed data types. Unknown fields are ignored; optional fields may be absent.
-//! (Just over 400 lines: every type of the feed's files, one place for them.)
+//! Longer than 400 lines because every type of the feed's files is in one place, with their
+//! tests.
 
 use crate::geo::{distance_to_bbox_m, to_wgs84, Datum, LngLat};
 use crate::vocab::{CampaignKind, Entry, RequestState, Service};
