@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Fails when the first visit's critical path grows past the budget in SIZE_BUDGET.
+"""Fails when the first visit's critical path grows past the budget in SIZE_BUDGET
+(one number; its history is docs/SIZE-BUDGET.md).
 
 The critical path is what a first visit to the stations (a station's poster,
 `/stations?near=…`) must download before the first station row: stations.html (the
@@ -42,4 +43,4 @@ print(f"critical path (stations.html): {total_gz} bytes gzip ({total_gz / 1024:.
       f"{total_br} brotli ({total_br / 1024:.1f} KiB); budget {budget} gzip")
 if total_gz > budget:
     sys.exit(f"size budget exceeded by {total_gz - budget} bytes: make it smaller, or raise "
-             "SIZE_BUDGET in the same change and say why")
+             "SIZE_BUDGET in the same change and say why in docs/SIZE-BUDGET.md")

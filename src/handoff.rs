@@ -8,7 +8,9 @@ use crate::adapters::storage;
 use crate::feed_sync::UserPoint;
 use serde::{Deserialize, Serialize};
 
-const KEY: &str = "yizhan.handoff.v1";
+/// Where the handoff waits in the tab's sessionStorage (personal: the user's point, a
+/// kiosk's memory; see `state::PERSONAL_KEYS`).
+pub const KEY: &str = "yizhan.handoff.v1";
 
 /// What moves with the user.
 #[derive(Debug, Default, Serialize, Deserialize)]

@@ -5,27 +5,45 @@ use crate::i18n::{strings, worker_strings, Lang, Strings, WorkerStrings};
 use leptos::prelude::*;
 use yizhan_core::prefs::Prefs;
 
-/// Every storage key that holds something about the user: deleted by "delete all",
-/// and kept in memory only on a kiosk.
-pub const PERSONAL_KEYS: [&str; 5] = [
+/// Every storage key that holds something about the user: "delete all" removes them
+/// (it removes every key not in [`PUBLIC_KEYS`]). Every key the app stores under is in
+/// exactly one of the two lists: the tidy test (`crates/tidy`) finds every `yizhan.…`
+/// const in the app and the core and fails naming one that is in neither or both.
+pub const PERSONAL_KEYS: [&str; 7] = [
+    // The first five a kiosk keeps in memory only (`KIOSK_MEMORY_KEYS`).
     yizhan_core::outcome::Seen::STORAGE_KEY,
     yizhan_core::wallet::Wallet::STORAGE_KEY,
     yizhan_core::outbox::OutboxItem::STORAGE_KEY,
     yizhan_core::join::JoinForm::DRAFT_KEY,
     yizhan_core::stations::StationFilter::STORAGE_KEY,
+    // The settings (language, large text, a `?feed=` chosen). On a kiosk they are the
+    // kiosk's own (its place, its idle time) and stay in the browser's storage.
+    yizhan_core::prefs::Prefs::STORAGE_KEY,
+    // What a page load from one app to another carries (the user's point, a kiosk's
+    // memory), in the tab's sessionStorage and deleted as the next app starts.
+    crate::handoff::KEY,
 ];
 
+/// What a kiosk keeps in memory instead of the browser's storage: the user's data of
+/// [`PERSONAL_KEYS`], not the kiosk's settings nor the handoff.
+pub const KIOSK_MEMORY_KEYS: &[&str] = PERSONAL_KEYS.split_at(5).0;
+
 /// The keys "delete all" keeps: the device copy's bookkeeping of the public feed, the
-/// last build seen, and a venue device's record of coupons it marked used (hashes of
+/// last build seen, a venue device's record of coupons it marked used (hashes of
 /// codes: forgetting them would let a used coupon pass again until the next
-/// publication). None says anything about the user.
-pub const PUBLIC_KEYS: [&str; 4] = [
+/// publication), and the signal "delete all" itself sends. None says anything about
+/// the user.
+pub const PUBLIC_KEYS: [&str; 6] = [
     crate::feed_sync::HELD_KEY,
     crate::adapters::pwa::BUILD_KEY,
     yizhan_core::venue::VenueLog::STORAGE_KEY,
     // A damaged record set aside: while it is there the venue accepts no coupon, so
     // "delete all" must not clear the damage away.
     yizhan_core::venue::VenueLog::DAMAGED_KEY,
+    // A damaged record the staff replaced, kept for a person to look at.
+    yizhan_core::venue::VenueLog::REPLACED_KEY,
+    // Set and removed at once by "delete all" to tell the other tabs; holds "1".
+    crate::adapters::storage::WIPED_KEY,
 ];
 
 /// What the app holds for the whole session.
@@ -73,7 +91,7 @@ impl AppState {
             let _ = storage::save(Prefs::STORAGE_KEY, &prefs);
         }
         if prefs.kiosk.is_some() {
-            storage::keep_in_memory(&PERSONAL_KEYS);
+            storage::keep_in_memory(KIOSK_MEMORY_KEYS);
             // Nothing personal may be read from the device on a kiosk.
             leptos::task::spawn_local(async {
                 if !crate::adapters::ledger::clear().await {

@@ -163,7 +163,7 @@ const APP_PREFIX: &str = "yizhan.";
 
 /// Set (then removed at once) by "delete all": other tabs hear it through the
 /// `storage` event and drop what they hold in memory.
-const WIPED_KEY: &str = "yizhan.wiped";
+pub const WIPED_KEY: &str = "yizhan.wiped";
 
 /// Removes every key this app wrote, set-aside `.corrupt` copies included, except the
 /// ones in `keep` (public data, nothing about the user), from localStorage, this tab's

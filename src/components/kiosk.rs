@@ -5,7 +5,7 @@
 use crate::adapters::clock;
 use crate::components::QrCodeView;
 use crate::i18n::fill;
-use crate::state::{tr, use_app_state, use_strings, PERSONAL_KEYS};
+use crate::state::{tr, use_app_state, use_strings, KIOSK_MEMORY_KEYS};
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -26,7 +26,7 @@ pub fn wipe(kiosk: &Kiosk) {
     if WIPING.swap(true, Ordering::SeqCst) {
         return;
     }
-    crate::adapters::storage::keep_in_memory(&PERSONAL_KEYS);
+    crate::adapters::storage::keep_in_memory(KIOSK_MEMORY_KEYS);
     if let Some(window) = web_sys::window() {
         // The app writes nothing there; cleared in case a page of this origin did.
         if let Ok(Some(session)) = window.session_storage() {

@@ -1,8 +1,8 @@
 //! A map drawn by the app itself (SVG): no tiles, no network. North is up, the user at
 //! the centre, a scale bar, zoom buttons and pinch, drag to pan, tap to sort from
 //! another point.
-//! (Over 400 lines: the drawing, the gestures and the unit tests of their geometry
-//! belong together; the tests are a fifth of it.)
+//! Longer than 400 lines because the drawing, the gestures and the unit tests of their
+//! geometry belong together; the tests are a fifth of it.
 
 use crate::components::station_bits::StationRow;
 use crate::feed_sync::{use_feed, PointSource, UserPoint};

@@ -13,7 +13,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use yizhan_core::follow::{days_waiting, is_final, supplement_for};
 use yizhan_core::outbox::{Delivery, OutboxItem};
-use yizhan_core::outcome::status_for;
 use yizhan_core::request::{Request, Supplement};
 use yizhan_core::text::has_control_beyond_lines;
 use yizhan_core::vocab::RequestState;
@@ -65,7 +64,7 @@ fn RequestRow(item: OutboxItem) -> impl IntoView {
         move || {
             outbox
                 .statuses
-                .with(|statuses| status_for(&id, statuses).cloned())
+                .with(|statuses| statuses.for_request(&id).cloned())
         }
     };
     // The delivery as the outbox has it now (the row itself is not redrawn).

@@ -192,7 +192,7 @@ pub fn VerifyPage() -> impl IntoView {
             save_problem.set(Some(problem));
             return;
         }
-        if !storage::move_aside(VenueLog::DAMAGED_KEY, REPLACED_KEY) {
+        if !storage::move_aside(VenueLog::DAMAGED_KEY, VenueLog::REPLACED_KEY) {
             save_problem.set(Some(storage::StorageProblem::Unavailable));
         }
         rebuilding.set(false);
@@ -279,9 +279,6 @@ pub fn VerifyPage() -> impl IntoView {
         </section>
     }
 }
-
-/// Where a rebuilt log's damaged record is kept (for a person; never read).
-const REPLACED_KEY: &str = "yizhan.venue.v1.replaced";
 
 /// This device's record, or a damaged one (no coupon valid) while a stored record that
 /// did not read is set aside under [`VenueLog::DAMAGED_KEY`] (by `storage::load`)

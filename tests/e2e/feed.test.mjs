@@ -1,5 +1,7 @@
 // Feed sync against good and hostile feeds: what is refused is said in plain words,
 // the data the user had stays, nothing crashes.
+// Longer than 400 lines because its specs share the server and the browser started once
+// in `before`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';

@@ -1,5 +1,7 @@
 // Join or transfer: validation with aria-invalid, consent, drafts, the outbox (exactly
 // once to the intake, even after a failed attempt and reloads), and the outcome.
+// Longer than 400 lines because its specs share the server and the browser started once
+// in `before`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

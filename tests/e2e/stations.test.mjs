@@ -1,5 +1,7 @@
 // Stations: true-distance order on a GCJ-02 feed, filters that survive a reload,
 // geolocation (emulated, and denied), the detail page's navigation links.
+// Longer than 400 lines because its specs share the server and the browser started once
+// in `before`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveDist, launchBrowser, openPage, appReady, screenshot, KIOSK } from './support.mjs';

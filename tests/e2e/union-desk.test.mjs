@@ -1,3 +1,4 @@
+// Longer than 400 lines because it is one spec: the whole loop, step after step.
 // The whole loop, with the real parts and sealed at both ends: the real intake server
 // (yizhan-intake, --require-sealed) receives a worker's join request and coupon claim
 // from the app, sealed to the desk's key (an independent HPKE implementation, npm

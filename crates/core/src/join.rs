@@ -1,6 +1,7 @@
 //! Joining the union (入会) or transferring membership (转会): the form's rules, and how
 //! a request's outcome is found in the feed's `statuses` (by the SHA-256 of its id).
-//! Over 400 lines for the tests beside the rules (every field and kind checked).
+//! Longer than 400 lines because half of it is the tests beside the rules (every field and
+//! kind checked).
 
 use crate::request::{Application, Request};
 use crate::text::{has_control, normalize_width};

@@ -1,7 +1,7 @@
 //! Requests waiting to reach the feed's intake (`POST intake.url`), and the rules for
 //! retrying them: back off while offline or refused, and never send again after a 2xx.
-//! (Over 400 lines: more than half of it is the tests of the stored form and the
-//! delivery rules.)
+//! Longer than 400 lines because more than a third of it is the tests of the stored form
+//! and the delivery rules.
 
 use crate::request::{must_be_sealed, Report, Request};
 use crate::seal::{seal_request, sealed_plaintext, SealError, SealedBox};

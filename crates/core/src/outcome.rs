@@ -1,24 +1,13 @@
 //! What the union answered: a request's outcome is found in the feed's `statuses` by
 //! the SHA-256 of its id (which only this device knows), and an approved join or
 //! transfer request becomes the membership card.
-//! (Just over 400 lines: half of it is the tests.)
+//! Longer than 400 lines because more than half of it is the tests.
 
-use crate::feed::{sha256_hex, RequestStatus, Statuses, Unions};
+use crate::feed::{Statuses, Unions};
 use crate::outbox::OutboxItem;
 use crate::request::Request;
 use crate::vocab::RequestState;
 use crate::wallet::MemberCard;
-
-/// The outcome the union published for the request `request_id`, if any:
-/// `status_for("…uuid…", &statuses)` looks up `sha256(id)`.
-pub fn status_for<'a>(request_id: &str, statuses: &'a Statuses) -> Option<&'a RequestStatus> {
-    let reference = sha256_hex(request_id.as_bytes());
-    statuses
-        .statuses
-        .iter()
-        .filter(|s| s.sealed.is_none() && s.reference.eq_ignore_ascii_case(&reference))
-        .max_by(|a, b| a.updated.cmp(&b.updated))
-}
 
 /// The membership card the union's answers bring, if any: the first approved join,
 /// transfer or card request with a member number, as a card signed by the union
@@ -38,7 +27,7 @@ pub fn card_from_approved(
             Request::Card(c) => (&c.name, &c.union),
             _ => return None,
         };
-        let status = status_for(&item.id, statuses)?;
+        let status = statuses.for_request(&item.id)?;
         if status.state != RequestState::Approved {
             return None;
         }
@@ -93,7 +82,7 @@ pub fn answers(requests: &[OutboxItem], statuses: &Statuses) -> Vec<Answer> {
             Some(Answer {
                 id: item.id.clone(),
                 kind: item.request.kind(),
-                state: status_for(&item.id, statuses)?.state.clone(),
+                state: statuses.for_request(&item.id)?.state.clone(),
                 tab: answered_on(&item.request)?,
             })
         })
@@ -212,7 +201,7 @@ impl Seen {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feed::Union;
+    use crate::feed::{sha256_hex, RequestStatus, Union};
     use crate::request::{Application, CardRequest, Report};
     use crate::vocab::ReportProblem;
 
@@ -250,10 +239,10 @@ mod tests {
                 },
             ],
         };
-        let s = status_for(id, &statuses).unwrap();
+        let s = statuses.for_request(id).unwrap();
         assert_eq!(s.state, RequestState::Approved, "the latest update wins");
         assert_eq!(s.member_no.as_deref(), Some("3715002026000999"));
-        assert!(status_for("another-id", &statuses).is_none());
+        assert!(statuses.for_request("another-id").is_none());
     }
 
     fn status(id: &str, state: RequestState, member_no: Option<&str>) -> RequestStatus {

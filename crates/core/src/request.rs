@@ -1,7 +1,8 @@
 //! What the app sends to a feed's intake (FEED.md "Intake"): one enum of request
 //! kinds, each with its own payload type, so a request can never carry the wrong
 //! fields. A new kind is a new variant here (and its words in the app's i18n).
-//! Over 400 lines for the tests beside the rules (every field and kind checked).
+//! Longer than 400 lines because a third of it is the tests beside the rules (every field
+//! and kind checked).
 
 use crate::feed::SignedCard;
 use crate::vocab::ReportProblem;

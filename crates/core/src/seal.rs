@@ -1,4 +1,6 @@
 //! Sealed requests and sealed answers (FEED.md "Sealed requests and sealed answers").
+//! Longer than 400 lines because nearly a third of it is the tests of the sealing both
+//! ways.
 //!
 //! A request leaves the device sealed to the union desk's X25519 key with HPKE
 //! (RFC 9180: mode base, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20-Poly1305),
@@ -433,10 +435,10 @@ mod tests {
         let key_b64 = B64.encode(key);
         let readable = readable_statuses(&statuses, &[(ID, key_b64.as_str())]);
         assert_eq!(readable.statuses.len(), 2, "the plain one and ours");
-        let ours = crate::outcome::status_for(ID, &readable).unwrap();
+        let ours = readable.for_request(ID).unwrap();
         assert_eq!(ours.state, RequestState::Approved);
         assert_eq!(ours.member_no.as_deref(), Some("3715002026000123"));
         // Without the key, nothing of ours is read.
-        assert!(crate::outcome::status_for(ID, &statuses).is_none());
+        assert!(statuses.for_request(ID).is_none());
     }
 }

@@ -1,5 +1,6 @@
 //! Searching loaded station shards: nearest first, with "open now" and service
 //! filters, only among regions within the search radius of the user.
+//! Longer than 400 lines because half of it is the tests of the search and its filters.
 
 use crate::feed::{Shard, Station};
 use crate::geo::{distance_to_bbox_m, Datum, LngLat};

@@ -37,6 +37,9 @@ impl VenueLog {
     /// damaged ([`VenueLog::damaged`]), until the staff rebuild it (a new, empty log:
     /// from then on the feed's used list refuses what the desk published).
     pub const DAMAGED_KEY: &'static str = "yizhan.venue.v1.corrupt";
+    /// Where a rebuilt log's damaged record is kept (for a person to look at; never
+    /// read by the app).
+    pub const REPLACED_KEY: &'static str = "yizhan.venue.v1.replaced";
 
     /// The log to check with when the stored one is damaged: `VenueLog::damaged_log()`.
     pub fn damaged_log() -> Self {

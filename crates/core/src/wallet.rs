@@ -1,5 +1,6 @@
 //! The member's wallet: the electronic membership card, claimed coupons, and the rules
 //! for claiming (validity window and per-member limits in China time, stock).
+//! Longer than 400 lines because nearly half of it is the tests of the claiming rules.
 
 use crate::feed::{Campaign, Coupons, SignedCard, Statuses};
 use crate::vocab::CampaignKind;
@@ -291,7 +292,7 @@ impl Wallet {
                 .iter()
                 .find(|i| i.reference.eq_ignore_ascii_case(&reference));
             if coupon.issue == Issue::Waiting {
-                let status = crate::outcome::status_for(&coupon.id, statuses);
+                let status = statuses.for_request(&coupon.id);
                 if listed.is_some() || status.is_some_and(|s| s.state == RequestState::Approved) {
                     coupon.issue = Issue::Issued;
                     changed = true;

@@ -1,7 +1,7 @@
 //! Builds a complete feed in memory, then writes it: content files first, the manifest
 //! (the only file that changes in place) last. A failed build writes nothing.
-//! (Just over 400 lines: a publication's building, its sequence rule and its writing
-//! order in one place, with their tests.)
+//! Longer than 400 lines because a publication's building, its sequence rule and its
+//! writing order are in one place, with their tests.
 
 use super::import::Row;
 use super::Diagnostic;

@@ -1,7 +1,7 @@
 //! `yizhan-feed`: the publisher's tool. Builds a feed folder from a station sheet,
 //! prints posters, generates synthetic data, and makes Ed25519 keys. See `yizhan-feed help`.
-//! (Over 400 lines: the command line of every publisher and desk command, each a
-//! thin call into the library; the help text is most of it.)
+//! Longer than 400 lines because it is the command line of every publisher and desk
+//! command, each a thin call into the library; the help text is most of it.
 
 fn main() {
     std::process::exit(cli::run(std::env::args().skip(1).collect()));

@@ -6,23 +6,19 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use serde_json::value::RawValue;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
 use yizhan_core::seal::{seal_request, sealed_plaintext};
 use yizhan_intake::{app, desk::Desk, limit::Limiter, store::Store, Intake};
 
+mod common;
+use common::temp_dir;
+
 const BIN: &str = env!("CARGO_BIN_EXE_yizhan-feed");
 const JOIN: &str = "00000000-0000-4000-8000-0000000000a1";
 const REPORT: &str = "00000000-0000-4000-8000-0000000000a2";
 const CREATED: &str = "2026-11-23T10:00:00+08:00";
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("yizhan-pull-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn feed(args: &[&str]) -> Output {
     Command::new(BIN).args(args).output().unwrap()

@@ -3,20 +3,22 @@
 //! again with what was typed, the needs_info loop, station reports, the publish round,
 //! and the attacks: forms without their CSRF token, another site's origin or host,
 //! markup typed by a worker, a request id that does not exist, wrong passwords.
-//! (Long: one file for the page's whole use, its helpers shared by every test.)
+//! Longer than 400 lines because it is the page's whole use, its helpers shared by every
+//! test.
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Request, StatusCode};
-use serde_json::value::RawValue;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
-use yizhan_core::envelope::{Envelope, Received};
+use yizhan_core::envelope::Received;
 use yizhan_core::feed::Statuses;
-use yizhan_core::outcome::status_for;
 use yizhan_core::vocab::RequestState;
 use yizhan_feed::desk::web::{auth, config::Config, router, Desk, Shared};
 use yizhan_feed::desk::{self};
+
+mod common;
+use common::{plain, temp_dir};
 
 const BIN: &str = env!("CARGO_BIN_EXE_yizhan-feed");
 const JOIN: &str = "00000000-0000-4000-8000-0000000000b1";
@@ -27,28 +29,9 @@ const STRAY: &str = "00000000-0000-4000-8000-0000000000b5";
 const HOST: &str = "127.0.0.1:8790";
 /// 22:10 UTC is 06:10 the next morning in Beijing.
 const RECEIVED: &str = "2026-11-22T22:10:00Z";
+/// When the phones made the requests, a minute before.
+const CREATED: &str = "2026-11-23T06:09:00+08:00";
 const UNIONS: &str = r#"{"unions":[{"id":"371500-express","name":"聊城市快递行业工会联合会","region":"371500","kind":"industry","answer_days":3}]}"#;
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("yizhan-web-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn plain(id: &str, kind: &str, received_at: &str, payload: &str) -> Received {
-    Received {
-        seq: 0,
-        received_at: received_at.to_string(),
-        envelope: Envelope {
-            id: id.to_string(),
-            kind: kind.to_string(),
-            created_at: "2026-11-23T06:09:00+08:00".to_string(),
-            payload: Some(RawValue::from_string(payload.to_string()).unwrap()),
-            sealed: None,
-        },
-    }
-}
 
 fn join(name: &str) -> String {
     serde_json::json!({"name": name, "phone": "13912345678", "id_number": "11010519491231002X",
@@ -149,10 +132,11 @@ fn the_queue_shows_requests_in_words_in_beijing_time_with_what_workers_typed_esc
     let desk = desk_page(
         &dir,
         &[
-            plain(JOIN, "join", RECEIVED, &join(evil)),
+            plain(JOIN, "join", CREATED, RECEIVED, &join(evil)),
             plain(
                 OTHER,
                 "join",
+                CREATED,
                 "2026-11-23T01:00:00Z",
                 &join("王五").replace('{', r#"{"answer_by_phone":true,"#),
             ),
@@ -226,13 +210,14 @@ fn markup_in_every_field_a_worker_sends_is_shown_as_text() {
     let desk = desk_page(
         &dir,
         &[
-            plain(OTHER, "transfer", RECEIVED, &transfer),
-            plain(JOIN, "card", RECEIVED, &card),
-            plain(REPORT, "report", RECEIVED, &report),
-            plain(STRAY, "claim", RECEIVED, &claim),
+            plain(OTHER, "transfer", CREATED, RECEIVED, &transfer),
+            plain(JOIN, "card", CREATED, RECEIVED, &card),
+            plain(REPORT, "report", CREATED, RECEIVED, &report),
+            plain(STRAY, "claim", CREATED, RECEIVED, &claim),
             plain(
                 SUPPLEMENT,
                 "supplement",
+                CREATED,
                 "2099-01-01T00:00:00Z",
                 &supplement,
             ),
@@ -268,7 +253,7 @@ fn an_unknown_request_is_a_404_page_and_a_refused_form_keeps_what_was_typed() {
     let dir = temp_dir("decide");
     let desk = desk_page(
         &dir,
-        &[plain(JOIN, "join", RECEIVED, &join("王五"))],
+        &[plain(JOIN, "join", CREATED, RECEIVED, &join("王五"))],
         None,
         "",
     );
@@ -317,7 +302,7 @@ fn an_unknown_request_is_a_404_page_and_a_refused_form_keeps_what_was_typed() {
         ],
     );
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
-    let answer = status_for(JOIN, &statuses(&desk)).unwrap().clone();
+    let answer = statuses(&desk).for_request(JOIN).unwrap().clone();
     assert_eq!(answer.state, RequestState::Approved);
     assert_eq!(answer.member_no.as_deref(), Some("3715002026000777"));
     // Decided: no second decision.
@@ -334,7 +319,7 @@ fn every_post_needs_the_pages_token_and_origin_and_a_page_without_password_its_o
     let dir = temp_dir("csrf");
     let desk = desk_page(
         &dir,
-        &[plain(JOIN, "join", RECEIVED, &join("王五"))],
+        &[plain(JOIN, "join", CREATED, RECEIVED, &join("王五"))],
         None,
         "",
     );
@@ -485,7 +470,7 @@ fn needs_info_is_a_loop_a_supplement_returns_the_request_and_its_new_decision_is
     let dir = temp_dir("loop");
     let desk = desk_page(
         &dir,
-        &[plain(JOIN, "join", RECEIVED, &join("王五"))],
+        &[plain(JOIN, "join", CREATED, RECEIVED, &join("王五"))],
         None,
         "",
     );
@@ -501,7 +486,7 @@ fn needs_info_is_a_loop_a_supplement_returns_the_request_and_its_new_decision_is
         ],
     );
     assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
-    let first = status_for(JOIN, &statuses(&desk)).unwrap().clone();
+    let first = statuses(&desk).for_request(JOIN).unwrap().clone();
     assert_eq!(first.state, RequestState::NeedsInfo);
     assert!(get(&desk, "/").body.contains("等待申请人补充材料"));
     // The worker answers; a supplement naming no request here is held with the reason.
@@ -514,10 +499,11 @@ fn needs_info_is_a_loop_a_supplement_returns_the_request_and_its_new_decision_is
         desk::store_received(
             &mut db,
             &[
-                plain(SUPPLEMENT, "supplement", later, &answer),
+                plain(SUPPLEMENT, "supplement", CREATED, later, &answer),
                 plain(
                     STRAY,
                     "supplement",
+                    CREATED,
                     later,
                     r#"{"of":"00000000-0000-4000-8000-00000000dead","note":"?"}"#,
                 ),
@@ -554,7 +540,7 @@ fn needs_info_is_a_loop_a_supplement_returns_the_request_and_its_new_decision_is
         ],
     );
     assert_eq!(approved.status, StatusCode::SEE_OTHER);
-    let second = status_for(JOIN, &statuses(&desk)).unwrap().clone();
+    let second = statuses(&desk).for_request(JOIN).unwrap().clone();
     assert_eq!(second.state, RequestState::Approved);
     assert!(
         second.updated > first.updated,
@@ -584,7 +570,7 @@ fn a_station_report_shows_its_station_and_its_outcome_is_published_plain() {
         r#"{"station_id":"371500-0001","problem":"closed_when_open","note":"早上八点还锁着门"}"#;
     let desk = desk_page(
         &dir,
-        &[plain(REPORT, "report", RECEIVED, report)],
+        &[plain(REPORT, "report", CREATED, RECEIVED, report)],
         None,
         "publication = feed\n",
     );
@@ -621,7 +607,7 @@ fn a_station_report_shows_its_station_and_its_outcome_is_published_plain() {
         .status,
         StatusCode::SEE_OTHER
     );
-    let answer = status_for(REPORT, &statuses(&desk)).unwrap().clone();
+    let answer = statuses(&desk).for_request(REPORT).unwrap().clone();
     assert_eq!(answer.state, RequestState::Approved);
     assert_eq!(answer.note.as_deref(), Some("已更新开放时间"));
 }
@@ -637,6 +623,7 @@ fn the_queue_lists_the_newest_two_hundred_done() {
             plain(
                 &id,
                 "claim",
+                CREATED,
                 &format!("2026-11-23T01:{:02}:{:02}Z", n / 60, n % 60),
                 &payload,
             )
@@ -817,14 +804,15 @@ fn publish_does_a_whole_round_into_the_publication_folder_and_publishes_nothing_
     let desk = desk_page(
         &dir,
         &[
-            plain(JOIN, "join", RECEIVED, &sealed_join),
-            plain(OTHER, "claim", "2026-11-23T01:00:00Z", &claim(1)),
-            plain(STRAY, "claim", "2026-11-23T01:00:01Z", &claim(2)),
+            plain(JOIN, "join", CREATED, RECEIVED, &sealed_join),
+            plain(OTHER, "claim", CREATED, "2026-11-23T01:00:00Z", &claim(1)),
+            plain(STRAY, "claim", CREATED, "2026-11-23T01:00:01Z", &claim(2)),
             // A venue's redeem of a code never issued: turned down, said on the page,
             // never published.
             plain(
                 REPORT,
                 "redeem",
+                CREATED,
                 "2026-11-23T01:00:02Z",
                 r#"{"code":"ABCD-EFGH-JKMN-PQ","code_ref":"x","campaign":"fit","venue":"文化宫","used_at":"2026-11-23T09:00:00+08:00"}"#,
             ),

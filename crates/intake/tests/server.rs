@@ -2,8 +2,8 @@
 //! its own database, and spoken to with plain HTTP/1.1 over TCP. Below them, the same
 //! routes in process (`Router::oneshot`): the envelope's check, sealed requests, the
 //! desk API, retention and what the database file keeps after a deletion.
-//! (Long: one file for the server's process tests and in-process tests, their
-//! helpers shared.)
+//! Longer than 400 lines because it holds the server's process tests and in-process tests,
+//! their helpers shared.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

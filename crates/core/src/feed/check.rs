@@ -1,5 +1,7 @@
 //! Trust checks on feed bytes: signature, format, rollback, integrity, shape.
 //! Nothing is trusted (or stored) until every check here has passed.
+//! Longer than 400 lines because half of it is the tests: every refusal a hostile feed can
+//! earn is checked here.
 
 use super::model::{Manifest, Shard, FORMAT};
 use super::paths::resolve;

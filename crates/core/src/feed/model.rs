@@ -1,5 +1,6 @@
 //! Feed data types. Unknown fields are ignored; optional fields may be absent.
-//! (Just over 400 lines: every type of the feed's files, one place for them.)
+//! Longer than 400 lines because every type of the feed's files is in one place, with their
+//! tests.
 
 use crate::geo::{distance_to_bbox_m, to_wgs84, Datum, LngLat};
 use crate::vocab::{CampaignKind, Entry, RequestState, Service};
@@ -206,6 +207,19 @@ pub struct Union {
 pub struct Statuses {
     #[serde(default)]
     pub statuses: Vec<RequestStatus>,
+}
+
+impl Statuses {
+    /// The outcome the union published for the request `request_id`, if any (the
+    /// latest, of those not sealed): `statuses.for_request("…uuid…")` looks up
+    /// `sha256(id)`.
+    pub fn for_request(&self, request_id: &str) -> Option<&RequestStatus> {
+        let reference = super::sha256_hex(request_id.as_bytes());
+        self.statuses
+            .iter()
+            .filter(|s| s.sealed.is_none() && s.reference.eq_ignore_ascii_case(&reference))
+            .max_by(|a, b| a.updated.cmp(&b.updated))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,7 @@
 //! Opening hours: the FEED.md subset of OpenStreetMap's `opening_hours`, parsed by hand
 //! (a regex crate would cost ~500 KB of wasm) and evaluated in China time.
+//! Longer than 400 lines because the grammar's parser and its evaluation in China time are
+//! one piece (the tests are in tests.rs).
 //!
 //! Grammar: `24/7`, or rules separated by `;`, each `[DAYS] TIMES` or `[DAYS] off`.
 //! DAYS is a comma list of `Mo`..`Su`, ranges (`Fr-Mo` wraps) and `PH` (the manifest's

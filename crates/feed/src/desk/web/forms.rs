@@ -1,16 +1,16 @@
 //! The handlers: each reads the request, does its work on the database off the async
 //! threads (SQLite and the round's network calls block), and answers a page. The CSRF
-//! token and the session were checked by `auth::guard` before any of these runs.
+//! token and the session were checked by `auth::guard` before any of these runs
+//! (signing in and out: `sign_in.rs`).
 
 use super::pages::{self, layout, page, Ctx, Nav};
 use super::request::{check, request_page, DecideForm};
-use super::{auth, publish, Lookup, Shared};
+use super::{publish, Lookup, Shared};
 use crate::desk;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use maud::html;
 use rusqlite::Connection;
 use serde::Deserialize;
 
@@ -206,105 +206,6 @@ pub async fn publish(State(desk): State<Shared>, Extension(ctx): Extension<Ctx>)
         ))
     })
     .await
-}
-
-fn login_form(ctx: &Ctx, error: Option<&str>) -> maud::Markup {
-    html! {
-        form.login method="post" action="/login" {
-            (pages::csrf(ctx))
-            @if let Some(e) = error { p.error role="alert" { (e) } }
-            label for="password" { (ctx.t("密码", "Password")) }
-            input #password type="password" name="password" autocomplete="current-password" required autofocus;
-            button.primary type="submit" { (ctx.t("登录", "Sign in")) }
-        }
-    }
-}
-
-pub async fn login_page(Extension(ctx): Extension<Ctx>) -> Response {
-    if ctx.signed_in {
-        return Redirect::to("/").into_response();
-    }
-    page(
-        StatusCode::OK,
-        layout(
-            &ctx,
-            ctx.t("登录", "Sign in"),
-            Nav::None,
-            login_form(&ctx, None),
-        ),
-    )
-}
-
-#[derive(Deserialize)]
-pub struct LoginForm {
-    #[serde(default)]
-    password: String,
-}
-
-pub async fn login(
-    State(desk): State<Shared>,
-    Extension(ctx): Extension<Ctx>,
-    request: Request,
-) -> Response {
-    let address = auth::address(&request);
-    let Some(hash) = desk.auth.password.clone() else {
-        return Redirect::to("/").into_response();
-    };
-    if let Err(wait) = desk.auth.may_try(address) {
-        let mut response = page(
-            StatusCode::TOO_MANY_REQUESTS,
-            layout(
-                &ctx,
-                ctx.t("登录", "Sign in"),
-                Nav::None,
-                html! {
-                    p.error role="alert" { (ctx.t("密码错误次数太多，请过一会儿再试（分钟）：", "Too many wrong passwords; try again in (minutes): ")) (wait.div_ceil(60)) }
-                },
-            ),
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, wait.into());
-        return response;
-    }
-    let Ok(Form(form)) = Form::<LoginForm>::from_request(request, &()).await else {
-        return pages::refusal(
-            ctx.lang,
-            StatusCode::BAD_REQUEST,
-            "表单不完整",
-            "The form is incomplete",
-        );
-    };
-    let ok = tokio::task::spawn_blocking(move || auth::password_matches(&hash, &form.password))
-        .await
-        .unwrap_or(false);
-    if ok {
-        return match desk.auth.sign_in() {
-            Some(session) => auth::signed_in_response(&session),
-            None => pages::refusal(
-                ctx.lang,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "出错了",
-                "Something went wrong",
-            ),
-        };
-    }
-    desk.auth.failed(address);
-    page(
-        StatusCode::UNAUTHORIZED,
-        layout(
-            &ctx,
-            ctx.t("登录", "Sign in"),
-            Nav::None,
-            login_form(&ctx, Some(ctx.t("密码不对", "Wrong password"))),
-        ),
-    )
-}
-
-pub async fn logout(State(desk): State<Shared>, request: Request) -> Response {
-    desk.auth
-        .sign_out(auth::session_cookie(&request).as_deref());
-    Redirect::to("/login").into_response()
 }
 
 /// The page's one style sheet (no font, script or other file from anywhere else).

@@ -13,6 +13,7 @@ pub mod forms;
 pub mod pages;
 pub mod publish;
 pub mod request;
+pub mod sign_in;
 
 pub use super::words;
 use axum::routing::{get, post};
@@ -108,8 +109,8 @@ pub fn router(desk: Shared) -> Router {
         .route("/claims", get(forms::claims))
         .route("/problems", get(forms::problems))
         .route("/publish", get(forms::publish_page).post(forms::publish))
-        .route("/login", get(forms::login_page).post(forms::login))
-        .route("/logout", post(forms::logout))
+        .route("/login", get(sign_in::login_page).post(sign_in::login))
+        .route("/logout", post(sign_in::logout))
         .route("/desk.css", get(forms::css))
         // No icon: an empty answer rather than a 404 in the browser's console.
         .route(
