@@ -17,16 +17,16 @@ step "cargo clippy (native, every crate)"
 cargo clippy --workspace --all-targets -- -D warnings
 step "cargo clippy (wasm32: the app and the core it ships)"
 cargo clippy -p yizhan -p yizhan-core --all-targets --target wasm32-unknown-unknown -- -D warnings
-step "native unit tests (every crate)"
+step "native unit tests (every crate, the release build program xtask/ among them)"
 cargo test --workspace
 step "wasm-bindgen tests in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test browser
-step "tests of the build's own scripts (node:test)"
+step "the release build's key check (node:test)"
 node --test tests/scripts/
-step "release build (scripts/build.sh: trunk build --release, size options)"
+step "release build (scripts/build.sh: cargo xtask build, size options)"
 scripts/build.sh
 step "size budget of the first visit's critical path (SIZE_BUDGET)"
-python3 scripts/size_budget.py
+cargo xtask size
 step "independent check of the bundled sample feed against FEED.md"
 python3 tests/check_feed.py public/feed
 step "end-to-end tests in headless Chromium"

@@ -72,13 +72,16 @@ pub const TARGET: &str = "wasm32-unknown-unknown";
 
 /// Runs a command, its output passed through; an error names it when it fails.
 pub fn run(command: &mut Command) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("{:?}: {e}", command.get_program()))?;
+    let said = std::iter::once(command.get_program())
+        .chain(command.get_args())
+        .map(|a| a.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let status = command.status().map_err(|e| format!("{said}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("{command:?} failed ({status})"))
+        Err(format!("`{said}` failed ({status})"))
     }
 }
 

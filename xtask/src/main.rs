@@ -17,7 +17,9 @@ mod minify;
 mod page;
 mod pipeline;
 mod precache;
+mod serve;
 mod size;
+mod vendor;
 mod wasm_names;
 
 use std::path::{Path, PathBuf};
@@ -71,14 +73,14 @@ fn run(args: &[String]) -> Result<(), String> {
             Ok(())
         }
         Some("serve-page") => {
-            let html = pipeline::serve_page(&root)?;
+            let html = serve::serve_page(&root)?;
             std::fs::write(root.join("serve.html"), html).map_err(|e| e.to_string())
         }
         Some("dev-post") => {
             let dir = arg(1)
                 .or_else(|| std::env::var_os("TRUNK_STAGING_DIR").map(PathBuf::from))
                 .ok_or(USAGE)?;
-            pipeline::dev_post_build(&root, &dir)
+            serve::dev_post_build(&root, &dir)
         }
         _ => Err(USAGE.into()),
     }

@@ -77,11 +77,11 @@ impl Site {
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, String> {
+pub fn read(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn read_text(path: &Path) -> Result<String, String> {
+pub fn read_text(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -140,7 +140,6 @@ pub fn walk(dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
 
 /// One app: wasm-bindgen, wasm-opt, names, minified glue, its loader, into `site`.
 fn build_app(
-    root: &Path,
     tools: &Tools,
     site: &mut Site,
     app: &App,
@@ -193,7 +192,6 @@ fn build_app(
         minify(&tools.esbuild, &loader, Kind::Module)?.into_bytes(),
         app.keep,
     )?;
-    let _ = root;
     Ok(Built {
         boot,
         glue: glue_path,
@@ -255,36 +253,6 @@ fn pages(
     Ok(out)
 }
 
-/// The venue's QR reader (zxing-wasm from npm, pinned in package.json) under
-/// /vendor/zxing/, keeping its own layout (es/reader/index.js imports ../share.js).
-/// Only /verify loads it, and only where the browser has no BarcodeDetector; it is not
-/// precached (no worker's phone downloads it), and it never comes from a CDN.
-pub fn vendor(root: &Path, dist: &Path) -> Result<(), String> {
-    let src = root.join("node_modules/zxing-wasm");
-    let out = dist.join("vendor/zxing");
-    if !src.join("dist/reader/zxing_reader.wasm").is_file() {
-        return Err(format!(
-            "{} missing; run 'npm ci' (scripts/setup.sh does)",
-            src.join("dist").display()
-        ));
-    }
-    for (from, to) in [
-        ("dist/es/reader/index.js", "es/reader/index.js"),
-        ("dist/es/share.js", "es/share.js"),
-        ("dist/reader/zxing_reader.wasm", "reader/zxing_reader.wasm"),
-        ("LICENSE", "LICENSE"),
-    ] {
-        let (from, to) = (src.join(from), out.join(to));
-        if !from.is_file() && to.ends_with("LICENSE") {
-            continue;
-        }
-        std::fs::create_dir_all(to.parent().expect("in vendor/zxing"))
-            .map_err(|e| e.to_string())?;
-        std::fs::copy(&from, &to).map_err(|e| format!("{}: {e}", from.display()))?;
-    }
-    Ok(())
-}
-
 /// Copies `from` (a folder) to `to`, without dot files.
 fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     for (rel, path) in walk(from)? {
@@ -315,7 +283,7 @@ pub fn build(root: &Path, dist: &Path, threads: usize) -> Result<(), String> {
     let mut site = Site::default();
     let mut built = Vec::new();
     for (app, wasm) in APPS.iter().zip(&wasms) {
-        built.push(build_app(root, &tools, &mut site, app, wasm, &work)?);
+        built.push(build_app(&tools, &mut site, app, wasm, &work)?);
     }
 
     let mut styles = BTreeMap::new();
@@ -380,7 +348,7 @@ pub fn build(root: &Path, dist: &Path, threads: usize) -> Result<(), String> {
     site.write(&staging)?;
     std::fs::write(staging.join("sw.js"), sw).map_err(|e| e.to_string())?;
     copy_dir(&public.join("feed"), &staging.join("feed"))?;
-    vendor(root, &staging)?;
+    crate::vendor::vendor(root, &staging)?;
     let (count, raw, br) = compress::precompress(&staging, threads).map_err(|e| e.to_string())?;
     println!("precompressed {count} files: {raw} bytes, {br} as brotli");
 
@@ -392,66 +360,6 @@ pub fn build(root: &Path, dist: &Path, threads: usize) -> Result<(), String> {
     let (report, verdict) = size::report(dist, budget);
     print!("{report}");
     verdict
-}
-
-/// `trunk serve`'s page (serve.html, gitignored), from the same template: Trunk's own
-/// directives where the release build puts its files. No policy <meta>: Trunk injects
-/// its inline loader and live-reload script.
-pub fn serve_page(root: &Path) -> Result<String, String> {
-    let template = read_text(&root.join("web/page.html"))?;
-    let app = &APPS[0];
-    let mut styles: Vec<String> = app
-        .styles
-        .iter()
-        .map(|s| format!(r#"<link data-trunk rel="css" href="style/{s}.css" />"#))
-        .collect();
-    styles.push(r#"<link data-trunk rel="icon" href="public/icon.svg" />"#.into());
-    let mut scripts: Vec<String> = [
-        "sw.js",
-        "manifest.webmanifest",
-        "icon-192.png",
-        "icon-512.png",
-        "icon.svg",
-    ]
-    .iter()
-    .map(|f| format!(r#"<link data-trunk rel="copy-file" href="public/{f}" />"#))
-    .collect();
-    scripts.push(r#"<link data-trunk rel="copy-dir" href="public/feed" />"#.into());
-    scripts.push(format!(
-        r#"<link data-trunk rel="rust" data-bin="{}" data-wasm-opt="z" />"#,
-        app.bin
-    ));
-    page::render(
-        &template,
-        &[
-            (
-                "csp",
-                "<!-- no policy: trunk serve injects inline scripts -->",
-            ),
-            ("title", app.title),
-            ("styles", &styles.join("\n    ")),
-            ("scripts", &scripts.join("\n    ")),
-            ("opening", app.opening),
-        ],
-    )
-}
-
-/// After `trunk serve` builds: the service worker's lists from what Trunk staged (all
-/// of it the worker's app) and the venue's QR reader.
-pub fn dev_post_build(root: &Path, staging: &Path) -> Result<(), String> {
-    let mut files = Vec::new();
-    for (rel, path) in walk(staging)? {
-        if rel == "sw.js" || rel.starts_with("feed/") {
-            continue;
-        }
-        files.push((format!("/{rel}"), read(&path)?, Keep::Shell));
-    }
-    let version = precache::version(&files);
-    let kept: Vec<(String, Keep)> = files.into_iter().map(|(p, _, k)| (p, k)).collect();
-    let sw = staging.join("sw.js");
-    let text = precache::fill_worker(&read_text(&sw)?, &version, &kept)?;
-    std::fs::write(&sw, text).map_err(|e| e.to_string())?;
-    vendor(root, staging)
 }
 
 #[cfg(test)]
@@ -491,36 +399,5 @@ mod tests {
         let names: Vec<String> = walk(&dir).unwrap().into_iter().map(|(n, _)| n).collect();
         assert_eq!(names, ["a/b/c.json", "d.js"]);
         std::fs::remove_dir_all(&dir).ok();
-    }
-
-    #[test]
-    fn the_serve_page_is_the_template_with_trunks_directives() {
-        let html = serve_page(&crate::root()).unwrap();
-        assert!(
-            html.contains(r#"<link data-trunk rel="rust" data-bin="yizhan" data-wasm-opt="z" />"#)
-        );
-        assert!(html.contains(r#"<link data-trunk rel="css" href="style/pages.css" />"#));
-        assert!(html.contains(r#"<link data-trunk rel="copy-dir" href="public/feed" />"#));
-        assert!(!html.contains("Content-Security-Policy"));
-    }
-
-    #[test]
-    fn vendors_the_qr_reader_in_its_own_layout() {
-        let root = crate::root();
-        if !root.join("node_modules/zxing-wasm/dist").is_dir() {
-            eprintln!("no node_modules/zxing-wasm: not checked (npm ci)");
-            return;
-        }
-        let dir = std::env::temp_dir().join(format!("xtask-vendor-{}", std::process::id()));
-        vendor(&root, &dir).unwrap();
-        for f in [
-            "es/reader/index.js",
-            "es/share.js",
-            "reader/zxing_reader.wasm",
-        ] {
-            assert!(dir.join("vendor/zxing").join(f).is_file(), "{f}");
-        }
-        std::fs::remove_dir_all(&dir).ok();
-        assert!(vendor(&dir, &dir).unwrap_err().contains("npm ci"));
     }
 }

@@ -1,3 +1,5 @@
+//! (Over 400 lines: half of it is its tests and the small wasm they assemble.)
+//!
 //! Shortens the names by which wasm-bindgen's glue and the wasm find each other: each
 //! import is named after its JavaScript function plus a 16-hex hash
 //! (`__wbg_addEventListener_847fd86b8c33ec43`), written once in the glue and once in the
