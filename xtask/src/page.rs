@@ -6,8 +6,9 @@ use crate::hash::sri;
 
 /// `{{name}}` → value, every placeholder known and every value used; comments dropped.
 pub fn render(template: &str, values: &[(&str, &str)]) -> Result<String, String> {
-    let mut out = String::with_capacity(template.len() + 1024);
-    let mut rest = without_comments(template)?.as_str().to_owned();
+    let text = without_comments(template)?;
+    let mut out = String::with_capacity(text.len() + 1024);
+    let mut rest = text.as_str();
     let mut used = vec![false; values.len()];
     while let Some(start) = rest.find("{{") {
         let end = rest[start..]
@@ -23,9 +24,9 @@ pub fn render(template: &str, values: &[(&str, &str)]) -> Result<String, String>
         used[i] = true;
         out.push_str(&rest[..start]);
         out.push_str(value);
-        rest = rest[end + 2..].to_string();
+        rest = &rest[end + 2..];
     }
-    out.push_str(&rest);
+    out.push_str(rest);
     if let Some(i) = used.iter().position(|u| !u) {
         return Err(format!("web/page.html has no {{{{{}}}}}", values[i].0));
     }
