@@ -19,7 +19,7 @@ import { startNginx, launchBrowser, ROOT, DIST } from '../tests/e2e/support.mjs'
 
 const RUNS = Number(process.env.RUNS ?? 5);
 // APP_DIST=path measures another build of the app (an older commit's dist/, after
-// `node scripts/precompress.mjs path`); OLD_LOADER=1 if its loader is an inline script.
+// `cargo xtask precompress path`); OLD_LOADER=1 if its loader is an inline script.
 // SKIP_COUNTER=1 reuses the counter built by an earlier run.
 const APP_DIST = process.env.APP_DIST ?? DIST;
 const NEAR = '36.457,115.985'; // in the bundled sample feed (Liaocheng)
@@ -37,7 +37,7 @@ function criticalPath(dist) {
   const html = fs.readFileSync(path.join(dist, page), 'utf8');
   const named = [...html.matchAll(/<(?:script[^>]*\bsrc|link[^>]*rel="(?:stylesheet|modulepreload|preload)"[^>]*\bhref)="\/([^"]+)"/g)].map((m) => m[1]);
   let gz = 0, br = 0;
-  // The feed's preloaded manifest is data, not the app: left out, as in size_budget.py.
+  // The feed's preloaded manifest is data, not the app: left out, as `cargo xtask size` does.
   for (const f of [page, ...new Set(named.filter((n) => !n.startsWith('feed/')))]) {
     gz += fs.statSync(path.join(dist, `${f}.gz`)).size;
     br += fs.statSync(path.join(dist, `${f}.br`)).size;
@@ -54,7 +54,7 @@ function buildCounter() {
     // Trunk logs on stdout: to stderr, so a failed build says why and the table stays clean.
     stdio: ['ignore', process.stderr, 'inherit'],
   });
-  execFileSync('node', [path.join(ROOT, 'scripts', 'precompress.mjs'), COUNTER_DIST], { stdio: 'ignore' });
+  execFileSync('cargo', ['xtask', 'precompress', COUNTER_DIST], { cwd: ROOT, stdio: 'ignore' });
 }
 
 /** One visit; returns { frame, ready } in ms from navigation start. */

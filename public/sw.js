@@ -1,5 +1,5 @@
 // 驿站 service worker: serves the app shell offline.
-// PRECACHE and VERSION are filled in by scripts/precache.py (a Trunk post-build hook)
+// PRECACHE, VENUE and VERSION are filled in by the release build (xtask/src/precache.rs)
 // from the files of this very build; nothing here names a hashed file by hand.
 const VERSION = '__VERSION__';
 const PRECACHE = __PRECACHE__;
@@ -13,7 +13,7 @@ const SHELL = `yizhan-shell-${VERSION}`;
 // whole app, which alone shows the union's answers as news. The word is kept in its own
 // cache, so a new version keeps it; none said yet means the whole app.
 const ROUTES = 'yizhan-routes-v1';
-const STATIONS_APP_ALLOWED = '/__yizhan/stations-app-allowed';
+const STATIONS_APP_ALLOWED = '/route/stations-app-allowed';
 // The words being written, in the order they were said.
 let routeWords = Promise.resolve();
 

@@ -1,9 +1,11 @@
-# Sourced by scripts/build.sh (and the benchmark's counter build): how the shipped wasm
-# is compiled. Measured on the app's wasm after wasm-opt -Oz (gzip -9 bytes):
+# How the shipped wasm is compiled: `cargo xtask build` sets these same variables on
+# the wasm's cargo only (xtask/src/apps.rs, RELEASE_ENV: a unit test keeps the two the
+# same; the build program itself is built with the stable defaults); the benchmark's
+# counter build sources this file. Measured on the app's wasm after wasm-opt -Oz (gzip -9 bytes):
 #   stable defaults                                     529,073
 #   std rebuilt with the app (build-std)                524,437
 #   ... and panics abort at once (immediate-abort)      495,076  (-6.4 %)
-# A panic then leaves no message, only a trap: the loader (scripts/boot.py) turns the
+# A panic then leaves no message, only a trap: the loader (web/boot.js) turns the
 # trap into the crash page. These are unstable options of this exact toolchain (rustc
 # 1.95, rust-src from rustup), unlocked with RUSTC_BOOTSTRAP for this build only; the
 # tests and clippy build with the stable defaults. If a toolchain drops them, the build

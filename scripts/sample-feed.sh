@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the bundled SAMPLE feed into public/feed/ (served at /feed/manifest.json):
-# 3,000 synthetic stations in five real cities plus sample/*.json. Run by Trunk's
-# pre-build hook; fast when nothing changed.
+# 3,000 synthetic stations in five real cities plus sample/*.json. Run before every
+# build (`cargo xtask build`, trunk serve's pre-build hook); fast when nothing changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=public/feed
@@ -10,7 +10,7 @@ inputs=$(cat sample/* crates/feed/src/*.rs crates/feed/src/import/*.rs crates/co
 if [ -f "$out/manifest.json" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ]; then
   exit 0
 fi
-# Trunk runs hooks with its own env; build the native tool for the host, not wasm32.
+# Build the native tool for the host, not wasm32, whatever the caller's env says.
 unset CARGO_BUILD_TARGET
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

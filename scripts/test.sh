@@ -23,9 +23,9 @@ step "cargo clippy (wasm32: the app and the core it ships)"
 cargo clippy -p yizhan -p yizhan-core --all-targets --target wasm32-unknown-unknown -- -D warnings
 # The house rules (crates/tidy, ARCHITECTURE.md "The house rules") run here too: file
 # length, module circles, storage keys, and yizhan-core free of browser and server crates.
-step "native unit tests (every crate, the tidy test among them)"
+step "native unit tests (every crate: the tidy test and the release build program xtask/ among them)"
 cargo test --workspace
-step "tests of the build's own scripts (node:test)"
+step "the release build's key check (node:test)"
 node --test tests/scripts/
 if [ "$lane" = quick ]; then
   step "quick lane done (the full run adds the browser tests, the release build, the size budget, the feed check and the end-to-end suite)"
@@ -33,10 +33,10 @@ if [ "$lane" = quick ]; then
 fi
 step "wasm-bindgen tests in headless Chromium"
 cargo test --target wasm32-unknown-unknown --test browser
-step "release build (scripts/build.sh: trunk build --release, size options)"
+step "release build (scripts/build.sh: cargo xtask build, size options)"
 scripts/build.sh
 step "size budget of the first visit's critical path (SIZE_BUDGET)"
-python3 scripts/size_budget.py
+cargo xtask size
 step "independent check of the bundled sample feed against FEED.md"
 python3 tests/check_feed.py public/feed
 step "end-to-end tests in headless Chromium"

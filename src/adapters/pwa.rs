@@ -8,7 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 // The service worker API is read by name (Reflect), not through web_sys' typed
 // bindings: where a browser has none (plain http, some embedded browsers) a typed getter
 // hands back `undefined` that throws on first use; and the typed bindings' features
-// cost the first visit's wasm bytes (scripts/size_budget.py).
+// cost the first visit's wasm bytes (`cargo xtask size`).
 
 /// `navigator.serviceWorker`, where the browser has it: `container().is_some()`.
 fn container() -> Option<JsValue> {
@@ -90,7 +90,7 @@ fn tell_worker(container: &JsValue, word: &'static str) {
 pub const BUILD_KEY: &str = "yizhan.build.v1";
 
 /// This build's identity, the same in the worker's app and the venue's check: the
-/// service worker's version, which scripts/precache.py writes into both pages and
+/// service worker's version, which the build (`cargo xtask build`) writes into every page and
 /// which changes whenever any file of the build does: `build_id() == Some("7a80…")`.
 pub fn build_id() -> Option<String> {
     let document = web_sys::window()?.document()?;

@@ -24,9 +24,9 @@ use yizhan_core::feed::{decide, resolve, Decision, FileRef, Manifest, Refusal, R
 use yizhan_core::geo::{to_gcj02, Datum};
 use yizhan_core::stations::{Region, SEARCH_RADIUS_M};
 
-/// Where the manifest is unless `?feed=` says otherwise. scripts/boot.py reads this
-/// line to have index.html preload it.
-pub const DEFAULT_MANIFEST: &str = "/feed/manifest.json";
+/// Where the manifest is unless `?feed=` says otherwise: the core's, which the release
+/// build (`cargo xtask build`) also has every page preload.
+pub use yizhan_core::feed::DEFAULT_MANIFEST;
 /// How often to check for a new publication while the app is open and online.
 pub const RESYNC_MS: u32 = 5 * 60 * 1000;
 /// Which feed sequence the device copy holds: public data, kept by "delete all".
@@ -138,7 +138,7 @@ impl Feed {
         }
         if check_server {
             self.info.update(|i| i.status = SyncStatus::Checking);
-            // A first visit takes the manifest index.html preloaded (scripts/boot.py).
+            // A first visit takes the manifest the page preloaded (xtask/src/page.rs).
             let offered = fetch_manifest(&path, held.is_some()).await;
             let held_manifest = held.as_ref().map(|h| &h.manifest);
             match (decide(held_manifest, device_complete, offered), held) {

@@ -402,7 +402,7 @@ test('delete all leaves nothing personal in any storage, set-aside copies and an
       `caches: only the public feed copy, the app's own files and the worker's word on routes: ${names}`);
     // Only the word that the stations may open in the stations app, which says nothing
     // about anyone (its absence means the whole app).
-    assert.ok(routes.every((r) => r === '/__yizhan/stations-app-allowed'), `routes: ${routes}`);
+    assert.ok(routes.every((r) => r === '/route/stations-app-allowed'), `routes: ${routes}`);
     // The other tab restarted on the default feed (the remembered ?feed= was deleted too).
     assert.ok(feedCache.every((path) => /^\/(j10|feed)\/[\w/.-]+\.json$/.test(path)), `the feed cache holds feed files only: ${feedCache}`);
     assert.deepEqual(databases, [], 'no IndexedDB');

@@ -1,6 +1,7 @@
-// scripts/check-keys.sh as Trunk runs it (a pre-build hook): a build told to trust a
-// key that is no Ed25519 public key stops before anything is compiled or written, and
-// says which key; without YIZHAN_PUBLISHER_KEYS the hook lets the build go on.
+// scripts/check-keys.sh as the release build runs it (`cargo xtask build`'s first
+// step): a build told to trust a key that is no Ed25519 public key stops before
+// anything is compiled or written, and says which key; without YIZHAN_PUBLISHER_KEYS
+// the check lets the build go on.
 //   node --test tests/scripts/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,18 +22,19 @@ function withKeys(keys, command) {
   return { status: run.status, said: run.stdout + run.stderr };
 }
 
-test('trunk build stops at the hook on a mistyped key, and writes no dist', () => {
+test('the release build stops at the key check on a mistyped key, and writes no dist', () => {
   const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'check-keys-'));
   fs.rmSync(dist, { recursive: true });
   const { status, said } = withKeys(`${SAMPLE_KEY},${SAMPLE_KEY.slice(0, 20)}`,
-    `trunk build --release=true --dist ${dist} index.html`);
+    `scripts/build.sh --dist ${dist}`);
   assert.notEqual(status, 0);
   assert.match(said, /YIZHAN_PUBLISHER_KEYS: key 2 is 15 bytes, not the 32 of an Ed25519 public key/);
-  assert.match(said, /hook call to bash returned a bad status/);
-  assert.equal(fs.existsSync(path.join(dist, 'index.html')), false);
+  assert.match(said, /xtask: `bash scripts\/check-keys\.sh` failed/);
+  assert.equal(fs.existsSync(dist), false);
+  assert.equal(fs.existsSync(`${dist}.staging`), false);
 });
 
-test('the hook passes good keys, and a build without YIZHAN_PUBLISHER_KEYS', () => {
+test('the check passes good keys, and a build without YIZHAN_PUBLISHER_KEYS', () => {
   const good = withKeys(SAMPLE_KEY, 'bash scripts/check-keys.sh');
   assert.equal(good.status, 0, good.said);
   assert.match(good.said, /1 publisher key\(s\), each an Ed25519 public key/);

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// How far from the user a region's bbox may be for its shard to be loaded and searched.
+/// The release build's loader (web/boot.js) hints the shards within it from `?near=`.
 pub const SEARCH_RADIUS_M: f64 = 25_000.0;
 
 /// A region shard ready to search: stations, their WGS-84 positions in a grid index,

@@ -13,6 +13,6 @@ pub use check::{
 };
 pub use lenient::{check_list, read_list, ListFile};
 pub use model::*;
-pub use paths::{feed_path_from_param, resolve, FeedUrlError};
+pub use paths::{feed_path_from_param, resolve, FeedUrlError, DEFAULT_MANIFEST};
 pub use refusal::Refusal;
 pub use sync::{decide, Decision};

@@ -2,6 +2,11 @@
 
 use super::refusal::Refusal;
 
+/// Where the app reads its feed's manifest unless `?feed=` says otherwise (same
+/// origin). The release build (`cargo xtask build`) has every page preload it and its
+/// signature, and the loader hint the shards near a poster's point from it.
+pub const DEFAULT_MANIFEST: &str = "/feed/manifest.json";
+
 /// Why a `?feed=` value was not taken.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FeedUrlError {
