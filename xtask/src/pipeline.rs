@@ -1,3 +1,6 @@
+//! Longer than 400 lines because the stages' order and the tests of what joins them
+//! (the site's names, the staging swap) read best in one place.
+//!
 //! `cargo xtask build`: the release build, stage by stage (each stage is a function of
 //! its own module, tested there). Writes everything into `<dist>.staging/` and only
 //! then replaces `<dist>/` with it, so a failed build leaves no half-written dist.

@@ -1,4 +1,4 @@
-//! (Over 400 lines: half of it is its tests and the small wasm they assemble.)
+//! Longer than 400 lines because half of it is its tests and the small wasm they assemble.
 //!
 //! Shortens the names by which wasm-bindgen's glue and the wasm find each other: each
 //! import is named after its JavaScript function plus a 16-hex hash
