@@ -53,13 +53,14 @@ if command -v service >/dev/null && service nginx status >/dev/null 2>&1; then
   $SUDO service nginx stop >/dev/null 2>&1 || true
 fi
 
-# Node tools (playwright-core, axe-core, binaryen's wasm-opt) come from package-lock.json.
+# Node tools (playwright-core, axe-core, binaryen's wasm-opt, esbuild for the release
+# build's minifying) come from package-lock.json.
 # Never `npx playwright install`: the tests drive Debian's /usr/bin/chromium.
 if ! node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_MAJOR" \
    || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ] \
-   || [ ! -d node_modules/jsqr ] || [ ! -d node_modules/pngjs ] || [ ! -d node_modules/@gfx/zopfli ] \
+   || [ ! -d node_modules/jsqr ] || [ ! -d node_modules/pngjs ] || [ ! -x node_modules/.bin/esbuild ] \
    || [ ! -d node_modules/@hpke/core ]; then
-  say "installing node tools (playwright-core, binaryen $BINARYEN_MAJOR, axe-core, jsqr, pngjs, zopfli, @hpke)"
+  say "installing node tools (playwright-core, binaryen $BINARYEN_MAJOR, axe-core, jsqr, pngjs, esbuild, @hpke)"
   npm ci --no-audit --no-fund
 fi
 say "setup complete"
